@@ -1,0 +1,29 @@
+//! The crate's error type: every failure a person can meet, worded for that person.
+
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum EngramError {
+    /// A model, task or training setting is out of range or inconsistent.
+    #[error("invalid configuration: {0}")]
+    Config(String),
+    /// A checkpoint file is truncated, corrupt, or does not match its own config.
+    #[error("checkpoint rejected: {0}")]
+    Checkpoint(String),
+    /// Training produced NaN or infinity; the parameters were left as they were.
+    #[error("training stopped at step {step}: the {what} is not finite (NaN or infinity); the parameters from the last good step are kept")]
+    NonFinite { step: u64, what: &'static str },
+    #[error("{context}: {source}")]
+    Io {
+        context: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+pub type Result<T, E = EngramError> = std::result::Result<T, E>;
+
+/// Shorthand for a configuration error.
+pub(crate) fn config_error(message: impl Into<String>) -> EngramError {
+    EngramError::Config(message.into())
+}

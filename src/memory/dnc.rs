@@ -1,0 +1,493 @@
+//! DNC memory step (models.md §3): usage, sorted allocation, content write, erase/add,
+//! temporal links, precedence, and reads mixing backward, content and forward modes.
+
+use super::content::{content_weighting, content_weighting_backward};
+use super::write::{erase_and_add, erase_and_add_backward};
+use super::{read, read_backward, INITIAL_MEMORY_VALUE};
+use crate::ops::activation::{oneplus, sigmoid, softmax_backward, softmax_in_place};
+use crate::ops::linalg::{self, dot};
+
+/// Floor applied to usage before allocation: `û = ε + (1 − ε) u`.
+const USAGE_FLOOR: f32 = 1e-6;
+/// Read modes per head: backward, content, forward.
+pub const READ_MODES: usize = 3;
+
+/// Size of the interface vector ξ: `R·W + 3W + 5R + 3`.
+pub fn interface_size(width: usize, reads: usize) -> usize {
+    reads * width + 3 * width + 5 * reads + 3
+}
+
+/// The interface vector after its transforms. Gradients use the same struct.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Interface {
+    /// `R × W`, head-major.
+    pub read_keys: Vec<f32>,
+    pub read_strengths: Vec<f32>,
+    pub write_key: Vec<f32>,
+    pub write_strength: f32,
+    pub erase: Vec<f32>,
+    pub write_vector: Vec<f32>,
+    pub free_gates: Vec<f32>,
+    pub allocation_gate: f32,
+    pub write_gate: f32,
+    /// `R × 3`: per head (backward, content, forward), each row summing to 1.
+    pub read_modes: Vec<f32>,
+}
+
+/// Offsets of the parts of ξ, in the order of models.md §3's table.
+struct Layout {
+    read_keys: usize,
+    read_strengths: usize,
+    write_key: usize,
+    write_strength: usize,
+    erase: usize,
+    write_vector: usize,
+    free_gates: usize,
+    allocation_gate: usize,
+    write_gate: usize,
+    read_modes: usize,
+}
+
+impl Layout {
+    fn new(width: usize, reads: usize) -> Self {
+        let read_strengths = reads * width;
+        let write_key = read_strengths + reads;
+        let write_strength = write_key + width;
+        let erase = write_strength + 1;
+        let write_vector = erase + width;
+        let free_gates = write_vector + width;
+        let allocation_gate = free_gates + reads;
+        Layout {
+            read_keys: 0,
+            read_strengths,
+            write_key,
+            write_strength,
+            erase,
+            write_vector,
+            free_gates,
+            allocation_gate,
+            write_gate: allocation_gate + 1,
+            read_modes: allocation_gate + 2,
+        }
+    }
+}
+
+impl Interface {
+    pub fn zeros(width: usize, reads: usize) -> Self {
+        Interface {
+            read_keys: vec![0.0; reads * width],
+            read_strengths: vec![0.0; reads],
+            write_key: vec![0.0; width],
+            write_strength: 0.0,
+            erase: vec![0.0; width],
+            write_vector: vec![0.0; width],
+            free_gates: vec![0.0; reads],
+            allocation_gate: 0.0,
+            write_gate: 0.0,
+            read_modes: vec![0.0; READ_MODES * reads],
+        }
+    }
+
+    /// Splits and transforms raw ξ (models.md §3 table).
+    pub fn from_raw(raw: &[f32], width: usize, reads: usize) -> Self {
+        let at = Layout::new(width, reads);
+        let mut read_modes = raw[at.read_modes..at.read_modes + READ_MODES * reads].to_vec();
+        read_modes
+            .chunks_exact_mut(READ_MODES)
+            .for_each(softmax_in_place);
+        Interface {
+            read_keys: raw[at.read_keys..at.read_strengths].to_vec(),
+            read_strengths: raw[at.read_strengths..at.write_key]
+                .iter()
+                .map(|&x| oneplus(x))
+                .collect(),
+            write_key: raw[at.write_key..at.write_strength].to_vec(),
+            write_strength: oneplus(raw[at.write_strength]),
+            erase: raw[at.erase..at.write_vector]
+                .iter()
+                .map(|&x| sigmoid(x))
+                .collect(),
+            write_vector: raw[at.write_vector..at.free_gates].to_vec(),
+            free_gates: raw[at.free_gates..at.allocation_gate]
+                .iter()
+                .map(|&x| sigmoid(x))
+                .collect(),
+            allocation_gate: sigmoid(raw[at.allocation_gate]),
+            write_gate: sigmoid(raw[at.write_gate]),
+            read_modes,
+        }
+    }
+
+    /// Maps `grad` (with respect to the transformed values) back onto raw ξ.
+    pub fn raw_backward(&self, raw: &[f32], grad: &Interface, draw: &mut [f32]) {
+        let width = self.write_key.len();
+        let reads = self.free_gates.len();
+        let at = Layout::new(width, reads);
+        let sigmoid_grad = |value: f32, g: f32| g * value * (1.0 - value);
+        draw[at.read_keys..at.read_strengths].copy_from_slice(&grad.read_keys);
+        for i in 0..reads {
+            draw[at.read_strengths + i] =
+                grad.read_strengths[i] * sigmoid(raw[at.read_strengths + i]);
+            draw[at.free_gates + i] = sigmoid_grad(self.free_gates[i], grad.free_gates[i]);
+            let modes = i * READ_MODES..(i + 1) * READ_MODES;
+            softmax_backward(
+                &self.read_modes[modes.clone()],
+                &grad.read_modes[modes.clone()],
+                &mut draw[at.read_modes + modes.start..at.read_modes + modes.end],
+            );
+        }
+        draw[at.write_key..at.write_strength].copy_from_slice(&grad.write_key);
+        draw[at.write_strength] = grad.write_strength * sigmoid(raw[at.write_strength]);
+        for j in 0..width {
+            draw[at.erase + j] = sigmoid_grad(self.erase[j], grad.erase[j]);
+        }
+        draw[at.write_vector..at.free_gates].copy_from_slice(&grad.write_vector);
+        draw[at.allocation_gate] = sigmoid_grad(self.allocation_gate, grad.allocation_gate);
+        draw[at.write_gate] = sigmoid_grad(self.write_gate, grad.write_gate);
+    }
+}
+
+/// The DNC's recurrent memory state. Gradients with respect to it use the same struct.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DncState {
+    /// `N × W`.
+    pub memory: Vec<f32>,
+    pub usage: Vec<f32>,
+    pub precedence: Vec<f32>,
+    /// `N × N`, `link[i][j]`: how much slot i was written right after slot j.
+    pub link: Vec<f32>,
+    pub write_weights: Vec<f32>,
+    /// `R × N`.
+    pub read_weights: Vec<f32>,
+    /// `R × W`.
+    pub read_vectors: Vec<f32>,
+}
+
+impl DncState {
+    /// The initial state of models.md §0 (`fill` = 1e-6 for memory), or all zeros, the
+    /// starting point for gradients.
+    fn filled(slots: usize, width: usize, reads: usize, memory_fill: f32) -> Self {
+        DncState {
+            memory: vec![memory_fill; slots * width],
+            usage: vec![0.0; slots],
+            precedence: vec![0.0; slots],
+            link: vec![0.0; slots * slots],
+            write_weights: vec![0.0; slots],
+            read_weights: vec![0.0; reads * slots],
+            read_vectors: vec![0.0; reads * width],
+        }
+    }
+
+    pub fn initial(slots: usize, width: usize, reads: usize) -> Self {
+        Self::filled(slots, width, reads, INITIAL_MEMORY_VALUE)
+    }
+
+    pub fn zeros(slots: usize, width: usize, reads: usize) -> Self {
+        Self::filled(slots, width, reads, 0.0)
+    }
+
+    pub fn slots(&self) -> usize {
+        self.usage.len()
+    }
+}
+
+/// Intermediates of one step that the backward pass and the views need.
+#[derive(Clone, Debug, Default)]
+pub struct DncStepCache {
+    /// ψ
+    pub retention: Vec<f32>,
+    /// `u + w^w_{t−1} − u ⊙ w^w_{t−1}`, usage before retention.
+    pub usage_before_retention: Vec<f32>,
+    /// φ: slot indices in ascending order of floored usage.
+    pub order: Vec<usize>,
+    /// Floored usage û in the order φ.
+    pub sorted_usage: Vec<f32>,
+    pub allocation: Vec<f32>,
+    pub write_similarity: Vec<f32>,
+    pub content_write: Vec<f32>,
+    /// `R × N` each.
+    pub forward: Vec<f32>,
+    pub backward: Vec<f32>,
+    pub read_similarity: Vec<f32>,
+    pub content_read: Vec<f32>,
+}
+
+/// One memory step from `previous` under interface `xi`; returns the new state and the cache.
+pub fn step(previous: &DncState, xi: &Interface) -> (DncState, DncStepCache) {
+    let n = previous.slots();
+    let width = xi.write_key.len();
+    let reads = xi.free_gates.len();
+    let mut next = DncState::zeros(n, width, reads);
+    let mut cache = DncStepCache {
+        retention: vec![1.0; n],
+        usage_before_retention: vec![0.0; n],
+        allocation: vec![0.0; n],
+        write_similarity: vec![0.0; n],
+        content_write: vec![0.0; n],
+        forward: vec![0.0; reads * n],
+        backward: vec![0.0; reads * n],
+        read_similarity: vec![0.0; reads * n],
+        content_read: vec![0.0; reads * n],
+        ..DncStepCache::default()
+    };
+
+    // Usage: ψ = Π_i (1 − f^i w^{r,i}_{t−1});  u_t = (u + w^w − u ⊙ w^w) ⊙ ψ.
+    for (i, previous_read) in previous.read_weights.chunks_exact(n).enumerate() {
+        for k in 0..n {
+            cache.retention[k] *= 1.0 - xi.free_gates[i] * previous_read[k];
+        }
+    }
+    for k in 0..n {
+        let (u, w) = (previous.usage[k], previous.write_weights[k]);
+        cache.usage_before_retention[k] = u + w - u * w;
+        next.usage[k] = cache.usage_before_retention[k] * cache.retention[k];
+    }
+
+    // Allocation: a[φ_j] = (1 − û[φ_j]) Π_{m<j} û[φ_m], φ sorting û ascending, stable.
+    let floored: Vec<f32> = next
+        .usage
+        .iter()
+        .map(|&u| USAGE_FLOOR + (1.0 - USAGE_FLOOR) * u)
+        .collect();
+    cache.order = (0..n).collect();
+    cache
+        .order
+        .sort_by(|&a, &b| floored[a].total_cmp(&floored[b]));
+    cache.sorted_usage = cache.order.iter().map(|&k| floored[k]).collect();
+    let mut product = 1.0;
+    for (&slot, &u) in cache.order.iter().zip(&cache.sorted_usage) {
+        cache.allocation[slot] = (1.0 - u) * product;
+        product *= u;
+    }
+
+    // Write weighting and write.
+    content_weighting(
+        &previous.memory,
+        &xi.write_key,
+        xi.write_strength,
+        &mut cache.write_similarity,
+        &mut cache.content_write,
+    );
+    for k in 0..n {
+        let mix = xi.allocation_gate * cache.allocation[k]
+            + (1.0 - xi.allocation_gate) * cache.content_write[k];
+        next.write_weights[k] = xi.write_gate * mix;
+    }
+    erase_and_add(
+        &previous.memory,
+        &next.write_weights,
+        &xi.erase,
+        &xi.write_vector,
+        &mut next.memory,
+    );
+
+    // Temporal links and precedence.
+    let ww = &next.write_weights;
+    for i in 0..n {
+        for j in 0..n {
+            next.link[i * n + j] = if i == j {
+                0.0
+            } else {
+                (1.0 - ww[i] - ww[j]) * previous.link[i * n + j] + ww[i] * previous.precedence[j]
+            };
+        }
+    }
+    let written: f32 = ww.iter().sum();
+    for k in 0..n {
+        next.precedence[k] = (1.0 - written) * previous.precedence[k] + ww[k];
+    }
+
+    // Reads.
+    for i in 0..reads {
+        let heads = i * n..(i + 1) * n;
+        let previous_read = &previous.read_weights[heads.clone()];
+        linalg::matvec(&next.link, previous_read, &mut cache.forward[heads.clone()]);
+        linalg::matvec_transposed_accumulate(
+            &next.link,
+            previous_read,
+            &mut cache.backward[heads.clone()],
+        );
+        content_weighting(
+            &next.memory,
+            &xi.read_keys[i * width..(i + 1) * width],
+            xi.read_strengths[i],
+            &mut cache.read_similarity[heads.clone()],
+            &mut cache.content_read[heads.clone()],
+        );
+        let modes = &xi.read_modes[i * READ_MODES..(i + 1) * READ_MODES];
+        for k in heads.clone() {
+            next.read_weights[k] = modes[0] * cache.backward[k]
+                + modes[1] * cache.content_read[k]
+                + modes[2] * cache.forward[k];
+        }
+        read(
+            &next.memory,
+            &next.read_weights[heads],
+            &mut next.read_vectors[i * width..(i + 1) * width],
+        );
+    }
+    (next, cache)
+}
+
+/// Backward of [`step`]. `dnext` holds the gradient with respect to every part of the
+/// new state (its contents are used as scratch); gradients with respect to the previous
+/// state are accumulated into `dprevious`, and with respect to ξ into `dxi`.
+pub fn step_backward(
+    previous: &DncState,
+    xi: &Interface,
+    cache: &DncStepCache,
+    next: &DncState,
+    dnext: &mut DncState,
+    dprevious: &mut DncState,
+    dxi: &mut Interface,
+) {
+    let n = previous.slots();
+    let width = xi.write_key.len();
+    let reads = xi.free_gates.len();
+
+    // Reads: r = M_tᵀ w^r, w^r = π₀ b + π₁ c + π₂ f.
+    let mut dlink = std::mem::take(&mut dnext.link);
+    for i in 0..reads {
+        let heads = i * n..(i + 1) * n;
+        let keys = i * width..(i + 1) * width;
+        read_backward(
+            &next.memory,
+            &next.read_weights[heads.clone()],
+            &dnext.read_vectors[keys.clone()],
+            &mut dnext.memory,
+            &mut dnext.read_weights[heads.clone()],
+        );
+        let dread = &dnext.read_weights[heads.clone()];
+        let modes = &xi.read_modes[i * READ_MODES..(i + 1) * READ_MODES];
+        dxi.read_modes[i * READ_MODES] += dot(dread, &cache.backward[heads.clone()]);
+        dxi.read_modes[i * READ_MODES + 1] += dot(dread, &cache.content_read[heads.clone()]);
+        dxi.read_modes[i * READ_MODES + 2] += dot(dread, &cache.forward[heads.clone()]);
+        let dcontent: Vec<f32> = dread.iter().map(|d| modes[1] * d).collect();
+        dxi.read_strengths[i] += content_weighting_backward(
+            &next.memory,
+            &xi.read_keys[keys.clone()],
+            xi.read_strengths[i],
+            &cache.read_similarity[heads.clone()],
+            &cache.content_read[heads.clone()],
+            &dcontent,
+            &mut dnext.memory,
+            &mut dxi.read_keys[keys],
+        );
+        // f = L_t w_{t−1}, b = L_tᵀ w_{t−1}.
+        let previous_read = &previous.read_weights[heads.clone()];
+        let dforward: Vec<f32> = dread.iter().map(|d| modes[2] * d).collect();
+        let dbackward: Vec<f32> = dread.iter().map(|d| modes[0] * d).collect();
+        linalg::outer_accumulate(&dforward, previous_read, &mut dlink);
+        linalg::outer_accumulate(previous_read, &dbackward, &mut dlink);
+        let dprevious_read = &mut dprevious.read_weights[heads];
+        linalg::matvec_transposed_accumulate(&next.link, &dforward, dprevious_read);
+        linalg::matvec_accumulate(&next.link, &dbackward, dprevious_read);
+    }
+
+    // Precedence: p_t = (1 − Σ w^w) p + w^w.
+    let ww = &next.write_weights;
+    let mut dwrite = std::mem::take(&mut dnext.write_weights);
+    let written: f32 = ww.iter().sum();
+    let dprecedence = &dnext.precedence;
+    let through_sum = dot(dprecedence, &previous.precedence);
+    for k in 0..n {
+        dprevious.precedence[k] += (1.0 - written) * dprecedence[k];
+        dwrite[k] += dprecedence[k] - through_sum;
+    }
+
+    // Links: L_t[i][j] = (1 − w_i − w_j) L[i][j] + w_i p[j], diagonal fixed at 0.
+    for i in 0..n {
+        for j in 0..n {
+            let g = dlink[i * n + j];
+            if i == j || g == 0.0 {
+                continue;
+            }
+            let old = previous.link[i * n + j];
+            dprevious.link[i * n + j] += (1.0 - ww[i] - ww[j]) * g;
+            dwrite[i] += g * (previous.precedence[j] - old);
+            dwrite[j] -= g * old;
+            dprevious.precedence[j] += g * ww[i];
+        }
+    }
+
+    // Write: M_t = M ⊙ (1 − w eᵀ) + w vᵀ.
+    erase_and_add_backward(
+        &previous.memory,
+        ww,
+        &xi.erase,
+        &xi.write_vector,
+        &dnext.memory,
+        &mut dprevious.memory,
+        &mut dwrite,
+        &mut dxi.erase,
+        &mut dxi.write_vector,
+    );
+
+    // w^w = g^w (g^a a + (1 − g^a) c^w).
+    let mut dallocation = vec![0.0; n];
+    let mut dcontent_write = vec![0.0; n];
+    for k in 0..n {
+        let mix = xi.allocation_gate * cache.allocation[k]
+            + (1.0 - xi.allocation_gate) * cache.content_write[k];
+        dxi.write_gate += dwrite[k] * mix;
+        let dmix = xi.write_gate * dwrite[k];
+        dxi.allocation_gate += dmix * (cache.allocation[k] - cache.content_write[k]);
+        dallocation[k] = xi.allocation_gate * dmix;
+        dcontent_write[k] = (1.0 - xi.allocation_gate) * dmix;
+    }
+    dxi.write_strength += content_weighting_backward(
+        &previous.memory,
+        &xi.write_key,
+        xi.write_strength,
+        &cache.write_similarity,
+        &cache.content_write,
+        &dcontent_write,
+        &mut dprevious.memory,
+        &mut dxi.write_key,
+    );
+
+    // Allocation, with φ constant. In sorted order s_j, P_j = Π_{m<j} s_m, a_j = (1 − s_j) P_j:
+    // ∂/∂s_k = −P_k da_k + P_k S_k with S_k = Σ_{j>k} da_j (1 − s_j) Π_{k<m<j} s_m,
+    // computed by the suffix recursion S_k = da_{k+1}(1 − s_{k+1}) + s_{k+1} S_{k+1}.
+    let mut dusage = std::mem::take(&mut dnext.usage);
+    let sorted = &cache.sorted_usage;
+    let mut prefix = vec![1.0f32; n];
+    for j in 1..n {
+        prefix[j] = prefix[j - 1] * sorted[j - 1];
+    }
+    let mut suffix = 0.0f32;
+    for k in (0..n).rev() {
+        let da = dallocation[cache.order[k]];
+        let dsorted = prefix[k] * (suffix - da);
+        dusage[cache.order[k]] += (1.0 - USAGE_FLOOR) * dsorted;
+        suffix = da * (1.0 - sorted[k]) + sorted[k] * suffix;
+    }
+
+    // Usage: u_t = (u + w − u w) ⊙ ψ.
+    let mut dretention = vec![0.0; n];
+    for k in 0..n {
+        let du = dusage[k];
+        dprevious.usage[k] += du * cache.retention[k] * (1.0 - previous.write_weights[k]);
+        dprevious.write_weights[k] += du * cache.retention[k] * (1.0 - previous.usage[k]);
+        dretention[k] = du * cache.usage_before_retention[k];
+    }
+    // Retention: ψ = Π_i (1 − f^i w^{r,i}); the product over the other heads avoids
+    // dividing by a factor that may be 0.
+    for k in 0..n {
+        if dretention[k] == 0.0 {
+            continue;
+        }
+        for i in 0..reads {
+            let others: f32 = (0..reads)
+                .filter(|&l| l != i)
+                .map(|l| 1.0 - xi.free_gates[l] * previous.read_weights[l * n + k])
+                .product();
+            let g = dretention[k] * others;
+            dxi.free_gates[i] -= g * previous.read_weights[i * n + k];
+            dprevious.read_weights[i * n + k] -= g * xi.free_gates[i];
+        }
+    }
+    dnext.link = dlink;
+    dnext.write_weights = dwrite;
+    dnext.usage = dusage;
+}

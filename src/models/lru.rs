@@ -1,0 +1,131 @@
+//! Least-recently-used access core (models.md §4): one Linear (`heads`) from `h_t` to
+//! head-major blocks `[k¹; α¹; k²; α²; …]`, then the step of [`crate::memory::lru`].
+
+use super::trace::{rows, Weights};
+use super::{MemoryCore, ModelConfig, StepTrace};
+use crate::memory::lru::{head_size, step, step_backward, LruState, LruStepCache};
+use crate::nn::{Linear, ParamStore};
+use crate::ops::activation::sigmoid;
+use crate::rng::Pcg32;
+
+pub struct LruCore {
+    heads: Linear,
+    slots: usize,
+    width: usize,
+    reads: usize,
+}
+
+pub struct LruCache {
+    keys: Vec<f32>,
+    write_gates: Vec<f32>,
+    step: LruStepCache,
+}
+
+impl LruCore {
+    pub fn new(config: &ModelConfig, params: &mut ParamStore, rng: &mut Pcg32) -> Self {
+        let (w, r) = (config.memory_width, config.read_heads);
+        LruCore {
+            heads: Linear::register(params, "heads", config.hidden, r * head_size(w), rng),
+            slots: config.memory_slots,
+            width: w,
+            reads: r,
+        }
+    }
+}
+
+impl MemoryCore for LruCore {
+    type State = LruState;
+    type Cache = LruCache;
+
+    fn read_width(&self) -> usize {
+        self.reads * self.width
+    }
+    fn initial_state(&self) -> LruState {
+        LruState::initial(self.slots, self.width, self.reads)
+    }
+    fn zero_state(&self) -> LruState {
+        LruState::zeros(self.slots, self.width, self.reads)
+    }
+    fn read_vectors<'a>(&self, state: &'a LruState) -> &'a [f32] {
+        &state.read_vectors
+    }
+    fn read_vectors_mut<'a>(&self, state: &'a mut LruState) -> &'a mut [f32] {
+        &mut state.read_vectors
+    }
+
+    fn step(&self, params: &[f32], hidden: &[f32], previous: &LruState) -> (LruState, LruCache) {
+        let mut raw = vec![0.0; self.heads.outputs];
+        self.heads.forward(params, hidden, &mut raw);
+        let block = head_size(self.width);
+        let keys: Vec<f32> = raw
+            .chunks_exact(block)
+            .flat_map(|b| b[..self.width].iter().copied())
+            .collect();
+        let write_gates: Vec<f32> = raw
+            .chunks_exact(block)
+            .map(|b| sigmoid(b[self.width]))
+            .collect();
+        let (next, step_cache) = step(previous, &keys, &write_gates);
+        (
+            next,
+            LruCache {
+                keys,
+                write_gates,
+                step: step_cache,
+            },
+        )
+    }
+
+    fn step_backward(
+        &self,
+        params: &[f32],
+        grads: &mut [f32],
+        hidden: &[f32],
+        previous: &LruState,
+        cache: &LruCache,
+        next: &LruState,
+        dnext: &mut LruState,
+        dprevious: &mut LruState,
+        dhidden: &mut [f32],
+    ) {
+        let mut dkeys = vec![0.0; cache.keys.len()];
+        let mut dgates = vec![0.0; self.reads];
+        step_backward(
+            previous,
+            &cache.keys,
+            &cache.write_gates,
+            &cache.step,
+            next,
+            dnext,
+            dprevious,
+            &mut dkeys,
+            &mut dgates,
+        );
+        let block = head_size(self.width);
+        let mut draw = vec![0.0; self.heads.outputs];
+        for (i, chunk) in draw.chunks_exact_mut(block).enumerate() {
+            chunk[..self.width].copy_from_slice(&dkeys[i * self.width..(i + 1) * self.width]);
+            let alpha = cache.write_gates[i];
+            chunk[self.width] = dgates[i] * alpha * (1.0 - alpha);
+        }
+        self.heads
+            .backward(params, grads, hidden, &draw, Some(dhidden));
+    }
+
+    fn trace(&self, state: &LruState, cache: &LruCache, trace: &mut StepTrace) {
+        trace.memory = Some(rows(&state.memory, self.width));
+        trace.read_weights = rows(&state.read_weights, self.slots);
+        trace.write_weights = Some(Weights::PerHead(rows(
+            &cache.step.write_weights,
+            self.slots,
+        )));
+        trace.read_vectors = rows(&state.read_vectors, self.width);
+        trace.usage = Some(state.usage.clone());
+        trace
+            .gates
+            .insert("write_gates".into(), cache.write_gates.clone());
+        trace
+            .gates
+            .insert("least_used".into(), state.least_used.clone());
+    }
+}

@@ -1,0 +1,274 @@
+//! Neural Turing Machine core (models.md §2): R read heads and one write head, each with
+//! its own Linear from `h_t` (`heads.read.{i}`, `heads.write`). The write head addresses
+//! `M_{t−1}`; the read heads address `M_t`, after the write.
+
+use super::trace::{rows, Weights};
+use super::{MemoryCore, ModelConfig, StepTrace};
+use crate::memory::ntm::{address, address_backward, head_size, Addressing, HeadParams};
+use crate::memory::write::{erase_and_add, erase_and_add_backward};
+use crate::memory::{read, read_backward, INITIAL_MEMORY_VALUE};
+use crate::nn::{Linear, ParamStore};
+use crate::ops::activation::sigmoid;
+use crate::rng::Pcg32;
+
+pub struct NtmCore {
+    read_heads: Vec<Linear>,
+    write_head: Linear,
+    slots: usize,
+    width: usize,
+}
+
+pub struct NtmState {
+    memory: Vec<f32>,
+    /// `R × N`.
+    read_weights: Vec<f32>,
+    write_weights: Vec<f32>,
+    /// `R × W`.
+    read_vectors: Vec<f32>,
+}
+
+struct Head {
+    raw: Vec<f32>,
+    params: HeadParams,
+    addressing: Addressing,
+}
+
+pub struct NtmCache {
+    reads: Vec<Head>,
+    write: Head,
+    erase: Vec<f32>,
+    add: Vec<f32>,
+}
+
+impl NtmCore {
+    pub fn new(config: &ModelConfig, params: &mut ParamStore, rng: &mut Pcg32) -> Self {
+        let (h, w) = (config.hidden, config.memory_width);
+        let read_heads = (0..config.read_heads)
+            .map(|i| {
+                Linear::register(
+                    params,
+                    &format!("heads.read.{i}"),
+                    h,
+                    head_size(w, false),
+                    rng,
+                )
+            })
+            .collect();
+        let write_head = Linear::register(params, "heads.write", h, head_size(w, true), rng);
+        NtmCore {
+            read_heads,
+            write_head,
+            slots: config.memory_slots,
+            width: w,
+        }
+    }
+
+    fn state(&self, memory_fill: f32) -> NtmState {
+        let reads = self.read_heads.len();
+        NtmState {
+            memory: vec![memory_fill; self.slots * self.width],
+            read_weights: vec![0.0; reads * self.slots],
+            write_weights: vec![0.0; self.slots],
+            read_vectors: vec![0.0; reads * self.width],
+        }
+    }
+
+    fn head(
+        &self,
+        layer: &Linear,
+        params: &[f32],
+        hidden: &[f32],
+        memory: &[f32],
+        previous: &[f32],
+    ) -> Head {
+        let mut raw = vec![0.0; layer.outputs];
+        layer.forward(params, hidden, &mut raw);
+        let head_params = HeadParams::from_raw(&raw, self.width);
+        let addressing = address(memory, &head_params, previous);
+        Head {
+            raw,
+            params: head_params,
+            addressing,
+        }
+    }
+}
+
+impl MemoryCore for NtmCore {
+    type State = NtmState;
+    type Cache = NtmCache;
+
+    fn read_width(&self) -> usize {
+        self.read_heads.len() * self.width
+    }
+    /// Memory 1e-6 and read vectors 0 (models.md §0), but every head's weighting starts
+    /// one-hot on slot 0, not at 0: with constant memory and zero weightings every write
+    /// lands equally on every row, the rows stay identical, content addressing stays
+    /// uniform and so does every shift of it, a fixed point no gradient can leave
+    /// (the read heads' gradient is exactly 0). The README records this decision.
+    fn initial_state(&self) -> NtmState {
+        let mut state = self.state(INITIAL_MEMORY_VALUE);
+        state.write_weights[0] = 1.0;
+        for head in state.read_weights.chunks_exact_mut(self.slots) {
+            head[0] = 1.0;
+        }
+        state
+    }
+    fn zero_state(&self) -> NtmState {
+        self.state(0.0)
+    }
+    fn read_vectors<'a>(&self, state: &'a NtmState) -> &'a [f32] {
+        &state.read_vectors
+    }
+    fn read_vectors_mut<'a>(&self, state: &'a mut NtmState) -> &'a mut [f32] {
+        &mut state.read_vectors
+    }
+
+    fn step(&self, params: &[f32], hidden: &[f32], previous: &NtmState) -> (NtmState, NtmCache) {
+        let (n, w) = (self.slots, self.width);
+        let write = self.head(
+            &self.write_head,
+            params,
+            hidden,
+            &previous.memory,
+            &previous.write_weights,
+        );
+        let erase: Vec<f32> = write.raw[w + 6..2 * w + 6]
+            .iter()
+            .map(|&x| sigmoid(x))
+            .collect();
+        let add = write.raw[2 * w + 6..3 * w + 6].to_vec();
+        let mut next = self.state(0.0);
+        erase_and_add(
+            &previous.memory,
+            &write.addressing.weights,
+            &erase,
+            &add,
+            &mut next.memory,
+        );
+        next.write_weights
+            .copy_from_slice(&write.addressing.weights);
+        let reads: Vec<Head> = self
+            .read_heads
+            .iter()
+            .enumerate()
+            .map(|(i, layer)| {
+                let head = self.head(
+                    layer,
+                    params,
+                    hidden,
+                    &next.memory,
+                    &previous.read_weights[i * n..(i + 1) * n],
+                );
+                read(
+                    &next.memory,
+                    &head.addressing.weights,
+                    &mut next.read_vectors[i * w..(i + 1) * w],
+                );
+                next.read_weights[i * n..(i + 1) * n].copy_from_slice(&head.addressing.weights);
+                head
+            })
+            .collect();
+        (
+            next,
+            NtmCache {
+                reads,
+                write,
+                erase,
+                add,
+            },
+        )
+    }
+
+    fn step_backward(
+        &self,
+        params: &[f32],
+        grads: &mut [f32],
+        hidden: &[f32],
+        previous: &NtmState,
+        cache: &NtmCache,
+        next: &NtmState,
+        dnext: &mut NtmState,
+        dprevious: &mut NtmState,
+        dhidden: &mut [f32],
+    ) {
+        let (n, w) = (self.slots, self.width);
+        for (i, (layer, head)) in self.read_heads.iter().zip(&cache.reads).enumerate() {
+            let heads = i * n..(i + 1) * n;
+            read_backward(
+                &next.memory,
+                &head.addressing.weights,
+                &dnext.read_vectors[i * w..(i + 1) * w],
+                &mut dnext.memory,
+                &mut dnext.read_weights[heads.clone()],
+            );
+            let grad = address_backward(
+                &next.memory,
+                &head.params,
+                &previous.read_weights[heads.clone()],
+                &head.addressing,
+                &dnext.read_weights[heads.clone()],
+                &mut dnext.memory,
+                &mut dprevious.read_weights[heads],
+            );
+            let mut draw = vec![0.0; layer.outputs];
+            head.params.raw_backward(&head.raw, &grad, &mut draw);
+            layer.backward(params, grads, hidden, &draw, Some(dhidden));
+        }
+        let write = &cache.write;
+        let mut derase = vec![0.0; w];
+        let mut dadd = vec![0.0; w];
+        erase_and_add_backward(
+            &previous.memory,
+            &write.addressing.weights,
+            &cache.erase,
+            &cache.add,
+            &dnext.memory,
+            &mut dprevious.memory,
+            &mut dnext.write_weights,
+            &mut derase,
+            &mut dadd,
+        );
+        let grad = address_backward(
+            &previous.memory,
+            &write.params,
+            &previous.write_weights,
+            &write.addressing,
+            &dnext.write_weights,
+            &mut dprevious.memory,
+            &mut dprevious.write_weights,
+        );
+        let mut draw = vec![0.0; self.write_head.outputs];
+        write.params.raw_backward(&write.raw, &grad, &mut draw);
+        for j in 0..w {
+            draw[w + 6 + j] = derase[j] * cache.erase[j] * (1.0 - cache.erase[j]);
+            draw[2 * w + 6 + j] = dadd[j];
+        }
+        self.write_head
+            .backward(params, grads, hidden, &draw, Some(dhidden));
+    }
+
+    fn trace(&self, state: &NtmState, cache: &NtmCache, trace: &mut StepTrace) {
+        trace.memory = Some(rows(&state.memory, self.width));
+        trace.read_weights = rows(&state.read_weights, self.slots);
+        trace.write_weights = Some(Weights::Single(state.write_weights.clone()));
+        trace.read_vectors = rows(&state.read_vectors, self.width);
+        let heads = cache.reads.iter().map(|h| ("read", h)).enumerate();
+        let named = heads.map(|(i, (kind, h))| (format!("{kind}.{i}"), h));
+        for (name, head) in named.chain(std::iter::once(("write".to_string(), &cache.write))) {
+            let p = &head.params;
+            trace
+                .gates
+                .insert(format!("{name}.strength"), vec![p.strength]);
+            trace.gates.insert(format!("{name}.gate"), vec![p.gate]);
+            trace
+                .gates
+                .insert(format!("{name}.shift"), p.shift.to_vec());
+            trace
+                .gates
+                .insert(format!("{name}.sharpening"), vec![p.sharpening]);
+        }
+        trace
+            .gates
+            .insert("write.erase".into(), cache.erase.clone());
+    }
+}

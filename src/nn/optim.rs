@@ -1,0 +1,190 @@
+//! Optimisers on flat parameter buffers, and global-norm gradient clipping.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OptimizerKind {
+    Adam,
+    Rmsprop,
+}
+
+/// Optimiser settings. Adam uses `beta1`, `beta2`, `epsilon`; RMSProp uses `decay`
+/// (the squared-gradient average's ρ), `momentum` and `epsilon`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OptimizerConfig {
+    pub kind: OptimizerKind,
+    pub learning_rate: f32,
+    pub beta1: f32,
+    pub beta2: f32,
+    pub decay: f32,
+    pub momentum: f32,
+    pub epsilon: f32,
+}
+
+impl Default for OptimizerConfig {
+    fn default() -> Self {
+        OptimizerConfig {
+            kind: OptimizerKind::Adam,
+            learning_rate: 1e-3,
+            beta1: 0.9,
+            beta2: 0.999,
+            decay: 0.95,
+            momentum: 0.9,
+            epsilon: 1e-8,
+        }
+    }
+}
+
+impl OptimizerConfig {
+    /// Range checks, with a message naming the offending field.
+    pub fn validate(&self) -> Result<(), String> {
+        let unit = |name: &str, v: f32| {
+            if (0.0..1.0).contains(&v) {
+                Ok(())
+            } else {
+                Err(format!("optimizer.{name} must be in [0, 1), got {v}"))
+            }
+        };
+        if !(self.learning_rate > 0.0 && self.learning_rate <= 1.0) {
+            return Err(format!(
+                "learning rate must be in (0, 1], got {}",
+                self.learning_rate
+            ));
+        }
+        unit("beta1", self.beta1)?;
+        unit("beta2", self.beta2)?;
+        unit("decay", self.decay)?;
+        unit("momentum", self.momentum)?;
+        if !(self.epsilon > 0.0 && self.epsilon < 1.0) {
+            return Err(format!(
+                "optimizer.epsilon must be in (0, 1), got {}",
+                self.epsilon
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Optimiser state for one parameter buffer.
+#[derive(Clone, Debug)]
+pub struct Optimizer {
+    config: OptimizerConfig,
+    first_moment: Vec<f32>,
+    second_moment: Vec<f32>,
+    steps: u32,
+}
+
+impl Optimizer {
+    pub fn new(config: OptimizerConfig, parameters: usize) -> Self {
+        Optimizer {
+            config,
+            first_moment: vec![0.0; parameters],
+            second_moment: vec![0.0; parameters],
+            steps: 0,
+        }
+    }
+
+    pub fn config(&self) -> &OptimizerConfig {
+        &self.config
+    }
+
+    /// Applies one update of `params` along `grads`.
+    pub fn update(&mut self, params: &mut [f32], grads: &[f32]) {
+        self.steps += 1;
+        let c = &self.config;
+        match c.kind {
+            OptimizerKind::Adam => {
+                let t = self.steps as i32;
+                let correction1 = 1.0 - c.beta1.powi(t);
+                let correction2 = 1.0 - c.beta2.powi(t);
+                let step = c.learning_rate / correction1;
+                let root_correction2 = correction2.sqrt();
+                for (((p, &g), m), v) in params
+                    .iter_mut()
+                    .zip(grads)
+                    .zip(&mut self.first_moment)
+                    .zip(&mut self.second_moment)
+                {
+                    *m = c.beta1 * *m + (1.0 - c.beta1) * g;
+                    *v = c.beta2 * *v + (1.0 - c.beta2) * g * g;
+                    *p -= step * *m / (v.sqrt() / root_correction2 + c.epsilon);
+                }
+            }
+            OptimizerKind::Rmsprop => {
+                for (((p, &g), velocity), mean_square) in params
+                    .iter_mut()
+                    .zip(grads)
+                    .zip(&mut self.first_moment)
+                    .zip(&mut self.second_moment)
+                {
+                    *mean_square = c.decay * *mean_square + (1.0 - c.decay) * g * g;
+                    *velocity = c.momentum * *velocity + g / (mean_square.sqrt() + c.epsilon);
+                    *p -= c.learning_rate * *velocity;
+                }
+            }
+        }
+    }
+}
+
+/// Scales `grads` so their global L2 norm is at most `max_norm`; returns the norm
+/// before clipping (non-finite if any gradient is).
+pub fn clip_global_norm(grads: &mut [f32], max_norm: f32) -> f32 {
+    let norm = grads
+        .iter()
+        .map(|&g| (g as f64) * (g as f64))
+        .sum::<f64>()
+        .sqrt() as f32;
+    if norm.is_finite() && norm > max_norm {
+        let scale = max_norm / norm;
+        grads.iter_mut().for_each(|g| *g *= scale);
+    }
+    norm
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn minimise_quadratic(kind: OptimizerKind) -> f32 {
+        let config = OptimizerConfig {
+            kind,
+            learning_rate: 0.05,
+            ..OptimizerConfig::default()
+        };
+        let mut optimizer = Optimizer::new(config, 2);
+        let mut p = [3.0f32, -2.0];
+        for _ in 0..500 {
+            let g = [2.0 * p[0], 2.0 * p[1]];
+            optimizer.update(&mut p, &g);
+        }
+        p[0].abs() + p[1].abs()
+    }
+
+    #[test]
+    fn both_optimisers_minimise_a_quadratic() {
+        assert!(minimise_quadratic(OptimizerKind::Adam) < 0.05);
+        assert!(minimise_quadratic(OptimizerKind::Rmsprop) < 0.05);
+    }
+
+    #[test]
+    fn clipping_scales_to_the_bound_and_leaves_small_gradients() {
+        let mut g = [3.0f32, 4.0];
+        assert_eq!(clip_global_norm(&mut g, 1.0), 5.0);
+        assert!((g[0] - 0.6).abs() < 1e-6 && (g[1] - 0.8).abs() < 1e-6);
+        let mut small = [0.3f32, 0.4];
+        clip_global_norm(&mut small, 1.0);
+        assert_eq!(small, [0.3, 0.4]);
+        assert!(clip_global_norm(&mut [f32::NAN, 1.0], 1.0).is_nan());
+    }
+
+    #[test]
+    fn validation_names_the_bad_field() {
+        let bad = OptimizerConfig {
+            learning_rate: -1.0,
+            ..OptimizerConfig::default()
+        };
+        assert!(bad.validate().unwrap_err().contains("learning rate"));
+    }
+}
