@@ -11,6 +11,8 @@ pub mod models;
 pub mod nn;
 pub mod ops;
 pub mod rng;
+pub mod tasks;
+pub mod train;
 
 pub use error::{EngramError, Result};
 pub use models::{build, Model, ModelConfig, ModelKind};

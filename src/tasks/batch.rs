@@ -1,0 +1,108 @@
+//! Sequences and padded batches.
+
+use crate::models::SequenceRef;
+
+/// One sequence under construction: rows are appended step by step.
+#[derive(Clone, Debug)]
+pub struct SequenceBuffer {
+    pub input_width: usize,
+    pub output_width: usize,
+    pub input: Vec<f32>,
+    pub target: Vec<f32>,
+    pub mask: Vec<f32>,
+}
+
+impl SequenceBuffer {
+    pub fn new(input_width: usize, output_width: usize) -> Self {
+        SequenceBuffer {
+            input_width,
+            output_width,
+            input: Vec::new(),
+            target: Vec::new(),
+            mask: Vec::new(),
+        }
+    }
+
+    pub fn steps(&self) -> usize {
+        self.mask.len()
+    }
+
+    /// Appends `count` blank, unscored steps and returns the index of the first.
+    pub fn push_blank(&mut self, count: usize) -> usize {
+        let first = self.steps();
+        self.input
+            .resize(self.input.len() + count * self.input_width, 0.0);
+        self.target
+            .resize(self.target.len() + count * self.output_width, 0.0);
+        self.mask.resize(first + count, 0.0);
+        first
+    }
+
+    pub fn input_row(&mut self, t: usize) -> &mut [f32] {
+        &mut self.input[t * self.input_width..(t + 1) * self.input_width]
+    }
+
+    pub fn target_row(&mut self, t: usize) -> &mut [f32] {
+        &mut self.target[t * self.output_width..(t + 1) * self.output_width]
+    }
+}
+
+/// Sequences padded to a common length: zero input, zero target and zero mask after
+/// each sequence's end (tasks.md).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Batch {
+    pub size: usize,
+    /// Steps of the longest sequence; every sequence occupies this many rows.
+    pub steps: usize,
+    pub input_width: usize,
+    pub output_width: usize,
+    /// `size × steps × input_width`.
+    pub input: Vec<f32>,
+    /// `size × steps × output_width`.
+    pub target: Vec<f32>,
+    /// `size × steps`.
+    pub mask: Vec<f32>,
+    /// Each sequence's own length before padding.
+    pub lengths: Vec<usize>,
+}
+
+impl Batch {
+    pub fn pad(sequences: &[SequenceBuffer], input_width: usize, output_width: usize) -> Batch {
+        let steps = sequences
+            .iter()
+            .map(SequenceBuffer::steps)
+            .max()
+            .unwrap_or(0);
+        let size = sequences.len();
+        let mut batch = Batch {
+            size,
+            steps,
+            input_width,
+            output_width,
+            input: vec![0.0; size * steps * input_width],
+            target: vec![0.0; size * steps * output_width],
+            mask: vec![0.0; size * steps],
+            lengths: sequences.iter().map(SequenceBuffer::steps).collect(),
+        };
+        for (b, s) in sequences.iter().enumerate() {
+            let start = b * steps;
+            batch.input[start * input_width..][..s.input.len()].copy_from_slice(&s.input);
+            batch.target[start * output_width..][..s.target.len()].copy_from_slice(&s.target);
+            batch.mask[start..][..s.mask.len()].copy_from_slice(&s.mask);
+        }
+        batch
+    }
+
+    /// Sequence `b` without its padding. Trailing padded steps carry zero mask and come
+    /// after every scored step, so dropping them changes no loss and no gradient.
+    pub fn sequence(&self, b: usize) -> SequenceRef<'_> {
+        let steps = self.lengths[b];
+        let start = b * self.steps;
+        SequenceRef {
+            input: &self.input[start * self.input_width..][..steps * self.input_width],
+            target: &self.target[start * self.output_width..][..steps * self.output_width],
+            mask: &self.mask[start..][..steps],
+            steps,
+        }
+    }
+}

@@ -1,0 +1,329 @@
+//! Bit-vector tasks of tasks.md: generators `(config, seed) → batch`.
+//!
+//! Each task family lives in its own module and writes one sequence at a time; this
+//! module holds the shared configuration, validation and padding into a [`Batch`].
+//! Random draws come from [`Pcg32`] in a fixed order per sequence (length first, then
+//! the content step by step, channel by channel), so a seed names the same batch on
+//! every platform.
+
+mod associative_recall;
+mod batch;
+mod copy;
+mod priority_sort;
+mod repeat_copy;
+
+pub use batch::{Batch, SequenceBuffer};
+
+use crate::error::{config_error, Result};
+use crate::rng::Pcg32;
+use serde::{Deserialize, Serialize};
+
+/// Upper bounds that keep a typo from asking for a huge batch.
+pub const MAX_BITS: usize = 64;
+pub const MAX_LENGTH: usize = 256;
+pub const MAX_REPEATS: usize = 32;
+
+/// A task and its parameters; serialised as `{"name": "...", ...}` in `engram_config`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "name", rename_all = "snake_case", deny_unknown_fields)]
+pub enum TaskConfig {
+    /// Copy `(B, Lmin, Lmax)`.
+    Copy {
+        bits: usize,
+        min_length: usize,
+        max_length: usize,
+    },
+    /// Repeat copy `(B, Lmin, Lmax, Kmin, Kmax)`.
+    RepeatCopy {
+        bits: usize,
+        min_length: usize,
+        max_length: usize,
+        min_repeats: usize,
+        max_repeats: usize,
+    },
+    /// Associative recall `(B, item_len, Imin, Imax)`; "length" is the item count.
+    AssociativeRecall {
+        bits: usize,
+        item_length: usize,
+        min_items: usize,
+        max_items: usize,
+    },
+    /// Priority sort `(B, L, K)`; "length" is L.
+    PrioritySort {
+        bits: usize,
+        length: usize,
+        outputs: usize,
+    },
+}
+
+/// Task names as typed on the command line.
+pub const TASK_NAMES: [&str; 4] = ["copy", "repeat-copy", "recall", "priority-sort"];
+
+fn check(name: &str, value: usize, low: usize, high: usize) -> Result<()> {
+    if (low..=high).contains(&value) {
+        Ok(())
+    } else {
+        Err(config_error(format!(
+            "task {name} must be between {low} and {high}, got {value}"
+        )))
+    }
+}
+
+fn check_span(what: &str, min: usize, max: usize, low: usize, high: usize) -> Result<()> {
+    check(&format!("min_{what}"), min, low, high)?;
+    check(&format!("max_{what}"), max, low, high)?;
+    if min > max {
+        return Err(config_error(format!(
+            "task min_{what} ({min}) is larger than max_{what} ({max})"
+        )));
+    }
+    Ok(())
+}
+
+impl TaskConfig {
+    /// The default configuration of a task by its command-line name (8 bits).
+    pub fn by_name(name: &str) -> Result<TaskConfig> {
+        Ok(match name {
+            "copy" => TaskConfig::Copy {
+                bits: 8,
+                min_length: 1,
+                max_length: 10,
+            },
+            "repeat-copy" | "repeat_copy" => TaskConfig::RepeatCopy {
+                bits: 8,
+                min_length: 1,
+                max_length: 10,
+                min_repeats: 1,
+                max_repeats: 10,
+            },
+            "recall" | "associative_recall" => TaskConfig::AssociativeRecall {
+                bits: 6,
+                item_length: 3,
+                min_items: 2,
+                max_items: 6,
+            },
+            "priority-sort" | "priority_sort" => TaskConfig::PrioritySort {
+                bits: 8,
+                length: 20,
+                outputs: 16,
+            },
+            other => {
+                return Err(config_error(format!(
+                    "unknown task '{other}' (expected one of: {})",
+                    TASK_NAMES.join(", ")
+                )))
+            }
+        })
+    }
+
+    /// The command-line name.
+    pub fn name(&self) -> &'static str {
+        match self {
+            TaskConfig::Copy { .. } => "copy",
+            TaskConfig::RepeatCopy { .. } => "repeat-copy",
+            TaskConfig::AssociativeRecall { .. } => "recall",
+            TaskConfig::PrioritySort { .. } => "priority-sort",
+        }
+    }
+
+    pub fn bits(&self) -> usize {
+        match *self {
+            TaskConfig::Copy { bits, .. }
+            | TaskConfig::RepeatCopy { bits, .. }
+            | TaskConfig::AssociativeRecall { bits, .. }
+            | TaskConfig::PrioritySort { bits, .. } => bits,
+        }
+    }
+
+    pub fn input_width(&self) -> usize {
+        match self {
+            TaskConfig::Copy { bits, .. } => bits + 1,
+            _ => self.bits() + 2,
+        }
+    }
+
+    pub fn output_width(&self) -> usize {
+        match self {
+            TaskConfig::RepeatCopy { bits, .. } => bits + 1,
+            _ => self.bits(),
+        }
+    }
+
+    pub fn validate(&self) -> Result<()> {
+        check("bits", self.bits(), 1, MAX_BITS)?;
+        match *self {
+            TaskConfig::Copy {
+                min_length,
+                max_length,
+                ..
+            } => check_span("length", min_length, max_length, 1, MAX_LENGTH),
+            TaskConfig::RepeatCopy {
+                min_length,
+                max_length,
+                min_repeats,
+                max_repeats,
+                ..
+            } => {
+                check_span("length", min_length, max_length, 1, MAX_LENGTH)?;
+                check_span("repeats", min_repeats, max_repeats, 1, MAX_REPEATS)
+            }
+            TaskConfig::AssociativeRecall {
+                item_length,
+                min_items,
+                max_items,
+                ..
+            } => {
+                check("item_length", item_length, 1, 16)?;
+                check_span("items", min_items, max_items, 2, MAX_LENGTH)
+            }
+            TaskConfig::PrioritySort {
+                length, outputs, ..
+            } => {
+                check("length", length, 1, MAX_LENGTH)?;
+                check("outputs", outputs, 1, length)
+            }
+        }
+    }
+
+    /// The length parameter that a curriculum raises and evaluation varies: L for copy,
+    /// repeat copy and priority sort, the item count for associative recall.
+    pub fn max_length(&self) -> usize {
+        match *self {
+            TaskConfig::Copy { max_length, .. } | TaskConfig::RepeatCopy { max_length, .. } => {
+                max_length
+            }
+            TaskConfig::AssociativeRecall { max_items, .. } => max_items,
+            TaskConfig::PrioritySort { length, .. } => length,
+        }
+    }
+
+    /// The smallest allowed value of the length parameter.
+    pub fn min_length(&self) -> usize {
+        match *self {
+            TaskConfig::Copy { min_length, .. } | TaskConfig::RepeatCopy { min_length, .. } => {
+                min_length
+            }
+            TaskConfig::AssociativeRecall { min_items, .. } => min_items,
+            TaskConfig::PrioritySort { length, .. } => length,
+        }
+    }
+
+    /// The same task with its maximum length set to `length` (the minimum is lowered
+    /// to match if needed; priority sort keeps `K ≤ L`).
+    pub fn with_max_length(&self, length: usize) -> TaskConfig {
+        let mut task = self.clone();
+        match &mut task {
+            TaskConfig::Copy {
+                min_length,
+                max_length,
+                ..
+            }
+            | TaskConfig::RepeatCopy {
+                min_length,
+                max_length,
+                ..
+            } => {
+                *max_length = length;
+                *min_length = (*min_length).min(length);
+            }
+            TaskConfig::AssociativeRecall {
+                min_items,
+                max_items,
+                ..
+            } => {
+                *max_items = length;
+                *min_items = (*min_items).min(length);
+            }
+            TaskConfig::PrioritySort {
+                length: l, outputs, ..
+            } => {
+                *l = length;
+                *outputs = (*outputs).min(length);
+            }
+        }
+        task
+    }
+
+    /// The same task with every sequence at exactly `length` (for evaluation per length).
+    pub fn at_length(&self, length: usize) -> TaskConfig {
+        let mut task = self.with_max_length(length);
+        match &mut task {
+            TaskConfig::Copy { min_length, .. } | TaskConfig::RepeatCopy { min_length, .. } => {
+                *min_length = length
+            }
+            TaskConfig::AssociativeRecall { min_items, .. } => *min_items = length,
+            TaskConfig::PrioritySort { .. } => {}
+        }
+        task
+    }
+
+    /// The longest sequence (in steps) this configuration can produce.
+    pub fn max_steps(&self) -> usize {
+        match *self {
+            TaskConfig::Copy { max_length, .. } => 2 * max_length + 1,
+            TaskConfig::RepeatCopy {
+                max_length,
+                max_repeats,
+                ..
+            } => max_length + 1 + max_repeats * max_length + 1,
+            TaskConfig::AssociativeRecall {
+                item_length,
+                max_items,
+                ..
+            } => associative_recall::steps(max_items, item_length),
+            TaskConfig::PrioritySort {
+                length, outputs, ..
+            } => length + 1 + outputs,
+        }
+    }
+
+    /// Writes one random sequence of this task into `sequence`.
+    fn generate_sequence(&self, rng: &mut Pcg32, sequence: &mut SequenceBuffer) {
+        match *self {
+            TaskConfig::Copy {
+                bits,
+                min_length,
+                max_length,
+            } => copy::generate(bits, min_length, max_length, rng, sequence),
+            TaskConfig::RepeatCopy {
+                bits,
+                min_length,
+                max_length,
+                min_repeats,
+                max_repeats,
+            } => repeat_copy::generate(
+                bits,
+                (min_length, max_length),
+                (min_repeats, max_repeats),
+                rng,
+                sequence,
+            ),
+            TaskConfig::AssociativeRecall {
+                bits,
+                item_length,
+                min_items,
+                max_items,
+            } => {
+                associative_recall::generate(bits, item_length, min_items, max_items, rng, sequence)
+            }
+            TaskConfig::PrioritySort {
+                bits,
+                length,
+                outputs,
+            } => priority_sort::generate(bits, length, outputs, rng, sequence),
+        }
+    }
+
+    /// A batch of `size` sequences from `seed`. The configuration must be valid.
+    pub fn batch(&self, size: usize, seed: u64) -> Batch {
+        let mut rng = Pcg32::new(seed);
+        let sequences: Vec<SequenceBuffer> = (0..size)
+            .map(|_| {
+                let mut sequence = SequenceBuffer::new(self.input_width(), self.output_width());
+                self.generate_sequence(&mut rng, &mut sequence);
+                sequence
+            })
+            .collect();
+        Batch::pad(&sequences, self.input_width(), self.output_width())
+    }
+}

@@ -1,0 +1,151 @@
+//! Training configuration (`engram train --config FILE.json` takes this as JSON) and the
+//! presets that make `engram train --model M --task T` learn without flags.
+
+use crate::error::{config_error, Result};
+use crate::models::{ModelConfig, ModelKind};
+use crate::nn::{OptimizerConfig, OptimizerKind};
+use crate::tasks::TaskConfig;
+use serde::{Deserialize, Serialize};
+
+/// Raises the task's maximum length, from `start` up to the task's own maximum, by
+/// `step` whenever the mean bit errors per sequence over the last `window` training
+/// steps falls below `threshold`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CurriculumConfig {
+    pub start: usize,
+    pub step: usize,
+    pub window: usize,
+    pub threshold: f64,
+}
+
+/// Everything a training run needs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrainConfig {
+    pub model: ModelKind,
+    pub hidden: usize,
+    pub layers: usize,
+    pub memory_slots: usize,
+    pub memory_width: usize,
+    pub read_heads: usize,
+    pub task: TaskConfig,
+    pub optimizer: OptimizerConfig,
+    pub batch_size: usize,
+    pub steps: u64,
+    pub seed: u64,
+    /// Global gradient-norm bound.
+    pub clip_norm: f32,
+    #[serde(default)]
+    pub curriculum: Option<CurriculumConfig>,
+    /// Worker threads for a batch (0: one per core). Ignored in the browser.
+    #[serde(default)]
+    pub threads: usize,
+}
+
+pub const MAX_BATCH: usize = 1024;
+pub const MAX_STEPS: u64 = 100_000_000;
+
+impl TrainConfig {
+    /// The preset for a model on a task (see the README's table).
+    pub fn preset(model: ModelKind, task: TaskConfig) -> TrainConfig {
+        let long = task.max_length() > 4;
+        let curriculum = long.then(|| CurriculumConfig {
+            start: (task.max_length() / 4).max(task.min_length()).max(2),
+            step: 1,
+            window: 20,
+            threshold: 0.5,
+        });
+        let (hidden, memory_slots, memory_width, read_heads, learning_rate) = match model {
+            ModelKind::Lstm => (128, 0, 0, 0, 3e-3),
+            ModelKind::Ntm => (100, 32, 20, 1, 3e-3),
+            ModelKind::Dnc => (64, 16, 16, 1, 3e-3),
+            ModelKind::Lru => (100, 32, 20, 1, 3e-3),
+        };
+        TrainConfig {
+            model,
+            hidden,
+            layers: 1,
+            memory_slots,
+            memory_width,
+            read_heads,
+            task,
+            optimizer: OptimizerConfig {
+                kind: OptimizerKind::Adam,
+                learning_rate,
+                ..OptimizerConfig::default()
+            },
+            batch_size: 16,
+            steps: 4000,
+            seed: 1,
+            clip_norm: 10.0,
+            curriculum,
+            threads: 0,
+        }
+    }
+
+    pub fn model_config(&self) -> ModelConfig {
+        ModelConfig {
+            model: self.model,
+            input_width: self.task.input_width(),
+            output_width: self.task.output_width(),
+            hidden: self.hidden,
+            layers: self.layers,
+            memory_slots: self.memory_slots,
+            memory_width: self.memory_width,
+            read_heads: self.read_heads,
+        }
+    }
+
+    /// Range checks on every field, each with a message naming it.
+    pub fn validate(&self) -> Result<()> {
+        self.task.validate()?;
+        self.model_config().validate()?;
+        self.optimizer.validate().map_err(config_error)?;
+        if !(1..=MAX_BATCH).contains(&self.batch_size) {
+            return Err(config_error(format!(
+                "batch size must be between 1 and {MAX_BATCH}, got {}",
+                self.batch_size
+            )));
+        }
+        if !(1..=MAX_STEPS).contains(&self.steps) {
+            return Err(config_error(format!(
+                "steps must be between 1 and {MAX_STEPS}, got {}",
+                self.steps
+            )));
+        }
+        if !(self.clip_norm > 0.0 && self.clip_norm.is_finite()) {
+            return Err(config_error(format!(
+                "clip norm must be positive and finite, got {}",
+                self.clip_norm
+            )));
+        }
+        if self.threads > 256 {
+            return Err(config_error(format!(
+                "threads must be at most 256, got {}",
+                self.threads
+            )));
+        }
+        if let Some(c) = &self.curriculum {
+            let (min, max) = (self.task.min_length(), self.task.max_length());
+            if !(min..=max).contains(&c.start) {
+                return Err(config_error(format!(
+                    "curriculum start ({}) must lie within the task's lengths {min}..={max}",
+                    c.start
+                )));
+            }
+            if c.step == 0 || c.window == 0 || c.window > 100_000 {
+                return Err(config_error(
+                    "curriculum step must be ≥ 1 and window between 1 and 100000",
+                ));
+            }
+            if !(c.threshold >= 0.0 && c.threshold.is_finite()) {
+                return Err(config_error(format!(
+                    "curriculum threshold must be a non-negative number, got {}",
+                    c.threshold
+                )));
+            }
+        }
+        Ok(())
+    }
+}

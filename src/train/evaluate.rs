@@ -1,0 +1,46 @@
+//! Evaluation per length (tasks.md "Curriculum and generalisation"), with the metrics of
+//! models.md §6.
+
+use super::parallel::batch_score;
+use crate::error::Result;
+use crate::models::Model;
+use crate::rng::derive_seed;
+use crate::tasks::TaskConfig;
+use serde::Serialize;
+use std::f64::consts::LN_2;
+
+/// Metrics at one length, per sequence.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct LengthMetrics {
+    pub length: usize,
+    pub sequences: usize,
+    pub bits_per_sequence: f64,
+    pub bit_errors_per_sequence: f64,
+}
+
+/// Evaluates `model` on `sequences` fresh sequences of `task` at each length. The batch
+/// at each length comes from `seed` and the length, so results are reproducible.
+pub fn evaluate(
+    model: &dyn Model,
+    task: &TaskConfig,
+    lengths: &[usize],
+    sequences: usize,
+    seed: u64,
+    threads: usize,
+) -> Result<Vec<LengthMetrics>> {
+    lengths
+        .iter()
+        .map(|&length| {
+            let at_length = task.at_length(length);
+            at_length.validate()?;
+            let batch = at_length.batch(sequences, derive_seed(seed, length as u64 | 1 << 40));
+            let score = batch_score(model, &batch, threads);
+            Ok(LengthMetrics {
+                length,
+                sequences,
+                bits_per_sequence: score.loss_nats / LN_2 / sequences as f64,
+                bit_errors_per_sequence: score.bit_errors / sequences as f64,
+            })
+        })
+        .collect()
+}
