@@ -65,6 +65,8 @@ pub struct Addressing {
     pub gated: Vec<f32>,
     pub shifted: Vec<f32>,
     pub weights: Vec<f32>,
+    /// `Σ_j (w̃[j]/m)^γ`, so the backward pass recovers each term as `w[i] · sum`.
+    pub sharpen_sum: f32,
 }
 
 /// Source slot of shift index `s` for target slot `i`: `(i − δ) mod N` with δ = s − 1.
@@ -81,6 +83,7 @@ pub fn address(memory: &[f32], head: &HeadParams, previous: &[f32]) -> Addressin
         gated: vec![0.0; n],
         shifted: vec![0.0; n],
         weights: vec![0.0; n],
+        sharpen_sum: 0.0,
     };
     content_weighting(
         memory,
@@ -97,15 +100,16 @@ pub fn address(memory: &[f32], head: &HeadParams, previous: &[f32]) -> Addressin
             .map(|s| head.shift[s] * a.gated[shift_source(i, s, n)])
             .sum();
     }
-    sharpen(&a.shifted, head.sharpening, &mut a.weights);
+    a.sharpen_sum = sharpen(&a.shifted, head.sharpening, &mut a.weights);
     a
 }
 
-fn sharpen(shifted: &[f32], gamma: f32, weights: &mut [f32]) {
+/// Writes the sharpened weights and returns `Σ_j (w̃[j]/m)^γ` (0 when `m = 0`).
+fn sharpen(shifted: &[f32], gamma: f32, weights: &mut [f32]) -> f32 {
     let max = shifted.iter().copied().fold(0.0f32, f32::max);
     if max <= 0.0 {
         weights.fill(0.0);
-        return;
+        return 0.0;
     }
     let mut sum = 0.0;
     for (w, &s) in weights.iter_mut().zip(shifted) {
@@ -115,6 +119,7 @@ fn sharpen(shifted: &[f32], gamma: f32, weights: &mut [f32]) {
     for w in weights.iter_mut() {
         *w /= sum;
     }
+    sum
 }
 
 /// Backward of [`address`] given `dweights`. Accumulates into `dmemory` and `dprevious`;

@@ -44,12 +44,16 @@ pub fn erase_and_add_backward(
     {
         let w = weights[i];
         let dold = &mut dprevious[i * width..(i + 1) * width];
+        // Elementwise parts first (vectorisable), the reduction for dw separately:
+        // ∂M_t[i][j]/∂w_i = a_j − M[i][j] e_j.
         let mut dw = 0.0;
         for j in 0..width {
             dold[j] += d[j] * (1.0 - w * erase[j]);
-            dw += d[j] * (add[j] - old[j] * erase[j]);
             derase[j] -= d[j] * old[j] * w;
             dadd[j] += d[j] * w;
+        }
+        for j in 0..width {
+            dw += d[j] * (add[j] - old[j] * erase[j]);
         }
         dweights[i] += dw;
     }

@@ -10,7 +10,7 @@ mod lru;
 mod memory_model;
 mod no_memory;
 mod ntm;
-mod trace;
+pub mod trace;
 
 pub use config::{ModelConfig, ModelKind};
 pub use memory_model::{MemoryCore, MemoryModel};

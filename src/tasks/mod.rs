@@ -244,6 +244,32 @@ impl TaskConfig {
         task
     }
 
+    /// The same task with `bits` data bits per vector.
+    pub fn with_bits(&self, new_bits: usize) -> TaskConfig {
+        let mut task = self.clone();
+        match &mut task {
+            TaskConfig::Copy { bits, .. }
+            | TaskConfig::RepeatCopy { bits, .. }
+            | TaskConfig::AssociativeRecall { bits, .. }
+            | TaskConfig::PrioritySort { bits, .. } => *bits = new_bits,
+        }
+        task
+    }
+
+    /// The same task with its minimum length set (priority sort has a single length, so
+    /// this sets it, as [`TaskConfig::with_max_length`] does).
+    pub fn with_min_length(&self, length: usize) -> TaskConfig {
+        let mut task = self.clone();
+        match &mut task {
+            TaskConfig::Copy { min_length, .. } | TaskConfig::RepeatCopy { min_length, .. } => {
+                *min_length = length
+            }
+            TaskConfig::AssociativeRecall { min_items, .. } => *min_items = length,
+            TaskConfig::PrioritySort { .. } => return self.with_max_length(length),
+        }
+        task
+    }
+
     /// The same task with every sequence at exactly `length` (for evaluation per length).
     pub fn at_length(&self, length: usize) -> TaskConfig {
         let mut task = self.with_max_length(length);

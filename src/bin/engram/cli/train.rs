@@ -1,0 +1,284 @@
+//! `engram train`.
+
+use super::options::{parse_model, parse_task, SizeArgs};
+use clap::Args;
+use engram::nn::OptimizerKind;
+use engram::rng::derive_seed;
+use engram::tasks::TaskConfig;
+use engram::train::{
+    batch_score, default_threads, save_checkpoint, StepReport, TrainConfig, Trainer,
+};
+use engram::{EngramError, ModelKind};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::path::PathBuf;
+use std::time::Instant;
+
+#[derive(Args)]
+pub struct TrainArgs {
+    /// Model: lstm, ntm, dnc or lru [default: ntm].
+    #[arg(long, value_parser = parse_model)]
+    model: Option<ModelKind>,
+    /// Task: copy, repeat-copy, recall or priority-sort [default: copy].
+    #[arg(long, value_parser = parse_task)]
+    task: Option<String>,
+    /// Optimiser steps.
+    #[arg(long)]
+    steps: Option<u64>,
+    /// Sequences per batch.
+    #[arg(long)]
+    batch: Option<usize>,
+    /// Learning rate.
+    #[arg(long)]
+    lr: Option<f32>,
+    /// Optimiser: adam or rmsprop.
+    #[arg(long, value_parser = parse_optimizer)]
+    optimizer: Option<OptimizerKind>,
+    /// Seed for initialisation and batches.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Write the trained model here (.safetensors).
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// A full training configuration as JSON (see the README); flags override it.
+    #[arg(long, value_name = "FILE.json")]
+    config: Option<PathBuf>,
+    #[command(flatten)]
+    sizes: SizeArgs,
+    /// Data bits per vector.
+    #[arg(long)]
+    bits: Option<usize>,
+    /// Shortest training length (item count for recall).
+    #[arg(long)]
+    min_length: Option<usize>,
+    /// Longest training length (item count for recall).
+    #[arg(long)]
+    max_length: Option<usize>,
+    /// Train at full length from the start.
+    #[arg(long)]
+    no_curriculum: bool,
+    /// Worker threads (0: one per core).
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Print metrics every N steps.
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..))]
+    log_every: u64,
+    /// Stop early once the full task is solved to under this many bit errors per
+    /// sequence (checked on 256 held-out sequences at each log line).
+    #[arg(long, value_name = "ERRORS")]
+    stop_at_errors: Option<f64>,
+    /// Print the resolved configuration as JSON and exit.
+    #[arg(long)]
+    print_config: bool,
+}
+
+fn parse_optimizer(text: &str) -> Result<OptimizerKind, String> {
+    match text {
+        "adam" => Ok(OptimizerKind::Adam),
+        "rmsprop" => Ok(OptimizerKind::Rmsprop),
+        other => Err(format!(
+            "unknown optimizer '{other}' (expected adam or rmsprop)"
+        )),
+    }
+}
+
+/// The preset (or the config file), with every flag applied on top.
+fn resolve(args: &TrainArgs) -> Result<TrainConfig, String> {
+    let mut config = match &args.config {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            serde_json::from_str::<TrainConfig>(&text).map_err(|e| {
+                format!(
+                    "{} is not a valid training configuration: {e}",
+                    path.display()
+                )
+            })?
+        }
+        None => {
+            let mut task = TaskConfig::by_name(args.task.as_deref().unwrap_or("copy"))
+                .map_err(|e| e.to_string())?;
+            if let Some(bits) = args.bits {
+                task = task.with_bits(bits);
+            }
+            if let Some(max) = args.max_length {
+                task = task.with_max_length(max);
+            }
+            if let Some(min) = args.min_length {
+                task = task.with_min_length(min);
+            }
+            TrainConfig::preset(args.model.unwrap_or(ModelKind::Ntm), task)
+        }
+    };
+    if args.config.is_some() {
+        if let Some(model) = args.model {
+            config.model = model;
+        }
+        if let Some(name) = &args.task {
+            if name != config.task.name() {
+                config.task = TaskConfig::by_name(name).map_err(|e| e.to_string())?;
+            }
+        }
+        if let Some(bits) = args.bits {
+            config.task = config.task.with_bits(bits);
+        }
+        if let Some(max) = args.max_length {
+            config.task = config.task.with_max_length(max);
+        }
+        if let Some(min) = args.min_length {
+            config.task = config.task.with_min_length(min);
+        }
+    }
+    let s = &args.sizes;
+    config.memory_slots = s.memory_slots.unwrap_or(config.memory_slots);
+    config.memory_width = s.memory_width.unwrap_or(config.memory_width);
+    config.read_heads = s.read_heads.unwrap_or(config.read_heads);
+    config.hidden = s.hidden.unwrap_or(config.hidden);
+    config.layers = s.layers.unwrap_or(config.layers);
+    config.steps = args.steps.unwrap_or(config.steps);
+    config.batch_size = args.batch.unwrap_or(config.batch_size);
+    config.optimizer.learning_rate = args.lr.unwrap_or(config.optimizer.learning_rate);
+    config.optimizer.kind = args.optimizer.unwrap_or(config.optimizer.kind);
+    config.seed = args.seed.unwrap_or(config.seed);
+    config.threads = args.threads.unwrap_or(config.threads);
+    if args.no_curriculum {
+        config.curriculum = None;
+    }
+    if let Some(errors) = args.stop_at_errors {
+        if !(errors >= 0.0 && errors.is_finite()) {
+            return Err(format!(
+                "--stop-at-errors must be a non-negative number, got {errors}"
+            ));
+        }
+    }
+    config.validate().map_err(|e| e.to_string())?;
+    Ok(config)
+}
+
+/// Mean of the reports since the last log line.
+fn mean(reports: &[StepReport]) -> (f64, f64, f32) {
+    let n = reports.len().max(1) as f64;
+    (
+        reports.iter().map(|r| r.bits_per_sequence).sum::<f64>() / n,
+        reports
+            .iter()
+            .map(|r| r.bit_errors_per_sequence)
+            .sum::<f64>()
+            / n,
+        (reports.iter().map(|r| r.gradient_norm as f64).sum::<f64>() / n) as f32,
+    )
+}
+
+/// Bit errors per sequence on 256 held-out sequences of the full task.
+fn held_out_errors(trainer: &Trainer) -> f64 {
+    let config = trainer.config();
+    let batch = config.task.batch(256, derive_seed(config.seed, u64::MAX));
+    let threads = if config.threads == 0 {
+        default_threads()
+    } else {
+        config.threads
+    };
+    batch_score(trainer.model(), &batch, threads).bit_errors / batch.size as f64
+}
+
+pub fn run(args: TrainArgs) -> Result<(), String> {
+    let config = resolve(&args)?;
+    if args.print_config {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&config).expect("a config always serialises")
+        );
+        return Ok(());
+    }
+    let mut trainer = Trainer::new(config.clone()).map_err(|e| e.to_string())?;
+    println!(
+        "training {} on {} ({} parameters): batch {}, {} steps, lr {}, seed {}{}",
+        config.model,
+        config.task.name(),
+        trainer.model().params().len(),
+        config.batch_size,
+        config.steps,
+        config.optimizer.learning_rate,
+        config.seed,
+        if config.curriculum.is_some() {
+            ", curriculum on length"
+        } else {
+            ""
+        }
+    );
+    let progress = ProgressBar::new(config.steps);
+    progress.set_style(
+        ProgressStyle::with_template("{bar:30} {pos}/{len} steps  {elapsed_precise} (eta {eta})")
+            .expect("a fixed template is valid"),
+    );
+    let say = |line: String| {
+        if progress.is_hidden() {
+            println!("{line}");
+        } else {
+            progress.println(line);
+        }
+    };
+    let started = Instant::now();
+    let mut since_log = Vec::new();
+    let mut last_log = Instant::now();
+    let mut stopped_early = false;
+    let mut failure = None;
+    while trainer.steps_done() < config.steps {
+        match trainer.step() {
+            Ok(report) => since_log.push(report),
+            Err(error @ EngramError::NonFinite { .. }) => {
+                failure = Some(error.to_string());
+                break;
+            }
+            Err(other) => return Err(other.to_string()),
+        }
+        progress.inc(1);
+        let step = trainer.steps_done();
+        if step % args.log_every == 0 || step == config.steps {
+            let (bits, errors, norm) = mean(&since_log);
+            let rate =
+                (since_log.len() * config.batch_size) as f64 / last_log.elapsed().as_secs_f64();
+            let length = since_log.last().map_or(0, |r| r.max_length);
+            say(format!(
+                "step {step:>7} | length ≤ {length:>3} | {bits:>9.4} bits/seq | {errors:>8.3} bit errors/seq | grad {norm:>7.3} | {rate:>7.0} seq/s"
+            ));
+            since_log.clear();
+            last_log = Instant::now();
+            if let Some(threshold) = args.stop_at_errors {
+                if trainer.current_task() == config.task {
+                    let errors = held_out_errors(&trainer);
+                    if errors < threshold {
+                        say(format!(
+                            "held-out bit errors {errors:.4}/seq < {threshold}: stopping"
+                        ));
+                        stopped_early = true;
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    progress.finish_and_clear();
+    let elapsed = started.elapsed().as_secs_f64();
+    let steps = trainer.steps_done();
+    let sequences = steps * config.batch_size as u64;
+    let saved = match &args.out {
+        Some(path) => {
+            save_checkpoint(path, trainer.model(), &config.task, steps)
+                .map_err(|e| e.to_string())?;
+            format!("saved {}", path.display())
+        }
+        None => "not saved (use --out FILE)".to_string(),
+    };
+    if let Some(message) = failure {
+        return Err(format!("{message}; {saved}"));
+    }
+    let errors = held_out_errors(&trainer);
+    println!(
+        "done: {} on {} | {steps} steps, {sequences} sequences in {elapsed:.1} s ({:.0} seq/s){} | held-out {errors:.3} bit errors/seq | {saved}",
+        config.model,
+        config.task.name(),
+        sequences as f64 / elapsed,
+        if stopped_early { ", stopped early" } else { "" },
+    );
+    Ok(())
+}
