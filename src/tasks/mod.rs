@@ -70,8 +70,10 @@ fn check(name: &str, value: usize, low: usize, high: usize) -> Result<()> {
 }
 
 fn check_span(what: &str, min: usize, max: usize, low: usize, high: usize) -> Result<()> {
-    check(&format!("min_{what}"), min, low, high)?;
+    // The maximum first: it is what a user most often sets, and setting it lowers the
+    // minimum to match, which would otherwise be blamed.
     check(&format!("max_{what}"), max, low, high)?;
+    check(&format!("min_{what}"), min, low, high)?;
     if min > max {
         return Err(config_error(format!(
             "task min_{what} ({min}) is larger than max_{what} ({max})"

@@ -1,0 +1,205 @@
+//! Checkpoints (models.md §7): bit-exact round trips for every model, and refusal with a
+//! clear error of truncated, corrupt, mismatched, NaN-holding and config-less files.
+
+use engram::tasks::TaskConfig;
+use engram::train::{load_checkpoint, save_checkpoint, Checkpoint, TrainConfig};
+use engram::{build, EngramError, ModelKind};
+use safetensors::tensor::{Dtype, TensorView};
+use std::collections::HashMap;
+
+fn trained_like(kind: ModelKind) -> (Box<dyn engram::Model>, TaskConfig) {
+    let task = TaskConfig::by_name("copy").unwrap();
+    let mut config = TrainConfig::preset(kind, task.clone());
+    config.memory_slots = 8;
+    let mut model = build(&config.model_config(), 5).unwrap();
+    // Values with full mantissas, so a lossy path would show.
+    for (i, v) in model.params_mut().values_mut().iter_mut().enumerate() {
+        *v = (i as f32 * 0.618_034).sin() * 1.7;
+    }
+    (model, task)
+}
+
+fn rejection(bytes: &[u8]) -> String {
+    match Checkpoint::from_bytes(bytes) {
+        Err(EngramError::Checkpoint(message)) => message,
+        Err(other) => panic!("wrong error kind: {other}"),
+        Ok(_) => panic!("a bad checkpoint was accepted"),
+    }
+}
+
+#[test]
+fn every_model_round_trips_bit_for_bit_through_a_file() {
+    let dir = std::env::temp_dir().join(format!("engram-checkpoints-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for kind in ModelKind::ALL {
+        let (model, task) = trained_like(kind);
+        let path = dir.join(format!("{kind}.safetensors"));
+        save_checkpoint(&path, model.as_ref(), &task, 123).unwrap();
+        let loaded = load_checkpoint(&path).unwrap();
+        assert_eq!(loaded.model.config(), model.config());
+        assert_eq!(loaded.task, task);
+        assert_eq!(loaded.trained_steps, 123);
+        let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(
+            bits(loaded.model.params().values()),
+            bits(model.params().values()),
+            "{kind}"
+        );
+        // Same outputs, too.
+        let input = task.batch(1, 3);
+        let s = input.sequence(0);
+        assert_eq!(
+            loaded.model.forward(s.input, s.steps),
+            model.forward(s.input, s.steps)
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn the_config_carries_the_spec_keys() {
+    let (model, task) = trained_like(ModelKind::Dnc);
+    let bytes = Checkpoint::to_bytes(model.as_ref(), &task, 0).unwrap();
+    let (_, metadata) = safetensors::SafeTensors::read_metadata(&bytes).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&metadata.metadata().as_ref().unwrap()["engram_config"]).unwrap();
+    for key in [
+        "format_version",
+        "model",
+        "input_width",
+        "output_width",
+        "hidden",
+        "layers",
+        "memory_slots",
+        "memory_width",
+        "read_heads",
+        "task",
+    ] {
+        assert!(json.get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(json["model"], "dnc");
+    assert_eq!(json["format_version"], 1);
+    assert_eq!(json["task"]["name"], "copy");
+}
+
+#[test]
+fn truncated_and_corrupt_files_are_refused() {
+    let (model, task) = trained_like(ModelKind::Ntm);
+    let bytes = Checkpoint::to_bytes(model.as_ref(), &task, 0).unwrap();
+    for cut in [0, 4, 8, 100, bytes.len() / 2, bytes.len() - 1] {
+        let message = rejection(&bytes[..cut]);
+        assert!(!message.is_empty(), "cut at {cut}");
+    }
+    let mut garbage = bytes.clone();
+    garbage[0..8].copy_from_slice(&u64::MAX.to_le_bytes());
+    assert!(rejection(&garbage).contains("safetensors"));
+    assert!(rejection(b"not a checkpoint at all").contains("safetensors"));
+}
+
+/// Rewrites a checkpoint's tensors and metadata through `edit`.
+fn rewrite(
+    bytes: &[u8],
+    edit: impl FnOnce(&mut Vec<(String, Dtype, Vec<usize>, Vec<u8>)>, &mut HashMap<String, String>),
+) -> Vec<u8> {
+    let tensors = safetensors::SafeTensors::deserialize(bytes).unwrap();
+    let (_, metadata) = safetensors::SafeTensors::read_metadata(bytes).unwrap();
+    let mut meta = metadata.metadata().clone().unwrap_or_default();
+    let mut list: Vec<(String, Dtype, Vec<usize>, Vec<u8>)> = tensors
+        .tensors()
+        .into_iter()
+        .map(|(name, view)| {
+            (
+                name,
+                view.dtype(),
+                view.shape().to_vec(),
+                view.data().to_vec(),
+            )
+        })
+        .collect();
+    edit(&mut list, &mut meta);
+    let views: Vec<(String, TensorView<'_>)> = list
+        .iter()
+        .map(|(name, dtype, shape, data)| {
+            (
+                name.clone(),
+                TensorView::new(*dtype, shape.clone(), data).unwrap(),
+            )
+        })
+        .collect();
+    safetensors::serialize(views, Some(meta)).unwrap()
+}
+
+#[test]
+fn mismatched_checkpoints_are_refused() {
+    let (model, task) = trained_like(ModelKind::Ntm);
+    let bytes = Checkpoint::to_bytes(model.as_ref(), &task, 0).unwrap();
+    // Config says DNC, tensors are an NTM's.
+    let wrong_model = rewrite(&bytes, |_, meta| {
+        let c = meta.get_mut("engram_config").unwrap();
+        *c = c.replace("\"model\":\"ntm\"", "\"model\":\"dnc\"");
+    });
+    let message = rejection(&wrong_model);
+    assert!(
+        message.contains("missing tensor") || message.contains("unexpected tensor"),
+        "{message}"
+    );
+    // A hidden size that disagrees with the tensors' shapes.
+    let wrong_hidden = rewrite(&bytes, |_, meta| {
+        let c = meta.get_mut("engram_config").unwrap();
+        *c = c.replace("\"hidden\":100", "\"hidden\":99");
+    });
+    assert!(rejection(&wrong_hidden).contains("shape"));
+    let missing = rewrite(&bytes, |list, _| {
+        list.retain(|(name, ..)| name != "output.bias")
+    });
+    assert!(rejection(&missing).contains("missing tensor 'output.bias'"));
+    let extra = rewrite(&bytes, |list, _| {
+        list.push(("stray".into(), Dtype::F32, vec![1], vec![0; 4]))
+    });
+    assert!(rejection(&extra).contains("unexpected tensor 'stray'"));
+    let wrong_dtype = rewrite(&bytes, |list, _| {
+        let entry = list
+            .iter_mut()
+            .find(|(name, ..)| name == "output.bias")
+            .unwrap();
+        entry.1 = Dtype::I32;
+    });
+    assert!(rejection(&wrong_dtype).contains("expected F32"));
+    let no_config = rewrite(&bytes, |_, meta| meta.clear());
+    assert!(rejection(&no_config).contains("engram_config"));
+    let bad_json = rewrite(&bytes, |_, meta| {
+        meta.insert("engram_config".into(), "{not json".into());
+    });
+    assert!(rejection(&bad_json).contains("not a valid configuration"));
+    let future = rewrite(&bytes, |_, meta| {
+        let c = meta.get_mut("engram_config").unwrap();
+        *c = c.replace("\"format_version\":1", "\"format_version\":9");
+    });
+    assert!(rejection(&future).contains("format_version 9"));
+    let wrong_task = rewrite(&bytes, |_, meta| {
+        let c = meta.get_mut("engram_config").unwrap();
+        *c = c.replace("\"bits\":8", "\"bits\":4");
+    });
+    assert!(rejection(&wrong_task).contains("do not fit the task"));
+}
+
+#[test]
+fn nan_holding_checkpoints_are_refused() {
+    let (mut model, task) = trained_like(ModelKind::Lstm);
+    model.params_mut().values_mut()[17] = f32::NAN;
+    let bytes = Checkpoint::to_bytes(model.as_ref(), &task, 0).unwrap();
+    assert!(rejection(&bytes).contains("NaN"));
+    model.params_mut().values_mut()[17] = f32::INFINITY;
+    let bytes = Checkpoint::to_bytes(model.as_ref(), &task, 0).unwrap();
+    assert!(rejection(&bytes).contains("NaN or infinity"));
+}
+
+#[test]
+fn a_missing_file_is_an_error_that_names_it() {
+    let error = load_checkpoint(std::path::Path::new("/nonexistent/engram.safetensors"))
+        .err()
+        .unwrap();
+    assert!(error
+        .to_string()
+        .contains("/nonexistent/engram.safetensors"));
+}

@@ -1,0 +1,237 @@
+//! The `engram` binary end to end: a short train → eval → trace round, and bad input of
+//! every kind answered with a clear one-line error and a failure exit code, never a panic.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn engram(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_engram"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("engram-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+/// Asserts failure with `needle` in stderr and no panic.
+fn refused(args: &[&str], needle: &str) {
+    let output = engram(args);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "{args:?} succeeded");
+    assert!(!stderr.contains("panicked"), "{args:?} panicked: {stderr}");
+    assert!(
+        stderr.contains(needle),
+        "{args:?}: expected '{needle}' in: {stderr}"
+    );
+}
+
+#[test]
+fn train_eval_and_trace_work_together() {
+    let checkpoint = scratch("ntm.safetensors");
+    let path = checkpoint.to_str().unwrap();
+    let output = engram(&[
+        "train",
+        "--model",
+        "ntm",
+        "--task",
+        "copy",
+        "--steps",
+        "30",
+        "--batch",
+        "4",
+        "--memory",
+        "12",
+        "--max-length",
+        "4",
+        "--log-every",
+        "10",
+        "--out",
+        path,
+    ]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        stdout.contains("step      30") && stdout.contains("done: ntm on copy"),
+        "{stdout}"
+    );
+    let output = engram(&[
+        "eval",
+        "--checkpoint",
+        path,
+        "--lengths",
+        "2,4,8",
+        "--sequences",
+        "16",
+        "--json",
+    ]);
+    assert!(output.status.success());
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let lengths = report["lengths"].as_array().unwrap();
+    assert_eq!(lengths.len(), 3);
+    assert_eq!(lengths[2]["length"], 8);
+    assert!(lengths[0]["bits_per_sequence"]
+        .as_f64()
+        .unwrap()
+        .is_finite());
+    let output = engram(&["trace", "--checkpoint", path, "--length", "3", "--json"]);
+    assert!(output.status.success());
+    let trace: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let steps = trace["steps"].as_array().unwrap();
+    assert_eq!(steps.len(), 7); // 2L + 1
+    assert_eq!(trace["input"].as_array().unwrap().len(), 7);
+    assert_eq!(trace["logits"][0].as_array().unwrap().len(), 8);
+    assert_eq!(steps[0]["memory"].as_array().unwrap().len(), 12);
+    assert_eq!(steps[0]["read_weights"][0].as_array().unwrap().len(), 12);
+    assert_eq!(steps[0]["write_weights"].as_array().unwrap().len(), 12);
+    let text = engram(&["trace", "--checkpoint", path]);
+    assert!(String::from_utf8_lossy(&text.stdout).contains("bit errors:"));
+}
+
+#[test]
+fn dnc_and_lru_traces_carry_their_own_fields() {
+    for (model, field) in [("dnc", "link"), ("lru", "usage")] {
+        let checkpoint = scratch(&format!("{model}.safetensors"));
+        let path = checkpoint.to_str().unwrap();
+        let output = engram(&[
+            "train", "--model", model, "--steps", "2", "--batch", "2", "--memory", "6", "--out",
+            path,
+        ]);
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let trace: serde_json::Value =
+            serde_json::from_slice(&engram(&["trace", "--checkpoint", path, "--json"]).stdout)
+                .unwrap();
+        let step = &trace["steps"][0];
+        assert!(step.get(field).is_some(), "{model} trace lacks {field}");
+        if model == "dnc" {
+            assert_eq!(step["link"].as_array().unwrap().len(), 6);
+            assert!(step.get("precedence").is_some() && step.get("usage").is_some());
+        } else {
+            assert!(
+                step["write_weights"][0].is_array(),
+                "LRU write weights are per head"
+            );
+        }
+    }
+}
+
+#[test]
+fn bad_flags_are_refused_clearly() {
+    refused(&["train", "--model", "gpt"], "unknown model 'gpt'");
+    refused(&["train", "--task", "juggle"], "unknown task 'juggle'");
+    refused(&["train", "--batch", "0"], "batch size");
+    refused(&["train", "--batch", "-3"], "error");
+    refused(&["train", "--lr", "NaN"], "learning rate");
+    refused(&["train", "--lr", "5"], "learning rate");
+    refused(&["train", "--memory", "0"], "memory_slots");
+    refused(&["train", "--width", "999999"], "memory_width");
+    refused(&["train", "--reads", "0"], "read_heads");
+    refused(&["train", "--hidden", "0"], "hidden");
+    refused(&["train", "--steps", "0"], "steps");
+    refused(&["train", "--max-length", "0"], "max_length");
+    refused(
+        &["train", "--min-length", "9", "--max-length", "3"],
+        "min_length",
+    );
+    refused(&["train", "--bits", "1000"], "bits");
+    refused(&["train", "--optimizer", "sgd"], "unknown optimizer");
+    refused(&["train", "--stop-at-errors=-1"], "stop-at-errors");
+    refused(
+        &["train", "--config", "/nonexistent.json"],
+        "cannot read /nonexistent.json",
+    );
+    let bad_config = scratch("bad.json");
+    std::fs::write(&bad_config, "{\"model\": \"ntm\"}").unwrap();
+    refused(
+        &["train", "--config", bad_config.to_str().unwrap()],
+        "not a valid training configuration",
+    );
+    refused(
+        &["eval", "--checkpoint", "/nonexistent.safetensors"],
+        "cannot read checkpoint",
+    );
+    refused(
+        &["eval", "--checkpoint", "x", "--lengths", "3,zero"],
+        "not a positive whole number",
+    );
+    refused(
+        &["trace", "--checkpoint", "/nonexistent.safetensors"],
+        "cannot read checkpoint",
+    );
+    refused(&["bench", "--batch", "0"], "not a positive whole number");
+    refused(&["bench", "--seconds", "-1"], "--seconds");
+    refused(
+        &[
+            "bench",
+            "--model",
+            "dnc",
+            "--reads",
+            "0",
+            "--seconds",
+            "0.01",
+        ],
+        "read_heads",
+    );
+}
+
+#[test]
+fn bad_checkpoints_are_refused_clearly() {
+    let truncated = scratch("truncated.safetensors");
+    std::fs::write(&truncated, [1u8, 2, 3]).unwrap();
+    refused(
+        &["eval", "--checkpoint", truncated.to_str().unwrap()],
+        "checkpoint rejected",
+    );
+    let garbage = scratch("garbage.safetensors");
+    std::fs::write(&garbage, vec![0xAB; 4096]).unwrap();
+    refused(
+        &["trace", "--checkpoint", garbage.to_str().unwrap()],
+        "checkpoint rejected",
+    );
+    let checkpoint = scratch("for-eval.safetensors");
+    let path = checkpoint.to_str().unwrap();
+    assert!(
+        engram(&["train", "--model", "lstm", "--steps", "1", "--batch", "1", "--out", path])
+            .status
+            .success()
+    );
+    refused(
+        &["eval", "--checkpoint", path, "--lengths", "100000"],
+        "max_length",
+    );
+}
+
+#[test]
+fn a_config_file_round_trips_through_print_config() {
+    let output = engram(&[
+        "train",
+        "--model",
+        "dnc",
+        "--task",
+        "recall",
+        "--print-config",
+    ]);
+    assert!(output.status.success());
+    let config = scratch("dnc-recall.json");
+    std::fs::write(&config, &output.stdout).unwrap();
+    let again = engram(&[
+        "train",
+        "--config",
+        config.to_str().unwrap(),
+        "--print-config",
+    ]);
+    assert_eq!(output.stdout, again.stdout);
+    let parsed: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(parsed["task"]["name"], "associative_recall");
+}

@@ -1,0 +1,162 @@
+//! The training loop: NaN/Inf detection keeps the last good parameters, runs are
+//! reproducible from a seed, thread count does not change the gradient, and bad
+//! configurations are refused with a message naming the field.
+
+use engram::tasks::TaskConfig;
+use engram::train::{batch_gradient, TrainConfig, Trainer};
+use engram::{build, EngramError, ModelKind};
+
+fn small(kind: ModelKind) -> TrainConfig {
+    let mut config = TrainConfig::preset(
+        kind,
+        TaskConfig::Copy {
+            bits: 4,
+            min_length: 1,
+            max_length: 3,
+        },
+    );
+    config.hidden = 16;
+    config.memory_slots = 8;
+    config.memory_width = 6;
+    config.batch_size = 4;
+    config.threads = 1;
+    config
+}
+
+#[test]
+fn non_finite_loss_stops_training_and_keeps_the_parameters() {
+    for kind in ModelKind::ALL {
+        let config = small(kind);
+        let mut model = build(&config.model_config(), 1).unwrap();
+        let last = model.params().len() - 1;
+        model.params_mut().values_mut()[last] = f32::NAN; // an output bias
+        let before: Vec<u32> = model
+            .params()
+            .values()
+            .iter()
+            .map(|v| v.to_bits())
+            .collect();
+        let mut trainer = Trainer::with_model(config, model).unwrap();
+        match trainer.step() {
+            Err(EngramError::NonFinite { step: 1, what }) => assert_eq!(what, "loss"),
+            other => panic!(
+                "{kind}: expected a non-finite error, got {:?}",
+                other.map(|r| r.step)
+            ),
+        }
+        let after: Vec<u32> = trainer
+            .model()
+            .params()
+            .values()
+            .iter()
+            .map(|v| v.to_bits())
+            .collect();
+        assert_eq!(before, after, "{kind}: parameters changed");
+        assert_eq!(trainer.steps_done(), 0);
+    }
+}
+
+#[test]
+fn exploding_parameters_are_caught_as_a_non_finite_gradient_or_loss() {
+    let config = small(ModelKind::Lstm);
+    let mut model = build(&config.model_config(), 1).unwrap();
+    for v in model.params_mut().values_mut() {
+        *v = 3e38;
+    }
+    let mut trainer = Trainer::with_model(config, model).unwrap();
+    let error = trainer.step().unwrap_err();
+    assert!(matches!(error, EngramError::NonFinite { .. }), "{error}");
+    assert!(error.to_string().contains("last good step"));
+}
+
+#[test]
+fn the_same_seed_gives_the_same_run() {
+    let run = || {
+        let mut trainer = Trainer::new(small(ModelKind::Dnc)).unwrap();
+        let reports: Vec<f64> = (0..5)
+            .map(|_| trainer.step().unwrap().bits_per_sequence)
+            .collect();
+        (reports, trainer.model().params().values().to_vec())
+    };
+    assert_eq!(run(), run());
+    let mut other = small(ModelKind::Dnc);
+    other.seed = 2;
+    let mut trainer = Trainer::new(other).unwrap();
+    assert_ne!(trainer.step().unwrap().bits_per_sequence, run().0[0]);
+}
+
+#[test]
+fn the_gradient_does_not_depend_on_the_thread_count() {
+    let config = small(ModelKind::Ntm);
+    let model = build(&config.model_config(), 3).unwrap();
+    let batch = config.task.batch(7, 11);
+    let mut one = vec![0.0; model.params().len()];
+    let mut three = vec![0.0; model.params().len()];
+    let score_one = batch_gradient(model.as_ref(), &batch, 1, &mut one);
+    let score_three = batch_gradient(model.as_ref(), &batch, 3, &mut three);
+    assert!((score_one.loss_nats - score_three.loss_nats).abs() < 1e-9);
+    let worst = one
+        .iter()
+        .zip(&three)
+        .map(|(a, b)| (a - b).abs())
+        .fold(0.0f32, f32::max);
+    assert!(worst < 1e-6, "max difference {worst}");
+}
+
+#[test]
+fn the_curriculum_starts_short_and_reaches_the_full_length() {
+    let mut config = small(ModelKind::Lstm);
+    config.task = TaskConfig::Copy {
+        bits: 4,
+        min_length: 1,
+        max_length: 12,
+    };
+    config.curriculum = Some(engram::train::CurriculumConfig {
+        start: 2,
+        step: 5,
+        window: 2,
+        threshold: 1e9, // always "solved": rises every full window
+    });
+    let mut trainer = Trainer::new(config).unwrap();
+    let lengths: Vec<usize> = (0..6).map(|_| trainer.step().unwrap().max_length).collect();
+    assert_eq!(lengths, vec![2, 2, 7, 7, 12, 12]);
+}
+
+#[test]
+fn invalid_training_configurations_name_the_field() {
+    let base = small(ModelKind::Ntm);
+    let cases: Vec<(Box<dyn Fn(&mut TrainConfig)>, &str)> = vec![
+        (Box::new(|c| c.batch_size = 0), "batch size"),
+        (
+            Box::new(|c| c.optimizer.learning_rate = f32::NAN),
+            "learning rate",
+        ),
+        (
+            Box::new(|c| c.optimizer.learning_rate = -0.1),
+            "learning rate",
+        ),
+        (Box::new(|c| c.clip_norm = 0.0), "clip norm"),
+        (Box::new(|c| c.memory_slots = 0), "memory_slots"),
+        (Box::new(|c| c.memory_width = 100_000), "memory_width"),
+        (Box::new(|c| c.read_heads = 99), "read_heads"),
+        (Box::new(|c| c.hidden = 0), "hidden"),
+        (Box::new(|c| c.layers = 9), "layers"),
+        (Box::new(|c| c.steps = 0), "steps"),
+        (Box::new(|c| c.optimizer.beta1 = 1.5), "beta1"),
+    ];
+    for (edit, field) in cases {
+        let mut config = base.clone();
+        edit(&mut config);
+        let message = Trainer::new(config).err().expect("refused").to_string();
+        assert!(message.contains(field), "{field}: {message}");
+    }
+    let mut lru = base.clone();
+    lru.model = ModelKind::Lru;
+    lru.memory_slots = 2;
+    lru.read_heads = 3;
+    assert!(Trainer::new(lru)
+        .err()
+        .unwrap()
+        .to_string()
+        .contains("at least as many memory slots"));
+}
