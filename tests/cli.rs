@@ -170,7 +170,7 @@ fn bad_flags_are_refused_clearly() {
         "cannot read checkpoint",
     );
     refused(&["bench", "--batch", "0"], "not a positive whole number");
-    refused(&["bench", "--seconds", "-1"], "--seconds");
+    refused(&["bench", "--seconds=-1"], "--seconds");
     refused(
         &[
             "bench",
