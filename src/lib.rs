@@ -3,6 +3,30 @@
 //!
 //! The maths follows the normative `spec/models.md`; tasks follow `spec/tasks.md`.
 //! The same code runs natively (the `engram` trainer) and in wasm32.
+//!
+//! ```
+//! use engram::tasks::TaskConfig;
+//! use engram::train::{evaluate, TrainConfig, Trainer};
+//! use engram::ModelKind;
+//!
+//! // An NTM with the copy task's preset, a little smaller for a quick example.
+//! let mut config = TrainConfig::preset(ModelKind::Ntm, TaskConfig::by_name("copy")?);
+//! config.memory_slots = 16;
+//! let mut trainer = Trainer::new(config)?;
+//! for _ in 0..3 {
+//!     let report = trainer.step()?;
+//!     println!("step {}: {:.2} bits per sequence", report.step, report.bits_per_sequence);
+//! }
+//! let task = trainer.config().task.clone();
+//! let by_length = evaluate(trainer.model(), &task, &[5, 20], 8, 1, 1)?;
+//! assert_eq!(by_length[1].length, 20);
+//! # Ok::<(), engram::EngramError>(())
+//! ```
+
+// The maths indexes several vectors by the same slot index, exactly as the spec's
+// equations do (`u[k]`, `w[k]`, `ψ[k]`); iterator chains over four zipped slices would
+// hide that correspondence.
+#![allow(clippy::needless_range_loop)]
 
 pub mod error;
 pub mod gradcheck;

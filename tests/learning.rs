@@ -20,7 +20,7 @@ fn learn_copy(kind: ModelKind, max_steps: u64) -> (u64, f64) {
     let mut errors = f64::INFINITY;
     while trainer.steps_done() < max_steps {
         trainer.step().unwrap();
-        if trainer.steps_done() % 100 == 0 && trainer.current_task() == task {
+        if trainer.steps_done().is_multiple_of(100) && trainer.current_task() == task {
             let metrics = evaluate(trainer.model(), &task, &[1, 3, 5], 128, 99, 2).unwrap();
             errors = metrics
                 .iter()

@@ -165,10 +165,10 @@ fn priority_sort_outputs_the_highest_priorities_first_with_ties_to_the_earlier()
         order.sort_by(|&x, &y| input(y)[5].total_cmp(&input(x)[5]));
         assert!((0..8).all(|t| (-1.0..1.0).contains(&input(t)[5])));
         assert_eq!(input(8)[6], 1.0);
-        for k in 0..4 {
+        for (k, &source) in order.iter().take(4).enumerate() {
             assert_eq!(
                 row(&batch.target, 5, batch.steps, b, 9 + k),
-                &input(order[k])[..5]
+                &input(source)[..5]
             );
         }
         assert_eq!(masked_steps(&batch, b), (9..13).collect::<Vec<_>>());

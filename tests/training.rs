@@ -125,7 +125,8 @@ fn the_curriculum_starts_short_and_reaches_the_full_length() {
 #[test]
 fn invalid_training_configurations_name_the_field() {
     let base = small(ModelKind::Ntm);
-    let cases: Vec<(Box<dyn Fn(&mut TrainConfig)>, &str)> = vec![
+    type Edit = Box<dyn Fn(&mut TrainConfig)>;
+    let cases: Vec<(Edit, &str)> = vec![
         (Box::new(|c| c.batch_size = 0), "batch size"),
         (
             Box::new(|c| c.optimizer.learning_rate = f32::NAN),

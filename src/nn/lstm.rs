@@ -194,6 +194,7 @@ impl LstmStack {
     /// from this step's consumers; gradients from step t+1 arrive through `carry`, which
     /// leaves holding those for step t−1. `dinput` is overwritten with the gradient of
     /// the layer-0 input.
+    #[allow(clippy::too_many_arguments)]
     pub fn backward_step(
         &self,
         params: &[f32],

@@ -233,7 +233,7 @@ pub fn run(args: TrainArgs) -> Result<(), String> {
         }
         progress.inc(1);
         let step = trainer.steps_done();
-        if step % args.log_every == 0 || step == config.steps {
+        if step.is_multiple_of(args.log_every) || step == config.steps {
             let (bits, errors, norm) = mean(&since_log);
             let rate =
                 (since_log.len() * config.batch_size) as f64 / last_log.elapsed().as_secs_f64();
