@@ -3,6 +3,7 @@
 //! the usage floor, the zeroed link diagonal and multi-step chains; NTM shifts with
 //! wrap-around, saturated gates and large sharpening; LRU tie-breaking.
 
+use engram::memory::content::row_norms;
 use engram::memory::dnc::{self, DncState, Interface};
 use engram::memory::lru::{self, LruState};
 use engram::memory::ntm::{address, HeadParams};
@@ -57,8 +58,10 @@ fn ntm_addressing_matches_the_reference() {
         let name = case["name"].as_str().unwrap();
         let width = size(&case, "memory_width");
         let head = HeadParams::from_raw(&flat(&case["raw"]), width);
+        let memory = flat(&case["memory"]);
         let a = address(
-            &flat(&case["memory"]),
+            &memory,
+            &row_norms(&memory, width),
             &head,
             &flat(&case["previous_weights"]),
         );

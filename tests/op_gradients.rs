@@ -4,7 +4,7 @@
 //! every part of the previous state), a whole LRU step, and the loss.
 
 use engram::gradcheck::{check, Tolerance};
-use engram::memory::content::{content_weighting, content_weighting_backward};
+use engram::memory::content::{content_weighting, content_weighting_backward, row_norms};
 use engram::memory::dnc::{self, interface_size, DncState, Interface};
 use engram::memory::lru::{self, LruState};
 use engram::memory::ntm::{address, address_backward, head_size, HeadParams};
@@ -73,7 +73,14 @@ fn content_weighting_backward_matches_finite_differences() {
     let forward = |x: &[f32]| {
         let p = pieces(x, &[n * w, w, 1]);
         let (mut similarity, mut weights) = (vec![0.0; n], vec![0.0; n]);
-        content_weighting(p[0], p[1], p[2][0], &mut similarity, &mut weights);
+        content_weighting(
+            p[0],
+            &row_norms(p[0], w),
+            p[1],
+            p[2][0],
+            &mut similarity,
+            &mut weights,
+        );
         (similarity, weights)
     };
     let p = pieces(&x, &[n * w, w, 1]);
@@ -81,6 +88,7 @@ fn content_weighting_backward_matches_finite_differences() {
     let (mut dmemory, mut dkey) = (vec![0.0; n * w], vec![0.0; w]);
     let dstrength = content_weighting_backward(
         p[0],
+        &row_norms(p[0], w),
         p[1],
         p[2][0],
         &similarity,
@@ -114,12 +122,25 @@ fn ntm_addressing_backward_matches_finite_differences() {
     let forward = |x: &[f32]| {
         let p = pieces(x, &lengths);
         let head = HeadParams::from_raw(p[0], w);
-        (head.clone(), address(p[1], &head, p[2]))
+        (
+            head.clone(),
+            address(p[1], &row_norms(p[1], w), &head, p[2]),
+        )
     };
     let p = pieces(&x, &lengths);
     let (head, a) = forward(&x);
     let (mut dmemory, mut dprevious) = (vec![0.0; n * w], vec![0.0; n]);
-    let grad = address_backward(p[1], &head, p[2], &a, &c, &mut dmemory, &mut dprevious);
+    let norms = row_norms(p[1], w);
+    let grad = address_backward(
+        p[1],
+        &norms,
+        &head,
+        p[2],
+        &a,
+        &c,
+        &mut dmemory,
+        &mut dprevious,
+    );
     let mut draw = vec![0.0; size];
     head.raw_backward(p[0], &grad, &mut draw);
     let analytic = [draw, dmemory, dprevious].concat();

@@ -16,21 +16,26 @@ fn norm(v: &[f32]) -> f32 {
     (dot(v, v) + NORM_EPSILON).sqrt()
 }
 
-/// Writes `K(key, M[i])` into `similarity` and the content weighting into `weights`.
+/// `‖M[i]‖` for every row. Computed once per memory state and shared by every head
+/// that addresses that state, forward and backward.
+pub fn row_norms(memory: &[f32], width: usize) -> Vec<f32> {
+    memory.chunks_exact(width).map(norm).collect()
+}
+
+/// Writes `K(key, M[i])` into `similarity` and the content weighting into `weights`;
+/// `norms` are the memory's [`row_norms`].
 pub fn content_weighting(
     memory: &[f32],
+    norms: &[f32],
     key: &[f32],
     strength: f32,
     similarity: &mut [f32],
     weights: &mut [f32],
 ) {
     let key_norm = norm(key);
-    for ((row, s), w) in memory
-        .chunks_exact(key.len())
-        .zip(similarity.iter_mut())
-        .zip(weights.iter_mut())
-    {
-        *s = dot(key, row) / (key_norm * norm(row) + DENOMINATOR_EPSILON);
+    let rows = memory.chunks_exact(key.len()).zip(norms);
+    for ((row, &row_norm), (s, w)) in rows.zip(similarity.iter_mut().zip(weights.iter_mut())) {
+        *s = dot(key, row) / (key_norm * row_norm + DENOMINATOR_EPSILON);
         *w = strength * *s;
     }
     softmax_in_place(weights);
@@ -41,6 +46,7 @@ pub fn content_weighting(
 #[allow(clippy::too_many_arguments)]
 pub fn content_weighting_backward(
     memory: &[f32],
+    norms: &[f32],
     key: &[f32],
     strength: f32,
     similarity: &[f32],
@@ -61,7 +67,7 @@ pub fn content_weighting_backward(
         if dsimilarity == 0.0 {
             continue;
         }
-        let row_norm = norm(row);
+        let row_norm = norms[i];
         let denominator = key_norm * row_norm + DENOMINATOR_EPSILON;
         // K = dot / D with D = ‖k‖‖m‖ + ε:
         // ∂K/∂k = m/D − dot/D² · ‖m‖ k/‖k‖ ;  ∂K/∂m = k/D − dot/D² · ‖k‖ m/‖m‖

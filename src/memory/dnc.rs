@@ -1,7 +1,7 @@
 //! DNC memory step (models.md §3): usage, sorted allocation, content write, erase/add,
 //! temporal links, precedence, and reads mixing backward, content and forward modes.
 
-use super::content::{content_weighting, content_weighting_backward};
+use super::content::{content_weighting, content_weighting_backward, row_norms};
 use super::write::{erase_and_add, erase_and_add_backward};
 use super::{read, read_backward, INITIAL_MEMORY_VALUE};
 use crate::ops::activation::{oneplus, sigmoid, softmax_backward, softmax_in_place};
@@ -203,6 +203,9 @@ pub struct DncStepCache {
     /// Floored usage û in the order φ.
     pub sorted_usage: Vec<f32>,
     pub allocation: Vec<f32>,
+    /// Row norms of `M_{t−1}` and of `M_t`.
+    pub previous_row_norms: Vec<f32>,
+    pub row_norms: Vec<f32>,
     pub write_similarity: Vec<f32>,
     pub content_write: Vec<f32>,
     /// `R × N` each.
@@ -219,6 +222,7 @@ pub fn step(previous: &DncState, xi: &Interface) -> (DncState, DncStepCache) {
     let reads = xi.free_gates.len();
     let mut next = DncState::zeros(n, width, reads);
     let mut cache = DncStepCache {
+        previous_row_norms: row_norms(&previous.memory, width),
         retention: vec![1.0; n],
         usage_before_retention: vec![0.0; n],
         allocation: vec![0.0; n],
@@ -263,6 +267,7 @@ pub fn step(previous: &DncState, xi: &Interface) -> (DncState, DncStepCache) {
     // Write weighting and write.
     content_weighting(
         &previous.memory,
+        &cache.previous_row_norms,
         &xi.write_key,
         xi.write_strength,
         &mut cache.write_similarity,
@@ -280,6 +285,7 @@ pub fn step(previous: &DncState, xi: &Interface) -> (DncState, DncStepCache) {
         &xi.write_vector,
         &mut next.memory,
     );
+    cache.row_norms = row_norms(&next.memory, width);
 
     // Temporal links and precedence.
     let ww = &next.write_weights;
@@ -309,6 +315,7 @@ pub fn step(previous: &DncState, xi: &Interface) -> (DncState, DncStepCache) {
         );
         content_weighting(
             &next.memory,
+            &cache.row_norms,
             &xi.read_keys[i * width..(i + 1) * width],
             xi.read_strengths[i],
             &mut cache.read_similarity[heads.clone()],
@@ -365,6 +372,7 @@ pub fn step_backward(
         let dcontent: Vec<f32> = dread.iter().map(|d| modes[1] * d).collect();
         dxi.read_strengths[i] += content_weighting_backward(
             &next.memory,
+            &cache.row_norms,
             &xi.read_keys[keys.clone()],
             xi.read_strengths[i],
             &cache.read_similarity[heads.clone()],
@@ -437,6 +445,7 @@ pub fn step_backward(
     }
     dxi.write_strength += content_weighting_backward(
         &previous.memory,
+        &cache.previous_row_norms,
         &xi.write_key,
         xi.write_strength,
         &cache.write_similarity,

@@ -12,7 +12,7 @@
 //! `w^{lu}` and the zeroed row are constants for differentiation. Usage reaches the
 //! loss only through them, so its gradient is zero and is not propagated.
 
-use super::content::{content_weighting, content_weighting_backward};
+use super::content::{content_weighting, content_weighting_backward, row_norms};
 use super::{read, read_backward, INITIAL_MEMORY_VALUE};
 use crate::ops::linalg;
 
@@ -78,6 +78,8 @@ pub struct LruStepCache {
     /// `R × N`.
     pub write_weights: Vec<f32>,
     pub zeroed_slot: usize,
+    /// Row norms of `M_t`, shared by every head.
+    pub row_norms: Vec<f32>,
     /// `R × N` cosine similarities.
     pub similarity: Vec<f32>,
 }
@@ -91,6 +93,7 @@ pub fn step(previous: &LruState, keys: &[f32], write_gates: &[f32]) -> (LruState
     let mut cache = LruStepCache {
         write_weights: vec![0.0; reads * n],
         zeroed_slot: 0,
+        row_norms: Vec::new(),
         similarity: vec![0.0; reads * n],
     };
     for (i, &alpha) in write_gates.iter().enumerate() {
@@ -115,10 +118,12 @@ pub fn step(previous: &LruState, keys: &[f32], write_gates: &[f32]) -> (LruState
             &mut next.memory,
         );
     }
+    cache.row_norms = row_norms(&next.memory, width);
     for (i, key) in keys.chunks_exact(width).enumerate() {
         let heads = i * n..(i + 1) * n;
         content_weighting(
             &next.memory,
+            &cache.row_norms,
             key,
             1.0,
             &mut cache.similarity[heads.clone()],
@@ -170,6 +175,7 @@ pub fn step_backward(
         );
         content_weighting_backward(
             &next.memory,
+            &cache.row_norms,
             &keys[key_range.clone()],
             1.0,
             &cache.similarity[heads.clone()],

@@ -65,6 +65,8 @@ pub struct Addressing {
     pub gated: Vec<f32>,
     pub shifted: Vec<f32>,
     pub weights: Vec<f32>,
+    /// `ln(w̃[i]/m)`, reused by the backward pass (0 where `w̃[i] = 0`).
+    pub log_ratio: Vec<f32>,
     /// `Σ_j (w̃[j]/m)^γ`, so the backward pass recovers each term as `w[i] · sum`.
     pub sharpen_sum: f32,
 }
@@ -74,8 +76,9 @@ fn shift_source(i: usize, s: usize, n: usize) -> usize {
     (i + n + 1 - s) % n
 }
 
-/// Addresses `memory` (`N × W`) given the head's parameters and previous weighting.
-pub fn address(memory: &[f32], head: &HeadParams, previous: &[f32]) -> Addressing {
+/// Addresses `memory` (`N × W`, with its row norms) given the head's parameters and
+/// previous weighting.
+pub fn address(memory: &[f32], norms: &[f32], head: &HeadParams, previous: &[f32]) -> Addressing {
     let n = previous.len();
     let mut a = Addressing {
         similarity: vec![0.0; n],
@@ -83,10 +86,12 @@ pub fn address(memory: &[f32], head: &HeadParams, previous: &[f32]) -> Addressin
         gated: vec![0.0; n],
         shifted: vec![0.0; n],
         weights: vec![0.0; n],
+        log_ratio: vec![0.0; n],
         sharpen_sum: 0.0,
     };
     content_weighting(
         memory,
+        norms,
         &head.key,
         head.strength,
         &mut a.similarity,
@@ -100,20 +105,32 @@ pub fn address(memory: &[f32], head: &HeadParams, previous: &[f32]) -> Addressin
             .map(|s| head.shift[s] * a.gated[shift_source(i, s, n)])
             .sum();
     }
-    a.sharpen_sum = sharpen(&a.shifted, head.sharpening, &mut a.weights);
+    a.sharpen_sum = sharpen(
+        &a.shifted,
+        head.sharpening,
+        &mut a.weights,
+        &mut a.log_ratio,
+    );
     a
 }
 
-/// Writes the sharpened weights and returns `Σ_j (w̃[j]/m)^γ` (0 when `m = 0`).
-fn sharpen(shifted: &[f32], gamma: f32, weights: &mut [f32]) -> f32 {
+/// Writes the sharpened weights and `ln(w̃/m)`; returns `Σ_j (w̃[j]/m)^γ` (0 when
+/// `m = 0`).
+fn sharpen(shifted: &[f32], gamma: f32, weights: &mut [f32], log_ratio: &mut [f32]) -> f32 {
     let max = shifted.iter().copied().fold(0.0f32, f32::max);
     if max <= 0.0 {
         weights.fill(0.0);
+        log_ratio.fill(0.0);
         return 0.0;
     }
     let mut sum = 0.0;
-    for (w, &s) in weights.iter_mut().zip(shifted) {
-        *w = if s > 0.0 { (s / max).powf(gamma) } else { 0.0 };
+    for ((w, l), &s) in weights.iter_mut().zip(log_ratio.iter_mut()).zip(shifted) {
+        (*w, *l) = if s > 0.0 {
+            let ratio_log = (s / max).ln();
+            ((gamma * ratio_log).exp(), ratio_log)
+        } else {
+            (0.0, 0.0)
+        };
         sum += *w;
     }
     for w in weights.iter_mut() {
@@ -124,8 +141,10 @@ fn sharpen(shifted: &[f32], gamma: f32, weights: &mut [f32]) -> f32 {
 
 /// Backward of [`address`] given `dweights`. Accumulates into `dmemory` and `dprevious`;
 /// returns the gradient with respect to the head's transformed parameters.
+#[allow(clippy::too_many_arguments)]
 pub fn address_backward(
     memory: &[f32],
+    norms: &[f32],
     head: &HeadParams,
     previous: &[f32],
     a: &Addressing,
@@ -179,6 +198,7 @@ pub fn address_backward(
     }
     grad.strength = content_weighting_backward(
         memory,
+        norms,
         &head.key,
         head.strength,
         &a.similarity,
@@ -192,6 +212,7 @@ pub fn address_backward(
 
 #[cfg(test)]
 mod tests {
+    use super::super::content::row_norms;
     use super::*;
 
     #[test]
@@ -204,7 +225,12 @@ mod tests {
             shift: [0.0, 0.0, 1.0],
             sharpening: 1.0,
         };
-        let a = address(&memory, &head, &[0.0, 0.0, 0.0, 1.0]);
+        let a = address(
+            &memory,
+            &row_norms(&memory, 2),
+            &head,
+            &[0.0, 0.0, 0.0, 1.0],
+        );
         assert_eq!(a.weights, vec![1.0, 0.0, 0.0, 0.0]);
     }
 
@@ -219,12 +245,14 @@ mod tests {
             sharpening: 7.0,
         };
         let previous = [0.0, 1.0, 0.0, 0.0, 0.0];
-        let a = address(&memory, &head, &previous);
+        let norms = row_norms(&memory, 3);
+        let a = address(&memory, &norms, &head, &previous);
         assert!(a.shifted.contains(&0.0));
         let mut dmemory = vec![0.0; 15];
         let mut dprevious = vec![0.0; 5];
         let grad = address_backward(
             &memory,
+            &norms,
             &head,
             &previous,
             &a,
@@ -239,7 +267,7 @@ mod tests {
             .chain(&grad.key)
             .all(|v| v.is_finite()));
         // Everything zero: weights zero, nothing NaN.
-        let none = address(&memory, &head, &[0.0; 5]);
+        let none = address(&memory, &norms, &head, &[0.0; 5]);
         assert_eq!(none.weights, vec![0.0; 5]);
     }
 
@@ -247,7 +275,7 @@ mod tests {
     fn large_sharpening_does_not_underflow() {
         let shifted = [1e-3f32, 2e-3, 1.5e-3];
         let mut weights = [0.0; 3];
-        sharpen(&shifted, 60.0, &mut weights);
+        sharpen(&shifted, 60.0, &mut weights, &mut [0.0; 3]);
         assert!((weights.iter().sum::<f32>() - 1.0).abs() < 1e-6);
         assert!(weights[1] > 0.99);
     }

@@ -4,6 +4,7 @@
 
 use super::trace::{rows, Weights};
 use super::{MemoryCore, ModelConfig, StepTrace};
+use crate::memory::content::row_norms;
 use crate::memory::ntm::{address, address_backward, head_size, Addressing, HeadParams};
 use crate::memory::write::{erase_and_add, erase_and_add_backward};
 use crate::memory::{read, read_backward, INITIAL_MEMORY_VALUE};
@@ -20,6 +21,8 @@ pub struct NtmCore {
 
 pub struct NtmState {
     memory: Vec<f32>,
+    /// `‖M[i]‖`, shared by every head addressing this memory (empty in gradients).
+    row_norms: Vec<f32>,
     /// `R × N`.
     read_weights: Vec<f32>,
     write_weights: Vec<f32>,
@@ -67,6 +70,7 @@ impl NtmCore {
         let reads = self.read_heads.len();
         NtmState {
             memory: vec![memory_fill; self.slots * self.width],
+            row_norms: Vec::new(),
             read_weights: vec![0.0; reads * self.slots],
             write_weights: vec![0.0; self.slots],
             read_vectors: vec![0.0; reads * self.width],
@@ -79,12 +83,13 @@ impl NtmCore {
         params: &[f32],
         hidden: &[f32],
         memory: &[f32],
+        norms: &[f32],
         previous: &[f32],
     ) -> Head {
         let mut raw = vec![0.0; layer.outputs];
         layer.forward(params, hidden, &mut raw);
         let head_params = HeadParams::from_raw(&raw, self.width);
-        let addressing = address(memory, &head_params, previous);
+        let addressing = address(memory, norms, &head_params, previous);
         Head {
             raw,
             params: head_params,
@@ -107,6 +112,7 @@ impl MemoryCore for NtmCore {
     /// (the read heads' gradient is exactly 0). The README records this decision.
     fn initial_state(&self) -> NtmState {
         let mut state = self.state(INITIAL_MEMORY_VALUE);
+        state.row_norms = row_norms(&state.memory, self.width);
         state.write_weights[0] = 1.0;
         for head in state.read_weights.chunks_exact_mut(self.slots) {
             head[0] = 1.0;
@@ -130,6 +136,7 @@ impl MemoryCore for NtmCore {
             params,
             hidden,
             &previous.memory,
+            &previous.row_norms,
             &previous.write_weights,
         );
         let erase: Vec<f32> = write.raw[w + 6..2 * w + 6]
@@ -145,6 +152,7 @@ impl MemoryCore for NtmCore {
             &add,
             &mut next.memory,
         );
+        next.row_norms = row_norms(&next.memory, w);
         next.write_weights
             .copy_from_slice(&write.addressing.weights);
         let reads: Vec<Head> = self
@@ -157,6 +165,7 @@ impl MemoryCore for NtmCore {
                     params,
                     hidden,
                     &next.memory,
+                    &next.row_norms,
                     &previous.read_weights[i * n..(i + 1) * n],
                 );
                 read(
@@ -203,6 +212,7 @@ impl MemoryCore for NtmCore {
             );
             let grad = address_backward(
                 &next.memory,
+                &next.row_norms,
                 &head.params,
                 &previous.read_weights[heads.clone()],
                 &head.addressing,
@@ -230,6 +240,7 @@ impl MemoryCore for NtmCore {
         );
         let grad = address_backward(
             &previous.memory,
+            &previous.row_norms,
             &write.params,
             &previous.write_weights,
             &write.addressing,
