@@ -161,3 +161,18 @@ fn invalid_training_configurations_name_the_field() {
         .to_string()
         .contains("at least as many memory slots"));
 }
+
+#[test]
+fn the_standard_curriculum_fits_inside_every_task() {
+    for name in ["copy", "repeat-copy", "recall", "priority-sort"] {
+        let task = TaskConfig::by_name(name).unwrap();
+        let mut config = TrainConfig::preset(ModelKind::Ntm, task.clone());
+        assert_eq!(config.curriculum, None, "presets train at full length");
+        config.curriculum = Some(engram::train::CurriculumConfig::standard(&task));
+        config.validate().unwrap();
+        let short = task.with_max_length(task.min_length());
+        config.task = short.clone();
+        config.curriculum = Some(engram::train::CurriculumConfig::standard(&short));
+        config.validate().unwrap();
+    }
+}

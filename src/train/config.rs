@@ -43,19 +43,28 @@ pub struct TrainConfig {
     pub threads: usize,
 }
 
+impl CurriculumConfig {
+    /// Starts at a quarter of the task's maximum length (at least its minimum and 2)
+    /// and adds one whenever the last 20 steps average under half a bit error.
+    pub fn standard(task: &TaskConfig) -> CurriculumConfig {
+        CurriculumConfig {
+            start: (task.max_length() / 4)
+                .max(task.min_length())
+                .max(2)
+                .min(task.max_length()),
+            step: 1,
+            window: 20,
+            threshold: 0.5,
+        }
+    }
+}
+
 pub const MAX_BATCH: usize = 1024;
 pub const MAX_STEPS: u64 = 100_000_000;
 
 impl TrainConfig {
     /// The preset for a model on a task (see the README's table).
     pub fn preset(model: ModelKind, task: TaskConfig) -> TrainConfig {
-        let long = task.max_length() > 4;
-        let curriculum = long.then(|| CurriculumConfig {
-            start: (task.max_length() / 4).max(task.min_length()).max(2),
-            step: 1,
-            window: 20,
-            threshold: 0.5,
-        });
         let (hidden, memory_slots, memory_width, read_heads, learning_rate) = match model {
             ModelKind::Lstm => (128, 0, 0, 0, 3e-3),
             ModelKind::Ntm => (100, 32, 20, 1, 3e-3),
@@ -79,7 +88,10 @@ impl TrainConfig {
             steps: 4000,
             seed: 1,
             clip_norm: 10.0,
-            curriculum,
+            // Measured on copy 1–10 for every model over three seeds: training at full
+            // length from the start solved the task in fewer sequences than the
+            // length curriculum, which is opt-in (`CurriculumConfig::standard`).
+            curriculum: None,
             threads: 0,
         }
     }

@@ -6,7 +6,8 @@ use engram::nn::OptimizerKind;
 use engram::rng::derive_seed;
 use engram::tasks::TaskConfig;
 use engram::train::{
-    batch_score, default_threads, save_checkpoint, StepReport, TrainConfig, Trainer,
+    batch_score, default_threads, save_checkpoint, CurriculumConfig, StepReport, TrainConfig,
+    Trainer,
 };
 use engram::{EngramError, ModelKind};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -53,9 +54,10 @@ pub struct TrainArgs {
     /// Longest training length (item count for recall).
     #[arg(long)]
     max_length: Option<usize>,
-    /// Train at full length from the start.
+    /// Grow the training length from a quarter of the maximum, one step at a time,
+    /// as the model masters each length (presets train at full length).
     #[arg(long)]
-    no_curriculum: bool,
+    curriculum: bool,
     /// Worker threads (0: one per core).
     #[arg(long)]
     threads: Option<usize>,
@@ -140,8 +142,8 @@ fn resolve(args: &TrainArgs) -> Result<TrainConfig, String> {
     config.optimizer.kind = args.optimizer.unwrap_or(config.optimizer.kind);
     config.seed = args.seed.unwrap_or(config.seed);
     config.threads = args.threads.unwrap_or(config.threads);
-    if args.no_curriculum {
-        config.curriculum = None;
+    if args.curriculum {
+        config.curriculum = Some(CurriculumConfig::standard(&config.task));
     }
     if let Some(errors) = args.stop_at_errors {
         if !(errors >= 0.0 && errors.is_finite()) {
