@@ -37,6 +37,7 @@ pub mod ops;
 pub mod rng;
 pub mod tasks;
 pub mod train;
+pub mod web;
 
 pub use error::{EngramError, Result};
 pub use models::{build, Model, ModelConfig, ModelKind};

@@ -14,7 +14,7 @@ pub mod trace;
 
 pub use config::{ModelConfig, ModelKind};
 pub use memory_model::{MemoryCore, MemoryModel};
-pub use trace::{StepTrace, Weights};
+pub use trace::{SequenceTrace, StepTrace, Weights};
 
 use crate::error::Result;
 use crate::nn::ParamStore;

@@ -1,5 +1,7 @@
 //! Per-step internals of one sequence, for the views and `engram trace`.
 
+use super::{Model, ModelConfig};
+use crate::tasks::TaskConfig;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -44,4 +46,57 @@ pub struct StepTrace {
 /// Splits a flat row-major buffer into rows of `width`.
 pub fn rows(values: &[f32], width: usize) -> Vec<Vec<f32>> {
     values.chunks_exact(width).map(<[f32]>::to_vec).collect()
+}
+
+/// One sequence of a task run through a model, with every step's internals: what
+/// `engram trace --json` prints and what the page's views draw.
+#[derive(Clone, Debug, Serialize)]
+pub struct SequenceTrace {
+    pub model: ModelConfig,
+    pub task: TaskConfig,
+    pub seed: u64,
+    /// `[T][input_width]`.
+    pub input: Vec<Vec<f32>>,
+    /// `[T][output_width]`.
+    pub target: Vec<Vec<f32>>,
+    /// `[T]`: 1 where the output is scored.
+    pub mask: Vec<f32>,
+    /// `[T][output_width]`.
+    pub logits: Vec<Vec<f32>>,
+    pub steps: Vec<StepTrace>,
+}
+
+impl SequenceTrace {
+    /// Runs the first sequence of `task`'s batch for `seed` through `model`.
+    pub fn record(model: &dyn Model, task: &TaskConfig, seed: u64) -> SequenceTrace {
+        let batch = task.batch(1, seed);
+        let sequence = batch.sequence(0);
+        let (logits, steps) = model.trace(sequence.input, sequence.steps);
+        SequenceTrace {
+            model: model.config().clone(),
+            task: task.clone(),
+            seed,
+            input: rows(sequence.input, batch.input_width),
+            target: rows(sequence.target, batch.output_width),
+            mask: sequence.mask.to_vec(),
+            logits: rows(&logits, batch.output_width),
+            steps,
+        }
+    }
+
+    /// Output bits on the wrong side of 0.5 at scored steps.
+    pub fn bit_errors(&self) -> usize {
+        self.logits
+            .iter()
+            .zip(&self.target)
+            .zip(&self.mask)
+            .filter(|(_, &m)| m > 0.0)
+            .map(|((y, t), _)| {
+                y.iter()
+                    .zip(t)
+                    .filter(|(y, t)| (**y > 0.0) != (**t > 0.5))
+                    .count()
+            })
+            .sum()
+    }
 }

@@ -70,6 +70,14 @@ impl Trainer {
         })
     }
 
+    /// Continues the step count, and with it the stream of batches, of a model that
+    /// has already taken `steps` optimiser steps (one loaded from a checkpoint; the
+    /// optimiser's moments are not stored there and start afresh).
+    pub fn resuming_at(mut self, steps: u64) -> Trainer {
+        self.steps_done = steps;
+        self
+    }
+
     pub fn config(&self) -> &TrainConfig {
         &self.config
     }

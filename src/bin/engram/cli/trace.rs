@@ -1,7 +1,7 @@
 //! `engram trace`.
 
 use clap::Args;
-use engram::models::trace::rows;
+use engram::models::SequenceTrace;
 use engram::train::load_checkpoint;
 use std::path::PathBuf;
 
@@ -40,51 +40,25 @@ pub fn run(args: TraceArgs) -> Result<(), String> {
         .map_or(checkpoint.task.max_length(), |l| l as usize);
     let task = checkpoint.task.at_length(length);
     task.validate().map_err(|e| e.to_string())?;
-    let batch = task.batch(1, args.seed);
-    let sequence = batch.sequence(0);
-    let (logits, steps) = checkpoint.model.trace(sequence.input, sequence.steps);
-    let input = rows(sequence.input, batch.input_width);
-    let target = rows(sequence.target, batch.output_width);
-    let logits = rows(&logits, batch.output_width);
+    let trace = SequenceTrace::record(checkpoint.model.as_ref(), &task, args.seed);
     if args.json {
-        let report = serde_json::json!({
-            "model": checkpoint.model.config(),
-            "task": task,
-            "seed": args.seed,
-            "input": input,
-            "target": target,
-            "mask": sequence.mask,
-            "logits": logits,
-            "steps": steps,
-        });
         println!(
             "{}",
-            serde_json::to_string(&report).expect("a trace always serialises")
+            serde_json::to_string(&trace).expect("a trace always serialises")
         );
         return Ok(());
     }
     println!(
         "{} on {} at length {length}, seed {} ({} steps; --json for every weighting)",
-        checkpoint.model.config().model,
+        trace.model.model,
         task.name(),
         args.seed,
-        sequence.steps
+        trace.mask.len()
     );
-    grid("input", &input, |v| v > 0.5);
-    grid("target (masked steps)", &target, |v| v > 0.5);
-    grid("output (logit > 0)", &logits, |v| v > 0.0);
-    let errors: usize = logits
-        .iter()
-        .zip(&target)
-        .zip(sequence.mask)
-        .filter(|(_, &m)| m > 0.0)
-        .map(|((y, t), _)| {
-            y.iter()
-                .zip(t)
-                .filter(|(y, t)| (**y > 0.0) != (**t > 0.5))
-                .count()
-        })
-        .sum();
+    grid("input", &trace.input, |v| v > 0.5);
+    grid("target (masked steps)", &trace.target, |v| v > 0.5);
+    grid("output (logit > 0)", &trace.logits, |v| v > 0.0);
+    let errors = trace.bit_errors();
     println!("bit errors: {errors}");
     Ok(())
 }

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs what Engram's page and tests need, skipping whatever is already present:
+# the wasm32 target, clippy and rustfmt, wasm-bindgen-cli at the version Cargo.lock
+# pins, npm's binaryen (wasm-opt) and playwright-core, and Debian's Chromium.
+# Sourced by the serve and test commands; only package registries are contacted.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
+
+rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+rustup component list --installed | grep -q '^clippy' || rustup component add clippy
+rustup component list --installed | grep -q '^rustfmt' || rustup component add rustfmt
+
+# The CLI must equal the wasm-bindgen crate in Cargo.lock exactly. No --locked: the
+# CLI's own lock file pins a crate version the registry no longer serves.
+bindgen_version=$(grep -A1 '^name = "wasm-bindgen"$' Cargo.lock | sed -n 's/^version = "\(.*\)"/\1/p')
+if [ "$(wasm-bindgen --version 2>/dev/null | cut -d' ' -f2)" != "$bindgen_version" ]; then
+  cargo install wasm-bindgen-cli --version "$bindgen_version"
+fi
+
+if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ]; then
+  npm ci --no-audit --no-fund
+fi
+
+if [ "${ENGRAM_NEEDS_BROWSER:-0}" = 1 ] && [ ! -x /usr/bin/chromium ]; then
+  sudo_if_needed=""
+  [ "$(id -u)" = 0 ] || sudo_if_needed="sudo"
+  $sudo_if_needed apt-get update -qq
+  $sudo_if_needed apt-get install -y -qq chromium
+fi

@@ -1,0 +1,169 @@
+//! The wasm-bindgen API that the page's Web Worker drives. Every entry point returns a
+//! `Result` whose error becomes a JavaScript exception with a readable message; a panic
+//! (a bug) is printed to the console by `console_error_panic_hook`.
+
+use super::PlaygroundConfig;
+use crate::models::SequenceTrace;
+use crate::rng::derive_seed;
+use crate::train::{evaluate, Checkpoint, Trainer};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+/// Installs the panic hook once; called by the worker before anything else.
+#[wasm_bindgen(start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+}
+
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| JsError::new(&format!("cannot encode a result: {e}")))
+}
+
+fn from_js(config: JsValue) -> Result<PlaygroundConfig, JsError> {
+    serde_wasm_bindgen::from_value(config)
+        .map_err(|e| JsError::new(&format!("invalid configuration: {e}")))
+}
+
+/// One training step's metrics, per sequence of its batch.
+#[derive(Serialize)]
+struct Report {
+    step: u64,
+    bits: f64,
+    errors: f64,
+    gradient_norm: f32,
+    max_length: usize,
+}
+
+/// What [`Engine::train`] did: the steps it completed and, if it stopped early, why.
+#[derive(Serialize)]
+struct TrainChunk {
+    reports: Vec<Report>,
+    error: Option<String>,
+}
+
+/// A model in training, with its optimiser and batch stream.
+#[wasm_bindgen]
+pub struct Engine {
+    trainer: Trainer,
+    playground: PlaygroundConfig,
+}
+
+#[wasm_bindgen]
+impl Engine {
+    /// A fresh model for the page's configuration (see [`PlaygroundConfig`]).
+    #[wasm_bindgen(constructor)]
+    pub fn new(config: JsValue) -> Result<Engine, JsError> {
+        let playground = from_js(config)?;
+        let trainer = Trainer::new(playground.train_config()?)?;
+        Ok(Engine {
+            trainer,
+            playground,
+        })
+    }
+
+    /// Continues from checkpoint bytes (from `engram train` or this page), keeping the
+    /// learning rate, batch size and seed of `config`. Refuses corrupt, truncated,
+    /// mismatched or non-finite checkpoints with the reason.
+    #[wasm_bindgen(js_name = fromCheckpoint)]
+    pub fn from_checkpoint(bytes: &[u8], config: JsValue) -> Result<Engine, JsError> {
+        let base = from_js(config)?;
+        let checkpoint = Checkpoint::from_bytes(bytes)?;
+        let train_config = base.checkpoint_train_config(&checkpoint)?;
+        let playground = base.for_checkpoint(&checkpoint);
+        let trained_steps = checkpoint.trained_steps;
+        let trainer =
+            Trainer::with_model(train_config, checkpoint.model)?.resuming_at(trained_steps);
+        Ok(Engine {
+            trainer,
+            playground,
+        })
+    }
+
+    /// The controls that describe this model (after an import they are the
+    /// checkpoint's).
+    pub fn config(&self) -> Result<JsValue, JsError> {
+        to_js(&self.playground)
+    }
+
+    /// Parameter count.
+    pub fn parameters(&self) -> usize {
+        self.trainer.model().params().len()
+    }
+
+    /// Optimiser steps taken so far.
+    #[wasm_bindgen(js_name = stepsDone)]
+    pub fn steps_done(&self) -> f64 {
+        self.trainer.steps_done() as f64
+    }
+
+    /// Runs up to `steps` training steps. A NaN or infinity stops the chunk with an
+    /// error message and keeps the parameters of the last good step.
+    pub fn train(&mut self, steps: u32) -> Result<JsValue, JsError> {
+        let mut chunk = TrainChunk {
+            reports: Vec::with_capacity(steps as usize),
+            error: None,
+        };
+        for _ in 0..steps {
+            match self.trainer.step() {
+                Ok(r) => chunk.reports.push(Report {
+                    step: r.step,
+                    bits: r.bits_per_sequence,
+                    errors: r.bit_errors_per_sequence,
+                    gradient_norm: r.gradient_norm,
+                    max_length: r.max_length,
+                }),
+                Err(e) => {
+                    chunk.error = Some(e.to_string());
+                    break;
+                }
+            }
+        }
+        to_js(&chunk)
+    }
+
+    /// One example sequence at task length `length` (the same sequence for the same
+    /// `example` number) with every step's memory and weightings: the JSON of
+    /// `engram trace --json`.
+    pub fn snapshot(&self, length: usize, example: u32) -> Result<JsValue, JsError> {
+        let task = self.trainer.config().task.at_length(length);
+        task.validate()?;
+        let seed = derive_seed(self.trainer.config().seed ^ 0x5eed, u64::from(example));
+        to_js(&SequenceTrace::record(self.trainer.model(), &task, seed))
+    }
+
+    /// Metrics at each length over `sequences` sequences, exactly as `engram eval`
+    /// computes them for the same seed.
+    pub fn evaluate(
+        &self,
+        lengths: Vec<u32>,
+        sequences: usize,
+        seed: u32,
+    ) -> Result<JsValue, JsError> {
+        if !(1..=4096).contains(&sequences) {
+            return Err(JsError::new("sequences must be between 1 and 4096"));
+        }
+        let task = &self.trainer.config().task;
+        let lengths: Vec<usize> = lengths.into_iter().map(|l| l as usize).collect();
+        let metrics = evaluate(
+            self.trainer.model(),
+            task,
+            &lengths,
+            sequences,
+            u64::from(seed),
+            1,
+        )?;
+        to_js(&metrics)
+    }
+
+    /// The model as `.safetensors` bytes, loadable by `engram eval` and this page.
+    #[wasm_bindgen(js_name = exportCheckpoint)]
+    pub fn export_checkpoint(&self) -> Result<Vec<u8>, JsError> {
+        Ok(Checkpoint::to_bytes(
+            self.trainer.model(),
+            &self.trainer.config().task,
+            self.trainer.steps_done(),
+        )?)
+    }
+}

@@ -1,0 +1,93 @@
+//! The playground's configuration: one flat record of what the page's controls set,
+//! turned into a full [`TrainConfig`] by the same presets as `engram train`.
+
+use crate::error::Result;
+use crate::models::ModelKind;
+use crate::tasks::TaskConfig;
+use crate::train::{Checkpoint, TrainConfig};
+use serde::{Deserialize, Serialize};
+
+/// The page's controls. Task lengths mean what `engram train --min-length/--max-length`
+/// mean (items for recall; priority sort has one length, `max_length`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlaygroundConfig {
+    pub model: ModelKind,
+    /// `copy`, `repeat-copy`, `recall` or `priority-sort`.
+    pub task: String,
+    pub bits: usize,
+    pub min_length: usize,
+    pub max_length: usize,
+    pub memory_slots: usize,
+    pub memory_width: usize,
+    pub read_heads: usize,
+    pub hidden: usize,
+    pub learning_rate: f32,
+    pub batch_size: usize,
+    pub seed: u64,
+}
+
+impl PlaygroundConfig {
+    /// The task these controls describe.
+    pub fn task_config(&self) -> Result<TaskConfig> {
+        Ok(TaskConfig::by_name(&self.task)?
+            .with_bits(self.bits)
+            .with_max_length(self.max_length)
+            .with_min_length(self.min_length))
+    }
+
+    /// The full, validated training configuration: the preset for the model and task,
+    /// overridden by every control.
+    pub fn train_config(&self) -> Result<TrainConfig> {
+        let mut config = TrainConfig::preset(self.model, self.task_config()?);
+        config.memory_slots = self.memory_slots;
+        config.memory_width = self.memory_width;
+        config.read_heads = self.read_heads;
+        config.hidden = self.hidden;
+        self.finish(config)
+    }
+
+    /// The training configuration that continues a loaded checkpoint: its architecture
+    /// and task exactly (including task parameters the page has no control for), with
+    /// this playground's training settings.
+    pub fn checkpoint_train_config(&self, checkpoint: &Checkpoint) -> Result<TrainConfig> {
+        let model = checkpoint.model.config();
+        let mut config = TrainConfig::preset(model.model, checkpoint.task.clone());
+        config.memory_slots = model.memory_slots;
+        config.memory_width = model.memory_width;
+        config.read_heads = model.read_heads;
+        config.hidden = model.hidden;
+        config.layers = model.layers;
+        self.finish(config)
+    }
+
+    /// Applies the training controls, on one thread (the page's worker is one), and
+    /// validates.
+    fn finish(&self, mut config: TrainConfig) -> Result<TrainConfig> {
+        config.optimizer.learning_rate = self.learning_rate;
+        config.batch_size = self.batch_size;
+        config.seed = self.seed;
+        config.threads = 1;
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// The controls that show a loaded checkpoint: its model and task, with the
+    /// training settings (learning rate, batch, seed) kept from `self`.
+    pub fn for_checkpoint(&self, checkpoint: &Checkpoint) -> PlaygroundConfig {
+        let model = checkpoint.model.config();
+        let task = &checkpoint.task;
+        PlaygroundConfig {
+            model: model.model,
+            task: task.name().to_string(),
+            bits: task.bits(),
+            min_length: task.min_length(),
+            max_length: task.max_length(),
+            memory_slots: model.memory_slots,
+            memory_width: model.memory_width,
+            read_heads: model.read_heads,
+            hidden: model.hidden,
+            ..self.clone()
+        }
+    }
+}

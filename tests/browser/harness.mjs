@@ -1,0 +1,105 @@
+// Shared pieces of the browser tests: a static server for dist/ under a sub-path (as a
+// blog or a course site would host it), and Debian's headless Chromium.
+
+import http from 'node:http';
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const DIST = path.join(ROOT, 'dist');
+export const ENGRAM = path.join(ROOT, 'target/release/engram');
+export const BASE_PATH = '/demo/engram/';
+
+const TYPES = {
+  '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm',
+  '.safetensors': 'application/octet-stream', '.json': 'application/json',
+};
+
+// A host page that embeds the playground in a sandboxed iframe.
+const FRAME_PAGE = (src) => `<!doctype html><title>host</title>
+<iframe id="playground" sandbox="allow-scripts" src="${src}" width="1200" height="1400"></iframe>`;
+
+// Serves dist/ at BASE_PATH, plus /frame.html. Access-Control-Allow-Origin as GitHub
+// Pages and most static hosts send it: a sandboxed iframe has an opaque origin, so its
+// module scripts and wasm load through CORS.
+export async function startServer() {
+  const server = http.createServer(async (request, response) => {
+    const url = new URL(request.url, 'http://localhost');
+    if (url.pathname === '/frame.html') {
+      response.writeHead(200, { 'content-type': 'text/html' });
+      response.end(FRAME_PAGE(BASE_PATH + 'index.html' + (url.search ? '#' + url.search.slice(1) : '')));
+      return;
+    }
+    if (!url.pathname.startsWith(BASE_PATH)) {
+      response.writeHead(404).end();
+      return;
+    }
+    let file = path.join(DIST, decodeURIComponent(url.pathname.slice(BASE_PATH.length)));
+    if (!file.startsWith(DIST)) {
+      response.writeHead(403).end();
+      return;
+    }
+    try {
+      if ((await stat(file)).isDirectory()) file = path.join(file, 'index.html');
+      const body = await readFile(file);
+      response.writeHead(200, {
+        'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
+        'access-control-allow-origin': '*',
+        'cache-control': 'no-store',
+      });
+      response.end(body);
+    } catch {
+      response.writeHead(404).end();
+    }
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  return { origin, url: origin + BASE_PATH, close: () => new Promise((r) => server.close(r)) };
+}
+
+const FLAGS = ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--disable-gpu'];
+
+export async function launch(extraFlags = []) {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: [...FLAGS, ...extraFlags] });
+}
+
+// A page that records console errors, page errors and every request it makes.
+export async function openPage(browser, url) {
+  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 1400 } });
+  const page = await context.newPage();
+  const problems = [];
+  const requests = [];
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('request', (r) => requests.push(r.url()));
+  await page.goto(url);
+  return { page, context, problems, requests };
+}
+
+export async function waitReady(page) {
+  await page.waitForFunction(() => !document.getElementById('play').disabled, null, { timeout: 30_000 });
+}
+
+// Runs training until at least `steps` steps are done, then pauses.
+export async function train(page, steps) {
+  await page.evaluate(() => { if (!window.engram.playing) document.getElementById('play').click(); });
+  await page.waitForFunction((n) => window.engram.steps >= n, steps, { timeout: 120_000 });
+  await page.click('#play');
+}
+
+// Parses a .safetensors file: its config and each tensor's raw bytes.
+export function parseSafetensors(bytes) {
+  const buffer = Buffer.from(bytes);
+  const headerLength = Number(buffer.readBigUInt64LE(0));
+  const header = JSON.parse(buffer.subarray(8, 8 + headerLength).toString('utf8'));
+  const data = buffer.subarray(8 + headerLength);
+  const tensors = {};
+  for (const [name, info] of Object.entries(header)) {
+    if (name === '__metadata__') continue;
+    tensors[name] = Buffer.from(data.subarray(info.data_offsets[0], info.data_offsets[1]));
+  }
+  return { config: JSON.parse(header.__metadata__.engram_config), tensors };
+}

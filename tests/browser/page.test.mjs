@@ -1,0 +1,117 @@
+// The page loads, trains, draws and stays responsive, using nothing but its own origin.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launch, openPage, waitReady, train } from './harness.mjs';
+
+let server, browser, session;
+
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+  session = await openPage(browser, server.url + '#model=ntm&task=copy');
+  await waitReady(session.page);
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+// Distinct colours in a canvas and a fingerprint of its pixels.
+function canvasSummary(page, id) {
+  return page.evaluate((canvasId) => {
+    const canvas = document.getElementById(canvasId);
+    const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    const colours = new Set();
+    let hash = 0;
+    for (let i = 0; i < pixels.length; i += 4) {
+      const rgba = (pixels[i] << 16) | (pixels[i + 1] << 8) | pixels[i + 2];
+      colours.add(rgba);
+      hash = (hash * 31 + rgba + pixels[i + 3]) | 0;
+    }
+    return { colours: colours.size, hash, width: canvas.width };
+  }, id);
+}
+
+test('loads without console errors and names the backend', async () => {
+  const { page, problems } = session;
+  assert.equal(await page.textContent('#backend'), 'CPU (WebAssembly)');
+  assert.deepEqual(problems, []);
+});
+
+test('training the NTM on copy for a few hundred steps lowers the loss', async () => {
+  const { page, problems } = session;
+  await train(page, 300);
+  const { first, last } = await page.evaluate(() => {
+    const { bits } = window.engram.history.series();
+    const mean = (a) => a.reduce((s, v) => s + v, 0) / a.length;
+    return { first: mean(Array.from(bits.subarray(0, 30))), last: mean(Array.from(bits.subarray(-30))) };
+  });
+  assert.ok(last < first * 0.8, `bits per sequence went from ${first} to ${last}`);
+  assert.match(await page.textContent('#metrics'), /Step \d+: [\d.]+ bits per sequence/);
+  assert.deepEqual(problems, []);
+});
+
+test('every visible canvas is drawn, and the views change as the model trains', async () => {
+  const { page } = session;
+  const ids = ['bits-view', 'memory-view', 'weightings-view', 'loss-view'];
+  await page.click('#animate'); // hold the time step still so only training changes them
+  const before = {};
+  for (const id of ids) {
+    before[id] = await canvasSummary(page, id);
+    assert.ok(before[id].width > 0, `${id} has a size`);
+    assert.ok(before[id].colours > 8, `${id} is not blank (${before[id].colours} colours)`);
+  }
+  const steps = await page.evaluate(() => window.engram.steps);
+  await train(page, steps + 100);
+  await page.waitForTimeout(400); // a snapshot and a frame
+  for (const id of ids) {
+    const after = await canvasSummary(page, id);
+    assert.notEqual(after.hash, before[id].hash, `${id} changed after training`);
+  }
+});
+
+test('a click is handled within 100 ms while training', async () => {
+  const { page } = session;
+  await page.click('#play');
+  await page.waitForFunction(() => window.engram.playing);
+  const steps = await page.evaluate(() => window.engram.steps);
+  await page.waitForFunction((n) => window.engram.steps > n + 20, steps);
+  // From the click event's timestamp to the next frame after its handler ran.
+  await page.evaluate(() => {
+    window.clickLatencies = [];
+    document.getElementById('animate').addEventListener('click', (event) => {
+      requestAnimationFrame(() => window.clickLatencies.push(performance.now() - event.timeStamp));
+    });
+  });
+  for (let i = 0; i < 5; i++) {
+    await page.click('#animate');
+    await page.waitForTimeout(50);
+  }
+  await page.waitForFunction(() => window.clickLatencies.length === 5);
+  const latencies = await page.evaluate(() => window.clickLatencies);
+  assert.ok(await page.evaluate(() => window.engram.playing), 'still training');
+  assert.ok(Math.max(...latencies) < 100, `click latencies ${latencies.map((l) => l.toFixed(1))} ms`);
+  await page.click('#play');
+});
+
+test('keyboard shortcuts: space plays and pauses, "." steps, "r" resets', async () => {
+  const { page } = session;
+  await page.focus('body');
+  const start = await page.evaluate(() => window.engram.steps);
+  await page.keyboard.press('.');
+  await page.waitForFunction((n) => window.engram.steps === n + 1, start);
+  await page.keyboard.press(' ');
+  await page.waitForFunction(() => window.engram.playing);
+  await page.keyboard.press(' ');
+  await page.waitForFunction(() => !window.engram.playing);
+  await page.keyboard.press('r');
+  await page.waitForFunction(() => window.engram.steps === 0);
+});
+
+test('no request leaves the page\'s own origin', async () => {
+  const { requests } = session;
+  const foreign = requests.filter((u) => !u.startsWith(server.origin) && !u.startsWith('blob:') && !u.startsWith('data:'));
+  assert.deepEqual(foreign, []);
+  assert.ok(requests.some((u) => u.endsWith('engram_bg.wasm')), 'the wasm came from the page\'s origin');
+});

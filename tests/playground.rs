@@ -1,0 +1,97 @@
+//! The page's configuration record: the same presets as the CLI, every control
+//! range-checked, and checkpoints continuing with their own task.
+
+use engram::tasks::TaskConfig;
+use engram::train::{Checkpoint, TrainConfig, Trainer};
+use engram::web::PlaygroundConfig;
+use engram::{EngramError, ModelKind};
+
+fn page_defaults() -> PlaygroundConfig {
+    PlaygroundConfig {
+        model: ModelKind::Ntm,
+        task: "copy".into(),
+        bits: 8,
+        min_length: 1,
+        max_length: 10,
+        memory_slots: 32,
+        memory_width: 20,
+        read_heads: 1,
+        hidden: 100,
+        learning_rate: 3e-3,
+        batch_size: 16,
+        seed: 1,
+    }
+}
+
+#[test]
+fn the_page_defaults_are_the_cli_preset_on_one_thread() {
+    let config = page_defaults().train_config().unwrap();
+    let mut preset = TrainConfig::preset(ModelKind::Ntm, TaskConfig::by_name("copy").unwrap());
+    preset.threads = 1;
+    assert_eq!(config, preset);
+}
+
+#[test]
+fn out_of_range_controls_are_refused_with_their_name() {
+    let cases: Vec<(fn(&mut PlaygroundConfig), &str)> = vec![
+        (|c| c.memory_slots = 0, "memory_slots"),
+        (|c| c.batch_size = 100_000, "batch size"),
+        (|c| c.learning_rate = f32::NAN, "learning rate"),
+        (|c| c.task = "sorting".into(), "unknown task"),
+        (|c| c.bits = 0, "bits"),
+        (
+            |c| {
+                c.min_length = 9;
+                c.max_length = 3
+            },
+            "length",
+        ),
+    ];
+    for (break_it, expected) in cases {
+        let mut config = page_defaults();
+        break_it(&mut config);
+        let error = config.train_config().unwrap_err();
+        assert!(matches!(error, EngramError::Config(_)), "{error}");
+        assert!(error.to_string().contains(expected), "{error}");
+    }
+}
+
+#[test]
+fn a_checkpoint_continues_with_its_own_architecture_and_task() {
+    let task = TaskConfig::RepeatCopy {
+        bits: 4,
+        min_length: 2,
+        max_length: 5,
+        min_repeats: 2,
+        max_repeats: 3,
+    };
+    let mut config = TrainConfig::preset(ModelKind::Dnc, task.clone());
+    config.hidden = 16;
+    config.layers = 2;
+    config.memory_slots = 6;
+    let trainer = Trainer::new(config).unwrap();
+    let bytes = Checkpoint::to_bytes(trainer.model(), &task, 12).unwrap();
+    let checkpoint = Checkpoint::from_bytes(&bytes).unwrap();
+
+    let page = page_defaults();
+    let continued = page.checkpoint_train_config(&checkpoint).unwrap();
+    assert_eq!(continued.task, task, "task parameters the page has no control for are kept");
+    assert_eq!(continued.model_config(), *checkpoint.model.config());
+    assert_eq!(continued.seed, page.seed);
+    let controls = page.for_checkpoint(&checkpoint);
+    assert_eq!(
+        (controls.model, controls.task.as_str(), controls.bits, controls.max_length),
+        (ModelKind::Dnc, "repeat-copy", 4, 5)
+    );
+    assert_eq!(controls.learning_rate, page.learning_rate);
+    Trainer::with_model(continued, checkpoint.model).unwrap();
+}
+
+#[test]
+fn the_page_config_is_strict_json() {
+    let json = serde_json::to_string(&page_defaults()).unwrap();
+    let back: PlaygroundConfig = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, page_defaults());
+    let extra = json.replace("\"seed\":1", "\"seed\":1,\"speed\":3");
+    assert!(serde_json::from_str::<PlaygroundConfig>(&extra).is_err());
+}

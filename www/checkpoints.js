@@ -1,0 +1,55 @@
+// Export and import of `.safetensors` checkpoints (the format `engram train` writes),
+// and the small trained models shipped with the page.
+
+import { engineConfig } from './state.js';
+
+// Larger files are refused before they are read: the page's biggest model is ~4 MB.
+const MAX_CHECKPOINT_BYTES = 16 * 1024 * 1024;
+
+function download(bytes, name) {
+  const url = URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+// Wires the buttons; returns the handler for the worker's `checkpoint` message.
+export function setupCheckpoints(page, showMessage) {
+  const importBytes = (buffer) => {
+    page.engine.send({ type: 'import', bytes: buffer, config: engineConfig(page.state) }, [buffer]);
+  };
+  document.getElementById('export').addEventListener('click', () => page.engine.send({ type: 'export' }));
+  const input = document.getElementById('import');
+  input.addEventListener('change', async () => {
+    const file = input.files[0];
+    input.value = '';
+    if (!file) return;
+    if (file.size > MAX_CHECKPOINT_BYTES) {
+      showMessage(`Could not import ${file.name}: it is ${(file.size / 1048576).toFixed(1)} MB, ` +
+        `more than the ${MAX_CHECKPOINT_BYTES / 1048576} MB a checkpoint here can be. The current model is kept.`);
+      return;
+    }
+    showMessage('');
+    importBytes(await file.arrayBuffer());
+  });
+  document.getElementById('load-trained').addEventListener('click', async () => {
+    const model = page.state.model === 'dnc' ? 'dnc' : 'ntm';
+    const url = new URL(`./checkpoints/${model}-copy.safetensors`, import.meta.url);
+    try {
+      const response = await fetch(url);
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      showMessage('');
+      importBytes(await response.arrayBuffer());
+    } catch (error) {
+      showMessage(`Could not load the trained ${model.toUpperCase()}: ${error.message}.`);
+    }
+  });
+  return ({ bytes }) => {
+    const { model, task } = page.state;
+    download(bytes, `engram-${model}-${task}-step${page.steps}.safetensors`);
+  };
+}

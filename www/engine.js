@@ -1,0 +1,41 @@
+// Starts the engine's Web Worker. Paths are resolved against this module, so the page
+// works from any sub-path. In a sandboxed iframe (an opaque origin) a worker cannot be
+// started from a URL; there the worker's source is fetched and started from a blob URL,
+// which shares the iframe's origin.
+
+const WORKER_URL = new URL('./worker.js', import.meta.url);
+const MODULE_URL = new URL('../engram.js', import.meta.url);
+const WASM_URL = new URL('../engram_bg.wasm', import.meta.url);
+
+async function createWorker() {
+  if (self.origin !== 'null') return new Worker(WORKER_URL, { type: 'module' });
+  const source = await (await fetch(WORKER_URL)).text();
+  const blob = new Blob([source], { type: 'text/javascript' });
+  return new Worker(URL.createObjectURL(blob), { type: 'module' });
+}
+
+// Returns { send(message, transfer?) }; every message from the worker goes to
+// `onMessage`. A worker that cannot start or crashes is reported as an error message.
+export function startEngine(config, onMessage) {
+  const queue = [];
+  let worker = null;
+  const fail = (message) => onMessage({ type: 'error', message, during: 'startup' });
+  createWorker()
+    .then((w) => {
+      worker = w;
+      worker.onmessage = ({ data }) => onMessage(data);
+      worker.onerror = (event) => {
+        event.preventDefault();
+        fail(`the engine stopped: ${event.message || 'its script could not be loaded'}`);
+      };
+      worker.postMessage({ type: 'init', moduleUrl: MODULE_URL.href, wasmUrl: WASM_URL.href, config });
+      for (const [message, transfer] of queue.splice(0)) worker.postMessage(message, transfer);
+    })
+    .catch((error) => fail(`could not start the engine: ${error.message}`));
+  return {
+    send(message, transfer = []) {
+      if (worker) worker.postMessage(message, transfer);
+      else queue.push([message, transfer]);
+    },
+  };
+}

@@ -1,0 +1,300 @@
+// The page: state in the URL, controls, the engine's worker, and the views drawn on
+// animation frames from the worker's snapshots.
+
+import { PROPERTIES, TASK_LENGTHS, MODEL_SIZES, parseHash, toHash, crossCheck, parseValue, engineConfig } from './state.js';
+import { startEngine } from './engine.js';
+import { TrainingHistory } from './history.js';
+import { drawBitGrids } from './views/bits.js';
+import { drawMemory } from './views/memory.js';
+import { drawWeightings } from './views/weightings.js';
+import { drawAllocation } from './views/dnc.js';
+import { drawLink } from './views/link.js';
+import { drawLossChart } from './views/loss.js';
+import { setupCheckpoints } from './checkpoints.js';
+import { setupSharing } from './share.js';
+
+const $ = (id) => document.getElementById(id);
+const form = $('settings');
+const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
+
+// Engine-side settings restart training; the others apply live.
+const LIVE_SETTINGS = new Set(['speed', 'test_length']);
+// Steps per second of the time scrubber's animation through an example.
+const ANIMATION_STEPS_PER_SECOND = 6;
+// Metrics are read out to screen readers at most this often.
+const ANNOUNCE_INTERVAL_MS = 3000;
+
+const page = {
+  state: null,
+  engine: null,
+  history: new TrainingHistory(),
+  snapshot: null,
+  time: 0,
+  animating: !reducedMotion.matches,
+  playing: false,
+  // Paused by the page itself (tab hidden, scrolled away), to resume on return.
+  autoPaused: false,
+  dirty: true,
+  lastAnnounce: 0,
+  sequencesPerSecond: 0,
+  steps: 0,
+  // Engines made so far (fresh, reset or imported), and the latest evaluation.
+  readyCount: 0,
+  evaluation: null,
+};
+window.engram = page; // for the browser tests and the curious
+
+function showMessage(text) {
+  const box = $('message');
+  box.textContent = text;
+  box.hidden = !text;
+}
+
+function writeControls() {
+  for (const element of form.elements) {
+    if (element.name && element.name in page.state) element.value = page.state[element.name];
+  }
+  const speed = form.elements.speed;
+  speed.min = PROPERTIES.speed.min;
+  speed.max = PROPERTIES.speed.max;
+  $('speed-value').textContent = page.state.speed;
+  for (const [name, p] of Object.entries(PROPERTIES)) {
+    const input = form.elements[name];
+    if (input && input.type === 'number') {
+      input.min = p.min;
+      input.max = p.max;
+    }
+  }
+  const hidden = new Set(page.state.hide);
+  for (const label of document.querySelectorAll('[data-control]')) {
+    label.hidden = hidden.has(label.dataset.control);
+  }
+  const memoryless = page.state.model === 'lstm';
+  for (const name of ['memory_slots', 'memory_width', 'read_heads']) form.elements[name].disabled = memoryless;
+  form.elements.min_length.disabled = page.state.task === 'priority-sort';
+  for (const figure of document.querySelectorAll('[data-models]')) {
+    figure.hidden = !figure.dataset.models.split(' ').includes(page.state.model);
+  }
+  document.body.classList.toggle('embed', page.state.embed);
+}
+
+function saveHash() {
+  history.replaceState(null, '', toHash(page.state));
+}
+
+function setPlaying(playing) {
+  page.playing = playing;
+  $('play').textContent = playing ? 'Pause' : 'Play';
+  $('play').setAttribute('aria-pressed', String(playing));
+  page.engine.send({ type: playing ? 'play' : 'pause' });
+}
+
+function restart() {
+  setPlaying(false);
+  page.engine.send({ type: 'reset', config: engineConfig(page.state) });
+}
+
+// A control changed: check it against the table, then apply.
+function onSettingChange(event) {
+  const { name, value } = event.target;
+  if (!(name in PROPERTIES)) return;
+  const parsed = parseValue(name, String(value));
+  if (parsed.error) {
+    showMessage(`${PROPERTIES[name].label}: ${parsed.error}. Kept ${page.state[name]}.`);
+    event.target.value = page.state[name];
+    return;
+  }
+  const next = { ...page.state, [name]: parsed.value };
+  if (name === 'task') Object.assign(next, TASK_LENGTHS[parsed.value]);
+  if (name === 'model') Object.assign(next, MODEL_SIZES[parsed.value]);
+  const problem = crossCheck(next);
+  if (problem) {
+    showMessage(`${problem}; kept the previous value.`);
+    event.target.value = page.state[name];
+    return;
+  }
+  showMessage('');
+  page.state = next;
+  writeControls();
+  saveHash();
+  if (name === 'speed') page.engine.send({ type: 'speed', stepsPerChunk: next.speed });
+  else if (name === 'test_length') page.engine.send({ type: 'snapshot', length: next.test_length });
+  if (!LIVE_SETTINGS.has(name)) restart();
+}
+
+function announce(force = false) {
+  const now = performance.now();
+  if (!force && now - page.lastAnnounce < ANNOUNCE_INTERVAL_MS) return;
+  page.lastAnnounce = now;
+  const latest = page.history.latest();
+  $('metrics').textContent = latest
+    ? `Step ${latest.step}: ${latest.bits.toFixed(2)} bits per sequence, ` +
+      `${latest.errors.toFixed(2)} bit errors per sequence (moving average ${page.history.averageErrors().toFixed(2)}).`
+    : 'Ready. Press Play to train.';
+}
+
+const handlers = {
+  ready({ config, parameters, steps, backend }) {
+    page.state = { ...page.state, ...config };
+    page.history.clear();
+    page.readyCount += 1;
+    page.steps = steps;
+    writeControls();
+    saveHash();
+    $('backend').textContent = backend;
+    $('step-count').textContent = `step ${steps} · ${parameters.toLocaleString()} parameters`;
+    for (const id of ['play', 'step', 'reset', 'test', 'export', 'import', 'load-trained']) $(id).disabled = false;
+    page.engine.send({ type: 'speed', stepsPerChunk: page.state.speed });
+    page.dirty = true;
+    announce(true);
+  },
+  progress({ reports, steps, sequencesPerSecond }) {
+    page.history.append(reports);
+    page.sequencesPerSecond = sequencesPerSecond;
+    page.steps = steps;
+    $('step-count').textContent = `step ${steps}`;
+    $('speed-readout').textContent = `${Math.round(sequencesPerSecond)} sequences/s`;
+    page.dirty = true;
+    announce();
+  },
+  snapshot({ snapshot }) {
+    page.snapshot = snapshot;
+    const last = snapshot.steps.length - 1;
+    const time = $('time');
+    time.max = last;
+    if (!page.animating) page.time = Math.min(page.time, last);
+    page.dirty = true;
+  },
+  evaluation({ results }) {
+    page.evaluation = results;
+    $('test-result').textContent = results
+      .map((r) => `Length ${r.length}: ${r.bits_per_sequence.toFixed(3)} bits, ` +
+        `${r.bit_errors_per_sequence.toFixed(3)} bit errors per sequence (${r.sequences} sequences).`)
+      .join(' ');
+  },
+  stopped({ reason }) {
+    setPlaying(false);
+    showMessage(reason);
+  },
+  error({ message, during }) {
+    if (during === 'training') setPlaying(false);
+    showMessage(during === 'import' ? `Could not import the checkpoint: ${message}. The current model is kept.`
+      : `Error (${during}): ${message}`);
+  },
+};
+
+function draw(now) {
+  if (page.animating && page.snapshot) {
+    const steps = page.snapshot.steps.length;
+    const t = Math.floor((now / 1000) * ANIMATION_STEPS_PER_SECOND) % steps;
+    if (t !== page.time) {
+      page.time = t;
+      page.dirty = true;
+    }
+  }
+  if (page.dirty) {
+    page.dirty = false;
+    $('time').value = page.time;
+    $('time-value').textContent = page.time;
+    const s = page.snapshot;
+    if (s) {
+      drawBitGrids($('bits-view'), s, page.time);
+      drawMemory($('memory-view'), s, page.time);
+      drawWeightings($('weightings-view'), s, page.time);
+      if (!$('allocation-view').closest('figure').hidden) drawAllocation($('allocation-view'), s, page.time);
+      if (!$('link-view').closest('figure').hidden) drawLink($('link-view'), s, page.time);
+    }
+    drawLossChart($('loss-view'), page.history.series());
+  }
+  requestAnimationFrame(draw);
+}
+
+function setAnimating(on) {
+  page.animating = on;
+  $('animate').setAttribute('aria-pressed', String(on));
+  $('animate').textContent = on ? 'Pause animation' : 'Animate';
+}
+
+function moveTime(delta) {
+  if (!page.snapshot) return;
+  setAnimating(false);
+  page.time = Math.max(0, Math.min(page.snapshot.steps.length - 1, page.time + delta));
+  page.dirty = true;
+}
+
+function onKey(event) {
+  const target = event.target;
+  const typing = target.matches('input:not([type=range]), select, textarea') || target.isContentEditable;
+  if (typing || event.ctrlKey || event.metaKey || event.altKey || $('play').disabled) return;
+  const actions = {
+    ' ': () => $('play').click(),
+    '.': () => $('step').click(),
+    'r': () => $('reset').click(),
+    'ArrowLeft': () => moveTime(-1),
+    'ArrowRight': () => moveTime(1),
+  };
+  const action = actions[event.key];
+  // Arrow keys on the scrubber itself are the slider's own.
+  if (!action || (target.id === 'time' && event.key.startsWith('Arrow'))) return;
+  if (event.key === ' ' && target.matches('button')) return; // the button's own click
+  event.preventDefault();
+  action();
+}
+
+// Training pauses while nobody can see it and resumes when they can again.
+function watchVisibility() {
+  let inView = true;
+  const update = () => {
+    const visible = inView && document.visibilityState === 'visible';
+    if (!visible && page.playing) {
+      page.autoPaused = true;
+      setPlaying(false);
+    } else if (visible && page.autoPaused) {
+      page.autoPaused = false;
+      setPlaying(true);
+    }
+  };
+  document.addEventListener('visibilitychange', update);
+  new IntersectionObserver((entries) => {
+    inView = entries.some((e) => e.isIntersecting);
+    update();
+  }).observe($('views'));
+}
+
+function main() {
+  const { state, errors } = parseHash(location.hash);
+  page.state = state;
+  if (errors.length) {
+    showMessage(`This link's settings could not be used (${errors.join('; ')}), so the defaults are shown.`);
+  }
+  writeControls();
+  saveHash();
+  page.engine = startEngine(engineConfig(state), (message) => handlers[message.type]?.(message));
+  form.addEventListener('change', onSettingChange);
+  form.addEventListener('submit', (event) => event.preventDefault());
+  form.elements.speed.addEventListener('input', (e) => { $('speed-value').textContent = e.target.value; });
+  $('play').addEventListener('click', () => { page.autoPaused = false; setPlaying(!page.playing); });
+  $('step').addEventListener('click', () => { setPlaying(false); page.engine.send({ type: 'step' }); });
+  $('reset').addEventListener('click', () => restart());
+  $('test').addEventListener('click', () => {
+    const length = page.state.test_length || page.state.max_length;
+    $('test-result').textContent = `Testing at length ${length}…`;
+    page.engine.send({ type: 'evaluate', lengths: [length], sequences: 256, seed: 1000 });
+    page.engine.send({ type: 'snapshot', length });
+  });
+  $('time').addEventListener('input', (e) => { setAnimating(false); page.time = Number(e.target.value); page.dirty = true; });
+  $('animate').addEventListener('click', () => setAnimating(!page.animating));
+  reducedMotion.addEventListener('change', (e) => setAnimating(!e.matches));
+  setAnimating(page.animating);
+  document.addEventListener('keydown', onKey);
+  window.addEventListener('resize', () => { page.dirty = true; });
+  window.addEventListener('hashchange', () => {
+    if (location.hash !== toHash(page.state)) location.reload();
+  });
+  handlers.checkpoint = setupCheckpoints(page, showMessage);
+  setupSharing(page);
+  watchVisibility();
+  requestAnimationFrame(draw);
+}
+
+main();

@@ -1,0 +1,133 @@
+// Training curves: bits per sequence and bit errors per sequence against the
+// training step, on log scales, decimated to one column per pixel.
+
+import { SERIES, drawLegend, formatNumber, heading, niceStep, polyline, setupCanvas, text } from './canvas.js';
+
+const LEFT = 58;
+const RIGHT = 14;
+const HEAD = 30;
+const GAP = 14;
+const BOTTOM = 40;
+const MAX_WINDOW = 50;
+
+// Trailing mean of the finite values among the last `window`, in O(n); a NaN
+// from a diverged step must not poison the average forever.
+function movingAverage(values, window) {
+  const out = new Float64Array(values.length);
+  let sum = 0;
+  let count = 0;
+  for (let i = 0; i < values.length; i++) {
+    if (Number.isFinite(values[i])) {
+      sum += values[i];
+      count += 1;
+    }
+    if (i >= window && Number.isFinite(values[i - window])) {
+      sum -= values[i - window];
+      count -= 1;
+    }
+    out[i] = count ? sum / count : NaN;
+  }
+  return out;
+}
+
+// Per pixel column: the raw min and max and the last moving-average value, so
+// 50,000 steps cost as much to draw as a few hundred. Typed arrays indexed by
+// pixel keep this allocation-free in the hot loop.
+function decimate(history, values, average, x, floor, pixels) {
+  const min = new Float64Array(pixels).fill(Infinity);
+  const max = new Float64Array(pixels).fill(-Infinity);
+  const avg = new Float64Array(pixels).fill(NaN);
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i])) continue;
+    const px = Math.min(Math.max(Math.round(x(history.step[i])), 0), pixels - 1);
+    const v = Math.max(values[i], floor);
+    if (v < min[px]) min[px] = v;
+    if (v > max[px]) max[px] = v;
+    if (Number.isFinite(average[i])) avg[px] = Math.max(average[i], floor);
+  }
+  const columns = [];
+  for (let px = 0; px < pixels; px++) {
+    if (min[px] <= max[px]) columns.push({ px, min: min[px], max: max[px], average: avg[px] });
+  }
+  return columns;
+}
+
+// Decades spanning the data; an empty panel still gets a sensible axis.
+function decades(values, floor, fallback) {
+  let [min, max] = [Infinity, -Infinity];
+  for (const v of values) {
+    if (!Number.isFinite(v)) continue;
+    min = Math.min(min, Math.max(v, floor));
+    max = Math.max(max, Math.max(v, floor));
+  }
+  if (min > max) return fallback;
+  const lo = Math.floor(Math.log10(min));
+  return [lo, Math.max(Math.ceil(Math.log10(max)), lo + 1)];
+}
+
+function drawLogAxis(g, rect, [lo, hi], floor) {
+  const every = Math.ceil((hi - lo) / Math.max(1, Math.floor(rect.h / 18)));
+  for (let k = lo; k <= hi; k += every) {
+    const y = rect.y + rect.h * (1 - (k - lo) / (hi - lo));
+    g.ctx.fillStyle = g.theme.grid;
+    g.ctx.fillRect(rect.x, Math.round(y), rect.w, 1);
+    const label = formatNumber(10 ** k);
+    const atFloor = 10 ** k <= floor * 1.0001;
+    text(g, atFloor ? `≤${label}` : label, rect.x - 6, y, { align: 'right', color: g.theme.muted, size: 11 });
+  }
+}
+
+function drawPanel(g, rect, panel, history, x) {
+  const window = Math.max(1, Math.min(MAX_WINDOW, Math.floor(panel.values.length / 10)));
+  const average = movingAverage(panel.values, window);
+  const range = decades(panel.values, panel.floor, panel.fallback);
+  const y = (v) => rect.y + rect.h * (1 - (Math.log10(v) - range[0]) / (range[1] - range[0]));
+  const last = average[average.length - 1];
+  const note = average.length ? `latest average ${formatNumber(last)}` : '';
+  heading(g, panel.name, note, 0, rect.y - HEAD + 10);
+  drawLogAxis(g, rect, range, panel.floor);
+  text(g, panel.axis, 14, rect.y + rect.h / 2, { align: 'center', rotate: true });
+  const columns = decimate(history, panel.values, average, x, panel.floor, Math.ceil(g.width) + 1);
+  const raw = { label: 'raw', color: panel.color, width: 1, alpha: 0.3 };
+  const smooth = { label: `average of last ${window}`, color: panel.color, width: 2.5 };
+  polyline(g, columns.flatMap((c) => [[c.px, y(c.min)], [c.px, y(c.max)]]), raw);
+  const averaged = columns.filter((c) => Number.isFinite(c.average));
+  polyline(g, averaged.map((c) => [c.px, y(c.average)]), smooth);
+  drawLegend(g, rect.x + rect.w, rect.y - 10, [raw, smooth]);
+}
+
+function formatStep(step) {
+  if (step >= 1e6) return `${step / 1e6}M`;
+  return step >= 1e3 ? `${step / 1e3}k` : String(step);
+}
+
+function drawStepAxis(g, rects, [x0, x1], x) {
+  const bottom = rects[rects.length - 1];
+  const step = niceStep(((x1 - x0) * 80) / Math.max(bottom.w, 1));
+  for (let s = Math.ceil(x0 / step) * step; s <= x1; s += step) {
+    g.ctx.fillStyle = g.theme.grid;
+    for (const r of rects) g.ctx.fillRect(Math.round(x(s)), r.y, 1, r.h);
+    text(g, formatStep(s), x(s), bottom.y + bottom.h + 4, { align: 'center', baseline: 'top', color: g.theme.muted, size: 11 });
+  }
+  text(g, 'training step', bottom.x + bottom.w / 2, bottom.y + bottom.h + 20, { align: 'center', baseline: 'top' });
+}
+
+/** Bits and bit errors per sequence against training step; history = { step, bits, errors } arrays. */
+export function drawLossChart(canvas, history) {
+  const g = setupCanvas(canvas);
+  const steps = history?.step ?? [];
+  const span = steps.length ? [steps[0], Math.max(steps[steps.length - 1], steps[0] + 1)] : [0, 1];
+  const width = g.width - LEFT - RIGHT;
+  const panelH = (g.height - BOTTOM - 2 * HEAD - GAP) / 2;
+  const rects = [0, 1].map((i) => ({ x: LEFT, y: HEAD + i * (panelH + HEAD + GAP), w: width, h: panelH }));
+  const x = (s) => LEFT + ((s - span[0]) / (span[1] - span[0])) * width;
+  const panels = [
+    { name: 'bits per sequence', axis: 'bits', values: history?.bits ?? [], floor: 1e-3, fallback: [-1, 2] },
+    { name: 'bit errors per sequence', axis: 'errors', values: history?.errors ?? [], floor: 0.01, fallback: [-2, 1] },
+  ];
+  drawStepAxis(g, rects, span, x);
+  panels.forEach((panel, i) => drawPanel(g, rects[i], { ...panel, color: SERIES[i] }, history, x));
+  if (!steps.length) {
+    text(g, 'no training yet', LEFT + width / 2, g.height / 2, { align: 'center', color: g.theme.muted, size: 14 });
+  }
+}
