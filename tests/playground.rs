@@ -31,9 +31,12 @@ fn the_page_defaults_are_the_cli_preset_on_one_thread() {
     assert_eq!(config, preset);
 }
 
+/// Puts one control out of range.
+type Breakage = fn(&mut PlaygroundConfig);
+
 #[test]
 fn out_of_range_controls_are_refused_with_their_name() {
-    let cases: Vec<(fn(&mut PlaygroundConfig), &str)> = vec![
+    let cases: Vec<(Breakage, &str)> = vec![
         (|c| c.memory_slots = 0, "memory_slots"),
         (|c| c.batch_size = 100_000, "batch size"),
         (|c| c.learning_rate = f32::NAN, "learning rate"),
@@ -75,12 +78,20 @@ fn a_checkpoint_continues_with_its_own_architecture_and_task() {
 
     let page = page_defaults();
     let continued = page.checkpoint_train_config(&checkpoint).unwrap();
-    assert_eq!(continued.task, task, "task parameters the page has no control for are kept");
+    assert_eq!(
+        continued.task, task,
+        "task parameters the page has no control for are kept"
+    );
     assert_eq!(continued.model_config(), *checkpoint.model.config());
     assert_eq!(continued.seed, page.seed);
     let controls = page.for_checkpoint(&checkpoint);
     assert_eq!(
-        (controls.model, controls.task.as_str(), controls.bits, controls.max_length),
+        (
+            controls.model,
+            controls.task.as_str(),
+            controls.bits,
+            controls.max_length
+        ),
         (ModelKind::Dnc, "repeat-copy", 4, 5)
     );
     assert_eq!(controls.learning_rate, page.learning_rate);

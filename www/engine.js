@@ -1,7 +1,8 @@
 // Starts the engine's Web Worker. Paths are resolved against this module, so the page
 // works from any sub-path. In a sandboxed iframe (an opaque origin) a worker cannot be
 // started from a URL; there the worker's source is fetched and started from a blob URL,
-// which shares the iframe's origin.
+// which shares the iframe's origin, as a classic worker (Chromium refuses module workers
+// from opaque-origin blobs; the worker has no static imports, so it runs either way).
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);
 const MODULE_URL = new URL('../engram.js', import.meta.url);
@@ -11,7 +12,7 @@ async function createWorker() {
   if (self.origin !== 'null') return new Worker(WORKER_URL, { type: 'module' });
   const source = await (await fetch(WORKER_URL)).text();
   const blob = new Blob([source], { type: 'text/javascript' });
-  return new Worker(URL.createObjectURL(blob), { type: 'module' });
+  return new Worker(URL.createObjectURL(blob));
 }
 
 // Returns { send(message, transfer?) }; every message from the worker goes to

@@ -87,6 +87,7 @@ function setPlaying(playing) {
   $('play').textContent = playing ? 'Pause' : 'Play';
   $('play').setAttribute('aria-pressed', String(playing));
   page.engine.send({ type: playing ? 'play' : 'pause' });
+  if (!playing) announce(true);
 }
 
 function restart() {
@@ -135,6 +136,8 @@ function announce(force = false) {
 
 const handlers = {
   ready({ config, parameters, steps, backend }) {
+    // The engine holds the learning rate as f32; show the decimal it came from.
+    config.learning_rate = Number(config.learning_rate.toPrecision(6));
     page.state = { ...page.state, ...config };
     page.history.clear();
     page.readyCount += 1;
@@ -288,6 +291,7 @@ function main() {
   setAnimating(page.animating);
   document.addEventListener('keydown', onKey);
   window.addEventListener('resize', () => { page.dirty = true; });
+  window.matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => { page.dirty = true; });
   window.addEventListener('hashchange', () => {
     if (location.hash !== toHash(page.state)) location.reload();
   });

@@ -129,7 +129,8 @@ impl Engine {
     pub fn snapshot(&self, length: usize, example: u32) -> Result<JsValue, JsError> {
         let task = self.trainer.config().task.at_length(length);
         task.validate()?;
-        let seed = derive_seed(self.trainer.config().seed ^ 0x5eed, u64::from(example));
+        // Below 2^53, so the seed in the snapshot is exact as a JavaScript number.
+        let seed = derive_seed(self.trainer.config().seed ^ 0x5eed, u64::from(example)) >> 11;
         to_js(&SequenceTrace::record(self.trainer.model(), &task, seed))
     }
 

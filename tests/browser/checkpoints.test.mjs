@@ -71,8 +71,12 @@ test('corrupt, truncated, wrong-model and oversized files are refused; the model
   const good = await exportCheckpoint(page);
   const header = Number(good.bytes.readBigUInt64LE(0));
   const wrongModel = Buffer.from(good.bytes);
-  // Same length, so offsets stay valid: "ntm" → "dnc" in the config.
-  wrongModel.write(wrongModel.subarray(8, 8 + header).toString('latin1').replace('"model":"ntm"', '"model":"dnc"'), 8, 'latin1');
+  // Same length, so offsets stay valid: "ntm" → "dnc" in the config (a JSON string
+  // inside the JSON header, hence the escaped quotes).
+  const headerText = wrongModel.subarray(8, 8 + header).toString('latin1');
+  const swapped = headerText.replace('\\"model\\":\\"ntm\\"', '\\"model\\":\\"dnc\\"');
+  assert.notEqual(swapped, headerText);
+  wrongModel.write(swapped, 8, 'latin1');
   const cases = [
     ['garbage.safetensors', Buffer.from('this is not a checkpoint at all'), /checkpoint/i],
     ['truncated.safetensors', good.bytes.subarray(0, good.bytes.length - 100), /checkpoint/i],

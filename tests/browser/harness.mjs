@@ -18,7 +18,7 @@ const TYPES = {
 };
 
 // A host page that embeds the playground in a sandboxed iframe.
-const FRAME_PAGE = (src) => `<!doctype html><title>host</title>
+const FRAME_PAGE = (src) => `<!doctype html><title>host</title><link rel="icon" href="data:,">
 <iframe id="playground" sandbox="allow-scripts" src="${src}" width="1200" height="1400"></iframe>`;
 
 // Serves dist/ at BASE_PATH, plus /frame.html. Access-Control-Allow-Origin as GitHub
@@ -67,8 +67,8 @@ export async function launch(extraFlags = []) {
 }
 
 // A page that records console errors, page errors and every request it makes.
-export async function openPage(browser, url) {
-  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 1400 } });
+export async function openPage(browser, url, contextOptions = {}) {
+  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 1400 }, ...contextOptions });
   const page = await context.newPage();
   const problems = [];
   const requests = [];

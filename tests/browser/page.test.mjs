@@ -47,7 +47,7 @@ test('training the NTM on copy for a few hundred steps lowers the loss', async (
     const mean = (a) => a.reduce((s, v) => s + v, 0) / a.length;
     return { first: mean(Array.from(bits.subarray(0, 30))), last: mean(Array.from(bits.subarray(-30))) };
   });
-  assert.ok(last < first * 0.8, `bits per sequence went from ${first} to ${last}`);
+  assert.ok(last < first * 0.9, `bits per sequence went from ${first} to ${last}`);
   assert.match(await page.textContent('#metrics'), /Step \d+: [\d.]+ bits per sequence/);
   assert.deepEqual(problems, []);
 });
@@ -97,10 +97,12 @@ test('a click is handled within 100 ms while training', async () => {
 
 test('keyboard shortcuts: space plays and pauses, "." steps, "r" resets', async () => {
   const { page } = session;
-  await page.focus('body');
+  await page.evaluate(() => document.activeElement?.blur());
+  await page.waitForTimeout(200); // let any chunk in flight at the last pause land
   const start = await page.evaluate(() => window.engram.steps);
   await page.keyboard.press('.');
   await page.waitForFunction((n) => window.engram.steps === n + 1, start);
+  assert.equal(await page.evaluate(() => window.engram.playing), false);
   await page.keyboard.press(' ');
   await page.waitForFunction(() => window.engram.playing);
   await page.keyboard.press(' ');
@@ -114,4 +116,15 @@ test('no request leaves the page\'s own origin', async () => {
   const foreign = requests.filter((u) => !u.startsWith(server.origin) && !u.startsWith('blob:') && !u.startsWith('data:'));
   assert.deepEqual(foreign, []);
   assert.ok(requests.some((u) => u.endsWith('engram_bg.wasm')), 'the wasm came from the page\'s origin');
+});
+
+test('with prefers-reduced-motion the example is not animated until asked', async () => {
+  const { page, context } = await openPage(browser, server.url, { reducedMotion: 'reduce' });
+  await waitReady(page);
+  await page.waitForFunction(() => window.engram.snapshot);
+  assert.equal(await page.getAttribute('#animate', 'aria-pressed'), 'false');
+  const time = await page.evaluate(() => window.engram.time);
+  await page.waitForTimeout(600);
+  assert.equal(await page.evaluate(() => window.engram.time), time);
+  await context.close();
 });

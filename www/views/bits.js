@@ -1,6 +1,7 @@
 // Input, target and output bits over time, with wrongly predicted bits marked.
 
-import { drawCursor, indexAxis, setupCanvas, text, textWidth, title } from './canvas.js';
+import { drawCursor, setupCanvas, text, textWidth, title } from './canvas.js';
+import { indexAxis } from './chart.js';
 import { clampStep } from './snapshot.js';
 
 const LEFT = 52;
@@ -22,7 +23,7 @@ function wrongBits(snapshot) {
   snapshot.logits.forEach((row, c) => {
     if (!(snapshot.mask[c] > 0)) return;
     row.forEach((logit, r) => {
-      if (logit > 0 !== snapshot.target[c][r] > 0.5) wrong.push([r, c]);
+      if ((logit > 0) !== (snapshot.target[c][r] > 0.5)) wrong.push([r, c]);
     });
   });
   return wrong;
@@ -52,13 +53,13 @@ function drawCells(g, rect, grid) {
 }
 
 // An outline plus a cross, so wrong bits read without colour too.
-function markWrong(g, rect, grid, wrong) {
+function markWrong(g, rect, grid) {
   const { ctx } = g;
   const cw = rect.w / grid.cols;
   const ch = rect.h / grid.rows;
   ctx.strokeStyle = g.theme.bad;
   ctx.lineWidth = 2;
-  for (const [r, c] of wrong) {
+  for (const [r, c] of grid.wrong) {
     const [x, y] = [rect.x + c * cw + 1, rect.y + r * ch + 1];
     const [w, h] = [Math.max(cw - 3, 2), Math.max(ch - 3, 2)];
     ctx.strokeRect(x, y, w, h);
@@ -71,12 +72,15 @@ function markWrong(g, rect, grid, wrong) {
   }
 }
 
+// The ✕ in the count echoes the marks on the grid for readers who cannot tell the colours apart.
+function drawVerdict(g, count, x, y) {
+  const verdict = count ? `✕ ${count} wrong bit${count > 1 ? 's' : ''}` : 'all scored bits correct';
+  text(g, verdict, x, y, { color: count ? g.theme.bad : g.theme.muted, size: 11, weight: '600' });
+}
+
 function grids(snapshot, wrong) {
   const { input, target, logits, mask } = snapshot;
   const cols = input.length;
-  const verdict = wrong.length
-    ? `✕ ${wrong.length} wrong bit${wrong.length > 1 ? 's' : ''}`
-    : 'all scored bits correct';
   return [
     { name: 'input', rows: input[0].length, cols, value: (r, c) => input[c][r] },
     {
@@ -90,7 +94,7 @@ function grids(snapshot, wrong) {
     {
       name: 'output',
       note: 'shade = sigmoid(logit) ·',
-      verdict,
+      wrong,
       rows: logits[0].length,
       cols,
       value: (r, c) => sigmoid(logits[c][r]),
@@ -117,14 +121,12 @@ export function drawBitGrids(canvas, snapshot, t) {
     title(g, grid.name, LEFT, y + TITLE_H / 2);
     const noteX = LEFT + 56;
     text(g, grid.note ?? '', noteX, y + TITLE_H / 2, { color: g.theme.muted, size: 11 });
-    if (grid.verdict) {
-      const color = wrong.length ? g.theme.bad : g.theme.muted;
-      const x = noteX + textWidth(g, `${grid.note} `, 11);
-      text(g, grid.verdict, x, y + TITLE_H / 2, { color, size: 11, weight: '600' });
-    }
     rect = { x: LEFT, y: y + TITLE_H, w: width, h: grid.rows * cellH };
     drawCells(g, rect, grid);
-    if (grid.name === 'output') markWrong(g, rect, grid, wrong);
+    if (grid.wrong) {
+      drawVerdict(g, grid.wrong.length, noteX + textWidth(g, `${grid.note} `, 11), y + TITLE_H / 2);
+      markWrong(g, rect, grid);
+    }
     indexAxis(g, rect, grid.rows, 'left', 'bit');
     const cw = width / grid.cols;
     drawCursor(g, { x: rect.x + step * cw - 1, y: rect.y - 1, w: cw + 1, h: rect.h + 1 });

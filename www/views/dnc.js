@@ -1,14 +1,14 @@
 // How the DNC (and the LRU-access memory) choose where to write: per-slot
 // usage-style bars at one step, and the gates that steer writing over time.
 
-import {
-  DASHES, SERIES, drawCursor, drawLegend, drawMessage, frame, heading, indexAxis, polyline, setupCanvas, text,
-} from './canvas.js';
+import { drawCursor, drawMessage, frame, heading, setupCanvas, text } from './canvas.js';
+import { DASHES, SERIES, drawLegend, indexAxis, polyline } from './chart.js';
 import { clampStep, gateSeries } from './snapshot.js';
 
 const LEFT = 48;
 const RIGHT = 12;
 const AXIS_H = 40;
+const CAPTION_H = 18;
 
 function dncSpec(snapshot, step) {
   const at = snapshot.steps[step];
@@ -40,7 +40,7 @@ function lruSpec(snapshot, step) {
       label: heads > 1 ? `write gate ${i + 1}` : 'write gate',
       values: gateSeries(snapshot, 'write_gates', i),
     })),
-    note: 'write gate: 1 = write where the head last read, 0 = write to the least-used slot',
+    note: 'write gate: 1 = write to the slot read last step, 0 = to the least-used slot',
   };
 }
 
@@ -66,7 +66,7 @@ function drawBarRows(g, rect, rows) {
 
 // Gate values (0–1) over time, one point per step at its column centre so the
 // column cursor lines up with the other time views.
-function drawGateChart(g, rect, lines, step) {
+function drawGateChart(g, rect, lines, step, note) {
   const { ctx, theme } = g;
   const times = lines[0]?.values.length ?? 0;
   const cw = rect.w / Math.max(times, 1);
@@ -85,8 +85,11 @@ function drawGateChart(g, rect, lines, step) {
   }
   drawCursor(g, { x: rect.x + step * cw, y: rect.y, w: cw, h: rect.h });
   indexAxis(g, rect, times, 'bottom', 'time step');
-  text(g, 'gate', rect.x - 30, rect.y + rect.h / 2, { align: 'center', rotate: true });
-  drawLegend(g, rect.x + rect.w, rect.y - 12, styled);
+  text(g, 'gate', rect.x - 38, rect.y + rect.h / 2, { align: 'center', rotate: true });
+  const legendLeft = drawLegend(g, rect.x + rect.w, rect.y - 16, styled);
+  heading(g, 'gates over time', '', 0, rect.y - 16, legendLeft);
+  // What the gate values mean, as a caption under the axis so it is never cut.
+  text(g, note, 0, rect.y + rect.h + 38, { baseline: 'top', color: theme.muted, size: 11 });
 }
 
 /** DNC: usage / allocation / precedence bars at step t and gates over time. LRU: usage and write gates. */
@@ -103,6 +106,5 @@ export function drawAllocation(canvas, snapshot, t) {
 
   heading(g, name, 'each bar: one slot, scale 0–1', 0, 10);
   drawBarRows(g, { x: LEFT, y: 24, w: width, h: split - 24 - AXIS_H }, bars);
-  heading(g, 'gates over time', note, 0, split + 10);
-  drawGateChart(g, { x: LEFT, y: split + 40, w: width, h: chartH - 40 - AXIS_H }, lines, step);
+  drawGateChart(g, { x: LEFT, y: split + 30, w: width, h: chartH - 30 - AXIS_H - CAPTION_H }, lines, step, note);
 }

@@ -1,7 +1,8 @@
 // The DNC's temporal link matrix: L[i][j] is how strongly slot i was written
 // right after slot j, which lets read heads replay writes forwards or backwards.
 
-import { drawHeatmap, drawMessage, heading, indexAxis, setupCanvas } from './canvas.js';
+import { drawHeatmap, drawMessage, heading, setupCanvas } from './canvas.js';
+import { indexAxis } from './chart.js';
 import { drawColorBar, viridis } from './colormap.js';
 import { clampStep } from './snapshot.js';
 

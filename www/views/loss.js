@@ -1,11 +1,12 @@
 // Training curves: bits per sequence and bit errors per sequence against the
 // training step, on log scales, decimated to one column per pixel.
 
-import { SERIES, drawLegend, formatNumber, heading, niceStep, polyline, setupCanvas, text } from './canvas.js';
+import { heading, setupCanvas, text } from './canvas.js';
+import { SERIES, drawLegend, formatNumber, niceStep, polyline } from './chart.js';
 
 const LEFT = 58;
 const RIGHT = 14;
-const HEAD = 30;
+const HEAD = 26;
 const GAP = 14;
 const BOTTOM = 40;
 const MAX_WINDOW = 50;
@@ -77,6 +78,7 @@ function drawLogAxis(g, rect, [lo, hi], floor) {
   }
 }
 
+// Axes, then (when there is data) raw and averaged curves with their legend.
 function drawPanel(g, rect, panel, history, x) {
   const window = Math.max(1, Math.min(MAX_WINDOW, Math.floor(panel.values.length / 10)));
   const average = movingAverage(panel.values, window);
@@ -84,16 +86,22 @@ function drawPanel(g, rect, panel, history, x) {
   const y = (v) => rect.y + rect.h * (1 - (Math.log10(v) - range[0]) / (range[1] - range[0]));
   const last = average[average.length - 1];
   const note = average.length ? `latest average ${formatNumber(last)}` : '';
-  heading(g, panel.name, note, 0, rect.y - HEAD + 10);
   drawLogAxis(g, rect, range, panel.floor);
   text(g, panel.axis, 14, rect.y + rect.h / 2, { align: 'center', rotate: true });
+  if (!panel.values.length) {
+    heading(g, panel.name, '', 0, rect.y - HEAD + 10);
+    const centre = { align: 'center', color: g.theme.muted, size: 14 };
+    text(g, 'no training yet', rect.x + rect.w / 2, rect.y + rect.h / 2, centre);
+    return;
+  }
   const columns = decimate(history, panel.values, average, x, panel.floor, Math.ceil(g.width) + 1);
-  const raw = { label: 'raw', color: panel.color, width: 1, alpha: 0.3 };
+  const raw = { label: 'raw', color: panel.color, width: 1, alpha: 0.4 };
   const smooth = { label: `average of last ${window}`, color: panel.color, width: 2.5 };
   polyline(g, columns.flatMap((c) => [[c.px, y(c.min)], [c.px, y(c.max)]]), raw);
   const averaged = columns.filter((c) => Number.isFinite(c.average));
   polyline(g, averaged.map((c) => [c.px, y(c.average)]), smooth);
-  drawLegend(g, rect.x + rect.w, rect.y - 10, [raw, smooth]);
+  const legendLeft = drawLegend(g, rect.x + rect.w, rect.y - HEAD + 10, [raw, smooth]);
+  heading(g, panel.name, note, 0, rect.y - HEAD + 10, legendLeft - 12);
 }
 
 function formatStep(step) {
@@ -103,11 +111,13 @@ function formatStep(step) {
 
 function drawStepAxis(g, rects, [x0, x1], x) {
   const bottom = rects[rects.length - 1];
-  const step = niceStep(((x1 - x0) * 80) / Math.max(bottom.w, 1));
+  // Training steps are integers, so ticks never need a fractional spacing.
+  const step = Math.max(1, niceStep(((x1 - x0) * 80) / Math.max(bottom.w, 1)));
   for (let s = Math.ceil(x0 / step) * step; s <= x1; s += step) {
     g.ctx.fillStyle = g.theme.grid;
     for (const r of rects) g.ctx.fillRect(Math.round(x(s)), r.y, 1, r.h);
-    text(g, formatStep(s), x(s), bottom.y + bottom.h + 4, { align: 'center', baseline: 'top', color: g.theme.muted, size: 11 });
+    const tick = { align: 'center', baseline: 'top', color: g.theme.muted, size: 11 };
+    text(g, formatStep(s), x(s), bottom.y + bottom.h + 4, tick);
   }
   text(g, 'training step', bottom.x + bottom.w / 2, bottom.y + bottom.h + 20, { align: 'center', baseline: 'top' });
 }
@@ -127,7 +137,4 @@ export function drawLossChart(canvas, history) {
   ];
   drawStepAxis(g, rects, span, x);
   panels.forEach((panel, i) => drawPanel(g, rects[i], { ...panel, color: SERIES[i] }, history, x));
-  if (!steps.length) {
-    text(g, 'no training yet', LEFT + width / 2, g.height / 2, { align: 'center', color: g.theme.muted, size: 14 });
-  }
 }

@@ -1,7 +1,8 @@
 // The memory matrix at one step, with that step's read and write weightings
 // drawn as bars beside the slots they address.
 
-import { SERIES, drawHeatmap, drawMessage, formatNumber, heading, indexAxis, setupCanvas, text } from './canvas.js';
+import { drawHeatmap, drawMessage, heading, setupCanvas, text } from './canvas.js';
+import { SERIES, formatNumber, indexAxis } from './chart.js';
 import { diverging, drawColorBar } from './colormap.js';
 import { NO_MEMORY, clampStep, hasMemory, heads, maxAbsMemory } from './snapshot.js';
 
@@ -10,7 +11,10 @@ const TOP = 46;
 const BOTTOM = 40;
 const BAR_W = 52;
 const BAR_GAP = 10;
-const LEGEND_W = 64;
+const LEGEND_W = 70;
+// Share of the width the weighting bars may take, so narrow screens keep the
+// memory matrix as the main element.
+const BAR_SHARE = 0.3;
 const MAX_CELL_W = 36;
 
 // Bars for one weighting, one per slot, on a fixed 0–1 scale so heads and
@@ -41,11 +45,14 @@ export function drawMemory(canvas, snapshot, t) {
   const scale = maxAbsMemory(snapshot);
   const bars = heads(snapshot.steps[step]);
 
-  const note = `${slots} slots × ${width} · colours scaled to the largest |value| over all steps`;
+  const note = `${slots} slots × ${width} · colour scale fixed over all steps`;
   heading(g, `memory at step ${step}`, note, 0, 10);
 
   const h = g.height - TOP - BOTTOM;
-  const room = g.width - LEFT - bars.length * (BAR_W + BAR_GAP) - 2 * BAR_GAP - LEGEND_W;
+  const barW = Math.min(BAR_W, (g.width * BAR_SHARE) / Math.max(bars.length, 1) - BAR_GAP);
+  const room = g.width - LEFT - bars.length * (barW + BAR_GAP) - 2 * BAR_GAP - LEGEND_W;
+  // Cells at most twice as wide as tall, so a narrow memory is not stretched
+  // into stripes across a wide screen.
   const cellW = Math.min(MAX_CELL_W, Math.max(h / slots, 12) * 2, room / width);
   const heat = { x: LEFT, y: TOP, w: cellW * width, h };
   drawHeatmap(g, heat, slots, width, (r, c) => memory[r][c] / scale, diverging);
@@ -55,8 +62,8 @@ export function drawMemory(canvas, snapshot, t) {
   const barsX = heat.x + heat.w + 2 * BAR_GAP;
   let x = barsX;
   for (const head of bars) {
-    drawBars(g, { x, y: TOP, w: BAR_W, h }, head);
-    x += BAR_W + BAR_GAP;
+    drawBars(g, { x, y: TOP, w: barW, h }, head);
+    x += barW + BAR_GAP;
   }
   if (bars.length) {
     text(g, 'weighting 0–1', (barsX + x - BAR_GAP) / 2, TOP + h + 20, { align: 'center', baseline: 'top' });

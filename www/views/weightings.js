@@ -1,16 +1,30 @@
 // Every read and write weighting over the whole sequence: one slot × time
 // heatmap per head, so addressing patterns (shifts, jumps, reuse) show at once.
 
-import { drawCursor, drawHeatmap, drawMessage, indexAxis, setupCanvas, title } from './canvas.js';
+import { drawCursor, drawHeatmap, drawMessage, setupCanvas, title } from './canvas.js';
+import { indexAxis } from './chart.js';
 import { drawColorBar, viridis } from './colormap.js';
 import { NO_MEMORY, clampStep, hasMemory, heads } from './snapshot.js';
 
 const LEGEND_W = 56;
-const MIN_PANEL_W = 260;
 const PAD_LEFT = 46;
 const PAD_RIGHT = 14;
 const PAD_TOP = 24;
 const PAD_BOTTOM = 40;
+
+// The panel grid (columns × rows) giving the biggest cells, so a few heads sit
+// side by side on wide screens and wrap into rows on narrow ones.
+function bestGrid(count, width, height, slots, times) {
+  let best = { columns: 1, rows: count, cell: -1 };
+  for (let columns = 1; columns <= count; columns++) {
+    const rows = Math.ceil(count / columns);
+    const cellW = (width / columns - PAD_LEFT - PAD_RIGHT) / times;
+    const cellH = (height / rows - PAD_TOP - PAD_BOTTOM) / slots;
+    const cell = Math.min(cellW, cellH);
+    if (cell > best.cell) best = { columns, rows, cell };
+  }
+  return best;
+}
 
 // One entry per head with its weightings over time, series[time][slot].
 function headSeries(snapshot) {
@@ -27,8 +41,7 @@ export function drawWeightings(canvas, snapshot, t) {
   const times = snapshot.steps.length;
   const slots = panels[0]?.series[0].length ?? 0;
   const room = g.width - LEGEND_W;
-  const columns = Math.min(panels.length, Math.max(1, Math.floor(room / MIN_PANEL_W)));
-  const rows = Math.ceil(panels.length / columns);
+  const { columns, rows } = bestGrid(panels.length, room, g.height, slots, times);
   const [panelW, panelH] = [room / columns, g.height / rows];
 
   let first;
