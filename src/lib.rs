@@ -29,6 +29,7 @@
 #![allow(clippy::needless_range_loop)]
 
 pub mod error;
+pub mod gpu;
 pub mod gradcheck;
 pub mod memory;
 pub mod models;

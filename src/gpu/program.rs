@@ -1,0 +1,186 @@
+//! The compute pipelines of one model: the sequence kernels (forward, backward), the
+//! weight-gradient kernel and the optimiser kernels, with their bind group layouts.
+//! Shader sources are the files in `shaders/`, embedded at compile time and prefixed
+//! with the model's generated layout (see [`super::layout`]).
+
+use super::context::{GpuContext, GpuUnavailable};
+use super::layout::Layout;
+use crate::models::ModelKind;
+
+const COMMON: &str = include_str!("shaders/common.wgsl");
+const CONTROLLER: &str = include_str!("shaders/controller.wgsl");
+const MEMORY: &str = include_str!("shaders/memory.wgsl");
+const CONTENT: &str = include_str!("shaders/content.wgsl");
+const NO_MEMORY: &str = include_str!("shaders/no_memory.wgsl");
+const NTM: &str = include_str!("shaders/ntm.wgsl");
+const DNC: &str = include_str!("shaders/dnc.wgsl");
+const LRU: &str = include_str!("shaders/lru.wgsl");
+const SEQUENCE: &str = include_str!("shaders/sequence.wgsl");
+const WEIGHT_GRADIENTS: &str = include_str!("shaders/weight_gradients.wgsl");
+const OPTIMIZER: &str = include_str!("shaders/optimizer.wgsl");
+
+/// Size of the `Run` uniform (shaders/common.wgsl) and the stride between the copies a
+/// step writes, one per chunk of its batch (a multiple of every adapter's uniform offset
+/// alignment).
+pub const RUN_SIZE: u64 = 48;
+pub const RUN_STRIDE: u64 = 256;
+/// Size of the optimiser's `Settings` uniform.
+pub const SETTINGS_SIZE: u64 = 64;
+
+/// The WGSL of the sequence kernels for `layout`'s model.
+pub fn sequence_source(layout: &Layout) -> String {
+    let core: &[&str] = match layout.model {
+        ModelKind::Lstm => &[NO_MEMORY],
+        ModelKind::Ntm => &[MEMORY, CONTENT, NTM],
+        ModelKind::Dnc => &[MEMORY, CONTENT, DNC],
+        ModelKind::Lru => &[MEMORY, CONTENT, LRU],
+    };
+    let mut source = layout.wgsl();
+    for part in [COMMON, CONTROLLER].iter().chain(core).chain([&SEQUENCE]) {
+        source.push('\n');
+        source.push_str(part);
+    }
+    source
+}
+
+pub struct Program {
+    pub forward: wgpu::ComputePipeline,
+    pub backward: wgpu::ComputePipeline,
+    pub sequence_layout: wgpu::BindGroupLayout,
+    pub weight_gradients: wgpu::ComputePipeline,
+    pub weight_layout: wgpu::BindGroupLayout,
+    pub measure: wgpu::ComputePipeline,
+    pub update: wgpu::ComputePipeline,
+    pub optimizer_layout: wgpu::BindGroupLayout,
+}
+
+/// A bind group layout entry for a compute buffer.
+fn entry(binding: u32, ty: wgpu::BufferBindingType, dynamic: bool) -> wgpu::BindGroupLayoutEntry {
+    wgpu::BindGroupLayoutEntry {
+        binding,
+        visibility: wgpu::ShaderStages::COMPUTE,
+        ty: wgpu::BindingType::Buffer {
+            ty,
+            has_dynamic_offset: dynamic,
+            min_binding_size: None,
+        },
+        count: None,
+    }
+}
+
+fn storage(binding: u32, read_only: bool) -> wgpu::BindGroupLayoutEntry {
+    entry(
+        binding,
+        wgpu::BufferBindingType::Storage { read_only },
+        false,
+    )
+}
+
+fn uniform(binding: u32, dynamic: bool) -> wgpu::BindGroupLayoutEntry {
+    entry(binding, wgpu::BufferBindingType::Uniform, dynamic)
+}
+
+impl Program {
+    /// Compiles every kernel; a shader the device rejects is reported with its message.
+    pub async fn new(context: &GpuContext, layout: &Layout) -> Result<Program, GpuUnavailable> {
+        let device = &context.device;
+        let scope = device.push_error_scope(wgpu::ErrorFilter::Validation);
+        let sequence_layout = bind_group_layout(
+            device,
+            "sequence",
+            &[
+                uniform(0, true),
+                storage(1, true),
+                storage(2, true),
+                storage(3, false),
+                storage(4, false),
+            ],
+        );
+        let weight_layout = bind_group_layout(
+            device,
+            "weight gradients",
+            &[
+                uniform(0, true),
+                storage(1, true),
+                storage(2, true),
+                storage(3, false),
+                storage(4, true),
+            ],
+        );
+        let optimizer_layout = bind_group_layout(
+            device,
+            "optimizer",
+            &[
+                uniform(0, false),
+                storage(1, false),
+                storage(2, false),
+                storage(3, false),
+                storage(4, false),
+            ],
+        );
+        let sequence = module(device, "sequence", &sequence_source(layout));
+        let prelude = layout.wgsl();
+        let weights = module(
+            device,
+            "weight gradients",
+            &format!("{prelude}\n{WEIGHT_GRADIENTS}"),
+        );
+        let optimizer = module(device, "optimizer", OPTIMIZER);
+        let program = Program {
+            forward: pipeline(device, &sequence_layout, &sequence, "forward"),
+            backward: pipeline(device, &sequence_layout, &sequence, "backward"),
+            weight_gradients: pipeline(device, &weight_layout, &weights, "weight_gradients"),
+            measure: pipeline(device, &optimizer_layout, &optimizer, "measure"),
+            update: pipeline(device, &optimizer_layout, &optimizer, "update"),
+            sequence_layout,
+            weight_layout,
+            optimizer_layout,
+        };
+        match scope.pop().await {
+            None => Ok(program),
+            Some(error) => Err(GpuUnavailable(format!(
+                "the GPU could not build the {} kernels: {error}",
+                layout.model
+            ))),
+        }
+    }
+}
+
+fn bind_group_layout(
+    device: &wgpu::Device,
+    label: &str,
+    entries: &[wgpu::BindGroupLayoutEntry],
+) -> wgpu::BindGroupLayout {
+    device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
+        label: Some(label),
+        entries,
+    })
+}
+
+fn module(device: &wgpu::Device, label: &str, source: &str) -> wgpu::ShaderModule {
+    device.create_shader_module(wgpu::ShaderModuleDescriptor {
+        label: Some(label),
+        source: wgpu::ShaderSource::Wgsl(source.into()),
+    })
+}
+
+fn pipeline(
+    device: &wgpu::Device,
+    layout: &wgpu::BindGroupLayout,
+    module: &wgpu::ShaderModule,
+    entry_point: &str,
+) -> wgpu::ComputePipeline {
+    let pipeline_layout = device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
+        label: Some(entry_point),
+        bind_group_layouts: &[Some(layout)],
+        ..Default::default()
+    });
+    device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
+        label: Some(entry_point),
+        layout: Some(&pipeline_layout),
+        module,
+        entry_point: Some(entry_point),
+        compilation_options: Default::default(),
+        cache: None,
+    })
+}

@@ -1,0 +1,580 @@
+//! A model resident on the GPU: its parameters, gradients and optimiser moments live in
+//! device buffers, and one training step is one command encoder, submitted once, whose
+//! only readback is the step's loss, bit errors and gradient norm (16 bytes).
+//!
+//! Per step, for each chunk of the batch that fits the device's buffer limits: the
+//! forward kernel (one workgroup per sequence), the backward kernel, and the
+//! weight-gradient kernel (every linear layer at once); then `measure` (loss totals and
+//! the gradient norm) and `update` (clipping and the optimiser). With the whole batch in
+//! one chunk that is 5 dispatches.
+
+use super::context::{GpuContext, GpuUnavailable};
+use super::layout::Layout;
+use super::program::{Program, RUN_SIZE, RUN_STRIDE, SETTINGS_SIZE};
+use crate::models::Model;
+use crate::nn::{OptimizerConfig, OptimizerKind};
+use crate::tasks::Batch;
+use std::rc::Rc;
+
+/// What a training step measured, summed over its batch.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct StepScores {
+    pub loss_nats: f64,
+    pub bit_errors: f64,
+    /// Global gradient norm before clipping.
+    pub gradient_norm: f32,
+}
+
+/// Bytes read back per step: loss, bit errors, gradient norm and one float of padding.
+pub const READBACK_BYTES: u64 = 16;
+
+/// Buffers sized for the largest batch seen so far.
+struct Sized {
+    sequences: usize,
+    steps: usize,
+    work_floats: usize,
+    batch: wgpu::Buffer,
+    scores: wgpu::Buffer,
+    runs: wgpu::Buffer,
+    sequence_group: wgpu::BindGroup,
+    weight_group: wgpu::BindGroup,
+    optimizer_group: wgpu::BindGroup,
+}
+
+pub struct GpuSession {
+    context: Rc<GpuContext>,
+    layout: Layout,
+    program: Program,
+    parameters: usize,
+    params: wgpu::Buffer,
+    grads: wgpu::Buffer,
+    moments: wgpu::Buffer,
+    jobs: wgpu::Buffer,
+    settings: wgpu::Buffer,
+    readback: wgpu::Buffer,
+    sized: Option<Sized>,
+    optimizer: OptimizerConfig,
+    clip_norm: f32,
+    /// Optimiser updates applied so far (Adam's t).
+    updates: u32,
+}
+
+/// The `Run` uniform of shaders/common.wgsl.
+#[repr(C)]
+#[derive(Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
+struct Run {
+    batch_offset: u32,
+    sequences: u32,
+    steps: u32,
+    sequence_stride: u32,
+    target_offset: u32,
+    mask_offset: u32,
+    length_offset: u32,
+    loss_scale: f32,
+    accumulate: u32,
+    padding: [u32; 3],
+}
+
+/// The `Settings` uniform of shaders/optimizer.wgsl.
+#[repr(C)]
+#[derive(Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
+struct Settings {
+    parameters: u32,
+    sequences: u32,
+    kind: u32,
+    padding: u32,
+    clip_norm: f32,
+    learning_rate: f32,
+    beta1: f32,
+    beta2: f32,
+    epsilon: f32,
+    step_size: f32,
+    root_correction2: f32,
+    decay: f32,
+    momentum: f32,
+    padding1: [f32; 3],
+}
+
+const _: () = assert!(std::mem::size_of::<Run>() as u64 == RUN_SIZE);
+const _: () = assert!(std::mem::size_of::<Settings>() as u64 == SETTINGS_SIZE);
+
+fn buffer(
+    context: &GpuContext,
+    label: &str,
+    bytes: u64,
+    usage: wgpu::BufferUsages,
+) -> wgpu::Buffer {
+    context.device.create_buffer(&wgpu::BufferDescriptor {
+        label: Some(label),
+        size: bytes.max(16).next_multiple_of(16),
+        usage,
+        mapped_at_creation: false,
+    })
+}
+
+const STORAGE: wgpu::BufferUsages = wgpu::BufferUsages::STORAGE
+    .union(wgpu::BufferUsages::COPY_DST)
+    .union(wgpu::BufferUsages::COPY_SRC);
+
+fn floats(count: usize) -> u64 {
+    (count * std::mem::size_of::<f32>()) as u64
+}
+
+impl GpuSession {
+    /// Puts `model`'s parameters on the device, with fresh optimiser moments.
+    pub async fn new(
+        context: Rc<GpuContext>,
+        model: &dyn Model,
+        optimizer: OptimizerConfig,
+        clip_norm: f32,
+    ) -> Result<GpuSession, GpuUnavailable> {
+        let layout = Layout::new(model.config(), model.params())
+            .map_err(|e| GpuUnavailable(format!("the GPU path cannot run this model: {e}")))?;
+        let program = Program::new(&context, &layout).await?;
+        let parameters = model.params().len();
+        let params = buffer(&context, "parameters", floats(parameters), STORAGE);
+        let grads = buffer(&context, "gradients", floats(parameters), STORAGE);
+        let moments = buffer(&context, "moments", floats(2 * parameters), STORAGE);
+        let jobs = buffer(
+            &context,
+            "weight-gradient jobs",
+            std::mem::size_of_val(layout.jobs()) as u64,
+            STORAGE,
+        );
+        let settings = buffer(
+            &context,
+            "optimizer settings",
+            SETTINGS_SIZE,
+            wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
+        );
+        let readback = buffer(
+            &context,
+            "readback",
+            READBACK_BYTES,
+            wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
+        );
+        context
+            .queue
+            .write_buffer(&params, 0, bytemuck::cast_slice(model.params().values()));
+        context
+            .queue
+            .write_buffer(&moments, 0, &vec![0u8; floats(2 * parameters) as usize]);
+        context
+            .queue
+            .write_buffer(&jobs, 0, bytemuck::cast_slice(layout.jobs()));
+        Ok(GpuSession {
+            context,
+            layout,
+            program,
+            parameters,
+            params,
+            grads,
+            moments,
+            jobs,
+            settings,
+            readback,
+            sized: None,
+            optimizer,
+            clip_norm,
+            updates: 0,
+        })
+    }
+
+    pub fn context(&self) -> &GpuContext {
+        &self.context
+    }
+
+    /// Sequences per dispatch for sequences of `steps` steps, within the device's limits.
+    fn chunk(&self, sequences: usize, steps: usize) -> Result<usize, GpuUnavailable> {
+        let limits = self.context.device.limits();
+        let largest = limits
+            .max_storage_buffer_binding_size
+            .min(limits.max_buffer_size);
+        let per_sequence = floats(self.layout.sequence_floats(steps));
+        let fit = (largest / per_sequence) as usize;
+        if fit == 0 {
+            return Err(GpuUnavailable(format!(
+                "one sequence of {steps} steps needs {:.1} MB of GPU memory; this device allows {:.1} MB per buffer",
+                per_sequence as f64 / 1e6,
+                largest as f64 / 1e6
+            )));
+        }
+        let groups = limits.max_compute_workgroups_per_dimension as usize;
+        Ok(sequences.min(fit).min(groups))
+    }
+
+    /// Grows the batch-sized buffers to hold `batch` (they never shrink).
+    fn fit(&mut self, batch: &Batch, chunk: usize) {
+        let work_floats = chunk * self.layout.sequence_floats(batch.steps);
+        if let Some(s) = &self.sized {
+            if s.sequences >= batch.size && s.steps >= batch.steps && s.work_floats >= work_floats {
+                return;
+            }
+        }
+        let (sequences, steps, work_floats) = match &self.sized {
+            Some(s) => (
+                s.sequences.max(batch.size),
+                s.steps.max(batch.steps),
+                s.work_floats.max(work_floats),
+            ),
+            None => (batch.size, batch.steps, work_floats),
+        };
+        let context = &self.context;
+        let batch_floats =
+            sequences * steps * (batch.input_width + batch.output_width + 1) + sequences;
+        let batch_buffer = buffer(context, "batch", floats(batch_floats), STORAGE);
+        let work = buffer(context, "work", floats(work_floats), STORAGE);
+        let scores = buffer(context, "scores", floats(2 * sequences + 4), STORAGE);
+        let chunks = sequences.div_ceil(chunk.max(1)) as u64;
+        let runs = buffer(
+            context,
+            "runs",
+            chunks * RUN_STRIDE,
+            wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
+        );
+        let run_binding = wgpu::BufferBinding {
+            buffer: &runs,
+            offset: 0,
+            size: wgpu::BufferSize::new(RUN_SIZE),
+        };
+        let bind = |layout: &wgpu::BindGroupLayout, resources: [wgpu::BindingResource; 5]| {
+            let entries: Vec<wgpu::BindGroupEntry> = resources
+                .into_iter()
+                .enumerate()
+                .map(|(i, resource)| wgpu::BindGroupEntry {
+                    binding: i as u32,
+                    resource,
+                })
+                .collect();
+            context
+                .device
+                .create_bind_group(&wgpu::BindGroupDescriptor {
+                    label: None,
+                    layout,
+                    entries: &entries,
+                })
+        };
+        let sequence_group = bind(
+            &self.program.sequence_layout,
+            [
+                wgpu::BindingResource::Buffer(run_binding.clone()),
+                self.params.as_entire_binding(),
+                batch_buffer.as_entire_binding(),
+                work.as_entire_binding(),
+                scores.as_entire_binding(),
+            ],
+        );
+        let weight_group = bind(
+            &self.program.weight_layout,
+            [
+                wgpu::BindingResource::Buffer(run_binding),
+                batch_buffer.as_entire_binding(),
+                work.as_entire_binding(),
+                self.grads.as_entire_binding(),
+                self.jobs.as_entire_binding(),
+            ],
+        );
+        let optimizer_group = bind(
+            &self.program.optimizer_layout,
+            [
+                self.settings.as_entire_binding(),
+                self.grads.as_entire_binding(),
+                self.params.as_entire_binding(),
+                self.moments.as_entire_binding(),
+                scores.as_entire_binding(),
+            ],
+        );
+        self.sized = Some(Sized {
+            sequences,
+            steps,
+            work_floats,
+            batch: batch_buffer,
+            scores,
+            runs,
+            sequence_group,
+            weight_group,
+            optimizer_group,
+        });
+    }
+
+    /// Uploads the batch and the per-chunk `Run` uniforms; returns the chunks as
+    /// (first sequence, sequences).
+    fn upload(
+        &mut self,
+        batch: &Batch,
+        with_gradients: bool,
+    ) -> Result<Vec<(usize, usize)>, GpuUnavailable> {
+        let chunk = self.chunk(batch.size, batch.steps)?;
+        self.fit(batch, chunk);
+        let sized = self.sized.as_ref().expect("sized by fit");
+        let mut data = Vec::with_capacity(
+            batch.input.len() + batch.target.len() + batch.mask.len() + batch.size,
+        );
+        data.extend_from_slice(&batch.input);
+        data.extend_from_slice(&batch.target);
+        data.extend_from_slice(&batch.mask);
+        data.extend(batch.lengths.iter().map(|&l| l as f32));
+        let queue = &self.context.queue;
+        queue.write_buffer(&sized.batch, 0, bytemuck::cast_slice(&data));
+        let chunks: Vec<(usize, usize)> = (0..batch.size)
+            .step_by(chunk)
+            .map(|first| (first, chunk.min(batch.size - first)))
+            .collect();
+        let stride = self.layout.sequence_floats(batch.steps) as u32;
+        for (c, &(first, sequences)) in chunks.iter().enumerate() {
+            let run = Run {
+                batch_offset: first as u32,
+                sequences: sequences as u32,
+                steps: batch.steps as u32,
+                sequence_stride: stride,
+                target_offset: batch.input.len() as u32,
+                mask_offset: (batch.input.len() + batch.target.len()) as u32,
+                length_offset: (batch.input.len() + batch.target.len() + batch.mask.len()) as u32,
+                loss_scale: if with_gradients {
+                    1.0 / batch.size as f32
+                } else {
+                    0.0
+                },
+                accumulate: u32::from(c > 0),
+                padding: [0; 3],
+            };
+            queue.write_buffer(&sized.runs, c as u64 * RUN_STRIDE, bytemuck::bytes_of(&run));
+        }
+        Ok(chunks)
+    }
+
+    fn write_settings(&self, sequences: usize, update: u32) {
+        let c = &self.optimizer;
+        let t = update as i32;
+        let correction1 = 1.0 - c.beta1.powi(t);
+        let correction2 = 1.0 - c.beta2.powi(t);
+        let settings = Settings {
+            parameters: self.parameters as u32,
+            sequences: sequences as u32,
+            kind: match c.kind {
+                OptimizerKind::Adam => 0,
+                OptimizerKind::Rmsprop => 1,
+            },
+            padding: 0,
+            clip_norm: self.clip_norm,
+            learning_rate: c.learning_rate,
+            beta1: c.beta1,
+            beta2: c.beta2,
+            epsilon: c.epsilon,
+            step_size: c.learning_rate / correction1,
+            root_correction2: correction2.sqrt(),
+            decay: c.decay,
+            momentum: c.momentum,
+            padding1: [0.0; 3],
+        };
+        self.context
+            .queue
+            .write_buffer(&self.settings, 0, bytemuck::bytes_of(&settings));
+    }
+
+    /// Records the sequence kernels for every chunk, then `measure` (and `update` when
+    /// training), and the copy of the step's totals into the readback buffer.
+    fn encode(&self, batch: &Batch, chunks: &[(usize, usize)], train: bool) -> wgpu::CommandBuffer {
+        let sized = self.sized.as_ref().expect("sized by upload");
+        let mut encoder =
+            self.context
+                .device
+                .create_command_encoder(&wgpu::CommandEncoderDescriptor {
+                    label: Some("step"),
+                });
+        {
+            let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor {
+                label: Some("step"),
+                timestamp_writes: None,
+            });
+            let (row_tiles, col_tiles) = self.weight_tiles();
+            for (c, &(_, sequences)) in chunks.iter().enumerate() {
+                let offset = [(c as u64 * RUN_STRIDE) as u32];
+                pass.set_bind_group(0, &sized.sequence_group, &offset);
+                pass.set_pipeline(&self.program.forward);
+                pass.dispatch_workgroups(sequences as u32, 1, 1);
+                if train {
+                    pass.set_pipeline(&self.program.backward);
+                    pass.dispatch_workgroups(sequences as u32, 1, 1);
+                    pass.set_bind_group(0, &sized.weight_group, &offset);
+                    pass.set_pipeline(&self.program.weight_gradients);
+                    pass.dispatch_workgroups(row_tiles, col_tiles, self.layout.jobs().len() as u32);
+                }
+            }
+            pass.set_bind_group(0, &sized.optimizer_group, &[]);
+            pass.set_pipeline(&self.program.measure);
+            pass.dispatch_workgroups(1, 1, 1);
+            if train {
+                let (x, y) = self.update_groups();
+                pass.set_pipeline(&self.program.update);
+                pass.dispatch_workgroups(x, y, 1);
+            }
+        }
+        encoder.copy_buffer_to_buffer(
+            &sized.scores,
+            floats(2 * batch.size),
+            &self.readback,
+            0,
+            READBACK_BYTES,
+        );
+        encoder.finish()
+    }
+
+    /// Workgroups of the weight-gradient kernel along rows and columns (16 × 16 tiles of
+    /// the largest layer; smaller layers' extra tiles return at once).
+    fn weight_tiles(&self) -> (u32, u32) {
+        let jobs = self.layout.jobs();
+        let rows = jobs.iter().map(|j| j.rows).max().unwrap_or(1);
+        let cols = jobs.iter().map(|j| j.cols + 1).max().unwrap_or(1);
+        (rows.div_ceil(16), cols.div_ceil(16))
+    }
+
+    fn update_groups(&self) -> (u32, u32) {
+        let groups = (self.parameters as u32).div_ceil(256);
+        let most = self
+            .context
+            .device
+            .limits()
+            .max_compute_workgroups_per_dimension;
+        if groups <= most {
+            (groups, 1)
+        } else {
+            (most, groups.div_ceil(most))
+        }
+    }
+
+    /// Dispatches and submissions per training step on `batch`.
+    pub fn dispatches_per_step(&self, batch: &Batch) -> Result<usize, GpuUnavailable> {
+        let chunk = self.chunk(batch.size, batch.steps)?;
+        Ok(3 * batch.size.div_ceil(chunk) + 2)
+    }
+
+    /// One training step on `batch`: gradient of the batch-mean loss, clipping and the
+    /// optimiser update, all on the device. A non-finite loss or gradient leaves the
+    /// parameters untouched (the caller sees it in the scores).
+    pub async fn train_step(&mut self, batch: &Batch) -> Result<StepScores, GpuUnavailable> {
+        self.run(batch, true).await
+    }
+
+    /// The summed loss and bit errors of `batch` under the current parameters.
+    pub async fn score(&mut self, batch: &Batch) -> Result<StepScores, GpuUnavailable> {
+        self.run(batch, false).await
+    }
+
+    async fn run(&mut self, batch: &Batch, train: bool) -> Result<StepScores, GpuUnavailable> {
+        self.check()?;
+        let chunks = self.upload(batch, train)?;
+        let next_update = self.updates + 1;
+        self.write_settings(batch.size, next_update);
+        let commands = self.encode(batch, &chunks, train);
+        let scope = self
+            .context
+            .device
+            .push_error_scope(wgpu::ErrorFilter::Validation);
+        self.context.queue.submit([commands]);
+        let error = scope.pop().await;
+        if let Some(error) = error {
+            return Err(GpuUnavailable(format!("a GPU step failed: {error}")));
+        }
+        let totals = read_back(&self.context, &self.readback, READBACK_BYTES).await?;
+        let scores = StepScores {
+            loss_nats: f64::from(totals[0]),
+            bit_errors: f64::from(totals[1]),
+            gradient_norm: totals[2],
+        };
+        if train && scores.loss_nats.is_finite() && scores.gradient_norm.is_finite() {
+            self.updates = next_update;
+        }
+        Ok(scores)
+    }
+
+    fn check(&self) -> Result<(), GpuUnavailable> {
+        match self.context.failure() {
+            Some(reason) => Err(GpuUnavailable(reason)),
+            None => Ok(()),
+        }
+    }
+
+    /// The parameters, read back from the device.
+    pub async fn parameters(&self) -> Result<Vec<f32>, GpuUnavailable> {
+        self.read(&self.params, self.parameters).await
+    }
+
+    /// The optimiser's moments (first, then second), read back from the device.
+    pub async fn moments(&self) -> Result<Vec<f32>, GpuUnavailable> {
+        self.read(&self.moments, 2 * self.parameters).await
+    }
+
+    /// The last step's gradient (after clipping), read back from the device.
+    pub async fn gradients(&self) -> Result<Vec<f32>, GpuUnavailable> {
+        self.read(&self.grads, self.parameters).await
+    }
+
+    /// Optimiser updates applied so far.
+    pub fn updates(&self) -> u32 {
+        self.updates
+    }
+
+    /// Replaces the parameters and optimiser state (e.g. to continue from the CPU path).
+    pub fn load(&mut self, parameters: &[f32], moments: &[f32], updates: u32) {
+        assert_eq!(parameters.len(), self.parameters);
+        assert_eq!(moments.len(), 2 * self.parameters);
+        let queue = &self.context.queue;
+        queue.write_buffer(&self.params, 0, bytemuck::cast_slice(parameters));
+        queue.write_buffer(&self.moments, 0, bytemuck::cast_slice(moments));
+        self.updates = updates;
+    }
+
+    async fn read(&self, source: &wgpu::Buffer, count: usize) -> Result<Vec<f32>, GpuUnavailable> {
+        self.check()?;
+        let bytes = floats(count);
+        let staging = buffer(
+            &self.context,
+            "parameter readback",
+            bytes,
+            wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
+        );
+        let mut encoder =
+            self.context
+                .device
+                .create_command_encoder(&wgpu::CommandEncoderDescriptor {
+                    label: Some("read"),
+                });
+        encoder.copy_buffer_to_buffer(source, 0, &staging, 0, bytes.next_multiple_of(4));
+        self.context.queue.submit([encoder.finish()]);
+        read_back(&self.context, &staging, bytes).await
+    }
+}
+
+/// Maps the first `bytes` of `staging` (after the work that fills it) and returns them.
+async fn read_back(
+    context: &GpuContext,
+    staging: &wgpu::Buffer,
+    bytes: u64,
+) -> Result<Vec<f32>, GpuUnavailable> {
+    let (sender, receiver) = futures_channel::oneshot::channel();
+    let slice = staging.slice(..bytes);
+    slice.map_async(wgpu::MapMode::Read, move |result| {
+        let _ = sender.send(result);
+    });
+    #[cfg(not(target_arch = "wasm32"))]
+    context
+        .device
+        .poll(wgpu::PollType::wait_indefinitely())
+        .map_err(|e| GpuUnavailable(format!("the GPU stopped responding ({e})")))?;
+    let mapped = receiver
+        .await
+        .map_err(|_| GpuUnavailable("the GPU dropped a readback".into()))?;
+    if let Some(reason) = context.failure() {
+        return Err(GpuUnavailable(reason));
+    }
+    mapped.map_err(|e| GpuUnavailable(format!("a GPU readback failed ({e})")))?;
+    let values = {
+        let view = slice
+            .get_mapped_range()
+            .map_err(|e| GpuUnavailable(format!("a GPU readback failed ({e})")))?;
+        bytemuck::cast_slice::<u8, f32>(&view).to_vec()
+    };
+    staging.unmap();
+    Ok(values)
+}

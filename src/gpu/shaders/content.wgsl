@@ -1,0 +1,78 @@
+// Content-based addressing (models.md §0), twin of `memory::content`:
+//   K(u, v) = (u · v) / (‖u‖ ‖v‖ + 1e-6)
+//   c[i] = softmax_i( β · K(k, M[i]) )
+// The memory is `N × MW` at `memory` with its row norms at `norms`; the key (MW floats)
+// at `key` has norm `key_norm`.
+
+const DENOMINATOR_EPSILON: f32 = 1e-6;
+
+// Writes K(k, M[i]) to `similarity` and the weighting to `weights`. Ends with a barrier.
+fn content_weighting(
+    memory: u32, norms: u32, key: u32, key_norm: f32, strength: f32,
+    similarity: u32, weights: u32,
+) {
+    var largest = -3.0e38;
+    for (var i = lane; i < N; i += WG) {
+        var product = 0.0;
+        for (var j = 0u; j < MW; j++) {
+            product += work[key + j] * work[memory + i * MW + j];
+        }
+        let s = product / (key_norm * work[norms + i] + DENOMINATOR_EPSILON);
+        work[similarity + i] = s;
+        largest = max(largest, strength * s);
+    }
+    let shift = max1(largest);
+    var total = 0.0;
+    for (var i = lane; i < N; i += WG) {
+        let e = exp(strength * work[similarity + i] - shift);
+        work[weights + i] = e;
+        total += e;
+    }
+    let inverse = 1.0 / sum1(total);
+    for (var i = lane; i < N; i += WG) {
+        work[weights + i] *= inverse;
+    }
+    sync();
+}
+
+// Backward of `content_weighting` given dc at `dweights`: accumulates into `dmemory` and
+// `dkey` and returns dβ. `scratch` holds N floats. Ends with a barrier.
+fn content_weighting_backward(
+    memory: u32, norms: u32, key: u32, key_norm: f32, strength: f32,
+    similarity: u32, weights: u32, dweights: u32, dmemory: u32, dkey: u32, scratch: u32,
+) -> f32 {
+    var weighted = 0.0;
+    for (var i = lane; i < N; i += WG) {
+        weighted += work[weights + i] * work[dweights + i];
+    }
+    weighted = sum1(weighted);
+    // K = dot / D with D = ‖k‖‖m‖ + ε:
+    // ∂K/∂k = m/D − dot/D² · ‖m‖ k/‖k‖ ;  ∂K/∂m = k/D − dot/D² · ‖k‖ m/‖m‖
+    var partial = vec4<f32>(0.0);
+    for (var i = lane; i < N; i += WG) {
+        let score = work[weights + i] * (work[dweights + i] - weighted);
+        let s = work[similarity + i];
+        partial.x += score * s;
+        let row_norm = work[norms + i];
+        let denominator = key_norm * row_norm + DENOMINATOR_EPSILON;
+        let along_other = score * strength / denominator;
+        let along_self = score * strength * s / denominator;
+        partial.y += along_self * row_norm / key_norm;
+        let row_self = along_self * key_norm / row_norm;
+        work[scratch + i] = along_other;
+        for (var j = 0u; j < MW; j++) {
+            let at = i * MW + j;
+            work[dmemory + at] += along_other * work[key + j] - row_self * work[memory + at];
+        }
+    }
+    let totals = sum4(partial);
+    for (var j = lane; j < MW; j += WG) {
+        var total = 0.0;
+        for (var i = 0u; i < N; i++) {
+            total += work[scratch + i] * work[memory + i * MW + j];
+        }
+        work[dkey + j] += total - totals.y * work[key + j];
+    }
+    sync();
+    return totals.x;
+}

@@ -1,0 +1,100 @@
+// The end of a training step, twin of `nn::clip_global_norm` and `nn::Optimizer`:
+// `measure` sums the batch's loss and bit errors and the gradient's global norm; `update`
+// clips and applies Adam or RMSProp, unless the loss or the norm is not finite, in which
+// case the parameters stay as they were (the host reports the step as failed).
+
+struct Settings {
+    parameters: u32,
+    sequences: u32,
+    // 0: Adam, 1: RMSProp.
+    kind: u32,
+    padding: u32,
+    clip_norm: f32,
+    learning_rate: f32,
+    beta1: f32,
+    beta2: f32,
+    epsilon: f32,
+    // Adam: learning_rate / (1 − β₁ᵗ) and sqrt(1 − β₂ᵗ).
+    step_size: f32,
+    root_correction2: f32,
+    // RMSProp.
+    decay: f32,
+    momentum: f32,
+    padding1: f32,
+    padding2: f32,
+    padding3: f32,
+}
+
+@group(0) @binding(0) var<uniform> settings: Settings;
+@group(0) @binding(1) var<storage, read_write> grads: array<f32>;
+@group(0) @binding(2) var<storage, read_write> params: array<f32>;
+// First moments, then second moments (Adam), or velocity, then mean square (RMSProp).
+@group(0) @binding(3) var<storage, read_write> moments: array<f32>;
+// Per sequence: loss (nats) and bit errors; after them the batch's totals and the norm.
+@group(0) @binding(4) var<storage, read_write> scores: array<f32>;
+
+const MEASURE_SIZE: u32 = 256u;
+var<workgroup> partial: array<vec3<f32>, MEASURE_SIZE>;
+
+@compute @workgroup_size(256)
+fn measure(@builtin(local_invocation_index) lane: u32) {
+    var sums = vec3<f32>(0.0);
+    for (var i = lane; i < settings.parameters; i += MEASURE_SIZE) {
+        sums.x += grads[i] * grads[i];
+    }
+    for (var b = lane; b < settings.sequences; b += MEASURE_SIZE) {
+        sums.y += scores[2u * b];
+        sums.z += scores[2u * b + 1u];
+    }
+    partial[lane] = sums;
+    workgroupBarrier();
+    for (var width = MEASURE_SIZE / 2u; width > 0u; width = width / 2u) {
+        if lane < width {
+            partial[lane] += partial[lane + width];
+        }
+        workgroupBarrier();
+    }
+    if lane == 0u {
+        let totals = partial[0];
+        let at = 2u * settings.sequences;
+        scores[at] = totals.y;
+        scores[at + 1u] = totals.z;
+        scores[at + 2u] = sqrt(totals.x);
+    }
+}
+
+fn finite(x: f32) -> bool {
+    return (bitcast<u32>(x) & 0x7f800000u) != 0x7f800000u;
+}
+
+@compute @workgroup_size(256)
+fn update(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+    let i = id.y * groups.x * 256u + id.x;
+    if i >= settings.parameters {
+        return;
+    }
+    let at = 2u * settings.sequences;
+    let loss = scores[at];
+    let norm = scores[at + 2u];
+    if !finite(loss) || !finite(norm) {
+        return;
+    }
+    var g = grads[i];
+    if norm > settings.clip_norm {
+        g *= settings.clip_norm / norm;
+    }
+    let p = settings.parameters;
+    if settings.kind == 0u {
+        let m = settings.beta1 * moments[i] + (1.0 - settings.beta1) * g;
+        let v = settings.beta2 * moments[p + i] + (1.0 - settings.beta2) * g * g;
+        moments[i] = m;
+        moments[p + i] = v;
+        params[i] -= settings.step_size * m / (sqrt(v) / settings.root_correction2 + settings.epsilon);
+    } else {
+        let mean_square = settings.decay * moments[p + i] + (1.0 - settings.decay) * g * g;
+        let velocity = settings.momentum * moments[i] + g / (sqrt(mean_square) + settings.epsilon);
+        moments[i] = velocity;
+        moments[p + i] = mean_square;
+        params[i] -= settings.learning_rate * velocity;
+    }
+}
