@@ -13,6 +13,10 @@ pub enum EngramError {
     /// Training produced NaN or infinity; the parameters were left as they were.
     #[error("training stopped at step {step}: the {what} is not finite (NaN or infinity); the parameters from the last good step are kept")]
     NonFinite { step: u64, what: &'static str },
+    /// The GPU path was asked for and cannot run (no adapter, a device lost, a limit
+    /// too small); the reason is worded for a person.
+    #[error("the GPU backend is unavailable: {0}")]
+    Gpu(String),
     #[error("{context}: {source}")]
     Io {
         context: String,

@@ -86,8 +86,31 @@ impl Optimizer {
         }
     }
 
+    /// Continues from saved state: the moments laid out as [`Optimizer::moments`] gives
+    /// them, after `steps` updates.
+    pub fn from_state(config: OptimizerConfig, moments: &[f32], steps: u32) -> Self {
+        let (first, second) = moments.split_at(moments.len() / 2);
+        Optimizer {
+            config,
+            first_moment: first.to_vec(),
+            second_moment: second.to_vec(),
+            steps,
+        }
+    }
+
     pub fn config(&self) -> &OptimizerConfig {
         &self.config
+    }
+
+    /// Both moment buffers, first then second (Adam: m, v; RMSProp: velocity, mean
+    /// square), as the GPU path lays them out.
+    pub fn moments(&self) -> Vec<f32> {
+        [self.first_moment.as_slice(), &self.second_moment].concat()
+    }
+
+    /// Updates applied so far.
+    pub fn steps(&self) -> u32 {
+        self.steps
     }
 
     /// Applies one update of `params` along `grads`.

@@ -4,8 +4,9 @@
 use super::parallel::batch_score;
 use crate::error::Result;
 use crate::models::Model;
+use crate::ops::loss::SequenceScore;
 use crate::rng::derive_seed;
-use crate::tasks::TaskConfig;
+use crate::tasks::{Batch, TaskConfig};
 use serde::Serialize;
 use std::f64::consts::LN_2;
 
@@ -28,13 +29,27 @@ pub fn evaluate(
     seed: u64,
     threads: usize,
 ) -> Result<Vec<LengthMetrics>> {
+    evaluate_with(task, lengths, sequences, seed, |batch| {
+        Ok(batch_score(model, batch, threads))
+    })
+}
+
+/// [`evaluate`] with the scoring of each length's batch left to `score` (the CPU
+/// kernels, or the GPU path).
+pub fn evaluate_with(
+    task: &TaskConfig,
+    lengths: &[usize],
+    sequences: usize,
+    seed: u64,
+    mut score: impl FnMut(&Batch) -> Result<SequenceScore>,
+) -> Result<Vec<LengthMetrics>> {
     lengths
         .iter()
         .map(|&length| {
             let at_length = task.at_length(length);
             at_length.validate()?;
             let batch = at_length.batch(sequences, derive_seed(seed, length as u64 | 1 << 40));
-            let score = batch_score(model, &batch, threads);
+            let score = score(&batch)?;
             Ok(LengthMetrics {
                 length,
                 sequences,

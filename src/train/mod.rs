@@ -1,6 +1,7 @@
 //! Training: configuration and presets, the training loop with curriculum, evaluation
 //! per length, and safetensors checkpoints.
 
+mod backend;
 mod checkpoint;
 mod config;
 mod curriculum;
@@ -8,11 +9,12 @@ mod evaluate;
 mod parallel;
 mod trainer;
 
+pub use backend::{open_gpu, BackendChoice, BackendStatus};
 pub use checkpoint::{
     load_checkpoint, save_checkpoint, Checkpoint, CheckpointConfig, FORMAT_VERSION,
 };
 pub use config::{CurriculumConfig, TrainConfig};
 pub use curriculum::Curriculum;
-pub use evaluate::{evaluate, LengthMetrics};
+pub use evaluate::{evaluate, evaluate_with, LengthMetrics};
 pub use parallel::{batch_gradient, batch_score, default_threads};
-pub use trainer::{StepReport, Trainer};
+pub use trainer::{StepReport, Trainer, MIRROR_INTERVAL};

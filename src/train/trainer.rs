@@ -1,14 +1,27 @@
-//! The training loop: batch → gradient → NaN check → clip → update → curriculum.
+//! The training loop: batch → gradient → NaN check → clip → update → curriculum, on the
+//! CPU or on the GPU.
+//!
+//! On the GPU the parameters and optimiser moments live on the device; the host model is
+//! brought up to date by [`Trainer::sync`] (and every [`MIRROR_INTERVAL`] steps). If the
+//! device is lost or a submission fails, training falls back to the CPU from the last
+//! synced state and replays the steps taken since on the CPU, so nothing learned is lost.
 
+use super::backend::{fallback_or_error, open_gpu, BackendChoice, BackendStatus};
 use super::config::TrainConfig;
 use super::curriculum::Curriculum;
 use super::parallel::{batch_gradient, default_threads};
 use crate::error::{config_error, EngramError, Result};
+use crate::gpu::{GpuContext, GpuSession, GpuUnavailable, StepScores};
 use crate::models::{build, Model};
 use crate::nn::{clip_global_norm, Optimizer};
 use crate::rng::derive_seed;
-use crate::tasks::TaskConfig;
+use crate::tasks::{Batch, TaskConfig};
 use std::f64::consts::LN_2;
+use std::rc::Rc;
+
+/// GPU steps between automatic syncs of the host model: a fallback replays at most this
+/// many steps on the CPU.
+pub const MIRROR_INTERVAL: u64 = 100;
 
 /// Metrics of one training step, per sequence of its batch.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -23,18 +36,61 @@ pub struct StepReport {
     pub max_length: usize,
 }
 
-pub struct Trainer {
-    config: TrainConfig,
-    model: Box<dyn Model>,
+struct CpuEngine {
     optimizer: Optimizer,
-    curriculum: Option<Curriculum>,
     grads: Vec<f32>,
-    steps_done: u64,
     threads: usize,
 }
 
+/// The host side of a GPU run: what the host model holds (its parameters are those of
+/// `step`), and the rest of the state needed to continue from there on the CPU.
+struct Mirror {
+    step: u64,
+    moments: Vec<f32>,
+    updates: u32,
+    curriculum: Option<Curriculum>,
+}
+
+struct GpuEngine {
+    session: GpuSession,
+    mirror: Mirror,
+}
+
+enum Engine {
+    Cpu(CpuEngine),
+    Gpu(GpuEngine),
+}
+
+pub struct Trainer {
+    config: TrainConfig,
+    model: Box<dyn Model>,
+    curriculum: Option<Curriculum>,
+    steps_done: u64,
+    engine: Engine,
+    /// Why the GPU is not in use, if it was sought.
+    fallback: Option<String>,
+}
+
+impl CpuEngine {
+    /// Gradient, clipping and update of `model` on `batch`; the update is skipped when
+    /// the loss or the gradient is not finite.
+    fn step(&mut self, model: &mut dyn Model, batch: &Batch, clip_norm: f32) -> StepScores {
+        let score = batch_gradient(model, batch, self.threads, &mut self.grads);
+        let gradient_norm = clip_global_norm(&mut self.grads, clip_norm);
+        if score.loss_nats.is_finite() && gradient_norm.is_finite() {
+            self.optimizer
+                .update(model.params_mut().values_mut(), &self.grads);
+        }
+        StepScores {
+            loss_nats: score.loss_nats,
+            bit_errors: score.bit_errors,
+            gradient_norm,
+        }
+    }
+}
+
 impl Trainer {
-    /// A fresh model initialised from `config.seed`.
+    /// A fresh model initialised from `config.seed`, on the CPU.
     pub fn new(config: TrainConfig) -> Result<Trainer> {
         config.validate()?;
         let model = build(&config.model_config(), config.seed)?;
@@ -42,7 +98,7 @@ impl Trainer {
     }
 
     /// Continues training `model` (e.g. loaded from a checkpoint), which must have the
-    /// architecture `config` describes.
+    /// architecture `config` describes, on the CPU.
     pub fn with_model(config: TrainConfig, model: Box<dyn Model>) -> Result<Trainer> {
         config.validate()?;
         if model.config() != &config.model_config() {
@@ -60,13 +116,16 @@ impl Trainer {
             config.threads
         };
         Ok(Trainer {
-            optimizer: Optimizer::new(config.optimizer.clone(), model.params().len()),
-            grads: vec![0.0; model.params().len()],
+            engine: Engine::Cpu(CpuEngine {
+                optimizer: Optimizer::new(config.optimizer.clone(), model.params().len()),
+                grads: vec![0.0; model.params().len()],
+                threads,
+            }),
             config,
             model,
             curriculum,
             steps_done: 0,
-            threads,
+            fallback: None,
         })
     }
 
@@ -78,12 +137,104 @@ impl Trainer {
         self
     }
 
+    /// Moves training to `choice`'s backend. With `auto`, a GPU that cannot be used
+    /// leaves training on the CPU and the reason in [`Trainer::backend`]; with `gpu`,
+    /// it is an error.
+    pub async fn select_backend(&mut self, choice: BackendChoice) -> Result<()> {
+        self.sync().await?;
+        let opened = match open_gpu(choice).await {
+            Ok(Some(context)) => self.start_gpu(Rc::new(context)).await,
+            Ok(None) => Ok(()),
+            Err(reason) => Err(reason),
+        };
+        if let Err(reason) = opened {
+            self.fallback = Some(fallback_or_error(choice, reason)?);
+        }
+        Ok(())
+    }
+
+    /// Blocks on [`Trainer::select_backend`] (native only).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn select_backend_blocking(&mut self, choice: BackendChoice) -> Result<()> {
+        pollster::block_on(self.select_backend(choice))
+    }
+
+    async fn start_gpu(&mut self, context: Rc<GpuContext>) -> Result<(), GpuUnavailable> {
+        let Engine::Cpu(cpu) = &self.engine else {
+            return Ok(());
+        };
+        let mut session = GpuSession::new(
+            context,
+            self.model.as_ref(),
+            self.config.optimizer.clone(),
+            self.config.clip_norm,
+        )
+        .await?;
+        let moments = cpu.optimizer.moments();
+        let updates = cpu.optimizer.steps();
+        session.load(self.model.params().values(), &moments, updates);
+        self.engine = Engine::Gpu(GpuEngine {
+            session,
+            mirror: Mirror {
+                step: self.steps_done,
+                moments,
+                updates,
+                curriculum: self.curriculum.clone(),
+            },
+        });
+        self.fallback = None;
+        Ok(())
+    }
+
+    /// The backend in use and, if the GPU was sought and is not in use, why.
+    pub fn backend(&self) -> BackendStatus {
+        match &self.engine {
+            Engine::Cpu(cpu) => BackendStatus {
+                kind: "cpu",
+                device: format!(
+                    "CPU, {} thread{}",
+                    cpu.threads,
+                    if cpu.threads == 1 { "" } else { "s" }
+                ),
+                fallback: self.fallback.clone(),
+            },
+            Engine::Gpu(gpu) => BackendStatus {
+                kind: "gpu",
+                device: gpu.session.context().describe(),
+                fallback: None,
+            },
+        }
+    }
+
+    /// Records why the GPU is not in use when the caller settled for the CPU itself.
+    pub fn note_fallback(&mut self, reason: String) {
+        self.fallback = Some(reason);
+    }
+
+    /// The GPU context in use, if any (tests use it to lose the device on purpose).
+    pub fn gpu_context(&self) -> Option<&GpuContext> {
+        match &self.engine {
+            Engine::Gpu(gpu) => Some(gpu.session.context()),
+            Engine::Cpu(_) => None,
+        }
+    }
+
     pub fn config(&self) -> &TrainConfig {
         &self.config
     }
 
+    /// The model. On the GPU its parameters are those of the last [`Trainer::sync`]
+    /// (see [`Trainer::model_is_current`]).
     pub fn model(&self) -> &dyn Model {
         self.model.as_ref()
+    }
+
+    /// Whether [`Trainer::model`] holds the parameters of the last step taken.
+    pub fn model_is_current(&self) -> bool {
+        match &self.engine {
+            Engine::Cpu(_) => true,
+            Engine::Gpu(gpu) => gpu.mirror.step == self.steps_done,
+        }
     }
 
     pub fn into_model(self) -> Box<dyn Model> {
@@ -102,32 +253,30 @@ impl Trainer {
         }
     }
 
-    /// One optimiser step on a fresh batch. On NaN or infinity in the loss or the
-    /// gradient it returns [`EngramError::NonFinite`] and leaves the parameters as they
-    /// were, so the last good model can still be saved.
-    pub fn step(&mut self) -> Result<StepReport> {
+    fn next_batch(&self) -> (u64, TaskConfig, Batch) {
         let task = self.current_task();
         let step = self.steps_done + 1;
         let batch = task.batch(self.config.batch_size, derive_seed(self.config.seed, step));
-        let score = batch_gradient(self.model.as_ref(), &batch, self.threads, &mut self.grads);
-        if !score.loss_nats.is_finite() {
+        (step, task, batch)
+    }
+
+    /// Checks a step's scores and, if they are finite, counts the step.
+    fn complete(&mut self, step: u64, task: &TaskConfig, scores: StepScores) -> Result<StepReport> {
+        if !scores.loss_nats.is_finite() {
             return Err(EngramError::NonFinite { step, what: "loss" });
         }
-        let gradient_norm = clip_global_norm(&mut self.grads, self.config.clip_norm);
-        if !gradient_norm.is_finite() {
+        if !scores.gradient_norm.is_finite() {
             return Err(EngramError::NonFinite {
                 step,
                 what: "gradient",
             });
         }
-        self.optimizer
-            .update(self.model.params_mut().values_mut(), &self.grads);
-        let sequences = batch.size as f64;
+        let sequences = self.config.batch_size as f64;
         let report = StepReport {
             step,
-            bits_per_sequence: score.loss_nats / LN_2 / sequences,
-            bit_errors_per_sequence: score.bit_errors / sequences,
-            gradient_norm,
+            bits_per_sequence: scores.loss_nats / LN_2 / sequences,
+            bit_errors_per_sequence: scores.bit_errors / sequences,
+            gradient_norm: scores.gradient_norm,
             max_length: task.max_length(),
         };
         if let Some(c) = &mut self.curriculum {
@@ -135,5 +284,114 @@ impl Trainer {
         }
         self.steps_done = step;
         Ok(report)
+    }
+
+    fn cpu_step(&mut self) -> Result<StepReport> {
+        let (step, task, batch) = self.next_batch();
+        let Engine::Cpu(cpu) = &mut self.engine else {
+            unreachable!("cpu_step runs on the CPU engine");
+        };
+        let scores = cpu.step(self.model.as_mut(), &batch, self.config.clip_norm);
+        self.complete(step, &task, scores)
+    }
+
+    /// One optimiser step on a fresh batch. On NaN or infinity in the loss or the
+    /// gradient it returns [`EngramError::NonFinite`] and leaves the parameters as they
+    /// were, so the last good model can still be saved.
+    pub async fn step_async(&mut self) -> Result<StepReport> {
+        if matches!(self.engine, Engine::Gpu(_)) {
+            let (step, task, batch) = self.next_batch();
+            let Engine::Gpu(gpu) = &mut self.engine else {
+                unreachable!("matched above");
+            };
+            match gpu.session.train_step(&batch).await {
+                Ok(scores) => {
+                    let report = self.complete(step, &task, scores)?;
+                    if report.step % MIRROR_INTERVAL == 0 {
+                        self.sync().await?;
+                    }
+                    return Ok(report);
+                }
+                Err(reason) => self.fall_back(reason)?,
+            }
+        }
+        self.cpu_step()
+    }
+
+    /// Blocks on [`Trainer::step_async`] (native only).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn step(&mut self) -> Result<StepReport> {
+        pollster::block_on(self.step_async())
+    }
+
+    /// Brings the host model (and the fallback state) up to date with the GPU. A GPU
+    /// that fails here falls back to the CPU like a failed step.
+    pub async fn sync(&mut self) -> Result<()> {
+        let Engine::Gpu(gpu) = &mut self.engine else {
+            return Ok(());
+        };
+        if gpu.mirror.step == self.steps_done {
+            return Ok(());
+        }
+        let read = async {
+            let parameters = gpu.session.parameters().await?;
+            let moments = gpu.session.moments().await?;
+            Ok::<_, GpuUnavailable>((parameters, moments))
+        };
+        match read.await {
+            Ok((parameters, moments)) => {
+                self.model
+                    .params_mut()
+                    .values_mut()
+                    .copy_from_slice(&parameters);
+                gpu.mirror = Mirror {
+                    step: self.steps_done,
+                    moments,
+                    updates: gpu.session.updates(),
+                    curriculum: self.curriculum.clone(),
+                };
+                Ok(())
+            }
+            Err(reason) => self.fall_back(reason),
+        }
+    }
+
+    /// Blocks on [`Trainer::sync`] (native only).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn sync_blocking(&mut self) -> Result<()> {
+        pollster::block_on(self.sync())
+    }
+
+    /// Continues on the CPU from the last synced state, replaying the GPU steps taken
+    /// since (their batches are the same: they come from the seed and the step number).
+    fn fall_back(&mut self, reason: GpuUnavailable) -> Result<()> {
+        let cpu = CpuEngine {
+            optimizer: Optimizer::new(self.config.optimizer.clone(), 0),
+            grads: vec![0.0; self.model.params().len()],
+            threads: if self.config.threads == 0 {
+                default_threads()
+            } else {
+                self.config.threads
+            },
+        };
+        let Engine::Gpu(gpu) = std::mem::replace(&mut self.engine, Engine::Cpu(cpu)) else {
+            return Ok(());
+        };
+        let mirror = gpu.mirror;
+        if let Engine::Cpu(cpu) = &mut self.engine {
+            cpu.optimizer = Optimizer::from_state(
+                self.config.optimizer.clone(),
+                &mirror.moments,
+                mirror.updates,
+            );
+        }
+        self.fallback = Some(format!("{reason}; training continued on the CPU"));
+        let reached = self.steps_done;
+        self.steps_done = mirror.step;
+        self.curriculum = mirror.curriculum;
+        while self.steps_done < reached {
+            self.cpu_step()?;
+        }
+        Ok(())
     }
 }

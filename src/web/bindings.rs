@@ -5,8 +5,10 @@
 use super::PlaygroundConfig;
 use crate::models::SequenceTrace;
 use crate::rng::derive_seed;
-use crate::train::{evaluate, Checkpoint, Trainer};
+use crate::train::{evaluate, BackendChoice, Checkpoint, Trainer};
+use crate::EngramError;
 use serde::Serialize;
+use std::cell::{RefCell, RefMut};
 use wasm_bindgen::prelude::*;
 
 /// Installs the panic hook once; called by the worker before anything else.
@@ -43,22 +45,40 @@ struct TrainChunk {
     error: Option<String>,
 }
 
-/// A model in training, with its optimiser and batch stream.
+/// A model in training, with its optimiser and batch stream. Methods that may touch the
+/// GPU are async; the worker calls one at a time (a call while another is pending is
+/// refused with "the engine is busy" rather than interleaved).
 #[wasm_bindgen]
 pub struct Engine {
-    trainer: Trainer,
+    trainer: RefCell<Trainer>,
     playground: PlaygroundConfig,
+}
+
+impl Engine {
+    fn trainer(&self) -> Result<RefMut<'_, Trainer>, JsError> {
+        self.trainer
+            .try_borrow_mut()
+            .map_err(|_| JsError::new("the engine is busy with another request"))
+    }
+
+    /// The trainer with the host model brought up to date with the GPU.
+    async fn synced(&self) -> Result<RefMut<'_, Trainer>, JsError> {
+        let mut trainer = self.trainer()?;
+        trainer.sync().await?;
+        Ok(trainer)
+    }
 }
 
 #[wasm_bindgen]
 impl Engine {
-    /// A fresh model for the page's configuration (see [`PlaygroundConfig`]).
+    /// A fresh model for the page's configuration (see [`PlaygroundConfig`]), on the CPU
+    /// until [`Engine::select_backend`] moves it.
     #[wasm_bindgen(constructor)]
     pub fn new(config: JsValue) -> Result<Engine, JsError> {
         let playground = from_js(config)?;
         let trainer = Trainer::new(playground.train_config()?)?;
         Ok(Engine {
-            trainer,
+            trainer: RefCell::new(trainer),
             playground,
         })
     }
@@ -76,9 +96,37 @@ impl Engine {
         let trainer =
             Trainer::with_model(train_config, checkpoint.model)?.resuming_at(trained_steps);
         Ok(Engine {
-            trainer,
+            trainer: RefCell::new(trainer),
             playground,
         })
+    }
+
+    /// Moves training to `auto`, `cpu` or `gpu` (WebGPU). The page never insists: a GPU
+    /// that cannot be used leaves training on the CPU, and [`Engine::backend`] says why.
+    #[wasm_bindgen(js_name = selectBackend)]
+    pub async fn select_backend(&self, choice: String) -> Result<JsValue, JsError> {
+        let choice: BackendChoice = choice.parse().map_err(|e: String| JsError::new(&e))?;
+        let mut trainer = self.trainer()?;
+        match trainer.select_backend(choice).await {
+            // `gpu` asked for any adapter; without one the page stays on the CPU and
+            // says why.
+            Err(EngramError::Gpu(reason)) => trainer.note_fallback(reason),
+            other => other?,
+        }
+        to_js(&trainer.backend())
+    }
+
+    /// The backend in use: `{kind, device, fallback}`.
+    pub fn backend(&self) -> Result<JsValue, JsError> {
+        to_js(&self.trainer()?.backend())
+    }
+
+    /// Destroys the GPU device, as a lost GPU would be; training continues on the CPU
+    /// from the last parameters. For tests and demonstrations of the fallback.
+    #[wasm_bindgen(js_name = loseGpuDevice)]
+    pub fn lose_gpu_device(&self) -> Result<bool, JsError> {
+        let trainer = self.trainer()?;
+        Ok(trainer.gpu_context().map(|c| c.destroy()).is_some())
     }
 
     /// The controls that describe this model (after an import they are the
@@ -88,25 +136,26 @@ impl Engine {
     }
 
     /// Parameter count.
-    pub fn parameters(&self) -> usize {
-        self.trainer.model().params().len()
+    pub fn parameters(&self) -> Result<usize, JsError> {
+        Ok(self.trainer()?.model().params().len())
     }
 
     /// Optimiser steps taken so far.
     #[wasm_bindgen(js_name = stepsDone)]
-    pub fn steps_done(&self) -> f64 {
-        self.trainer.steps_done() as f64
+    pub fn steps_done(&self) -> Result<f64, JsError> {
+        Ok(self.trainer()?.steps_done() as f64)
     }
 
     /// Runs up to `steps` training steps. A NaN or infinity stops the chunk with an
     /// error message and keeps the parameters of the last good step.
-    pub fn train(&mut self, steps: u32) -> Result<JsValue, JsError> {
+    pub async fn train(&self, steps: u32) -> Result<JsValue, JsError> {
+        let mut trainer = self.trainer()?;
         let mut chunk = TrainChunk {
             reports: Vec::with_capacity(steps as usize),
             error: None,
         };
         for _ in 0..steps {
-            match self.trainer.step() {
+            match trainer.step_async().await {
                 Ok(r) => chunk.reports.push(Report {
                     step: r.step,
                     bits: r.bits_per_sequence,
@@ -126,17 +175,18 @@ impl Engine {
     /// One example sequence at task length `length` (the same sequence for the same
     /// `example` number) with every step's memory and weightings: the JSON of
     /// `engram trace --json`.
-    pub fn snapshot(&self, length: usize, example: u32) -> Result<JsValue, JsError> {
-        let task = self.trainer.config().task.at_length(length);
+    pub async fn snapshot(&self, length: usize, example: u32) -> Result<JsValue, JsError> {
+        let trainer = self.synced().await?;
+        let task = trainer.config().task.at_length(length);
         task.validate()?;
         // Below 2^53, so the seed in the snapshot is exact as a JavaScript number.
-        let seed = derive_seed(self.trainer.config().seed ^ 0x5eed, u64::from(example)) >> 11;
-        to_js(&SequenceTrace::record(self.trainer.model(), &task, seed))
+        let seed = derive_seed(trainer.config().seed ^ 0x5eed, u64::from(example)) >> 11;
+        to_js(&SequenceTrace::record(trainer.model(), &task, seed))
     }
 
     /// Metrics at each length over `sequences` sequences, exactly as `engram eval`
     /// computes them for the same seed.
-    pub fn evaluate(
+    pub async fn evaluate(
         &self,
         lengths: Vec<u32>,
         sequences: usize,
@@ -145,10 +195,11 @@ impl Engine {
         if !(1..=4096).contains(&sequences) {
             return Err(JsError::new("sequences must be between 1 and 4096"));
         }
-        let task = &self.trainer.config().task;
+        let trainer = self.synced().await?;
+        let task = &trainer.config().task;
         let lengths: Vec<usize> = lengths.into_iter().map(|l| l as usize).collect();
         let metrics = evaluate(
-            self.trainer.model(),
+            trainer.model(),
             task,
             &lengths,
             sequences,
@@ -160,11 +211,12 @@ impl Engine {
 
     /// The model as `.safetensors` bytes, loadable by `engram eval` and this page.
     #[wasm_bindgen(js_name = exportCheckpoint)]
-    pub fn export_checkpoint(&self) -> Result<Vec<u8>, JsError> {
+    pub async fn export_checkpoint(&self) -> Result<Vec<u8>, JsError> {
+        let trainer = self.synced().await?;
         Ok(Checkpoint::to_bytes(
-            self.trainer.model(),
-            &self.trainer.config().task,
-            self.trainer.steps_done(),
+            trainer.model(),
+            &trainer.config().task,
+            trainer.steps_done(),
         )?)
     }
 }

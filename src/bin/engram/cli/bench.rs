@@ -1,11 +1,15 @@
 //! `engram bench`: forward+backward throughput on copy sequences.
 
-use super::options::{parse_model, parse_positive, SizeArgs};
+use super::options::{parse_backend, parse_model, parse_positive, SizeArgs};
 use clap::Args;
-use engram::tasks::TaskConfig;
-use engram::train::{batch_gradient, default_threads};
-use engram::{build, ModelConfig, ModelKind};
+use engram::gpu::{GpuContext, GpuSession, READBACK_BYTES};
+use engram::nn::OptimizerConfig;
+use engram::tasks::{Batch, TaskConfig};
+use engram::train::{batch_gradient, default_threads, open_gpu, BackendChoice};
+use engram::{build, Model, ModelConfig, ModelKind};
+use pollster::block_on;
 use serde::Serialize;
+use std::rc::Rc;
 use std::time::Instant;
 
 #[derive(Args)]
@@ -28,6 +32,11 @@ pub struct BenchArgs {
     /// Worker threads (0: one per core).
     #[arg(long, default_value_t = 0)]
     threads: usize,
+    /// Where to run: cpu, gpu (any adapter) or auto (a hardware GPU if there is one).
+    /// The GPU figures are whole training steps (forward, backward, clipping and the
+    /// optimiser update), as the GPU path always runs them.
+    #[arg(long, value_parser = parse_backend, default_value = "cpu")]
+    backend: BackendChoice,
     /// Print JSON.
     #[arg(long)]
     json: bool,
@@ -39,13 +48,65 @@ const ROUNDS: usize = 5;
 #[derive(Serialize)]
 struct Measurement {
     model: ModelKind,
+    backend: String,
     batch: usize,
     steps_per_sequence: usize,
     threads: usize,
     parameters: usize,
     sequences_per_second: f64,
     microseconds_per_step: f64,
+    /// GPU only: compute dispatches and bytes read back per training step.
+    dispatches_per_step: Option<usize>,
+    readback_bytes_per_step: Option<u64>,
     config: ModelConfig,
+}
+
+/// The best rate over [`ROUNDS`] rounds of `seconds` in all: on a shared machine,
+/// interference only ever slows a round down, so the fastest round is the least
+/// disturbed.
+fn best_rate(
+    seconds: f64,
+    batch_size: usize,
+    mut run: impl FnMut() -> Result<(), String>,
+) -> Result<f64, String> {
+    run()?;
+    let round_seconds = seconds / ROUNDS as f64;
+    let mut best = 0.0f64;
+    for _ in 0..ROUNDS {
+        let started = Instant::now();
+        let mut iterations = 0;
+        while iterations < 2 || started.elapsed().as_secs_f64() < round_seconds {
+            run()?;
+            iterations += 1;
+        }
+        best = best.max((iterations * batch_size) as f64 / started.elapsed().as_secs_f64());
+    }
+    Ok(best)
+}
+
+/// Sequences per second of whole GPU training steps on `batch`, and dispatches per step.
+fn measure_gpu(
+    context: &Rc<GpuContext>,
+    model: &dyn Model,
+    batch: &Batch,
+    seconds: f64,
+) -> Result<(f64, usize), String> {
+    let mut session = block_on(GpuSession::new(
+        Rc::clone(context),
+        model,
+        OptimizerConfig::default(),
+        10.0,
+    ))
+    .map_err(|e| e.to_string())?;
+    let dispatches = session
+        .dispatches_per_step(batch)
+        .map_err(|e| e.to_string())?;
+    let rate = best_rate(seconds, batch.size, || {
+        block_on(session.train_step(batch))
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    })?;
+    Ok((rate, dispatches))
 }
 
 /// The sizes the bench reports by default: the NTM and DNC of the published baselines
@@ -87,10 +148,27 @@ pub fn run(args: BenchArgs) -> Result<(), String> {
         args.threads
     };
     let models = args.model.map_or(ModelKind::ALL.to_vec(), |m| vec![m]);
+    let gpu = match block_on(open_gpu(args.backend)) {
+        Ok(context) => context.map(Rc::new),
+        Err(reason) if args.backend == BackendChoice::Gpu => return Err(reason.to_string()),
+        Err(reason) => {
+            eprintln!("GPU not used: {reason}");
+            None
+        }
+    };
+    let backend = match &gpu {
+        Some(context) => context.describe(),
+        None => format!("CPU, {threads} thread(s)"),
+    };
     let mut results = Vec::new();
     if !args.json {
+        let what = if gpu.is_some() {
+            "training steps (forward, backward, update)"
+        } else {
+            "forward+backward"
+        };
         println!(
-            "forward+backward on copy, L = {length} ({} steps per sequence), {threads} thread(s)",
+            "{what} on copy, L = {length} ({} steps per sequence), {backend}",
             2 * length + 1
         );
         println!(
@@ -109,29 +187,31 @@ pub fn run(args: BenchArgs) -> Result<(), String> {
                 ));
             }
             let batch = task.batch(batch_size, 7);
-            batch_gradient(model.as_ref(), &batch, threads, &mut grads);
-            // The best of several rounds: on a shared machine, interference only ever
-            // slows a round down, so the fastest round is the least disturbed.
-            let round_seconds = args.seconds / ROUNDS as f64;
-            let mut best_rate = 0.0f64;
-            for _ in 0..ROUNDS {
-                let started = Instant::now();
-                let mut iterations = 0;
-                while iterations < 2 || started.elapsed().as_secs_f64() < round_seconds {
-                    batch_gradient(model.as_ref(), &batch, threads, &mut grads);
-                    iterations += 1;
+            let (rate, dispatches) = match &gpu {
+                Some(context) => {
+                    let (rate, dispatches) =
+                        measure_gpu(context, model.as_ref(), &batch, args.seconds)?;
+                    (rate, Some(dispatches))
                 }
-                best_rate = best_rate
-                    .max((iterations * batch_size) as f64 / started.elapsed().as_secs_f64());
-            }
+                None => {
+                    let rate = best_rate(args.seconds, batch_size, || {
+                        batch_gradient(model.as_ref(), &batch, threads, &mut grads);
+                        Ok(())
+                    })?;
+                    (rate, None)
+                }
+            };
             let m = Measurement {
                 model: model_kind,
+                backend: backend.clone(),
                 batch: batch_size,
                 steps_per_sequence: batch.steps,
                 threads,
                 parameters: model.params().len(),
-                sequences_per_second: best_rate,
-                microseconds_per_step: 1e6 / (best_rate * batch.steps as f64),
+                sequences_per_second: rate,
+                microseconds_per_step: 1e6 / (rate * batch.steps as f64),
+                dispatches_per_step: dispatches,
+                readback_bytes_per_step: dispatches.map(|_| READBACK_BYTES),
                 config: config.clone(),
             };
             if !args.json {
@@ -145,6 +225,13 @@ pub fn run(args: BenchArgs) -> Result<(), String> {
                 );
             }
             results.push(m);
+        }
+    }
+    if let Some(dispatches) = results.first().and_then(|m| m.dispatches_per_step) {
+        if !args.json {
+            println!(
+                "per training step: one submission, {dispatches} dispatches (when the batch fits one chunk), {READBACK_BYTES} bytes read back"
+            );
         }
     }
     if args.json {

@@ -1,9 +1,18 @@
 //! `engram eval`.
 
-use super::options::parse_positive;
+use super::options::{parse_backend, parse_positive};
 use clap::Args;
-use engram::train::{default_threads, evaluate, load_checkpoint};
+use engram::gpu::{GpuContext, GpuSession};
+use engram::nn::OptimizerConfig;
+use engram::ops::loss::SequenceScore;
+use engram::train::{
+    default_threads, evaluate, evaluate_with, load_checkpoint, open_gpu, BackendChoice, Checkpoint,
+    LengthMetrics,
+};
+use engram::EngramError;
+use pollster::block_on;
 use std::path::PathBuf;
+use std::rc::Rc;
 
 #[derive(Args)]
 pub struct EvalArgs {
@@ -20,34 +29,83 @@ pub struct EvalArgs {
     /// Sequences per length.
     #[arg(long, default_value_t = 256, value_parser = clap::value_parser!(u64).range(1..=100_000))]
     sequences: u64,
+    /// Where to run: auto (a hardware GPU if there is one), cpu or gpu (any adapter).
+    #[arg(long, value_parser = parse_backend, default_value = "auto")]
+    backend: BackendChoice,
     /// Print JSON instead of a table.
     #[arg(long)]
     json: bool,
 }
 
+/// Scores every length on the GPU.
+fn evaluate_on_gpu(
+    context: GpuContext,
+    checkpoint: &Checkpoint,
+    lengths: &[usize],
+    args: &EvalArgs,
+) -> Result<Vec<LengthMetrics>, EngramError> {
+    let mut session = block_on(GpuSession::new(
+        Rc::new(context),
+        checkpoint.model.as_ref(),
+        OptimizerConfig::default(),
+        f32::INFINITY,
+    ))
+    .map_err(|e| EngramError::Gpu(e.0))?;
+    evaluate_with(
+        &checkpoint.task,
+        lengths,
+        args.sequences as usize,
+        args.seed,
+        |batch| {
+            let scores = block_on(session.score(batch)).map_err(|e| EngramError::Gpu(e.0))?;
+            Ok(SequenceScore {
+                loss_nats: scores.loss_nats,
+                bit_errors: scores.bit_errors,
+            })
+        },
+    )
+}
+
 pub fn run(args: EvalArgs) -> Result<(), String> {
     let checkpoint = load_checkpoint(&args.checkpoint).map_err(|e| e.to_string())?;
     let task = &checkpoint.task;
-    let lengths = args.lengths.unwrap_or_else(|| {
+    let lengths = args.lengths.clone().unwrap_or_else(|| {
         let mut lengths = vec![task.min_length(), task.max_length(), 2 * task.max_length()];
         lengths.dedup();
         lengths
     });
-    let metrics = evaluate(
-        checkpoint.model.as_ref(),
-        task,
-        &lengths,
-        args.sequences as usize,
-        args.seed,
-        default_threads(),
-    )
-    .map_err(|e| e.to_string())?;
+    let on_cpu = || {
+        evaluate(
+            checkpoint.model.as_ref(),
+            task,
+            &lengths,
+            args.sequences as usize,
+            args.seed,
+            default_threads(),
+        )
+    };
+    let (metrics, backend) = match block_on(open_gpu(args.backend)) {
+        Ok(Some(context)) => {
+            let device = context.describe();
+            (
+                evaluate_on_gpu(context, &checkpoint, &lengths, &args),
+                device,
+            )
+        }
+        Ok(None) => (on_cpu(), "CPU".to_string()),
+        Err(reason) if args.backend == BackendChoice::Gpu => {
+            return Err(EngramError::Gpu(reason.0).to_string())
+        }
+        Err(reason) => (on_cpu(), format!("CPU ({reason})")),
+    };
+    let metrics = metrics.map_err(|e| e.to_string())?;
     if args.json {
         let report = serde_json::json!({
             "model": checkpoint.model.config(),
             "task": task,
             "trained_steps": checkpoint.trained_steps,
             "seed": args.seed,
+            "backend": backend,
             "lengths": metrics,
         });
         println!(
@@ -64,6 +122,7 @@ pub fn run(args: EvalArgs) -> Result<(), String> {
         args.sequences,
         args.seed
     );
+    println!("backend: {backend}");
     println!(
         "{:>8}  {:>14}  {:>18}",
         "length", "bits/seq", "bit errors/seq"

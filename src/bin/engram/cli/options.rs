@@ -2,6 +2,7 @@
 
 use clap::Args;
 use engram::tasks::TASK_NAMES;
+use engram::train::BackendChoice;
 use engram::ModelKind;
 
 /// Model size flags; each overrides the preset's value.
@@ -46,4 +47,8 @@ pub fn parse_positive(text: &str) -> Result<usize, String> {
         .ok()
         .filter(|&v| v > 0)
         .ok_or_else(|| format!("'{text}' is not a positive whole number"))
+}
+
+pub fn parse_backend(text: &str) -> Result<BackendChoice, String> {
+    text.parse()
 }

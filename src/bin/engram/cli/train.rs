@@ -1,13 +1,13 @@
 //! `engram train`.
 
-use super::options::{parse_model, parse_task, SizeArgs};
+use super::options::{parse_backend, parse_model, parse_task, SizeArgs};
 use clap::Args;
 use engram::nn::OptimizerKind;
 use engram::rng::derive_seed;
 use engram::tasks::TaskConfig;
 use engram::train::{
-    batch_score, default_threads, save_checkpoint, CurriculumConfig, StepReport, TrainConfig,
-    Trainer,
+    batch_score, default_threads, save_checkpoint, BackendChoice, BackendStatus, CurriculumConfig,
+    StepReport, TrainConfig, Trainer,
 };
 use engram::{EngramError, ModelKind};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -61,6 +61,10 @@ pub struct TrainArgs {
     /// Worker threads (0: one per core).
     #[arg(long)]
     threads: Option<usize>,
+    /// Where to train: auto (a hardware GPU if there is one, else the CPU), cpu, or gpu
+    /// (any adapter, software ones included).
+    #[arg(long, value_parser = parse_backend, default_value = "auto")]
+    backend: BackendChoice,
     /// Print metrics every N steps.
     #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..))]
     log_every: u64,
@@ -170,8 +174,17 @@ fn mean(reports: &[StepReport]) -> (f64, f64, f32) {
     )
 }
 
+/// "CPU, 2 threads" or the GPU adapter, and why the GPU is not in use if it was sought.
+fn describe(backend: &BackendStatus) -> String {
+    match &backend.fallback {
+        Some(reason) => format!("{} (GPU not used: {reason})", backend.device),
+        None => backend.device.clone(),
+    }
+}
+
 /// Bit errors per sequence on 256 held-out sequences of the full task.
-fn held_out_errors(trainer: &Trainer) -> f64 {
+fn held_out_errors(trainer: &mut Trainer) -> Result<f64, String> {
+    trainer.sync_blocking().map_err(|e| e.to_string())?;
     let config = trainer.config();
     let batch = config.task.batch(256, derive_seed(config.seed, u64::MAX));
     let threads = if config.threads == 0 {
@@ -179,7 +192,7 @@ fn held_out_errors(trainer: &Trainer) -> f64 {
     } else {
         config.threads
     };
-    batch_score(trainer.model(), &batch, threads).bit_errors / batch.size as f64
+    Ok(batch_score(trainer.model(), &batch, threads).bit_errors / batch.size as f64)
 }
 
 pub fn run(args: TrainArgs) -> Result<(), String> {
@@ -192,6 +205,9 @@ pub fn run(args: TrainArgs) -> Result<(), String> {
         return Ok(());
     }
     let mut trainer = Trainer::new(config.clone()).map_err(|e| e.to_string())?;
+    trainer
+        .select_backend_blocking(args.backend)
+        .map_err(|e| e.to_string())?;
     println!(
         "training {} on {} ({} parameters): batch {}, {} steps, lr {}, seed {}{}",
         config.model,
@@ -207,6 +223,7 @@ pub fn run(args: TrainArgs) -> Result<(), String> {
             ""
         }
     );
+    println!("backend: {}", describe(&trainer.backend()));
     let progress = ProgressBar::new(config.steps);
     progress.set_style(
         ProgressStyle::with_template("{bar:30} {pos}/{len} steps  {elapsed_precise} (eta {eta})")
@@ -225,7 +242,12 @@ pub fn run(args: TrainArgs) -> Result<(), String> {
     let mut stopped_early = false;
     let mut failure = None;
     while trainer.steps_done() < config.steps {
-        match trainer.step() {
+        let backend = trainer.backend().kind;
+        let stepped = trainer.step();
+        if trainer.backend().kind != backend {
+            say(format!("backend: {}", describe(&trainer.backend())));
+        }
+        match stepped {
             Ok(report) => since_log.push(report),
             Err(error @ EngramError::NonFinite { .. }) => {
                 failure = Some(error.to_string());
@@ -247,7 +269,7 @@ pub fn run(args: TrainArgs) -> Result<(), String> {
             last_log = Instant::now();
             if let Some(threshold) = args.stop_at_errors {
                 if trainer.current_task() == config.task {
-                    let errors = held_out_errors(&trainer);
+                    let errors = held_out_errors(&mut trainer)?;
                     if errors < threshold {
                         say(format!(
                             "held-out bit errors {errors:.4}/seq < {threshold}: stopping"
@@ -263,6 +285,7 @@ pub fn run(args: TrainArgs) -> Result<(), String> {
     let elapsed = started.elapsed().as_secs_f64();
     let steps = trainer.steps_done();
     let sequences = steps * config.batch_size as u64;
+    trainer.sync_blocking().map_err(|e| e.to_string())?;
     let saved = match &args.out {
         Some(path) => {
             save_checkpoint(path, trainer.model(), &config.task, steps)
@@ -274,7 +297,7 @@ pub fn run(args: TrainArgs) -> Result<(), String> {
     if let Some(message) = failure {
         return Err(format!("{message}; {saved}"));
     }
-    let errors = held_out_errors(&trainer);
+    let errors = held_out_errors(&mut trainer)?;
     println!(
         "done: {} on {} | {steps} steps, {sequences} sequences in {elapsed:.1} s ({:.0} seq/s){} | held-out {errors:.3} bit errors/seq | {saved}",
         config.model,
