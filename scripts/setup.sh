@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Engram's page and tests need, skipping whatever is already present:
 # the wasm32 target, clippy and rustfmt, wasm-bindgen-cli at the version Cargo.lock
-# pins, npm's binaryen (wasm-opt) and playwright-core, and Debian's Chromium.
+# pins, npm's binaryen (wasm-opt) and playwright-core, and for the tests Debian's
+# Chromium and Mesa's lavapipe.
 # Sourced by the serve and test commands; only package registries are contacted.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -22,9 +23,16 @@ if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ];
   npm ci --no-audit --no-fund
 fi
 
-if [ "${ENGRAM_NEEDS_BROWSER:-0}" = 1 ] && [ ! -x /usr/bin/chromium ]; then
-  sudo_if_needed=""
-  [ "$(id -u)" = 0 ] || sudo_if_needed="sudo"
-  $sudo_if_needed apt-get update -qq
-  $sudo_if_needed apt-get install -y -qq chromium
+# For the tests: Chromium (browser tests, its WebGPU runs on SwiftShader) and lavapipe
+# (Mesa's software Vulkan, so the native GPU tests have an adapter on any machine).
+if [ "${ENGRAM_TEST_TOOLS:-0}" = 1 ]; then
+  missing=()
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  ls /usr/share/vulkan/icd.d/lvp_icd.*.json >/dev/null 2>&1 || missing+=(mesa-vulkan-drivers)
+  if [ ${#missing[@]} -gt 0 ]; then
+    sudo_if_needed=""
+    [ "$(id -u)" = 0 ] || sudo_if_needed="sudo"
+    $sudo_if_needed apt-get update -qq
+    $sudo_if_needed apt-get install -y -qq "${missing[@]}"
+  fi
 fi

@@ -2,6 +2,9 @@
 //! 1–5) from its preset to under 0.5 bit errors per sequence on held-out sequences,
 //! within a bounded number of steps (seconds on two cores).
 
+// Native only: the blocking training API (`Trainer::step`) has no browser equivalent.
+#![cfg(not(target_arch = "wasm32"))]
+
 use engram::tasks::TaskConfig;
 use engram::train::{evaluate, TrainConfig, Trainer};
 use engram::ModelKind;

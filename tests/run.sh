@@ -10,7 +10,9 @@ cd "$(dirname "$0")/.."
 step() { printf '\n== %s\n' "$*"; }
 
 step "toolchain"
-ENGRAM_NEEDS_BROWSER=1 source scripts/setup.sh
+ENGRAM_TEST_TOOLS=1 source scripts/setup.sh
+# The GPU tests must run here (on lavapipe), not skip for want of an adapter.
+export ENGRAM_REQUIRE_GPU=1
 
 step "format"
 cargo fmt --check

@@ -2,6 +2,9 @@
 //! reproducible from a seed, thread count does not change the gradient, and bad
 //! configurations are refused with a message naming the field.
 
+// Native only: the blocking training API (`Trainer::step`) has no browser equivalent.
+#![cfg(not(target_arch = "wasm32"))]
+
 use engram::tasks::TaskConfig;
 use engram::train::{batch_gradient, TrainConfig, Trainer};
 use engram::{build, EngramError, ModelKind};

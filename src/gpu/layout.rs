@@ -37,7 +37,7 @@ impl Fields {
             .iter()
             .find(|(n, _)| *n == name)
             .map(|&(_, at)| at)
-            .unwrap_or_else(|| panic!("no field {name}"))
+            .expect("a field the layout itself added")
     }
 }
 
@@ -349,6 +349,25 @@ impl Layout {
     /// Floats of `work` per sequence of up to `steps` steps.
     pub fn sequence_floats(&self, steps: usize) -> usize {
         (steps + 1) * self.record.size + steps * self.gradient_record.size + self.carry.size
+    }
+
+    /// Floats per forward record.
+    pub fn record_size(&self) -> usize {
+        self.record.size
+    }
+
+    /// The offset of a generated field (`F_LOGITS`, `S_USAGE`, ...) in its region: a
+    /// forward record for `F_*`, the state (at `F_STATE`) for `S_*`.
+    pub fn offset(&self, name: &str) -> Option<usize> {
+        [
+            &self.record,
+            &self.state,
+            &self.gradient_record,
+            &self.carry,
+        ]
+        .iter()
+        .find_map(|fields| fields.names.iter().find(|(n, _)| *n == name))
+        .map(|&(_, at)| at)
     }
 
     /// The weight-gradient kernel's jobs, one per linear layer.

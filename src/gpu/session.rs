@@ -34,6 +34,7 @@ struct Sized {
     steps: usize,
     work_floats: usize,
     batch: wgpu::Buffer,
+    work: wgpu::Buffer,
     scores: wgpu::Buffer,
     runs: wgpu::Buffer,
     sequence_group: wgpu::BindGroup,
@@ -57,6 +58,8 @@ pub struct GpuSession {
     clip_norm: f32,
     /// Optimiser updates applied so far (Adam's t).
     updates: u32,
+    /// Bytes per buffer this session may use, below the device's own limit.
+    buffer_limit: u64,
 }
 
 /// The `Run` uniform of shaders/common.wgsl.
@@ -115,6 +118,10 @@ fn buffer(
 const STORAGE: wgpu::BufferUsages = wgpu::BufferUsages::STORAGE
     .union(wgpu::BufferUsages::COPY_DST)
     .union(wgpu::BufferUsages::COPY_SRC);
+
+fn megabytes(bytes: u64) -> String {
+    format!("{:.3} MB", bytes as f64 / 1e6)
+}
 
 fn floats(count: usize) -> u64 {
     (count * std::mem::size_of::<f32>()) as u64
@@ -177,6 +184,7 @@ impl GpuSession {
             optimizer,
             clip_norm,
             updates: 0,
+            buffer_limit: u64::MAX,
         })
     }
 
@@ -184,19 +192,27 @@ impl GpuSession {
         &self.context
     }
 
+    /// Uses at most `bytes` per buffer (the device's own limits always apply): a batch
+    /// whose records do not fit runs in several chunks, and a sequence that does not fit
+    /// alone is refused.
+    pub fn limit_buffer_bytes(&mut self, bytes: u64) {
+        self.buffer_limit = bytes;
+    }
+
     /// Sequences per dispatch for sequences of `steps` steps, within the device's limits.
     fn chunk(&self, sequences: usize, steps: usize) -> Result<usize, GpuUnavailable> {
         let limits = self.context.device.limits();
         let largest = limits
             .max_storage_buffer_binding_size
-            .min(limits.max_buffer_size);
+            .min(limits.max_buffer_size)
+            .min(self.buffer_limit);
         let per_sequence = floats(self.layout.sequence_floats(steps));
         let fit = (largest / per_sequence) as usize;
         if fit == 0 {
             return Err(GpuUnavailable(format!(
-                "one sequence of {steps} steps needs {:.1} MB of GPU memory; this device allows {:.1} MB per buffer",
-                per_sequence as f64 / 1e6,
-                largest as f64 / 1e6
+                "one sequence of {steps} steps needs {} of GPU memory; this device allows {} per buffer",
+                megabytes(per_sequence),
+                megabytes(largest)
             )));
         }
         let groups = limits.max_compute_workgroups_per_dimension as usize;
@@ -289,6 +305,7 @@ impl GpuSession {
             steps,
             work_floats,
             batch: batch_buffer,
+            work,
             scores,
             runs,
             sequence_group,
@@ -493,6 +510,45 @@ impl GpuSession {
             Some(reason) => Err(GpuUnavailable(reason)),
             None => Ok(()),
         }
+    }
+
+    /// The forward records of every sequence of `batch`, from the forward kernel (one
+    /// `Vec` per sequence, `steps + 1` records of [`Layout::record_size`] floats; the
+    /// fields' offsets are [`Layout::offset`]'s). Reads back the whole work buffer, so it
+    /// is for inspecting the kernels, not for training.
+    pub async fn forward_records(
+        &mut self,
+        batch: &Batch,
+    ) -> Result<Vec<Vec<f32>>, GpuUnavailable> {
+        let chunks = self.upload(batch, false)?;
+        let stride = self.layout.sequence_floats(batch.steps);
+        let record = self.layout.record_size();
+        let mut records = Vec::with_capacity(batch.size);
+        for (c, &(first, sequences)) in chunks.iter().enumerate() {
+            let sized = self.sized.as_ref().expect("sized by upload");
+            let mut encoder = self
+                .context
+                .device
+                .create_command_encoder(&Default::default());
+            {
+                let mut pass = encoder.begin_compute_pass(&Default::default());
+                pass.set_bind_group(0, &sized.sequence_group, &[(c as u64 * RUN_STRIDE) as u32]);
+                pass.set_pipeline(&self.program.forward);
+                pass.dispatch_workgroups(sequences as u32, 1, 1);
+            }
+            self.context.queue.submit([encoder.finish()]);
+            let work = self.read(&sized.work, sequences * stride).await?;
+            for b in 0..sequences {
+                let steps = batch.lengths[first + b];
+                records.push(work[b * stride..b * stride + (steps + 1) * record].to_vec());
+            }
+        }
+        Ok(records)
+    }
+
+    /// The layout of this model's records.
+    pub fn layout(&self) -> &Layout {
+        &self.layout
     }
 
     /// The parameters, read back from the device.

@@ -58,7 +58,7 @@ struct GpuEngine {
 
 enum Engine {
     Cpu(CpuEngine),
-    Gpu(GpuEngine),
+    Gpu(Box<GpuEngine>),
 }
 
 pub struct Trainer {
@@ -173,7 +173,7 @@ impl Trainer {
         let moments = cpu.optimizer.moments();
         let updates = cpu.optimizer.steps();
         session.load(self.model.params().values(), &moments, updates);
-        self.engine = Engine::Gpu(GpuEngine {
+        self.engine = Engine::Gpu(Box::new(GpuEngine {
             session,
             mirror: Mirror {
                 step: self.steps_done,
@@ -181,7 +181,7 @@ impl Trainer {
                 updates,
                 curriculum: self.curriculum.clone(),
             },
-        });
+        }));
         self.fallback = None;
         Ok(())
     }

@@ -8,7 +8,8 @@ use crate::rng::derive_seed;
 use crate::train::{evaluate, BackendChoice, Checkpoint, Trainer};
 use crate::EngramError;
 use serde::Serialize;
-use std::cell::{RefCell, RefMut};
+use std::cell::RefCell;
+use std::ops::{Deref, DerefMut};
 use wasm_bindgen::prelude::*;
 
 /// Installs the panic hook once; called by the worker before anything else.
@@ -50,19 +51,62 @@ struct TrainChunk {
 /// refused with "the engine is busy" rather than interleaved).
 #[wasm_bindgen]
 pub struct Engine {
-    trainer: RefCell<Trainer>,
+    /// Empty while a call has the trainer (see [`Lease`]).
+    trainer: RefCell<Option<Trainer>>,
     playground: PlaygroundConfig,
 }
 
-impl Engine {
-    fn trainer(&self) -> Result<RefMut<'_, Trainer>, JsError> {
+/// The trainer, taken out of the engine for one call and put back when the call ends,
+/// however it ends; a call that finds it gone is refused as busy.
+struct Lease<'a> {
+    slot: &'a RefCell<Option<Trainer>>,
+    trainer: Option<Trainer>,
+}
+
+impl Drop for Lease<'_> {
+    fn drop(&mut self) {
+        *self.slot.borrow_mut() = self.trainer.take();
+    }
+}
+
+impl Deref for Lease<'_> {
+    type Target = Trainer;
+    fn deref(&self) -> &Trainer {
         self.trainer
-            .try_borrow_mut()
-            .map_err(|_| JsError::new("the engine is busy with another request"))
+            .as_ref()
+            .expect("a lease holds its trainer until dropped")
+    }
+}
+
+impl DerefMut for Lease<'_> {
+    fn deref_mut(&mut self) -> &mut Trainer {
+        self.trainer
+            .as_mut()
+            .expect("a lease holds its trainer until dropped")
+    }
+}
+
+impl Engine {
+    fn with(trainer: Trainer, playground: PlaygroundConfig) -> Engine {
+        Engine {
+            trainer: RefCell::new(Some(trainer)),
+            playground,
+        }
+    }
+
+    fn trainer(&self) -> Result<Lease<'_>, JsError> {
+        let trainer = self.trainer.borrow_mut().take();
+        match trainer {
+            Some(trainer) => Ok(Lease {
+                slot: &self.trainer,
+                trainer: Some(trainer),
+            }),
+            None => Err(JsError::new("the engine is busy with another request")),
+        }
     }
 
     /// The trainer with the host model brought up to date with the GPU.
-    async fn synced(&self) -> Result<RefMut<'_, Trainer>, JsError> {
+    async fn synced(&self) -> Result<Lease<'_>, JsError> {
         let mut trainer = self.trainer()?;
         trainer.sync().await?;
         Ok(trainer)
@@ -77,10 +121,7 @@ impl Engine {
     pub fn new(config: JsValue) -> Result<Engine, JsError> {
         let playground = from_js(config)?;
         let trainer = Trainer::new(playground.train_config()?)?;
-        Ok(Engine {
-            trainer: RefCell::new(trainer),
-            playground,
-        })
+        Ok(Engine::with(trainer, playground))
     }
 
     /// Continues from checkpoint bytes (from `engram train` or this page), keeping the
@@ -95,10 +136,7 @@ impl Engine {
         let trained_steps = checkpoint.trained_steps;
         let trainer =
             Trainer::with_model(train_config, checkpoint.model)?.resuming_at(trained_steps);
-        Ok(Engine {
-            trainer: RefCell::new(trainer),
-            playground,
-        })
+        Ok(Engine::with(trainer, playground))
     }
 
     /// Moves training to `auto`, `cpu` or `gpu` (WebGPU). The page never insists: a GPU
