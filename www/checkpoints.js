@@ -20,7 +20,7 @@ function download(bytes, name) {
 // Wires the buttons; returns the handler for the worker's `checkpoint` message.
 export function setupCheckpoints(page, showMessage) {
   const importBytes = (buffer) => {
-    page.engine.send({ type: 'import', bytes: buffer, config: engineConfig(page.state) }, [buffer]);
+    page.engine.send({ type: 'import', bytes: buffer, config: engineConfig(page.state), backend: page.state.backend }, [buffer]);
   };
   document.getElementById('export').addEventListener('click', () => page.engine.send({ type: 'export' }));
   const input = document.getElementById('import');

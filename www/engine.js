@@ -16,8 +16,8 @@ async function createWorker() {
 }
 
 // Returns { send(message, transfer?) }; every message from the worker goes to
-// `onMessage`. A worker that cannot start or crashes is reported as an error message.
-export function startEngine(config, onMessage) {
+// `onMessage`. `backend` is where the model should train ('auto', 'gpu' or 'cpu'). A worker that cannot start or crashes is reported as an error message.
+export function startEngine(config, backend, onMessage) {
   const queue = [];
   let worker = null;
   const fail = (message) => onMessage({ type: 'error', message, during: 'startup' });
@@ -29,7 +29,7 @@ export function startEngine(config, onMessage) {
         event.preventDefault();
         fail(`the engine stopped: ${event.message || 'its script could not be loaded'}`);
       };
-      worker.postMessage({ type: 'init', moduleUrl: MODULE_URL.href, wasmUrl: WASM_URL.href, config });
+      worker.postMessage({ type: 'init', moduleUrl: MODULE_URL.href, wasmUrl: WASM_URL.href, config, backend });
       for (const [message, transfer] of queue.splice(0)) worker.postMessage(message, transfer);
     })
     .catch((error) => fail(`could not start the engine: ${error.message}`));

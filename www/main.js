@@ -18,7 +18,7 @@ const form = $('settings');
 const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
 
 // Engine-side settings restart training; the others apply live.
-const LIVE_SETTINGS = new Set(['speed', 'test_length']);
+const LIVE_SETTINGS = new Set(['speed', 'test_length', 'backend']);
 // Steps per second of the time scrubber's animation through an example.
 const ANIMATION_STEPS_PER_SECOND = 6;
 // Metrics are read out to screen readers at most this often.
@@ -41,6 +41,8 @@ const page = {
   // Engines made so far (fresh, reset or imported), and the latest evaluation.
   readyCount: 0,
   evaluation: null,
+  // Where training runs: {kind, device, fallback}.
+  backend: null,
 };
 window.engram = page; // for the browser tests and the curious
 
@@ -92,7 +94,7 @@ function setPlaying(playing) {
 
 function restart() {
   setPlaying(false);
-  page.engine.send({ type: 'reset', config: engineConfig(page.state) });
+  page.engine.send({ type: 'reset', config: engineConfig(page.state), backend: page.state.backend });
 }
 
 // A control changed: check it against the table, then apply.
@@ -120,6 +122,7 @@ function onSettingChange(event) {
   saveHash();
   if (name === 'speed') page.engine.send({ type: 'speed', stepsPerChunk: next.speed });
   else if (name === 'test_length') page.engine.send({ type: 'snapshot', length: next.test_length });
+  else if (name === 'backend') page.engine.send({ type: 'backend', backend: next.backend });
   if (!LIVE_SETTINGS.has(name)) restart();
 }
 
@@ -134,6 +137,18 @@ function announce(force = false) {
     : 'Ready. Press Play to train.';
 }
 
+// The badge names where training runs; the note says why the GPU is not in use when
+// it was sought (no WebGPU, no adapter, a device lost mid-run, a limit too small).
+function showBackend(backend) {
+  page.backend = backend;
+  const badge = $('backend');
+  badge.textContent = backend.kind === 'gpu' ? backend.device : 'CPU (WebAssembly)';
+  badge.dataset.kind = backend.kind;
+  const note = $('backend-note');
+  note.textContent = backend.fallback ? `GPU not used: ${backend.fallback}.` : '';
+  note.hidden = !backend.fallback;
+}
+
 const handlers = {
   ready({ config, parameters, steps, backend }) {
     // The engine holds the learning rate as f32; show the decimal it came from.
@@ -144,14 +159,15 @@ const handlers = {
     page.steps = steps;
     writeControls();
     saveHash();
-    $('backend').textContent = backend;
+    showBackend(backend);
     $('step-count').textContent = `step ${steps} · ${parameters.toLocaleString()} parameters`;
     for (const id of ['play', 'step', 'reset', 'test', 'export', 'import', 'load-trained']) $(id).disabled = false;
     page.engine.send({ type: 'speed', stepsPerChunk: page.state.speed });
     page.dirty = true;
     announce(true);
   },
-  progress({ reports, steps, sequencesPerSecond }) {
+  progress({ reports, steps, sequencesPerSecond, backend }) {
+    if (backend.kind !== page.backend?.kind || backend.fallback !== page.backend?.fallback) showBackend(backend);
     page.history.append(reports);
     page.sequencesPerSecond = sequencesPerSecond;
     page.steps = steps;
@@ -159,6 +175,9 @@ const handlers = {
     $('speed-readout').textContent = `${Math.round(sequencesPerSecond)} sequences/s`;
     page.dirty = true;
     announce();
+  },
+  backend({ backend }) {
+    showBackend(backend);
   },
   snapshot({ snapshot }) {
     page.snapshot = snapshot;
@@ -272,7 +291,7 @@ function main() {
   }
   writeControls();
   saveHash();
-  page.engine = startEngine(engineConfig(state), (message) => handlers[message.type]?.(message));
+  page.engine = startEngine(engineConfig(state), state.backend, (message) => handlers[message.type]?.(message));
   form.addEventListener('change', onSettingChange);
   form.addEventListener('submit', (event) => event.preventDefault());
   form.elements.speed.addEventListener('input', (e) => { $('speed-value').textContent = e.target.value; });

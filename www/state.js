@@ -5,6 +5,8 @@
 
 const MODELS = ['lstm', 'ntm', 'dnc', 'lru'];
 const TASKS = ['copy', 'repeat-copy', 'recall', 'priority-sort'];
+// auto: WebGPU on a hardware adapter, else the CPU; gpu: any WebGPU adapter.
+const BACKENDS = ['auto', 'gpu', 'cpu'];
 
 // Length defaults differ per task (recall counts items, priority sort has one length).
 export const TASK_LENGTHS = {
@@ -37,6 +39,7 @@ export const PROPERTIES = {
   learning_rate: { type: 'float', min: 1e-5, max: 0.1, default: 0.003, label: 'Learning rate', engine: true },
   batch_size: { type: 'int', min: 1, max: 64, default: 16, label: 'Batch size', engine: true },
   seed: { type: 'int', min: 0, max: 4294967295, default: 1, label: 'Seed', engine: true },
+  backend: { type: 'enum', values: BACKENDS, default: 'auto', label: 'Compute on' },
   speed: { type: 'int', min: 1, max: 50, default: 4, label: 'Steps per frame' },
   test_length: { type: 'int', min: 0, max: 64, default: 0, label: 'Test at length (0: training length)' },
   embed: { type: 'bool', default: false },

@@ -1,17 +1,22 @@
 // The engine's home: loads the wasm module, trains in chunks, and posts metrics and
 // snapshots. It never touches the DOM; the page never waits on it.
 //
-// Messages in:  {type: 'init', moduleUrl, wasmUrl, config}
-//               {type: 'reset', config} | {type: 'import', bytes, config}
+// Messages in:  {type: 'init', moduleUrl, wasmUrl, config, backend}
+//               {type: 'reset', config, backend} | {type: 'import', bytes, config, backend}
+//               {type: 'backend', backend} (move the model to 'auto', 'gpu' or 'cpu')
 //               {type: 'play'} | {type: 'pause'} | {type: 'step'}
 //               {type: 'speed', stepsPerChunk} | {type: 'snapshot', length}
 //               {type: 'export'} | {type: 'evaluate', lengths, sequences, seed}
+//               {type: 'lose-device'} (destroys the GPU device, as a lost GPU would)
 // Messages out: {type: 'ready', config, parameters, steps, backend}
-//               {type: 'progress', reports, steps, sequencesPerSecond}
+//               {type: 'progress', reports, steps, sequencesPerSecond, backend}
+//               {type: 'backend', backend} (after a switch)
 //               {type: 'snapshot', snapshot, length}
 //               {type: 'checkpoint', bytes} | {type: 'evaluation', results}
 //               {type: 'stopped', reason} (training paused itself, e.g. on NaN)
 //               {type: 'error', message, during}
+// `backend` is {kind: 'cpu' | 'gpu', device, fallback}: fallback says why the GPU is not
+// in use when it was sought.
 
 let wasm = null;
 let engine = null;
@@ -24,6 +29,14 @@ let lastSnapshotAt = 0;
 // Snapshots cost a forward pass with tracing; a few per second keep the views live.
 const SNAPSHOT_INTERVAL_MS = 250;
 
+// Engine calls may wait on the GPU; they run one at a time, in the order asked.
+let queue = Promise.resolve();
+function exclusive(task) {
+  const run = queue.then(task);
+  queue = run.catch(() => {});
+  return run;
+}
+
 function post(message, transfer = []) {
   self.postMessage(message, transfer);
 }
@@ -34,8 +47,15 @@ function describe(error) {
 
 // Replaces the engine only once the new one exists: a refused config or checkpoint
 // leaves the current model untouched.
-function replaceEngine(make) {
+async function replaceEngine(make, backend) {
   const next = make();
+  let status;
+  try {
+    status = await next.selectBackend(backend);
+  } catch (error) {
+    next.free();
+    throw error;
+  }
   if (engine) engine.free();
   engine = next;
   post({
@@ -43,29 +63,29 @@ function replaceEngine(make) {
     config: engine.config(),
     parameters: engine.parameters(),
     steps: engine.stepsDone(),
-    backend: 'CPU (WebAssembly)',
+    backend: status,
   });
-  sendSnapshot();
+  await sendSnapshot();
 }
 
 function trainingLength() {
   return engine.config().max_length;
 }
 
-function sendSnapshot() {
+async function sendSnapshot() {
   if (!engine) return;
   const length = snapshotLength || trainingLength();
   try {
-    post({ type: 'snapshot', snapshot: engine.snapshot(length, 0), length });
+    post({ type: 'snapshot', snapshot: await engine.snapshot(length, 0), length });
   } catch (error) {
     post({ type: 'error', message: describe(error), during: 'snapshot' });
   }
   lastSnapshotAt = performance.now();
 }
 
-function runChunk(steps) {
+async function runChunk(steps) {
   const started = performance.now();
-  const chunk = engine.train(steps);
+  const chunk = await engine.train(steps);
   const seconds = (performance.now() - started) / 1000;
   const batch = engine.config().batch_size;
   post({
@@ -73,12 +93,13 @@ function runChunk(steps) {
     reports: chunk.reports,
     steps: engine.stepsDone(),
     sequencesPerSecond: seconds > 0 ? (chunk.reports.length * batch) / seconds : 0,
+    backend: engine.backend(),
   });
   if (chunk.error) {
     playing = false;
     post({ type: 'stopped', reason: `${chunk.error}. Training paused; the last good parameters are kept.` });
   }
-  if (!playing || performance.now() - lastSnapshotAt > SNAPSHOT_INTERVAL_MS) sendSnapshot();
+  if (!playing || performance.now() - lastSnapshotAt > SNAPSHOT_INTERVAL_MS) await sendSnapshot();
 }
 
 // Yields to the message queue between chunks, so pause and other commands land fast.
@@ -88,28 +109,33 @@ function schedule() {
   setTimeout(() => {
     chunkScheduled = false;
     if (!playing || !engine) return;
-    try {
-      runChunk(stepsPerChunk);
-    } catch (error) {
-      playing = false;
-      post({ type: 'error', message: describe(error), during: 'training' });
-    }
-    schedule();
+    exclusive(() => (playing ? runChunk(stepsPerChunk) : null))
+      .catch((error) => {
+        playing = false;
+        post({ type: 'error', message: describe(error), during: 'training' });
+      })
+      .finally(schedule);
   }, 0);
 }
 
 const handlers = {
-  async init({ moduleUrl, wasmUrl, config }) {
+  async init({ moduleUrl, wasmUrl, config, backend }) {
     wasm = await import(moduleUrl);
     await wasm.default({ module_or_path: wasmUrl });
-    replaceEngine(() => new wasm.Engine(config));
+    await replaceEngine(() => new wasm.Engine(config), backend);
   },
-  reset({ config }) {
+  reset({ config, backend }) {
     playing = false;
-    replaceEngine(() => new wasm.Engine(config));
+    return replaceEngine(() => new wasm.Engine(config), backend);
   },
-  import({ bytes, config }) {
-    replaceEngine(() => wasm.Engine.fromCheckpoint(new Uint8Array(bytes), config));
+  import({ bytes, config, backend }) {
+    return replaceEngine(() => wasm.Engine.fromCheckpoint(new Uint8Array(bytes), config), backend);
+  },
+  async backend({ backend }) {
+    post({ type: 'backend', backend: await engine.selectBackend(backend) });
+  },
+  'lose-device'() {
+    engine.loseGpuDevice();
   },
   play() {
     playing = true;
@@ -120,37 +146,37 @@ const handlers = {
   },
   step() {
     playing = false;
-    runChunk(1);
+    return runChunk(1);
   },
   speed({ stepsPerChunk: steps }) {
     stepsPerChunk = steps;
   },
   snapshot({ length }) {
     snapshotLength = length;
-    sendSnapshot();
+    return sendSnapshot();
   },
-  export() {
-    const bytes = engine.exportCheckpoint();
+  async export() {
+    const bytes = await engine.exportCheckpoint();
     post({ type: 'checkpoint', bytes }, [bytes.buffer]);
   },
-  evaluate({ lengths, sequences, seed }) {
-    post({ type: 'evaluation', results: engine.evaluate(new Uint32Array(lengths), sequences, seed) });
+  async evaluate({ lengths, sequences, seed }) {
+    post({ type: 'evaluation', results: await engine.evaluate(new Uint32Array(lengths), sequences, seed) });
   },
 };
 
-self.onmessage = async ({ data }) => {
+// Commands that only set flags run at once; the rest wait their turn with the engine.
+const IMMEDIATE = new Set(['play', 'pause', 'speed']);
+
+self.onmessage = ({ data }) => {
   const handler = handlers[data.type];
   if (!handler) {
     post({ type: 'error', message: `unknown command "${data.type}"`, during: data.type });
     return;
   }
-  if (data.type !== 'init' && !engine) {
-    post({ type: 'error', message: 'the engine is still loading', during: data.type });
-    return;
-  }
-  try {
+  const run = async () => {
+    if (data.type !== 'init' && !engine) throw new Error('the engine is still loading');
     await handler(data);
-  } catch (error) {
-    post({ type: 'error', message: describe(error), during: data.type });
-  }
+  };
+  const done = IMMEDIATE.has(data.type) ? run() : exclusive(run);
+  done.catch((error) => post({ type: 'error', message: describe(error), during: data.type }));
 };

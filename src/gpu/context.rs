@@ -71,9 +71,21 @@ impl GpuContext {
         pollster::block_on(Self::new())
     }
 
-    /// "NVIDIA H100 (Vulkan)", "llvmpipe (LLVM 15.0.6, 256 bits) (Vulkan)", ...
+    /// "NVIDIA H100 (Vulkan)", "llvmpipe (LLVM 15.0.6, 256 bits) (Vulkan)", "WebGPU"
+    /// (browsers often keep the adapter's name to themselves).
     pub fn describe(&self) -> String {
-        format!("{} ({:?})", self.adapter.name, self.adapter.backend)
+        let api = match self.adapter.backend {
+            wgpu::Backend::BrowserWebGpu => "WebGPU",
+            wgpu::Backend::Vulkan => "Vulkan",
+            wgpu::Backend::Metal => "Metal",
+            wgpu::Backend::Dx12 => "DirectX 12",
+            wgpu::Backend::Gl => "OpenGL",
+            _ => "GPU",
+        };
+        match self.adapter.name.trim() {
+            "" => api.to_string(),
+            name => format!("{name} ({api})"),
+        }
     }
 
     /// Whether the adapter is a software rasteriser on the CPU (lavapipe, SwiftShader).

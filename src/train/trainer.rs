@@ -137,11 +137,14 @@ impl Trainer {
         self
     }
 
-    /// Moves training to `choice`'s backend. With `auto`, a GPU that cannot be used
-    /// leaves training on the CPU and the reason in [`Trainer::backend`]; with `gpu`,
-    /// it is an error.
+    /// Moves training to `choice`'s backend, with everything learned so far (parameters,
+    /// optimiser moments, step count). With `auto`, a GPU that cannot be used leaves
+    /// training on the CPU and the reason in [`Trainer::backend`]; with `gpu`, it is an
+    /// error (and training stays on the CPU).
     pub async fn select_backend(&mut self, choice: BackendChoice) -> Result<()> {
         self.sync().await?;
+        self.restore_cpu();
+        self.fallback = None;
         let opened = match open_gpu(choice).await {
             Ok(Some(context)) => self.start_gpu(Rc::new(context)).await,
             Ok(None) => Ok(()),
@@ -362,33 +365,46 @@ impl Trainer {
         pollster::block_on(self.sync())
     }
 
-    /// Continues on the CPU from the last synced state, replaying the GPU steps taken
-    /// since (their batches are the same: they come from the seed and the step number).
-    fn fall_back(&mut self, reason: GpuUnavailable) -> Result<()> {
-        let cpu = CpuEngine {
-            optimizer: Optimizer::new(self.config.optimizer.clone(), 0),
-            grads: vec![0.0; self.model.params().len()],
-            threads: if self.config.threads == 0 {
-                default_threads()
-            } else {
-                self.config.threads
-            },
+    /// Puts training back on the CPU at the last synced state (the host model's), and
+    /// returns the step the GPU had reached.
+    fn restore_cpu(&mut self) -> u64 {
+        let reached = self.steps_done;
+        if !matches!(self.engine, Engine::Gpu(_)) {
+            return reached;
+        }
+        let threads = if self.config.threads == 0 {
+            default_threads()
+        } else {
+            self.config.threads
         };
-        let Engine::Gpu(gpu) = std::mem::replace(&mut self.engine, Engine::Cpu(cpu)) else {
-            return Ok(());
+        let placeholder = Engine::Cpu(CpuEngine {
+            optimizer: Optimizer::new(self.config.optimizer.clone(), 0),
+            grads: Vec::new(),
+            threads,
+        });
+        let Engine::Gpu(gpu) = std::mem::replace(&mut self.engine, placeholder) else {
+            unreachable!("matched above");
         };
         let mirror = gpu.mirror;
-        if let Engine::Cpu(cpu) = &mut self.engine {
-            cpu.optimizer = Optimizer::from_state(
+        self.engine = Engine::Cpu(CpuEngine {
+            optimizer: Optimizer::from_state(
                 self.config.optimizer.clone(),
                 &mirror.moments,
                 mirror.updates,
-            );
-        }
-        self.fallback = Some(format!("{reason}; training continued on the CPU"));
-        let reached = self.steps_done;
+            ),
+            grads: vec![0.0; self.model.params().len()],
+            threads,
+        });
         self.steps_done = mirror.step;
         self.curriculum = mirror.curriculum;
+        reached
+    }
+
+    /// Continues on the CPU from the last synced state, replaying the GPU steps taken
+    /// since (their batches are the same: they come from the seed and the step number).
+    fn fall_back(&mut self, reason: GpuUnavailable) -> Result<()> {
+        let reached = self.restore_cpu();
+        self.fallback = Some(format!("{reason}; training continued on the CPU"));
         while self.steps_done < reached {
             self.cpu_step()?;
         }

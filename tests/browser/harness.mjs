@@ -60,10 +60,13 @@ export async function startServer() {
 }
 
 const FLAGS = ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--disable-gpu'];
+  '--disable-component-update', '--disable-sync'];
 
-export async function launch(extraFlags = []) {
-  return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: [...FLAGS, ...extraFlags] });
+// Without `webgpu`, Chromium has no GPU at all (the page's CPU fallback); with it,
+// WebGPU runs on SwiftShader, a software adapter (no GPU needed).
+export async function launch(extraFlags = [], { webgpu = false } = {}) {
+  const gpu = webgpu ? ['--enable-unsafe-webgpu'] : ['--disable-gpu'];
+  return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: [...FLAGS, ...gpu, ...extraFlags] });
 }
 
 // A page that records console errors, page errors and every request it makes.
@@ -81,6 +84,15 @@ export async function openPage(browser, url, contextOptions = {}) {
 
 export async function waitReady(page) {
   await page.waitForFunction(() => !document.getElementById('play').disabled, null, { timeout: 30_000 });
+}
+
+// Takes exactly `count` more training steps (one Step command each), and waits for them.
+export async function step(page, count) {
+  const target = await page.evaluate((n) => {
+    for (let i = 0; i < n; i++) window.engram.engine.send({ type: 'step' });
+    return window.engram.steps + n;
+  }, count);
+  await page.waitForFunction((n) => window.engram.steps >= n, target, { timeout: 300_000 });
 }
 
 // Runs training until at least `steps` steps are done, then pauses.

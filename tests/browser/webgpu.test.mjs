@@ -1,0 +1,99 @@
+// The WebGPU path in a real browser. With --enable-unsafe-webgpu, headless Chromium
+// offers a SwiftShader adapter (software, no GPU needed) and the page trains through the
+// WGSL kernels; without it, the page falls back to the CPU and says why.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launch, openPage, waitReady, step, parseSafetensors } from './harness.mjs';
+
+// Small, so that SwiftShader takes seconds, not minutes.
+const SMALL = '#model=ntm&task=copy&bits=4&max_length=3&hidden=16&memory_slots=8&memory_width=6&batch_size=4&seed=3';
+const STEPS = 20;
+
+const server = await startServer();
+const browsers = [];
+after(async () => {
+  for (const browser of browsers) await browser.close();
+  await server.close();
+});
+
+async function open(hash, options) {
+  const browser = await launch([], options);
+  browsers.push(browser);
+  const session = await openPage(browser, server.url + hash);
+  await waitReady(session.page);
+  return session;
+}
+
+const bitsTrace = (page) => page.evaluate(() => Array.from(window.engram.history.series().bits));
+
+async function exportedParameters(page) {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export')]);
+  const { tensors } = parseSafetensors(await streamToBuffer(await download.createReadStream()));
+  return Object.fromEntries(Object.entries(tensors).map(([name, bytes]) =>
+    [name, new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4)]));
+}
+
+async function streamToBuffer(stream) {
+  const chunks = [];
+  for await (const chunk of stream) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
+
+function largestDifference(a, b) {
+  let largest = 0;
+  for (const name of Object.keys(a)) {
+    assert.ok(b[name], `both have ${name}`);
+    for (let i = 0; i < a[name].length; i++) largest = Math.max(largest, Math.abs(a[name][i] - b[name][i]));
+  }
+  return largest;
+}
+
+const cpu = await open(`${SMALL}&backend=cpu`);
+await step(cpu.page, STEPS);
+const cpuTrace = await bitsTrace(cpu.page);
+
+test('with WebGPU the badge says so, and NTM copy trains through it as on the CPU', async () => {
+  const { page, problems } = await open(`${SMALL}&backend=gpu`, { webgpu: true });
+  assert.match(await page.textContent('#backend'), /WebGPU/);
+  assert.equal(await page.getAttribute('#backend', 'data-kind'), 'gpu');
+  assert.equal(await page.isHidden('#backend-note'), true);
+  await step(page, STEPS);
+  const gpuTrace = await bitsTrace(page);
+  assert.equal(gpuTrace.length, STEPS);
+  const largest = Math.max(...gpuTrace.map((bits, i) => Math.abs(bits - cpuTrace[i]) / cpuTrace[i]));
+  console.log(`largest relative difference of the loss over ${STEPS} steps, WebGPU vs CPU: ${largest.toExponential(2)}`);
+  assert.ok(largest < 1e-3, `loss traces differ by ${largest}`);
+  assert.deepEqual(problems, []);
+});
+
+test('a GPU device lost mid-run: training continues on the CPU, nothing learned is lost', async () => {
+  const { page } = await open(`${SMALL}&backend=gpu`, { webgpu: true });
+  await step(page, 8);
+  await page.evaluate(() => window.engram.engine.send({ type: 'lose-device' }));
+  await step(page, STEPS - 8);
+  assert.equal(await page.textContent('#backend'), 'CPU (WebAssembly)');
+  assert.match(await page.textContent('#backend-note'), /GPU not used: .*(lost|destroyed).*continued on the CPU/);
+  const largest = largestDifference(await exportedParameters(page), await exportedParameters(cpu.page));
+  console.log(`after the device was lost at step 8, largest parameter difference at step ${STEPS} from an all-CPU run: ${largest.toExponential(2)}`);
+  assert.ok(largest < 1e-3, `parameters differ by ${largest}`);
+});
+
+test('without WebGPU, asking for the GPU falls back to the CPU and says why', async () => {
+  const { page, problems } = await open(`${SMALL}&backend=gpu`);
+  assert.equal(await page.textContent('#backend'), 'CPU (WebAssembly)');
+  assert.match(await page.textContent('#backend-note'), /GPU not used: .*(adapter|WebGPU)/);
+  await step(page, 2);
+  assert.deepEqual(problems, []);
+});
+
+test('the compute control moves a model between CPU and GPU mid-run, keeping its steps', async () => {
+  const { page } = await open(`${SMALL}&backend=cpu`, { webgpu: true });
+  await step(page, 5);
+  await page.selectOption('select[name=backend]', 'gpu');
+  await page.waitForFunction(() => window.engram.backend.kind === 'gpu');
+  assert.match(page.url(), /backend=gpu/);
+  await step(page, STEPS - 5);
+  const trace = await bitsTrace(page);
+  const largest = Math.max(...trace.map((bits, i) => Math.abs(bits - cpuTrace[i]) / cpuTrace[i]));
+  assert.ok(largest < 1e-3, `loss traces differ by ${largest}`);
+});
