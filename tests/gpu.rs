@@ -376,3 +376,27 @@ gpu_test! {
         assert!(trainer.model().params().values().iter().all(|&v| v == 3e38));
     }
 }
+
+gpu_test! {
+    /// Moving a run between the CPU and the GPU keeps its step count, parameters and
+    /// optimiser moments: CPU, then GPU, then CPU again ends where an all-CPU run ends.
+    fn switching_backends_mid_run_keeps_everything(_context) {
+        let config = train_config(ModelKind::Dnc);
+        let mut trainer = Trainer::new(config.clone()).unwrap();
+        for choice in [BackendChoice::Cpu, BackendChoice::Gpu, BackendChoice::Cpu] {
+            trainer.select_backend_blocking(choice).unwrap();
+            assert_eq!(trainer.backend().kind, choice.name());
+            for _ in 0..3 {
+                trainer.step().unwrap();
+            }
+        }
+        assert_eq!(trainer.steps_done(), 9);
+        let mut reference = Trainer::new(config).unwrap();
+        for _ in 0..9 {
+            reference.step().unwrap();
+        }
+        let (difference, at) = largest_difference(reference.model(), reference.model().params().values(), trainer.model().params().values());
+        eprintln!("CPU → GPU → CPU: largest parameter difference from an all-CPU run {difference:.2e} ({at})");
+        assert!(difference < 1e-3, "{difference} at {at}");
+    }
+}

@@ -38,7 +38,7 @@ impl GpuContext {
                 ..Default::default()
             })
             .await
-            .map_err(|e| GpuUnavailable(format!("no GPU adapter was found ({e})")))?;
+            .map_err(no_adapter)?;
         let (device, queue) = adapter
             .request_device(&wgpu::DeviceDescriptor {
                 label: Some("engram"),
@@ -103,6 +103,19 @@ impl GpuContext {
         self.device.destroy();
         record_failure(&self.failure, "the GPU device was destroyed".into());
     }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn no_adapter(error: wgpu::RequestAdapterError) -> GpuUnavailable {
+    GpuUnavailable(format!("no GPU adapter was found ({error})"))
+}
+
+#[cfg(target_arch = "wasm32")]
+fn no_adapter(_: wgpu::RequestAdapterError) -> GpuUnavailable {
+    GpuUnavailable(
+        "the browser has WebGPU but offered no adapter (it may be turned off, or this GPU not supported)"
+            .into(),
+    )
 }
 
 fn record_failure(failure: &Mutex<Option<String>>, message: String) {

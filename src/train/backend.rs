@@ -69,7 +69,7 @@ pub async fn open_gpu(choice: BackendChoice) -> Result<Option<GpuContext>, GpuUn
     let context = GpuContext::new().await?;
     if choice == BackendChoice::Auto && context.is_software() {
         return Err(GpuUnavailable(format!(
-            "only a software GPU adapter ({}) was found, and the CPU path is faster",
+            "only a software GPU adapter was found ({}), and the CPU path is faster",
             context.describe()
         )));
     }
