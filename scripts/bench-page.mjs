@@ -1,36 +1,50 @@
 // Figures for the page, printed (never asserted): time to interactive on localhost,
-// and training throughput in the page's worker against the native trainer on one
-// thread, for the same model, task and batch.
+// training throughput in the page's worker against the native trainer on one thread,
+// for the same model, task and batch, and the page's throughput on WebGPU (SwiftShader
+// in headless Chromium here: a software adapter, so a floor, not a GPU's figure).
 //   node scripts/bench-page.mjs            (after scripts/build-page.sh)
 import { execFileSync } from 'node:child_process';
-import { startServer, launch, openPage, ENGRAM } from '../tests/browser/harness.mjs';
+import { startServer, launch, openPage, step, ENGRAM } from '../tests/browser/harness.mjs';
 
 const MEASURE_STEPS = 400;
+const GPU_STEPS = 10;
 const server = await startServer();
-const browser = await launch();
 
+// Sequences per second over `steps` steps after `warmup` steps, played at 8 steps a chunk.
+async function pageRate(page, warmup, steps) {
+  await page.fill('input[name=speed]', '8');
+  await page.dispatchEvent('input[name=speed]', 'change');
+  await step(page, warmup);
+  const from = await page.evaluate(() => ({ steps: window.engram.steps, time: performance.now() }));
+  await page.click('#play');
+  await page.waitForFunction((n) => window.engram.steps >= n, from.steps + steps, { timeout: 600_000 });
+  const to = await page.evaluate(() => ({ steps: window.engram.steps, time: performance.now() }));
+  await page.click('#play');
+  const batch = await page.evaluate(() => window.engram.state.batch_size);
+  return ((to.steps - from.steps) * batch) / ((to.time - from.time) / 1000);
+}
+
+let browser = await launch();
 const started = Date.now();
-const { page } = await openPage(browser, server.url + '#model=ntm&task=copy');
+const { page } = await openPage(browser, server.url + '#model=ntm&task=copy&backend=cpu');
 await page.waitForFunction(() => !document.getElementById('play').disabled);
 const interactiveMs = Date.now() - started;
 const navigation = await page.evaluate(() => performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd);
+const cpuRate = await pageRate(page, 40, MEASURE_STEPS);
+await browser.close();
 
-// Steady state: skip the first chunks, then time MEASURE_STEPS steps.
-await page.fill('input[name=speed]', '8');
-await page.dispatchEvent('input[name=speed]', 'change');
-await page.click('#play');
-await page.waitForFunction(() => window.engram.steps >= 40);
-const from = await page.evaluate(() => ({ steps: window.engram.steps, time: performance.now() }));
-await page.waitForFunction((n) => window.engram.steps >= n, from.steps + MEASURE_STEPS, { timeout: 600_000 });
-const to = await page.evaluate(() => ({ steps: window.engram.steps, time: performance.now() }));
-await page.click('#play');
-const pageRate = ((to.steps - from.steps) * 16) / ((to.time - from.time) / 1000);
+browser = await launch([], { webgpu: true });
+const gpu = await openPage(browser, server.url + '#model=ntm&task=copy&backend=gpu');
+await gpu.page.waitForFunction(() => !document.getElementById('play').disabled, null, { timeout: 120_000 });
+const adapter = await gpu.page.textContent('#backend');
+const gpuRate = await pageRate(gpu.page, 2, GPU_STEPS);
 await browser.close();
 await server.close();
 
-const native = execFileSync(ENGRAM, ['train', '--model', 'ntm', '--task', 'copy', '--threads', '1',
+const native = execFileSync(ENGRAM, ['train', '--model', 'ntm', '--task', 'copy', '--threads', '1', '--backend', 'cpu',
   '--steps', String(MEASURE_STEPS + 40), '--log-every', String(MEASURE_STEPS + 40)], { encoding: 'utf8' });
 const nativeRate = Number(native.match(/\(([\d.]+) seq\/s\)/)[1]);
 
 console.log(`time to interactive (page load → Play enabled): ${interactiveMs} ms (DOMContentLoaded ${navigation.toFixed(0)} ms)`);
-console.log(`NTM copy training, batch 16: page ${pageRate.toFixed(0)} seq/s, native 1 thread ${nativeRate.toFixed(0)} seq/s, ratio ${(pageRate / nativeRate).toFixed(2)}`);
+console.log(`NTM copy training, batch 16: page ${cpuRate.toFixed(0)} seq/s, native 1 thread ${nativeRate.toFixed(0)} seq/s, ratio ${(cpuRate / nativeRate).toFixed(2)}`);
+console.log(`the same on WebGPU (${adapter}): ${gpuRate.toFixed(1)} seq/s`);

@@ -171,7 +171,8 @@ const handlers = {
     page.history.append(reports);
     page.sequencesPerSecond = sequencesPerSecond;
     page.steps = steps;
-    $('step-count').textContent = `step ${steps}`;
+    const rate = reports.at(-1)?.learning_rate;
+    $('step-count').textContent = rate === undefined ? `step ${steps}` : `step ${steps} · learning rate ${rate.toPrecision(2)}`;
     $('speed-readout').textContent = `${Math.round(sequencesPerSecond)} sequences/s`;
     page.dirty = true;
     announce();

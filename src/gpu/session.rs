@@ -566,6 +566,11 @@ impl GpuSession {
         self.read(&self.grads, self.parameters).await
     }
 
+    /// Changes the learning rate from the next step on, keeping the moments.
+    pub fn set_learning_rate(&mut self, learning_rate: f32) {
+        self.optimizer.learning_rate = learning_rate;
+    }
+
     /// Optimiser updates applied so far.
     pub fn updates(&self) -> u32 {
         self.updates

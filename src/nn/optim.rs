@@ -102,6 +102,11 @@ impl Optimizer {
         &self.config
     }
 
+    /// Changes the learning rate from the next update on, keeping the moments.
+    pub fn set_learning_rate(&mut self, learning_rate: f32) {
+        self.config.learning_rate = learning_rate;
+    }
+
     /// Both moment buffers, first then second (Adam: m, v; RMSProp: velocity, mean
     /// square), as the GPU path lays them out.
     pub fn moments(&self) -> Vec<f32> {

@@ -19,6 +19,31 @@ pub struct CurriculumConfig {
     pub threshold: f64,
 }
 
+/// Multiplies the learning rate by `factor` whenever the mean bit errors per sequence of
+/// the last `window` steps at the full task length is under `threshold`, never going
+/// below `min_learning_rate`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecayConfig {
+    pub threshold: f64,
+    pub window: usize,
+    pub factor: f32,
+    pub min_learning_rate: f32,
+}
+
+impl DecayConfig {
+    /// Once a window of 50 steps averages under 0.05 bit errors per sequence (the task
+    /// is solved), a third of the rate, down to 1e-5 (measured on the NTM in the README).
+    pub fn standard() -> DecayConfig {
+        DecayConfig {
+            threshold: 0.05,
+            window: 50,
+            factor: 0.3,
+            min_learning_rate: 1e-5,
+        }
+    }
+}
+
 /// Everything a training run needs.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -38,6 +63,9 @@ pub struct TrainConfig {
     pub clip_norm: f32,
     #[serde(default)]
     pub curriculum: Option<CurriculumConfig>,
+    /// Learning-rate decay once the task is solved.
+    #[serde(default)]
+    pub decay: Option<DecayConfig>,
     /// Worker threads for a batch (0: one per core). Ignored in the browser.
     #[serde(default)]
     pub threads: usize,
@@ -92,6 +120,9 @@ impl TrainConfig {
             // length from the start solved the task in fewer sequences than the
             // length curriculum, which is opt-in (`CurriculumConfig::standard`).
             curriculum: None,
+            // Measured on NTM copy over four seeds: without it the solved task relapsed
+            // to 20+ bit errors per sequence; with it, to at most 3 (the README).
+            decay: Some(DecayConfig::standard()),
             threads: 0,
         }
     }
@@ -155,6 +186,32 @@ impl TrainConfig {
                 return Err(config_error(format!(
                     "curriculum threshold must be a non-negative number, got {}",
                     c.threshold
+                )));
+            }
+        }
+        if let Some(d) = &self.decay {
+            if !(d.threshold >= 0.0 && d.threshold.is_finite()) {
+                return Err(config_error(format!(
+                    "decay threshold must be a non-negative number, got {}",
+                    d.threshold
+                )));
+            }
+            if !(1..=100_000).contains(&d.window) {
+                return Err(config_error(format!(
+                    "decay window must be between 1 and 100000, got {}",
+                    d.window
+                )));
+            }
+            if !(d.factor > 0.0 && d.factor < 1.0) {
+                return Err(config_error(format!(
+                    "decay factor must be in (0, 1), got {}",
+                    d.factor
+                )));
+            }
+            if !(d.min_learning_rate > 0.0 && d.min_learning_rate <= 1.0) {
+                return Err(config_error(format!(
+                    "decay min_learning_rate must be in (0, 1], got {}",
+                    d.min_learning_rate
                 )));
             }
         }

@@ -4,17 +4,17 @@
 mod backend;
 mod checkpoint;
 mod config;
-mod curriculum;
 mod evaluate;
 mod parallel;
+mod progress;
 mod trainer;
 
 pub use backend::{open_gpu, BackendChoice, BackendStatus};
 pub use checkpoint::{
     load_checkpoint, save_checkpoint, Checkpoint, CheckpointConfig, FORMAT_VERSION,
 };
-pub use config::{CurriculumConfig, TrainConfig};
-pub use curriculum::Curriculum;
+pub use config::{CurriculumConfig, DecayConfig, TrainConfig};
 pub use evaluate::{evaluate, evaluate_with, LengthMetrics};
 pub use parallel::{batch_gradient, batch_score, default_threads};
+pub use progress::{Curriculum, Decay};
 pub use trainer::{StepReport, Trainer, MIRROR_INTERVAL};

@@ -1,5 +1,5 @@
-//! The training loop: batch → gradient → NaN check → clip → update → curriculum, on the
-//! CPU or on the GPU.
+//! The training loop: batch → gradient → NaN check → clip → update → curriculum and
+//! learning-rate decay, on the CPU or on the GPU.
 //!
 //! On the GPU the parameters and optimiser moments live on the device; the host model is
 //! brought up to date by [`Trainer::sync`] (and every [`MIRROR_INTERVAL`] steps). If the
@@ -8,8 +8,8 @@
 
 use super::backend::{fallback_or_error, open_gpu, BackendChoice, BackendStatus};
 use super::config::TrainConfig;
-use super::curriculum::Curriculum;
 use super::parallel::{batch_gradient, default_threads};
+use super::progress::{Curriculum, Decay};
 use crate::error::{config_error, EngramError, Result};
 use crate::gpu::{GpuContext, GpuSession, GpuUnavailable, StepScores};
 use crate::models::{build, Model};
@@ -34,6 +34,42 @@ pub struct StepReport {
     pub gradient_norm: f32,
     /// The maximum task length this step trained at (the curriculum's, if any).
     pub max_length: usize,
+    /// The learning rate this step used (the decay's, if any).
+    pub learning_rate: f32,
+}
+
+/// The schedules that follow training's progress.
+#[derive(Clone, Debug)]
+struct Progress {
+    curriculum: Option<Curriculum>,
+    decay: Option<Decay>,
+}
+
+impl Progress {
+    fn new(config: &TrainConfig) -> Progress {
+        Progress {
+            curriculum: config
+                .curriculum
+                .clone()
+                .map(|c| Curriculum::new(c, config.task.max_length())),
+            decay: config
+                .decay
+                .clone()
+                .map(|d| Decay::new(d, config.optimizer.learning_rate)),
+        }
+    }
+
+    /// Records a step; returns a lowered learning rate when the decay calls for one.
+    /// Decay waits for the curriculum to reach the full length.
+    fn record(&mut self, bit_errors_per_sequence: f64) -> Option<f32> {
+        if let Some(c) = &mut self.curriculum {
+            if !c.finished() {
+                c.record(bit_errors_per_sequence);
+                return None;
+            }
+        }
+        self.decay.as_mut()?.record(bit_errors_per_sequence)
+    }
 }
 
 struct CpuEngine {
@@ -48,7 +84,8 @@ struct Mirror {
     step: u64,
     moments: Vec<f32>,
     updates: u32,
-    curriculum: Option<Curriculum>,
+    learning_rate: f32,
+    progress: Progress,
 }
 
 struct GpuEngine {
@@ -64,7 +101,7 @@ enum Engine {
 pub struct Trainer {
     config: TrainConfig,
     model: Box<dyn Model>,
-    curriculum: Option<Curriculum>,
+    progress: Progress,
     steps_done: u64,
     engine: Engine,
     /// Why the GPU is not in use, if it was sought.
@@ -106,10 +143,7 @@ impl Trainer {
                 "the model's architecture differs from the training configuration's",
             ));
         }
-        let curriculum = config
-            .curriculum
-            .clone()
-            .map(|c| Curriculum::new(c, config.task.max_length()));
+        let progress = Progress::new(&config);
         let threads = if config.threads == 0 {
             default_threads()
         } else {
@@ -123,7 +157,7 @@ impl Trainer {
             }),
             config,
             model,
-            curriculum,
+            progress,
             steps_done: 0,
             fallback: None,
         })
@@ -182,7 +216,8 @@ impl Trainer {
                 step: self.steps_done,
                 moments,
                 updates,
-                curriculum: self.curriculum.clone(),
+                learning_rate: self.config.optimizer.learning_rate,
+                progress: self.progress.clone(),
             },
         }));
         self.fallback = None;
@@ -226,6 +261,25 @@ impl Trainer {
         &self.config
     }
 
+    /// Changes the learning rate from the next step on, keeping the optimiser's moments
+    /// (the page's control applies it live).
+    pub fn set_learning_rate(&mut self, learning_rate: f32) -> Result<()> {
+        let mut config = self.config.clone();
+        config.optimizer.learning_rate = learning_rate;
+        config.validate()?;
+        self.progress.decay = config.decay.clone().map(|d| Decay::new(d, learning_rate));
+        self.apply_learning_rate(learning_rate);
+        Ok(())
+    }
+
+    fn apply_learning_rate(&mut self, learning_rate: f32) {
+        self.config.optimizer.learning_rate = learning_rate;
+        match &mut self.engine {
+            Engine::Cpu(cpu) => cpu.optimizer.set_learning_rate(learning_rate),
+            Engine::Gpu(gpu) => gpu.session.set_learning_rate(learning_rate),
+        }
+    }
+
     /// The model. On the GPU its parameters are those of the last [`Trainer::sync`]
     /// (see [`Trainer::model_is_current`]).
     pub fn model(&self) -> &dyn Model {
@@ -250,7 +304,7 @@ impl Trainer {
 
     /// The task as the next step will train on it (curriculum applied).
     pub fn current_task(&self) -> TaskConfig {
-        match &self.curriculum {
+        match &self.progress.curriculum {
             Some(c) => self.config.task.with_max_length(c.current()),
             None => self.config.task.clone(),
         }
@@ -281,9 +335,10 @@ impl Trainer {
             bit_errors_per_sequence: scores.bit_errors / sequences,
             gradient_norm: scores.gradient_norm,
             max_length: task.max_length(),
+            learning_rate: self.config.optimizer.learning_rate,
         };
-        if let Some(c) = &mut self.curriculum {
-            c.record(report.bit_errors_per_sequence);
+        if let Some(rate) = self.progress.record(report.bit_errors_per_sequence) {
+            self.apply_learning_rate(rate);
         }
         self.steps_done = step;
         Ok(report)
@@ -351,7 +406,8 @@ impl Trainer {
                     step: self.steps_done,
                     moments,
                     updates: gpu.session.updates(),
-                    curriculum: self.curriculum.clone(),
+                    learning_rate: self.config.optimizer.learning_rate,
+                    progress: self.progress.clone(),
                 };
                 Ok(())
             }
@@ -386,6 +442,7 @@ impl Trainer {
             unreachable!("matched above");
         };
         let mirror = gpu.mirror;
+        self.config.optimizer.learning_rate = mirror.learning_rate;
         self.engine = Engine::Cpu(CpuEngine {
             optimizer: Optimizer::from_state(
                 self.config.optimizer.clone(),
@@ -396,7 +453,7 @@ impl Trainer {
             threads,
         });
         self.steps_done = mirror.step;
-        self.curriculum = mirror.curriculum;
+        self.progress = mirror.progress;
         reached
     }
 

@@ -37,6 +37,7 @@ struct Report {
     errors: f64,
     gradient_norm: f32,
     max_length: usize,
+    learning_rate: f32,
 }
 
 /// What [`Engine::train`] did: the steps it completed and, if it stopped early, why.
@@ -200,6 +201,7 @@ impl Engine {
                     errors: r.bit_errors_per_sequence,
                     gradient_norm: r.gradient_norm,
                     max_length: r.max_length,
+                    learning_rate: r.learning_rate,
                 }),
                 Err(e) => {
                     chunk.error = Some(e.to_string());

@@ -262,8 +262,9 @@ pub fn run(args: TrainArgs) -> Result<(), String> {
             let rate =
                 (since_log.len() * config.batch_size) as f64 / last_log.elapsed().as_secs_f64();
             let length = since_log.last().map_or(0, |r| r.max_length);
+            let learning_rate = since_log.last().map_or(0.0, |r| r.learning_rate);
             say(format!(
-                "step {step:>7} | length ≤ {length:>3} | {bits:>9.4} bits/seq | {errors:>8.3} bit errors/seq | grad {norm:>7.3} | {rate:>7.0} seq/s"
+                "step {step:>7} | length ≤ {length:>3} | {bits:>9.4} bits/seq | {errors:>8.3} bit errors/seq | grad {norm:>7.3} | lr {learning_rate:.1e} | {rate:>7.0} seq/s"
             ));
             since_log.clear();
             last_log = Instant::now();

@@ -1,0 +1,168 @@
+//! Schedules driven by how well training is going: each watches the bit errors per
+//! sequence of recent steps and acts when their mean over a full window is under a
+//! threshold. The length curriculum (tasks.md) raises the task length; the learning-rate
+//! decay lowers the step size once the task is solved.
+
+use super::config::{CurriculumConfig, DecayConfig};
+use std::collections::VecDeque;
+
+/// The bit errors of the last `window` steps.
+#[derive(Clone, Debug)]
+struct RecentErrors {
+    window: usize,
+    threshold: f64,
+    errors: VecDeque<f64>,
+}
+
+impl RecentErrors {
+    fn new(window: usize, threshold: f64) -> Self {
+        RecentErrors {
+            window,
+            threshold,
+            errors: VecDeque::with_capacity(window + 1),
+        }
+    }
+
+    /// Records one step; true when the window is full and its mean is under the
+    /// threshold, which starts a new window.
+    fn record_and_check(&mut self, bit_errors_per_sequence: f64) -> bool {
+        self.errors.push_back(bit_errors_per_sequence);
+        if self.errors.len() > self.window {
+            self.errors.pop_front();
+        }
+        let full = self.errors.len() == self.window;
+        let mean = self.errors.iter().sum::<f64>() / self.errors.len() as f64;
+        if full && mean < self.threshold {
+            self.errors.clear();
+            return true;
+        }
+        false
+    }
+}
+
+/// Length curriculum: raises the maximum training length when the recent mean error is
+/// under a threshold.
+#[derive(Clone, Debug)]
+pub struct Curriculum {
+    step: usize,
+    target: usize,
+    current: usize,
+    recent: RecentErrors,
+}
+
+impl Curriculum {
+    /// A curriculum that ends at `target`, the task's configured maximum length.
+    pub fn new(config: CurriculumConfig, target: usize) -> Self {
+        Curriculum {
+            current: config.start.min(target),
+            step: config.step,
+            target,
+            recent: RecentErrors::new(config.window, config.threshold),
+        }
+    }
+
+    /// The maximum length to train at now.
+    pub fn current(&self) -> usize {
+        self.current
+    }
+
+    /// Whether the curriculum has reached the task's own maximum length.
+    pub fn finished(&self) -> bool {
+        self.current >= self.target
+    }
+
+    /// Records one step's bit errors per sequence; returns true when the length rose.
+    pub fn record(&mut self, bit_errors_per_sequence: f64) -> bool {
+        if self.finished() || !self.recent.record_and_check(bit_errors_per_sequence) {
+            return false;
+        }
+        self.current = (self.current + self.step).min(self.target);
+        true
+    }
+}
+
+/// Learning-rate decay once the task is solved: Adam's steps stay large while the
+/// gradients vanish, and a solved NTM otherwise relapses (see the README's presets).
+#[derive(Clone, Debug)]
+pub struct Decay {
+    factor: f32,
+    min_learning_rate: f32,
+    learning_rate: f32,
+    recent: RecentErrors,
+}
+
+impl Decay {
+    pub fn new(config: DecayConfig, learning_rate: f32) -> Self {
+        Decay {
+            factor: config.factor,
+            min_learning_rate: config.min_learning_rate,
+            learning_rate,
+            recent: RecentErrors::new(config.window, config.threshold),
+        }
+    }
+
+    /// The learning rate to use now.
+    pub fn learning_rate(&self) -> f32 {
+        self.learning_rate
+    }
+
+    /// Records one step's bit errors per sequence; returns the lowered learning rate
+    /// when the recent mean is under the threshold.
+    pub fn record(&mut self, bit_errors_per_sequence: f64) -> Option<f32> {
+        if self.learning_rate <= self.min_learning_rate
+            || !self.recent.record_and_check(bit_errors_per_sequence)
+        {
+            return None;
+        }
+        self.learning_rate = (self.learning_rate * self.factor).max(self.min_learning_rate);
+        Some(self.learning_rate)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_curriculum_rises_only_after_a_full_window_under_the_threshold_and_stops_at_the_target() {
+        let config = CurriculumConfig {
+            start: 2,
+            step: 3,
+            window: 3,
+            threshold: 0.5,
+        };
+        let mut c = Curriculum::new(config, 6);
+        assert!(!c.record(0.1) && !c.record(0.1));
+        assert!(c.record(0.1));
+        assert_eq!(c.current(), 5);
+        assert!(!c.record(2.0) && !c.record(0.0) && !c.record(0.0)); // mean 0.67
+        assert!(c.record(0.0)); // window now [0, 0, 0]
+        assert_eq!(c.current(), 6);
+        assert!(c.finished());
+        assert!(!c.record(0.0) && !c.record(0.0) && !c.record(0.0));
+        assert_eq!(c.current(), 6);
+    }
+
+    #[test]
+    fn decay_lowers_the_rate_after_each_solved_window_down_to_its_floor() {
+        let config = DecayConfig {
+            threshold: 0.25,
+            window: 2,
+            factor: 0.1,
+            min_learning_rate: 2e-4,
+        };
+        let mut d = Decay::new(config, 3e-2);
+        let close = |rate: Option<f32>, expected: f32| (rate.unwrap() - expected).abs() < 1e-9;
+        assert_eq!(d.record(1.0), None);
+        assert_eq!(d.record(0.0), None); // mean 0.5
+        assert!(close(d.record(0.0), 3e-3));
+        assert_eq!(d.record(0.0), None); // a fresh window
+        assert!(close(d.record(0.0), 3e-4));
+        assert_eq!(d.record(0.0), None);
+        assert_eq!(d.record(0.0), Some(2e-4)); // 3e-5 would pass the floor
+        for _ in 0..4 {
+            assert_eq!(d.record(0.0), None);
+        }
+        assert_eq!(d.learning_rate(), 2e-4);
+    }
+}
