@@ -157,27 +157,24 @@ pub fn address_backward(
         key: vec![0.0; head.key.len()],
         ..HeadParams::default()
     };
-    // Sharpening: w = p / S with p_i = (w̃_i/m)^γ.
+    // Sharpening: w = p / S with p_i = (w̃_i/m)^γ = e^{γ l_i}, l_i = ln(w̃_i/m) (kept by
+    // the forward pass, as is S, so no power is taken again).
     let mut dshifted = vec![0.0; n];
     let max = a.shifted.iter().copied().fold(0.0f32, f32::max);
     if max > 0.0 {
         let gamma = head.sharpening;
-        let sum: f32 = a
-            .shifted
-            .iter()
-            .map(|&s| if s > 0.0 { (s / max).powf(gamma) } else { 0.0 })
-            .sum();
+        let sum = a.sharpen_sum;
         let weighted: f32 = a.weights.iter().zip(dweights).map(|(w, d)| w * d).sum();
         for i in 0..n {
             let s = a.shifted[i];
             if s <= 0.0 {
                 continue;
             }
-            let ratio = s / max;
+            let p = a.weights[i] * sum;
             let dp = (dweights[i] - weighted) / sum;
-            // ∂p/∂w̃ = γ p / w̃ = γ (w̃/m)^(γ−1) / m, written so w̃ → 0 never divides by 0.
-            dshifted[i] = dp * gamma * ratio.powf(gamma - 1.0) / max;
-            grad.sharpening += dp * ratio.powf(gamma) * ratio.ln();
+            // ∂p/∂w̃ = γ p / w̃ (w̃ > 0 here); ∂p/∂γ = p l.
+            dshifted[i] = dp * gamma * p / s;
+            grad.sharpening += dp * p * a.log_ratio[i];
         }
     }
     // Shift: w̃[i] = Σ_s shift[s] · w_g[src(i, s)].
