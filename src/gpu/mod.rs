@@ -6,10 +6,13 @@
 //! has a CPU twin named in its doc comment, and the tests compare them. The design and
 //! its measured figures are in the README's "GPU" section.
 
+mod buffers;
 mod context;
 pub mod layout;
 mod program;
+mod readback;
 mod session;
+mod uniforms;
 
 pub use context::{GpuContext, GpuUnavailable};
 pub use program::sequence_source;

@@ -7,6 +7,7 @@ use super::context::{GpuContext, GpuUnavailable};
 use super::layout::Layout;
 use crate::models::ModelKind;
 
+const RUN: &str = include_str!("shaders/run.wgsl");
 const COMMON: &str = include_str!("shaders/common.wgsl");
 const CONTROLLER: &str = include_str!("shaders/controller.wgsl");
 const MEMORY: &str = include_str!("shaders/memory.wgsl");
@@ -36,7 +37,11 @@ pub fn sequence_source(layout: &Layout) -> String {
         ModelKind::Lru => &[MEMORY, CONTENT, LRU],
     };
     let mut source = layout.wgsl();
-    for part in [COMMON, CONTROLLER].iter().chain(core).chain([&SEQUENCE]) {
+    for part in [RUN, COMMON, CONTROLLER]
+        .iter()
+        .chain(core)
+        .chain([&SEQUENCE])
+    {
         source.push('\n');
         source.push_str(part);
     }
@@ -123,7 +128,7 @@ impl Program {
         let weights = module(
             device,
             "weight gradients",
-            &format!("{prelude}\n{WEIGHT_GRADIENTS}"),
+            &format!("{prelude}\n{RUN}\n{WEIGHT_GRADIENTS}"),
         );
         let optimizer = module(device, "optimizer", OPTIMIZER);
         let program = Program {

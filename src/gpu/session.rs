@@ -8,11 +8,14 @@
 //! the gradient norm) and `update` (clipping and the optimiser). With the whole batch in
 //! one chunk that is 5 dispatches.
 
+use super::buffers::{buffer, floats, BatchBuffers, ModelBuffers, STORAGE};
 use super::context::{GpuContext, GpuUnavailable};
 use super::layout::Layout;
-use super::program::{Program, RUN_SIZE, RUN_STRIDE, SETTINGS_SIZE};
+use super::program::{Program, RUN_STRIDE, SETTINGS_SIZE};
+use super::readback::read_back;
+use super::uniforms::{Run, Settings};
 use crate::models::Model;
-use crate::nn::{OptimizerConfig, OptimizerKind};
+use crate::nn::OptimizerConfig;
 use crate::tasks::Batch;
 use std::rc::Rc;
 
@@ -28,32 +31,14 @@ pub struct StepScores {
 /// Bytes read back per step: loss, bit errors, gradient norm and one float of padding.
 pub const READBACK_BYTES: u64 = 16;
 
-/// Buffers sized for the largest batch seen so far.
-struct Sized {
-    sequences: usize,
-    steps: usize,
-    work_floats: usize,
-    batch: wgpu::Buffer,
-    work: wgpu::Buffer,
-    scores: wgpu::Buffer,
-    runs: wgpu::Buffer,
-    sequence_group: wgpu::BindGroup,
-    weight_group: wgpu::BindGroup,
-    optimizer_group: wgpu::BindGroup,
-}
-
 pub struct GpuSession {
     context: Rc<GpuContext>,
     layout: Layout,
     program: Program,
     parameters: usize,
-    params: wgpu::Buffer,
-    grads: wgpu::Buffer,
-    moments: wgpu::Buffer,
-    jobs: wgpu::Buffer,
-    settings: wgpu::Buffer,
+    buffers: ModelBuffers,
     readback: wgpu::Buffer,
-    sized: Option<Sized>,
+    sized: Option<BatchBuffers>,
     optimizer: OptimizerConfig,
     clip_norm: f32,
     /// Optimiser updates applied so far (Adam's t).
@@ -62,69 +47,8 @@ pub struct GpuSession {
     buffer_limit: u64,
 }
 
-/// The `Run` uniform of shaders/common.wgsl.
-#[repr(C)]
-#[derive(Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
-struct Run {
-    batch_offset: u32,
-    sequences: u32,
-    steps: u32,
-    sequence_stride: u32,
-    target_offset: u32,
-    mask_offset: u32,
-    length_offset: u32,
-    loss_scale: f32,
-    accumulate: u32,
-    padding: [u32; 3],
-}
-
-/// The `Settings` uniform of shaders/optimizer.wgsl.
-#[repr(C)]
-#[derive(Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
-struct Settings {
-    parameters: u32,
-    sequences: u32,
-    kind: u32,
-    padding: u32,
-    clip_norm: f32,
-    learning_rate: f32,
-    beta1: f32,
-    beta2: f32,
-    epsilon: f32,
-    step_size: f32,
-    root_correction2: f32,
-    decay: f32,
-    momentum: f32,
-    padding1: [f32; 3],
-}
-
-const _: () = assert!(std::mem::size_of::<Run>() as u64 == RUN_SIZE);
-const _: () = assert!(std::mem::size_of::<Settings>() as u64 == SETTINGS_SIZE);
-
-fn buffer(
-    context: &GpuContext,
-    label: &str,
-    bytes: u64,
-    usage: wgpu::BufferUsages,
-) -> wgpu::Buffer {
-    context.device.create_buffer(&wgpu::BufferDescriptor {
-        label: Some(label),
-        size: bytes.max(16).next_multiple_of(16),
-        usage,
-        mapped_at_creation: false,
-    })
-}
-
-const STORAGE: wgpu::BufferUsages = wgpu::BufferUsages::STORAGE
-    .union(wgpu::BufferUsages::COPY_DST)
-    .union(wgpu::BufferUsages::COPY_SRC);
-
 fn megabytes(bytes: u64) -> String {
     format!("{:.3} MB", bytes as f64 / 1e6)
-}
-
-fn floats(count: usize) -> u64 {
-    (count * std::mem::size_of::<f32>()) as u64
 }
 
 impl GpuSession {
@@ -174,11 +98,13 @@ impl GpuSession {
             layout,
             program,
             parameters,
-            params,
-            grads,
-            moments,
-            jobs,
-            settings,
+            buffers: ModelBuffers {
+                params,
+                grads,
+                moments,
+                jobs,
+                settings,
+            },
             readback,
             sized: None,
             optimizer,
@@ -219,99 +145,23 @@ impl GpuSession {
         Ok(sequences.min(fit).min(groups))
     }
 
-    /// Grows the batch-sized buffers to hold `batch` (they never shrink).
+    /// Grows the batch-sized buffers to hold `batch` in chunks of `chunk` sequences
+    /// (they never shrink).
     fn fit(&mut self, batch: &Batch, chunk: usize) {
         let work_floats = chunk * self.layout.sequence_floats(batch.steps);
-        if let Some(s) = &self.sized {
-            if s.sequences >= batch.size && s.steps >= batch.steps && s.work_floats >= work_floats {
-                return;
-            }
+        let needed = (batch.size, batch.steps, work_floats);
+        if self.sized.as_ref().is_some_and(|s| s.holds(needed)) {
+            return;
         }
-        let (sequences, steps, work_floats) = match &self.sized {
-            Some(s) => (
-                s.sequences.max(batch.size),
-                s.steps.max(batch.steps),
-                s.work_floats.max(work_floats),
-            ),
-            None => (batch.size, batch.steps, work_floats),
-        };
-        let context = &self.context;
-        let batch_floats =
-            sequences * steps * (batch.input_width + batch.output_width + 1) + sequences;
-        let batch_buffer = buffer(context, "batch", floats(batch_floats), STORAGE);
-        let work = buffer(context, "work", floats(work_floats), STORAGE);
-        let scores = buffer(context, "scores", floats(2 * sequences + 4), STORAGE);
-        let chunks = sequences.div_ceil(chunk.max(1)) as u64;
-        let runs = buffer(
-            context,
-            "runs",
-            chunks * RUN_STRIDE,
-            wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
-        );
-        let run_binding = wgpu::BufferBinding {
-            buffer: &runs,
-            offset: 0,
-            size: wgpu::BufferSize::new(RUN_SIZE),
-        };
-        let bind = |layout: &wgpu::BindGroupLayout, resources: [wgpu::BindingResource; 5]| {
-            let entries: Vec<wgpu::BindGroupEntry> = resources
-                .into_iter()
-                .enumerate()
-                .map(|(i, resource)| wgpu::BindGroupEntry {
-                    binding: i as u32,
-                    resource,
-                })
-                .collect();
-            context
-                .device
-                .create_bind_group(&wgpu::BindGroupDescriptor {
-                    label: None,
-                    layout,
-                    entries: &entries,
-                })
-        };
-        let sequence_group = bind(
-            &self.program.sequence_layout,
-            [
-                wgpu::BindingResource::Buffer(run_binding.clone()),
-                self.params.as_entire_binding(),
-                batch_buffer.as_entire_binding(),
-                work.as_entire_binding(),
-                scores.as_entire_binding(),
-            ],
-        );
-        let weight_group = bind(
-            &self.program.weight_layout,
-            [
-                wgpu::BindingResource::Buffer(run_binding),
-                batch_buffer.as_entire_binding(),
-                work.as_entire_binding(),
-                self.grads.as_entire_binding(),
-                self.jobs.as_entire_binding(),
-            ],
-        );
-        let optimizer_group = bind(
-            &self.program.optimizer_layout,
-            [
-                self.settings.as_entire_binding(),
-                self.grads.as_entire_binding(),
-                self.params.as_entire_binding(),
-                self.moments.as_entire_binding(),
-                scores.as_entire_binding(),
-            ],
-        );
-        self.sized = Some(Sized {
-            sequences,
-            steps,
-            work_floats,
-            batch: batch_buffer,
-            work,
-            scores,
-            runs,
-            sequence_group,
-            weight_group,
-            optimizer_group,
-        });
+        let grown = self.sized.as_ref().map_or(needed, |s| s.grown(needed));
+        self.sized = Some(BatchBuffers::new(
+            &self.context,
+            &self.program,
+            &self.buffers,
+            grown,
+            (batch.input_width, batch.output_width),
+            chunk,
+        ));
     }
 
     /// Uploads the batch and the per-chunk `Run` uniforms; returns the chunks as
@@ -361,32 +211,16 @@ impl GpuSession {
     }
 
     fn write_settings(&self, sequences: usize, update: u32) {
-        let c = &self.optimizer;
-        let t = update as i32;
-        let correction1 = 1.0 - c.beta1.powi(t);
-        let correction2 = 1.0 - c.beta2.powi(t);
-        let settings = Settings {
-            parameters: self.parameters as u32,
-            sequences: sequences as u32,
-            kind: match c.kind {
-                OptimizerKind::Adam => 0,
-                OptimizerKind::Rmsprop => 1,
-            },
-            padding: 0,
-            clip_norm: self.clip_norm,
-            learning_rate: c.learning_rate,
-            beta1: c.beta1,
-            beta2: c.beta2,
-            epsilon: c.epsilon,
-            step_size: c.learning_rate / correction1,
-            root_correction2: correction2.sqrt(),
-            decay: c.decay,
-            momentum: c.momentum,
-            padding1: [0.0; 3],
-        };
+        let settings = Settings::new(
+            &self.optimizer,
+            self.clip_norm,
+            self.parameters,
+            sequences,
+            update,
+        );
         self.context
             .queue
-            .write_buffer(&self.settings, 0, bytemuck::bytes_of(&settings));
+            .write_buffer(&self.buffers.settings, 0, bytemuck::bytes_of(&settings));
     }
 
     /// Records the sequence kernels for every chunk, then `measure` (and `update` when
@@ -553,17 +387,17 @@ impl GpuSession {
 
     /// The parameters, read back from the device.
     pub async fn parameters(&self) -> Result<Vec<f32>, GpuUnavailable> {
-        self.read(&self.params, self.parameters).await
+        self.read(&self.buffers.params, self.parameters).await
     }
 
     /// The optimiser's moments (first, then second), read back from the device.
     pub async fn moments(&self) -> Result<Vec<f32>, GpuUnavailable> {
-        self.read(&self.moments, 2 * self.parameters).await
+        self.read(&self.buffers.moments, 2 * self.parameters).await
     }
 
     /// The last step's gradient (after clipping), read back from the device.
     pub async fn gradients(&self) -> Result<Vec<f32>, GpuUnavailable> {
-        self.read(&self.grads, self.parameters).await
+        self.read(&self.buffers.grads, self.parameters).await
     }
 
     /// Changes the learning rate from the next step on, keeping the moments.
@@ -581,8 +415,8 @@ impl GpuSession {
         assert_eq!(parameters.len(), self.parameters);
         assert_eq!(moments.len(), 2 * self.parameters);
         let queue = &self.context.queue;
-        queue.write_buffer(&self.params, 0, bytemuck::cast_slice(parameters));
-        queue.write_buffer(&self.moments, 0, bytemuck::cast_slice(moments));
+        queue.write_buffer(&self.buffers.params, 0, bytemuck::cast_slice(parameters));
+        queue.write_buffer(&self.buffers.moments, 0, bytemuck::cast_slice(moments));
         self.updates = updates;
     }
 
@@ -605,37 +439,4 @@ impl GpuSession {
         self.context.queue.submit([encoder.finish()]);
         read_back(&self.context, &staging, bytes).await
     }
-}
-
-/// Maps the first `bytes` of `staging` (after the work that fills it) and returns them.
-async fn read_back(
-    context: &GpuContext,
-    staging: &wgpu::Buffer,
-    bytes: u64,
-) -> Result<Vec<f32>, GpuUnavailable> {
-    let (sender, receiver) = futures_channel::oneshot::channel();
-    let slice = staging.slice(..bytes);
-    slice.map_async(wgpu::MapMode::Read, move |result| {
-        let _ = sender.send(result);
-    });
-    #[cfg(not(target_arch = "wasm32"))]
-    context
-        .device
-        .poll(wgpu::PollType::wait_indefinitely())
-        .map_err(|e| GpuUnavailable(format!("the GPU stopped responding ({e})")))?;
-    let mapped = receiver
-        .await
-        .map_err(|_| GpuUnavailable("the GPU dropped a readback".into()))?;
-    if let Some(reason) = context.failure() {
-        return Err(GpuUnavailable(reason));
-    }
-    mapped.map_err(|e| GpuUnavailable(format!("a GPU readback failed ({e})")))?;
-    let values = {
-        let view = slice
-            .get_mapped_range()
-            .map_err(|e| GpuUnavailable(format!("a GPU readback failed ({e})")))?;
-        bytemuck::cast_slice::<u8, f32>(&view).to_vec()
-    };
-    staging.unmap();
-    Ok(values)
 }

@@ -8,28 +8,6 @@
 // The sizes and offsets (X, H, REC, F_*, S_*, G_*, C_*, P_*) come from the prelude that
 // `gpu::layout` generates for each model.
 
-struct Run {
-    // First sequence of this dispatch within the batch.
-    batch_offset: u32,
-    // Sequences in this dispatch.
-    sequences: u32,
-    // Padded steps per sequence in the batch buffer (and forward records per sequence − 1).
-    steps: u32,
-    // Floats of `work` per sequence.
-    sequence_stride: u32,
-    // Offsets of the batch's parts in `batch`.
-    target_offset: u32,
-    mask_offset: u32,
-    length_offset: u32,
-    // 1 / (sequences in the whole batch): the loss is the batch mean.
-    loss_scale: f32,
-    // Weight gradients add to what is there (every chunk after the first).
-    accumulate: u32,
-    padding0: u32,
-    padding1: u32,
-    padding2: u32,
-}
-
 @group(0) @binding(0) var<uniform> run: Run;
 @group(0) @binding(1) var<storage, read> params: array<f32>;
 @group(0) @binding(2) var<storage, read> batch: array<f32>;

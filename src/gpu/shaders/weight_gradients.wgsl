@@ -5,21 +5,6 @@
 // bias is column `cols`, whose x is 1), staging 16 steps of dy and x at a time.
 // REC and GREC come from the model's generated prelude.
 
-struct Run {
-    batch_offset: u32,
-    sequences: u32,
-    steps: u32,
-    sequence_stride: u32,
-    target_offset: u32,
-    mask_offset: u32,
-    length_offset: u32,
-    loss_scale: f32,
-    accumulate: u32,
-    padding0: u32,
-    padding1: u32,
-    padding2: u32,
-}
-
 struct Job {
     dy: u32,
     x: u32,

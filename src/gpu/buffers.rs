@@ -1,0 +1,155 @@
+//! The GPU buffers of a session: those that live as long as the model (parameters,
+//! gradients, optimiser moments, the weight-gradient jobs, the optimiser's settings)
+//! and those sized for the batch (the batch itself, the `work` records, the scores, the
+//! per-chunk `Run` uniforms), with the bind groups that tie them to the kernels.
+
+use super::context::GpuContext;
+use super::program::{Program, RUN_SIZE, RUN_STRIDE};
+
+pub const STORAGE: wgpu::BufferUsages = wgpu::BufferUsages::STORAGE
+    .union(wgpu::BufferUsages::COPY_DST)
+    .union(wgpu::BufferUsages::COPY_SRC);
+
+pub fn floats(count: usize) -> u64 {
+    (count * std::mem::size_of::<f32>()) as u64
+}
+
+/// A buffer of at least `bytes` (rounded up so every copy and binding is aligned).
+pub fn buffer(
+    context: &GpuContext,
+    label: &str,
+    bytes: u64,
+    usage: wgpu::BufferUsages,
+) -> wgpu::Buffer {
+    context.device.create_buffer(&wgpu::BufferDescriptor {
+        label: Some(label),
+        size: bytes.max(16).next_multiple_of(16),
+        usage,
+        mapped_at_creation: false,
+    })
+}
+
+/// The buffers that live as long as the model.
+pub struct ModelBuffers {
+    pub params: wgpu::Buffer,
+    pub grads: wgpu::Buffer,
+    /// First moments, then second moments.
+    pub moments: wgpu::Buffer,
+    pub jobs: wgpu::Buffer,
+    pub settings: wgpu::Buffer,
+}
+
+/// Sequences, padded steps and `work` floats a set of batch buffers holds.
+pub type Capacity = (usize, usize, usize);
+
+/// Buffers sized for the largest batch seen so far.
+pub struct BatchBuffers {
+    capacity: Capacity,
+    pub batch: wgpu::Buffer,
+    pub work: wgpu::Buffer,
+    pub scores: wgpu::Buffer,
+    pub runs: wgpu::Buffer,
+    pub sequence_group: wgpu::BindGroup,
+    pub weight_group: wgpu::BindGroup,
+    pub optimizer_group: wgpu::BindGroup,
+}
+
+impl BatchBuffers {
+    /// Buffers for `capacity`, for batches of `input_width` and `output_width` that
+    /// run in chunks of `chunk` sequences.
+    pub fn new(
+        context: &GpuContext,
+        program: &Program,
+        model: &ModelBuffers,
+        capacity: Capacity,
+        widths: (usize, usize),
+        chunk: usize,
+    ) -> BatchBuffers {
+        let (sequences, steps, work_floats) = capacity;
+        let batch_floats = sequences * steps * (widths.0 + widths.1 + 1) + sequences;
+        let batch = buffer(context, "batch", floats(batch_floats), STORAGE);
+        let work = buffer(context, "work", floats(work_floats), STORAGE);
+        let scores = buffer(context, "scores", floats(2 * sequences + 4), STORAGE);
+        let chunks = sequences.div_ceil(chunk.max(1)) as u64;
+        let runs = buffer(
+            context,
+            "runs",
+            chunks * RUN_STRIDE,
+            wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
+        );
+        let run = wgpu::BindingResource::Buffer(wgpu::BufferBinding {
+            buffer: &runs,
+            offset: 0,
+            size: wgpu::BufferSize::new(RUN_SIZE),
+        });
+        let bind = |layout: &wgpu::BindGroupLayout, resources: [wgpu::BindingResource; 5]| {
+            let entries: Vec<wgpu::BindGroupEntry> = resources
+                .into_iter()
+                .enumerate()
+                .map(|(i, resource)| wgpu::BindGroupEntry {
+                    binding: i as u32,
+                    resource,
+                })
+                .collect();
+            context
+                .device
+                .create_bind_group(&wgpu::BindGroupDescriptor {
+                    label: None,
+                    layout,
+                    entries: &entries,
+                })
+        };
+        let sequence_group = bind(
+            &program.sequence_layout,
+            [
+                run.clone(),
+                model.params.as_entire_binding(),
+                batch.as_entire_binding(),
+                work.as_entire_binding(),
+                scores.as_entire_binding(),
+            ],
+        );
+        let weight_group = bind(
+            &program.weight_layout,
+            [
+                run,
+                batch.as_entire_binding(),
+                work.as_entire_binding(),
+                model.grads.as_entire_binding(),
+                model.jobs.as_entire_binding(),
+            ],
+        );
+        let optimizer_group = bind(
+            &program.optimizer_layout,
+            [
+                model.settings.as_entire_binding(),
+                model.grads.as_entire_binding(),
+                model.params.as_entire_binding(),
+                model.moments.as_entire_binding(),
+                scores.as_entire_binding(),
+            ],
+        );
+        BatchBuffers {
+            capacity,
+            batch,
+            work,
+            scores,
+            runs,
+            sequence_group,
+            weight_group,
+            optimizer_group,
+        }
+    }
+
+    /// Whether these buffers can hold `needed`.
+    pub fn holds(&self, needed: Capacity) -> bool {
+        let (s, t, w) = self.capacity;
+        s >= needed.0 && t >= needed.1 && w >= needed.2
+    }
+
+    /// The larger of these buffers' capacity and `needed`, in each dimension.
+    pub fn grown(&self, needed: Capacity) -> Capacity {
+        let (s, t, w) = self.capacity;
+        (s.max(needed.0), t.max(needed.1), w.max(needed.2))
+    }
+}

@@ -1,0 +1,78 @@
+//! The host twins of the kernels' uniforms: `Run` (shaders/run.wgsl) and `Settings`
+//! (shaders/optimizer.wgsl), laid out byte for byte as WGSL lays them out.
+
+use super::program::{RUN_SIZE, SETTINGS_SIZE};
+use crate::nn::{OptimizerConfig, OptimizerKind};
+
+/// The `Run` uniform of shaders/run.wgsl.
+#[repr(C)]
+#[derive(Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
+pub struct Run {
+    pub batch_offset: u32,
+    pub sequences: u32,
+    pub steps: u32,
+    pub sequence_stride: u32,
+    pub target_offset: u32,
+    pub mask_offset: u32,
+    pub length_offset: u32,
+    pub loss_scale: f32,
+    pub accumulate: u32,
+    pub padding: [u32; 3],
+}
+
+/// The `Settings` uniform of shaders/optimizer.wgsl.
+#[repr(C)]
+#[derive(Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
+pub struct Settings {
+    pub parameters: u32,
+    pub sequences: u32,
+    pub kind: u32,
+    pub padding: u32,
+    pub clip_norm: f32,
+    pub learning_rate: f32,
+    pub beta1: f32,
+    pub beta2: f32,
+    pub epsilon: f32,
+    pub step_size: f32,
+    pub root_correction2: f32,
+    pub decay: f32,
+    pub momentum: f32,
+    pub padding1: [f32; 3],
+}
+
+const _: () = assert!(std::mem::size_of::<Run>() as u64 == RUN_SIZE);
+const _: () = assert!(std::mem::size_of::<Settings>() as u64 == SETTINGS_SIZE);
+
+impl Settings {
+    /// The settings for update number `update` (Adam's t, from 1).
+    pub fn new(
+        optimizer: &OptimizerConfig,
+        clip_norm: f32,
+        parameters: usize,
+        sequences: usize,
+        update: u32,
+    ) -> Settings {
+        let t = update as i32;
+        let correction1 = 1.0 - optimizer.beta1.powi(t);
+        let correction2 = 1.0 - optimizer.beta2.powi(t);
+        Settings {
+            parameters: parameters as u32,
+            sequences: sequences as u32,
+            kind: match optimizer.kind {
+                OptimizerKind::Adam => 0,
+                OptimizerKind::Rmsprop => 1,
+            },
+            padding: 0,
+            clip_norm,
+            learning_rate: optimizer.learning_rate,
+            beta1: optimizer.beta1,
+            beta2: optimizer.beta2,
+            epsilon: optimizer.epsilon,
+            step_size: optimizer.learning_rate / correction1,
+            root_correction2: correction2.sqrt(),
+            decay: optimizer.decay,
+            momentum: optimizer.momentum,
+            padding1: [0.0; 3],
+        }
+    }
+}
