@@ -164,7 +164,7 @@ impl<C: MemoryCore> MemoryModel<C> {
         );
         let y_width = self.config.output_width;
         let steps = run.caches.len();
-        let mut carry = self.controller.new_carry();
+        let mut carry = self.controller.new_carry(steps);
         let mut dstate = self.core.zero_state();
         let mut output_input = vec![0.0; h_width + r_width];
         let mut doutput_input = vec![0.0; h_width + r_width];
@@ -202,14 +202,10 @@ impl<C: MemoryCore> MemoryModel<C> {
                 &mut dprevious,
                 dhidden,
             );
-            let controller_input =
-                &run.controller_inputs[t * (x_width + r_width)..(t + 1) * (x_width + r_width)];
             self.controller.backward_step(
                 p,
-                grads,
                 &run.controller,
                 t,
-                controller_input,
                 dhidden,
                 &mut carry,
                 &mut dcontroller_input,
@@ -224,6 +220,13 @@ impl<C: MemoryCore> MemoryModel<C> {
             }
             dstate = dprevious;
         }
+        self.controller.accumulate_weight_gradients(
+            grads,
+            &run.controller,
+            &run.controller_inputs,
+            steps,
+            &carry,
+        );
     }
 }
 

@@ -57,12 +57,15 @@ pub struct LstmTape {
     tanh_cell: Vec<Vec<f32>>,
 }
 
-/// Gradients flowing backwards in time between steps, plus scratch space.
+/// Gradients flowing backwards in time between steps, plus scratch space. Per layer,
+/// `dz` keeps every step's gate gradient (`steps × 4H`): the weight gradients are formed
+/// from them once the walk back through time is over (see
+/// [`LstmStack::accumulate_weight_gradients`]).
 #[derive(Clone, Debug)]
 pub struct LstmCarry {
     dh: Vec<Vec<f32>>,
     dc: Vec<Vec<f32>>,
-    dz: Vec<f32>,
+    dz: Vec<Vec<f32>>,
     dh_step: Vec<f32>,
     dh_below: Vec<f32>,
 }
@@ -129,12 +132,12 @@ impl LstmStack {
         }
     }
 
-    pub fn new_carry(&self) -> LstmCarry {
+    pub fn new_carry(&self, steps: usize) -> LstmCarry {
         let h = self.hidden;
         LstmCarry {
             dh: vec![vec![0.0; h]; self.layers.len()],
             dc: vec![vec![0.0; h]; self.layers.len()],
-            dz: vec![0.0; 4 * h],
+            dz: vec![vec![0.0; steps * 4 * h]; self.layers.len()],
             dh_step: vec![0.0; h],
             dh_below: vec![0.0; h],
         }
@@ -192,16 +195,14 @@ impl LstmStack {
 
     /// Backward through step `t`. `dh_top` is the loss gradient reaching the top `h`
     /// from this step's consumers; gradients from step t+1 arrive through `carry`, which
-    /// leaves holding those for step t−1. `dinput` is overwritten with the gradient of
-    /// the layer-0 input.
-    #[allow(clippy::too_many_arguments)]
+    /// leaves holding those for step t−1 and this step's gate gradients. `dinput` is
+    /// overwritten with the gradient of the layer-0 input. The weight gradients wait for
+    /// [`LstmStack::accumulate_weight_gradients`].
     pub fn backward_step(
         &self,
         params: &[f32],
-        grads: &mut [f32],
         tape: &LstmTape,
         t: usize,
-        input: &[f32],
         dh_top: &[f32],
         carry: &mut LstmCarry,
         dinput: &mut [f32],
@@ -217,23 +218,56 @@ impl LstmStack {
             let gates = &tape.gates[l][t * 4 * h..(t + 1) * 4 * h];
             let c_prev = &tape.cell[l][t * h..(t + 1) * h];
             let tanh_c = &tape.tanh_cell[l][t * h..(t + 1) * h];
+            let dz = &mut carry.dz[l][t * 4 * h..(t + 1) * 4 * h];
             for k in 0..h {
                 let (i, f, g, o) = (gates[k], gates[h + k], gates[2 * h + k], gates[3 * h + k]);
                 let dh = carry.dh_step[k];
                 let d_o = dh * tanh_c[k];
                 let dc = carry.dc[l][k] + dh * o * (1.0 - tanh_c[k] * tanh_c[k]);
-                carry.dz[k] = dc * g * i * (1.0 - i);
-                carry.dz[h + k] = dc * c_prev[k] * f * (1.0 - f);
-                carry.dz[2 * h + k] = dc * i * (1.0 - g * g);
-                carry.dz[3 * h + k] = d_o * o * (1.0 - o);
+                dz[k] = dc * g * i * (1.0 - i);
+                dz[h + k] = dc * c_prev[k] * f * (1.0 - f);
+                dz[2 * h + k] = dc * i * (1.0 - g * g);
+                dz[3 * h + k] = d_o * o * (1.0 - o);
                 carry.dc[l][k] = dc * f;
             }
-            let x = if l == 0 {
-                input
+            let dx = if l == 0 {
+                &mut *dinput
             } else {
-                &tape.hidden[l - 1][(t + 1) * h..(t + 2) * h]
+                &mut carry.dh_below[..]
             };
-            let h_prev = &tape.hidden[l][t * h..(t + 1) * h];
+            dx.fill(0.0);
+            linalg::matvec_transposed_accumulate(&params[layer.weight_ih_range()], dz, dx);
+            carry.dh[l].fill(0.0);
+            linalg::matvec_transposed_accumulate(
+                &params[layer.weight_hh_range()],
+                dz,
+                &mut carry.dh[l],
+            );
+        }
+    }
+
+    /// Adds every layer's weight and bias gradients over `steps` steps to `grads`:
+    /// `dW_ih += Σ_t dz_t x_tᵀ`, `dW_hh += Σ_t dz_t h_{t−1}ᵀ`, `db += Σ_t dz_t`, from the
+    /// gate gradients `carry` kept. `inputs` holds the layer-0 inputs (`steps × inputs`).
+    /// One pass per weight row over all steps keeps that row in cache, where a rank-one
+    /// update per step would stream the whole matrix every step.
+    pub fn accumulate_weight_gradients(
+        &self,
+        grads: &mut [f32],
+        tape: &LstmTape,
+        inputs: &[f32],
+        steps: usize,
+        carry: &LstmCarry,
+    ) {
+        let h = self.hidden;
+        for (l, layer) in self.layers.iter().enumerate() {
+            let dz = &carry.dz[l][..steps * 4 * h];
+            let x = if l == 0 {
+                &inputs[..steps * layer.inputs]
+            } else {
+                &tape.hidden[l - 1][h..(steps + 1) * h]
+            };
+            let h_previous = &tape.hidden[l][..steps * h];
             let [weight_ih, weight_hh, bias_ih, bias_hh] = grads
                 .get_disjoint_mut([
                     layer.weight_ih_range(),
@@ -242,30 +276,8 @@ impl LstmStack {
                     layer.bias_hh_range(),
                 ])
                 .expect("an LSTM layer's tensors never overlap");
-            let dx = if l == 0 {
-                dinput.fill(0.0);
-                &mut *dinput
-            } else {
-                carry.dh_below.fill(0.0);
-                &mut carry.dh_below[..]
-            };
-            linalg::affine_backward(
-                &params[layer.weight_ih_range()],
-                x,
-                &carry.dz,
-                weight_ih,
-                bias_ih,
-                Some(dx),
-            );
-            carry.dh[l].fill(0.0);
-            linalg::affine_backward(
-                &params[layer.weight_hh_range()],
-                h_prev,
-                &carry.dz,
-                weight_hh,
-                bias_hh,
-                Some(&mut carry.dh[l]),
-            );
+            linalg::outer_products_accumulate(dz, x, weight_ih, bias_ih);
+            linalg::outer_products_accumulate(dz, h_previous, weight_hh, bias_hh);
         }
     }
 }

@@ -73,12 +73,35 @@ pub fn matvec_accumulate(w: &[f32], x: &[f32], y: &mut [f32]) {
 }
 
 /// `x += Wᵀ y` for `W` of shape `rows × cols` (`y` has `rows` entries, `x` has `cols`).
+/// Sixteen entries of `x` at a time are summed over every row in registers, so `W` is
+/// read once and `x` written once.
 pub fn matvec_transposed_accumulate(w: &[f32], y: &[f32], x: &mut [f32]) {
     let cols = x.len();
     debug_assert_eq!(w.len(), y.len() * cols);
-    for (&y, row) in y.iter().zip(w.chunks_exact(cols)) {
-        if y != 0.0 {
-            axpy(y, row, x);
+    for c0 in (0..cols).step_by(BLOCK_COLS) {
+        let block_cols = BLOCK_COLS.min(cols - c0);
+        let mut sums = [0.0f32; BLOCK_COLS];
+        if block_cols == BLOCK_COLS {
+            for (&g, row) in y.iter().zip(w.chunks_exact(cols)) {
+                if g == 0.0 {
+                    continue;
+                }
+                let block: &[f32; BLOCK_COLS] = row[c0..c0 + BLOCK_COLS]
+                    .try_into()
+                    .expect("a full block of columns");
+                for j in 0..BLOCK_COLS {
+                    sums[j] += g * block[j];
+                }
+            }
+        } else {
+            for (&g, row) in y.iter().zip(w.chunks_exact(cols)) {
+                for (s, &v) in sums.iter_mut().zip(&row[c0..c0 + block_cols]) {
+                    *s += g * v;
+                }
+            }
+        }
+        for (x, s) in x[c0..c0 + block_cols].iter_mut().zip(&sums) {
+            *x += s;
         }
     }
 }
@@ -92,6 +115,94 @@ pub fn outer_accumulate(y: &[f32], x: &[f32], w: &mut [f32]) {
             axpy(y, x, row);
         }
     }
+}
+
+/// Rows and columns of `W` that [`outer_products_accumulate`] keeps in registers.
+const BLOCK_ROWS: usize = 4;
+const BLOCK_COLS: usize = 16;
+
+/// `W += Σ_t dy_t x_tᵀ` and `b += Σ_t dy_t` for `dy` (`steps × rows`) and `x`
+/// (`steps × cols`): the weight gradient of `y_t = W x_t + b` over many steps, as the
+/// product `dYᵀ X`. Each 4 × 16 block of `W` is summed over every step in registers and
+/// written once, where a rank-one update per step would read and write all of `W` every
+/// step.
+pub fn outer_products_accumulate(dy: &[f32], x: &[f32], w: &mut [f32], b: &mut [f32]) {
+    let rows = b.len();
+    let cols = w.len() / rows.max(1);
+    let steps = dy.len() / rows.max(1);
+    debug_assert_eq!(x.len(), steps * cols);
+    for (r, bias) in b.iter_mut().enumerate() {
+        *bias += (0..steps).map(|t| dy[t * rows + r]).sum::<f32>();
+    }
+    for r0 in (0..rows).step_by(BLOCK_ROWS) {
+        let block_rows = BLOCK_ROWS.min(rows - r0);
+        for c0 in (0..cols).step_by(BLOCK_COLS) {
+            let block_cols = BLOCK_COLS.min(cols - c0);
+            let sums = if block_rows == BLOCK_ROWS && block_cols == BLOCK_COLS {
+                full_block_sums(dy, x, rows, cols, r0, c0)
+            } else {
+                partial_block_sums(dy, x, rows, cols, (r0, block_rows), (c0, block_cols))
+            };
+            for (i, sum) in sums.iter().enumerate().take(block_rows) {
+                let row = &mut w[(r0 + i) * cols + c0..][..block_cols];
+                for (w, s) in row.iter_mut().zip(sum) {
+                    *w += s;
+                }
+            }
+        }
+    }
+}
+
+/// `Σ_t dy_t[r0..r0+4] x_t[c0..c0+16]ᵀ` with the sums in four named rows, which the
+/// compiler keeps in vector registers.
+fn full_block_sums(
+    dy: &[f32],
+    x: &[f32],
+    rows: usize,
+    cols: usize,
+    r0: usize,
+    c0: usize,
+) -> [[f32; BLOCK_COLS]; BLOCK_ROWS] {
+    let (mut s0, mut s1, mut s2, mut s3) = (
+        [0.0f32; BLOCK_COLS],
+        [0.0; BLOCK_COLS],
+        [0.0; BLOCK_COLS],
+        [0.0; BLOCK_COLS],
+    );
+    for (dy_t, x_t) in dy.chunks_exact(rows).zip(x.chunks_exact(cols)) {
+        let x_block: &[f32; BLOCK_COLS] = x_t[c0..c0 + BLOCK_COLS]
+            .try_into()
+            .expect("a full block of columns");
+        let g = &dy_t[r0..r0 + BLOCK_ROWS];
+        for j in 0..BLOCK_COLS {
+            s0[j] += g[0] * x_block[j];
+            s1[j] += g[1] * x_block[j];
+            s2[j] += g[2] * x_block[j];
+            s3[j] += g[3] * x_block[j];
+        }
+    }
+    [s0, s1, s2, s3]
+}
+
+/// The same for a block cut short by the edge of `W`.
+fn partial_block_sums(
+    dy: &[f32],
+    x: &[f32],
+    rows: usize,
+    cols: usize,
+    (r0, block_rows): (usize, usize),
+    (c0, block_cols): (usize, usize),
+) -> [[f32; BLOCK_COLS]; BLOCK_ROWS] {
+    let mut sums = [[0.0f32; BLOCK_COLS]; BLOCK_ROWS];
+    for (dy_t, x_t) in dy.chunks_exact(rows).zip(x.chunks_exact(cols)) {
+        for (i, sum) in sums.iter_mut().enumerate().take(block_rows) {
+            let g = dy_t[r0 + i];
+            for (s, &v) in sum.iter_mut().zip(&x_t[c0..c0 + block_cols]) {
+                *s += g * v;
+            }
+        }
+    }
+    sums
 }
 
 /// Backward of `y = W x + b` in one pass over `W`'s rows: `dW += dy xᵀ`, `db += dy`,
@@ -145,6 +256,28 @@ mod tests {
         let mut outer = [0.0; 6];
         outer_accumulate(&[1.0, 2.0], &[1.0, 0.0, -1.0], &mut outer);
         assert_eq!(outer, [1.0, 0.0, -1.0, 2.0, 0.0, -2.0]);
+    }
+
+    #[test]
+    fn outer_products_are_summed_over_steps_for_any_shape() {
+        // 3 steps, 5 rows, 19 columns: neither a multiple of the register block.
+        let (steps, rows, cols) = (3, 5, 19);
+        let dy: Vec<f32> = (0..steps * rows).map(|i| (i as f32 * 0.37).sin()).collect();
+        let x: Vec<f32> = (0..steps * cols).map(|i| (i as f32 * 0.11).cos()).collect();
+        let mut w = vec![1.0; rows * cols];
+        let mut b = vec![2.0; rows];
+        outer_products_accumulate(&dy, &x, &mut w, &mut b);
+        for r in 0..rows {
+            let expected: f32 = (0..steps).map(|t| dy[t * rows + r]).sum();
+            assert!((b[r] - 2.0 - expected).abs() < 1e-6);
+            for c in 0..cols {
+                let expected: f32 = (0..steps).map(|t| dy[t * rows + r] * x[t * cols + c]).sum();
+                assert!(
+                    (w[r * cols + c] - 1.0 - expected).abs() < 1e-5,
+                    "({r}, {c})"
+                );
+            }
+        }
     }
 
     #[test]
