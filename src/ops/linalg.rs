@@ -73,9 +73,19 @@ pub fn matvec_accumulate(w: &[f32], x: &[f32], y: &mut [f32]) {
 }
 
 /// `x += Wᵀ y` for `W` of shape `rows × cols` (`y` has `rows` entries, `x` has `cols`).
-/// Sixteen entries of `x` at a time are summed over every row in registers, so `W` is
-/// read once and `x` written once.
+/// Natively a block of `x` at a time is summed over every row in registers, so `W` is
+/// read once and `x` written once; in WebAssembly adding each row of `W` to `x` in turn
+/// measured faster (12% in the page), so it does that.
 pub fn matvec_transposed_accumulate(w: &[f32], y: &[f32], x: &mut [f32]) {
+    if cfg!(target_arch = "wasm32") {
+        let cols = x.len();
+        for (&y, row) in y.iter().zip(w.chunks_exact(cols)) {
+            if y != 0.0 {
+                axpy(y, row, x);
+            }
+        }
+        return;
+    }
     let cols = x.len();
     debug_assert_eq!(w.len(), y.len() * cols);
     for c0 in (0..cols).step_by(BLOCK_COLS) {
@@ -117,9 +127,14 @@ pub fn outer_accumulate(y: &[f32], x: &[f32], w: &mut [f32]) {
     }
 }
 
-/// Rows and columns of `W` that [`outer_products_accumulate`] keeps in registers.
+/// Rows and columns of `W` that [`outer_products_accumulate`] keeps in registers: 4 × 16
+/// natively (AVX), 4 × 8 in WebAssembly, whose 128-bit vectors would spill a wider block
+/// (measured in the page: 8 columns trained 3% faster there than 16).
 const BLOCK_ROWS: usize = 4;
+#[cfg(not(target_arch = "wasm32"))]
 const BLOCK_COLS: usize = 16;
+#[cfg(target_arch = "wasm32")]
+const BLOCK_COLS: usize = 8;
 
 /// `W += Σ_t dy_t x_tᵀ` and `b += Σ_t dy_t` for `dy` (`steps × rows`) and `x`
 /// (`steps × cols`): the weight gradient of `y_t = W x_t + b` over many steps, as the
