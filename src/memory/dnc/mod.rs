@@ -1,151 +1,17 @@
 //! DNC memory step (models.md §3): usage, sorted allocation, content write, erase/add,
 //! temporal links, precedence, and reads mixing backward, content and forward modes.
 
+mod interface;
+
+pub use interface::{interface_size, Interface, READ_MODES};
+
 use super::content::{content_weighting, content_weighting_backward, row_norms};
 use super::write::{erase_and_add, erase_and_add_backward};
 use super::{read, read_backward, INITIAL_MEMORY_VALUE};
-use crate::ops::activation::{oneplus, sigmoid, softmax_backward, softmax_in_place};
 use crate::ops::linalg::{self, dot};
 
 /// Floor applied to usage before allocation: `û = ε + (1 − ε) u`.
 const USAGE_FLOOR: f32 = 1e-6;
-/// Read modes per head: backward, content, forward.
-pub const READ_MODES: usize = 3;
-
-/// Size of the interface vector ξ: `R·W + 3W + 5R + 3`.
-pub fn interface_size(width: usize, reads: usize) -> usize {
-    reads * width + 3 * width + 5 * reads + 3
-}
-
-/// The interface vector after its transforms. Gradients use the same struct.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Interface {
-    /// `R × W`, head-major.
-    pub read_keys: Vec<f32>,
-    pub read_strengths: Vec<f32>,
-    pub write_key: Vec<f32>,
-    pub write_strength: f32,
-    pub erase: Vec<f32>,
-    pub write_vector: Vec<f32>,
-    pub free_gates: Vec<f32>,
-    pub allocation_gate: f32,
-    pub write_gate: f32,
-    /// `R × 3`: per head (backward, content, forward), each row summing to 1.
-    pub read_modes: Vec<f32>,
-}
-
-/// Offsets of the parts of ξ, in the order of models.md §3's table.
-struct Layout {
-    read_keys: usize,
-    read_strengths: usize,
-    write_key: usize,
-    write_strength: usize,
-    erase: usize,
-    write_vector: usize,
-    free_gates: usize,
-    allocation_gate: usize,
-    write_gate: usize,
-    read_modes: usize,
-}
-
-impl Layout {
-    fn new(width: usize, reads: usize) -> Self {
-        let read_strengths = reads * width;
-        let write_key = read_strengths + reads;
-        let write_strength = write_key + width;
-        let erase = write_strength + 1;
-        let write_vector = erase + width;
-        let free_gates = write_vector + width;
-        let allocation_gate = free_gates + reads;
-        Layout {
-            read_keys: 0,
-            read_strengths,
-            write_key,
-            write_strength,
-            erase,
-            write_vector,
-            free_gates,
-            allocation_gate,
-            write_gate: allocation_gate + 1,
-            read_modes: allocation_gate + 2,
-        }
-    }
-}
-
-impl Interface {
-    pub fn zeros(width: usize, reads: usize) -> Self {
-        Interface {
-            read_keys: vec![0.0; reads * width],
-            read_strengths: vec![0.0; reads],
-            write_key: vec![0.0; width],
-            write_strength: 0.0,
-            erase: vec![0.0; width],
-            write_vector: vec![0.0; width],
-            free_gates: vec![0.0; reads],
-            allocation_gate: 0.0,
-            write_gate: 0.0,
-            read_modes: vec![0.0; READ_MODES * reads],
-        }
-    }
-
-    /// Splits and transforms raw ξ (models.md §3 table).
-    pub fn from_raw(raw: &[f32], width: usize, reads: usize) -> Self {
-        let at = Layout::new(width, reads);
-        let mut read_modes = raw[at.read_modes..at.read_modes + READ_MODES * reads].to_vec();
-        read_modes
-            .chunks_exact_mut(READ_MODES)
-            .for_each(softmax_in_place);
-        Interface {
-            read_keys: raw[at.read_keys..at.read_strengths].to_vec(),
-            read_strengths: raw[at.read_strengths..at.write_key]
-                .iter()
-                .map(|&x| oneplus(x))
-                .collect(),
-            write_key: raw[at.write_key..at.write_strength].to_vec(),
-            write_strength: oneplus(raw[at.write_strength]),
-            erase: raw[at.erase..at.write_vector]
-                .iter()
-                .map(|&x| sigmoid(x))
-                .collect(),
-            write_vector: raw[at.write_vector..at.free_gates].to_vec(),
-            free_gates: raw[at.free_gates..at.allocation_gate]
-                .iter()
-                .map(|&x| sigmoid(x))
-                .collect(),
-            allocation_gate: sigmoid(raw[at.allocation_gate]),
-            write_gate: sigmoid(raw[at.write_gate]),
-            read_modes,
-        }
-    }
-
-    /// Maps `grad` (with respect to the transformed values) back onto raw ξ.
-    pub fn raw_backward(&self, raw: &[f32], grad: &Interface, draw: &mut [f32]) {
-        let width = self.write_key.len();
-        let reads = self.free_gates.len();
-        let at = Layout::new(width, reads);
-        let sigmoid_grad = |value: f32, g: f32| g * value * (1.0 - value);
-        draw[at.read_keys..at.read_strengths].copy_from_slice(&grad.read_keys);
-        for i in 0..reads {
-            draw[at.read_strengths + i] =
-                grad.read_strengths[i] * sigmoid(raw[at.read_strengths + i]);
-            draw[at.free_gates + i] = sigmoid_grad(self.free_gates[i], grad.free_gates[i]);
-            let modes = i * READ_MODES..(i + 1) * READ_MODES;
-            softmax_backward(
-                &self.read_modes[modes.clone()],
-                &grad.read_modes[modes.clone()],
-                &mut draw[at.read_modes + modes.start..at.read_modes + modes.end],
-            );
-        }
-        draw[at.write_key..at.write_strength].copy_from_slice(&grad.write_key);
-        draw[at.write_strength] = grad.write_strength * sigmoid(raw[at.write_strength]);
-        for j in 0..width {
-            draw[at.erase + j] = sigmoid_grad(self.erase[j], grad.erase[j]);
-        }
-        draw[at.write_vector..at.free_gates].copy_from_slice(&grad.write_vector);
-        draw[at.allocation_gate] = sigmoid_grad(self.allocation_gate, grad.allocation_gate);
-        draw[at.write_gate] = sigmoid_grad(self.write_gate, grad.write_gate);
-    }
-}
 
 /// The DNC's recurrent memory state. Gradients with respect to it use the same struct.
 #[derive(Clone, Debug, PartialEq)]
