@@ -37,7 +37,8 @@ export const PROPERTIES = {
   read_heads: { type: 'int', min: 1, max: 4, default: 1, label: 'Read heads R', engine: true },
   hidden: { type: 'int', min: 4, max: 256, default: 100, label: 'Controller size', engine: true },
   learning_rate: { type: 'float', min: 1e-5, max: 0.1, default: 0.003, label: 'Learning rate', engine: true },
-  batch_size: { type: 'int', min: 1, max: 64, default: 16, label: 'Batch size', engine: true },
+  // Up to 256: the GPU runs a batch's sequences side by side.
+  batch_size: { type: 'int', min: 1, max: 256, default: 16, label: 'Batch size', engine: true },
   seed: { type: 'int', min: 0, max: 4294967295, default: 1, label: 'Seed', engine: true },
   backend: { type: 'enum', values: BACKENDS, default: 'auto', label: 'Compute on' },
   speed: { type: 'int', min: 1, max: 50, default: 4, label: 'Steps per frame' },

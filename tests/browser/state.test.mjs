@@ -83,7 +83,7 @@ test('an out-of-range control value is refused with a message and the old value 
   await page.fill('input[name=batch_size]', '5000');
   await page.locator('input[name=batch_size]').blur();
   await page.waitForSelector('#message:not([hidden])');
-  assert.match(await page.textContent('#message'), /batch_size must be between 1 and 64/);
+  assert.match(await page.textContent('#message'), /batch_size must be between 1 and 256/);
   assert.equal(await page.inputValue('input[name=batch_size]'), '16');
   await page.context().close();
 });
