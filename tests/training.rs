@@ -179,3 +179,21 @@ fn the_standard_curriculum_fits_inside_every_task() {
         config.validate().unwrap();
     }
 }
+
+#[test]
+fn the_learning_rate_changes_mid_run_and_bad_rates_are_refused() {
+    let mut trainer = Trainer::new(small(ModelKind::Ntm)).unwrap();
+    let first = trainer.step().unwrap();
+    assert_eq!(
+        first.learning_rate,
+        trainer.config().optimizer.learning_rate
+    );
+    trainer.set_learning_rate(2e-4).unwrap();
+    assert_eq!(trainer.step().unwrap().learning_rate, 2e-4);
+    for bad in [0.0, -1.0, f32::NAN, 2.0] {
+        let error = trainer.set_learning_rate(bad).unwrap_err().to_string();
+        assert!(error.contains("learning rate"), "{error}");
+    }
+    assert_eq!(trainer.config().optimizer.learning_rate, 2e-4);
+    assert_eq!(trainer.steps_done(), 2);
+}

@@ -18,7 +18,7 @@ const form = $('settings');
 const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
 
 // Engine-side settings restart training; the others apply live.
-const LIVE_SETTINGS = new Set(['speed', 'test_length', 'backend']);
+const LIVE_SETTINGS = new Set(['speed', 'test_length', 'backend', 'learning_rate']);
 // Steps per second of the time scrubber's animation through an example.
 const ANIMATION_STEPS_PER_SECOND = 6;
 // Metrics are read out to screen readers at most this often.
@@ -123,6 +123,7 @@ function onSettingChange(event) {
   if (name === 'speed') page.engine.send({ type: 'speed', stepsPerChunk: next.speed });
   else if (name === 'test_length') page.engine.send({ type: 'snapshot', length: next.test_length });
   else if (name === 'backend') page.engine.send({ type: 'backend', backend: next.backend });
+  else if (name === 'learning_rate') page.engine.send({ type: 'learning-rate', value: next.learning_rate });
   if (!LIVE_SETTINGS.has(name)) restart();
 }
 

@@ -7,6 +7,7 @@
 //               {type: 'play'} | {type: 'pause'} | {type: 'step'}
 //               {type: 'speed', stepsPerChunk} | {type: 'snapshot', length}
 //               {type: 'export'} | {type: 'evaluate', lengths, sequences, seed}
+//               {type: 'learning-rate', value} (applies from the next step, keeping all else)
 //               {type: 'lose-device'} (destroys the GPU device, as a lost GPU would)
 // Messages out: {type: 'ready', config, parameters, steps, backend}
 //               {type: 'progress', reports, steps, sequencesPerSecond, backend}
@@ -133,6 +134,9 @@ const handlers = {
   },
   async backend({ backend }) {
     post({ type: 'backend', backend: await engine.selectBackend(backend) });
+  },
+  'learning-rate'({ value }) {
+    engine.setLearningRate(value);
   },
   'lose-device'() {
     engine.loseGpuDevice();

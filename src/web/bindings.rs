@@ -54,7 +54,7 @@ struct TrainChunk {
 pub struct Engine {
     /// Empty while a call has the trainer (see [`Lease`]).
     trainer: RefCell<Option<Trainer>>,
-    playground: PlaygroundConfig,
+    playground: RefCell<PlaygroundConfig>,
 }
 
 /// The trainer, taken out of the engine for one call and put back when the call ends,
@@ -91,7 +91,7 @@ impl Engine {
     fn with(trainer: Trainer, playground: PlaygroundConfig) -> Engine {
         Engine {
             trainer: RefCell::new(Some(trainer)),
-            playground,
+            playground: RefCell::new(playground),
         }
     }
 
@@ -171,7 +171,16 @@ impl Engine {
     /// The controls that describe this model (after an import they are the
     /// checkpoint's).
     pub fn config(&self) -> Result<JsValue, JsError> {
-        to_js(&self.playground)
+        to_js(&*self.playground.borrow())
+    }
+
+    /// Changes the learning rate from the next step on, keeping everything learned (the
+    /// optimiser's moments included); the decay, if any, continues from it.
+    #[wasm_bindgen(js_name = setLearningRate)]
+    pub fn set_learning_rate(&self, learning_rate: f32) -> Result<(), JsError> {
+        self.trainer()?.set_learning_rate(learning_rate)?;
+        self.playground.borrow_mut().learning_rate = learning_rate;
+        Ok(())
     }
 
     /// Parameter count.

@@ -1,7 +1,7 @@
 // The page loads, trains, draws and stays responsive, using nothing but its own origin.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openPage, waitReady, train } from './harness.mjs';
+import { startServer, launch, openPage, waitReady, train, step } from './harness.mjs';
 
 let server, browser, session;
 
@@ -127,4 +127,16 @@ test('with prefers-reduced-motion the example is not animated until asked', asyn
   await page.waitForTimeout(600);
   assert.equal(await page.evaluate(() => window.engram.time), time);
   await context.close();
+});
+
+test('a new learning rate applies from the next step, without restarting training', async () => {
+  const { page } = session;
+  const { readyCount, steps } = await page.evaluate(() => ({ readyCount: window.engram.readyCount, steps: window.engram.steps }));
+  await page.fill('input[name=learning_rate]', '0.0007');
+  await page.locator('input[name=learning_rate]').blur();
+  await step(page, 2);
+  assert.equal(await page.evaluate(() => window.engram.readyCount), readyCount, 'no new engine');
+  assert.equal(await page.evaluate(() => window.engram.steps), steps + 2, 'the step count carried on');
+  assert.match(await page.textContent('#step-count'), /learning rate 0\.00070/);
+  assert.match(page.url(), /learning_rate=0\.0007/);
 });
