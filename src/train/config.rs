@@ -1,6 +1,7 @@
 //! Training configuration (`engram train --config FILE.json` takes this as JSON) and the
 //! presets that make `engram train --model M --task T` learn without flags.
 
+use super::parallel::default_threads;
 use crate::error::{config_error, Result};
 use crate::models::{ModelConfig, ModelKind};
 use crate::nn::{OptimizerConfig, OptimizerKind};
@@ -124,6 +125,15 @@ impl TrainConfig {
             // to 20+ bit errors per sequence; with it, to at most 3 (the README).
             decay: Some(DecayConfig::standard()),
             threads: 0,
+        }
+    }
+
+    /// Threads to split a batch over: `threads`, or one per core when it is 0.
+    pub fn worker_threads(&self) -> usize {
+        if self.threads == 0 {
+            default_threads()
+        } else {
+            self.threads
         }
     }
 

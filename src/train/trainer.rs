@@ -8,7 +8,7 @@
 
 use super::backend::{fallback_or_error, open_gpu, BackendChoice, BackendStatus};
 use super::config::TrainConfig;
-use super::parallel::{batch_gradient, default_threads};
+use super::parallel::batch_gradient;
 use super::progress::{Curriculum, Decay};
 use crate::error::{config_error, EngramError, Result};
 use crate::gpu::{GpuContext, GpuSession, GpuUnavailable, StepScores};
@@ -109,6 +109,14 @@ pub struct Trainer {
 }
 
 impl CpuEngine {
+    fn new(config: &TrainConfig, parameters: usize, optimizer: Optimizer) -> CpuEngine {
+        CpuEngine {
+            optimizer,
+            grads: vec![0.0; parameters],
+            threads: config.worker_threads(),
+        }
+    }
+
     /// Gradient, clipping and update of `model` on `batch`; the update is skipped when
     /// the loss or the gradient is not finite.
     fn step(&mut self, model: &mut dyn Model, batch: &Batch, clip_norm: f32) -> StepScores {
@@ -144,17 +152,9 @@ impl Trainer {
             ));
         }
         let progress = Progress::new(&config);
-        let threads = if config.threads == 0 {
-            default_threads()
-        } else {
-            config.threads
-        };
+        let optimizer = Optimizer::new(config.optimizer.clone(), model.params().len());
         Ok(Trainer {
-            engine: Engine::Cpu(CpuEngine {
-                optimizer: Optimizer::new(config.optimizer.clone(), model.params().len()),
-                grads: vec![0.0; model.params().len()],
-                threads,
-            }),
+            engine: Engine::Cpu(CpuEngine::new(&config, model.params().len(), optimizer)),
             config,
             model,
             progress,
@@ -428,30 +428,26 @@ impl Trainer {
         if !matches!(self.engine, Engine::Gpu(_)) {
             return reached;
         }
-        let threads = if self.config.threads == 0 {
-            default_threads()
-        } else {
-            self.config.threads
-        };
-        let placeholder = Engine::Cpu(CpuEngine {
-            optimizer: Optimizer::new(self.config.optimizer.clone(), 0),
-            grads: Vec::new(),
-            threads,
-        });
-        let Engine::Gpu(gpu) = std::mem::replace(&mut self.engine, placeholder) else {
+        let empty = CpuEngine::new(
+            &self.config,
+            0,
+            Optimizer::new(self.config.optimizer.clone(), 0),
+        );
+        let Engine::Gpu(gpu) = std::mem::replace(&mut self.engine, Engine::Cpu(empty)) else {
             unreachable!("matched above");
         };
         let mirror = gpu.mirror;
         self.config.optimizer.learning_rate = mirror.learning_rate;
-        self.engine = Engine::Cpu(CpuEngine {
-            optimizer: Optimizer::from_state(
-                self.config.optimizer.clone(),
-                &mirror.moments,
-                mirror.updates,
-            ),
-            grads: vec![0.0; self.model.params().len()],
-            threads,
-        });
+        let optimizer = Optimizer::from_state(
+            self.config.optimizer.clone(),
+            &mirror.moments,
+            mirror.updates,
+        );
+        self.engine = Engine::Cpu(CpuEngine::new(
+            &self.config,
+            self.model.params().len(),
+            optimizer,
+        ));
         self.steps_done = mirror.step;
         self.progress = mirror.progress;
         reached

@@ -6,8 +6,8 @@ use engram::nn::OptimizerKind;
 use engram::rng::derive_seed;
 use engram::tasks::TaskConfig;
 use engram::train::{
-    batch_score, default_threads, save_checkpoint, BackendChoice, BackendStatus, CurriculumConfig,
-    StepReport, TrainConfig, Trainer,
+    batch_score, save_checkpoint, BackendChoice, BackendStatus, CurriculumConfig, StepReport,
+    TrainConfig, Trainer,
 };
 use engram::{EngramError, ModelKind};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -187,12 +187,10 @@ fn held_out_errors(trainer: &mut Trainer) -> Result<f64, String> {
     trainer.sync_blocking().map_err(|e| e.to_string())?;
     let config = trainer.config();
     let batch = config.task.batch(256, derive_seed(config.seed, u64::MAX));
-    let threads = if config.threads == 0 {
-        default_threads()
-    } else {
-        config.threads
-    };
-    Ok(batch_score(trainer.model(), &batch, threads).bit_errors / batch.size as f64)
+    Ok(
+        batch_score(trainer.model(), &batch, config.worker_threads()).bit_errors
+            / batch.size as f64,
+    )
 }
 
 pub fn run(args: TrainArgs) -> Result<(), String> {
