@@ -34,6 +34,7 @@ pub mod gradcheck;
 pub mod memory;
 pub mod models;
 pub mod nn;
+pub mod objective;
 pub mod ops;
 pub mod rng;
 pub mod tasks;

@@ -84,6 +84,12 @@ struct CoreSizes {
 impl Layout {
     pub fn new(config: &ModelConfig, params: &ParamStore) -> Result<Layout> {
         config.validate()?;
+        if config.model.is_image() {
+            return Err(config_error(format!(
+                "{} has no WebGPU kernels yet; it trains on the CPU",
+                config.model
+            )));
+        }
         let core = if config.model.has_memory() {
             CoreSizes {
                 slots: config.memory_slots,
@@ -106,7 +112,7 @@ impl Layout {
         state.add("S_READ", read_width);
         let mut cache = Fields::default();
         let (raw, interface, scratch) = match config.model {
-            ModelKind::Lstm => (0, 0, 0),
+            ModelKind::Lstm | ModelKind::NeuralGpu | ModelKind::NeuralGpuDep => (0, 0, 0),
             ModelKind::Ntm => {
                 state.add("S_MEMORY", n * w);
                 state.add("S_NORMS", n);
@@ -273,7 +279,7 @@ impl Layout {
             }
         }
         match config.model {
-            ModelKind::Lstm => {}
+            ModelKind::Lstm | ModelKind::NeuralGpu | ModelKind::NeuralGpuDep => {}
             ModelKind::Ntm => {
                 let write = ntm_head_size(w, true);
                 let read = ntm_head_size(w, false);

@@ -31,7 +31,8 @@ pub const SETTINGS_SIZE: u64 = 64;
 /// The WGSL of the sequence kernels for `layout`'s model.
 pub fn sequence_source(layout: &Layout) -> String {
     let core: &[&str] = match layout.model {
-        ModelKind::Lstm => &[NO_MEMORY],
+        // Layout::new refuses the Neural GPU family, so no layout names it.
+        ModelKind::Lstm | ModelKind::NeuralGpu | ModelKind::NeuralGpuDep => &[NO_MEMORY],
         ModelKind::Ntm => &[MEMORY, CONTENT, NTM],
         ModelKind::Dnc => &[MEMORY, CONTENT, DNC],
         ModelKind::Lru => &[MEMORY, CONTENT, LRU],

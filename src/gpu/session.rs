@@ -23,9 +23,21 @@ use std::rc::Rc;
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct StepScores {
     pub loss_nats: f64,
-    pub bit_errors: f64,
+    pub errors: f64,
     /// Global gradient norm before clipping.
     pub gradient_norm: f32,
+}
+
+/// The GPU path measures the memory models' objective (sigmoid bits): its loss and bit
+/// errors, not whole sequences.
+impl From<StepScores> for crate::ops::loss::SequenceScore {
+    fn from(scores: StepScores) -> Self {
+        crate::ops::loss::SequenceScore {
+            loss_nats: scores.loss_nats,
+            errors: scores.errors,
+            ..Default::default()
+        }
+    }
 }
 
 /// Bytes read back per step: loss, bit errors, gradient norm and one float of padding.
@@ -330,7 +342,7 @@ impl GpuSession {
         let totals = read_back(&self.context, &self.readback, READBACK_BYTES).await?;
         let scores = StepScores {
             loss_nats: f64::from(totals[0]),
-            bit_errors: f64::from(totals[1]),
+            errors: f64::from(totals[1]),
             gradient_norm: totals[2],
         };
         if train && scores.loss_nats.is_finite() && scores.gradient_norm.is_finite() {

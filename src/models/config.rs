@@ -1,5 +1,6 @@
 //! Model configuration: the architecture part of a checkpoint's `engram_config`.
 
+use super::neural_gpu::ImageConfig;
 use crate::error::{config_error, Result};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -12,14 +13,18 @@ pub enum ModelKind {
     Ntm,
     Dnc,
     Lru,
+    NeuralGpu,
+    NeuralGpuDep,
 }
 
 impl ModelKind {
-    pub const ALL: [ModelKind; 4] = [
+    pub const ALL: [ModelKind; 6] = [
         ModelKind::Lstm,
         ModelKind::Ntm,
         ModelKind::Dnc,
         ModelKind::Lru,
+        ModelKind::NeuralGpu,
+        ModelKind::NeuralGpuDep,
     ];
 
     pub fn name(self) -> &'static str {
@@ -28,11 +33,29 @@ impl ModelKind {
             ModelKind::Ntm => "ntm",
             ModelKind::Dnc => "dnc",
             ModelKind::Lru => "lru",
+            ModelKind::NeuralGpu => "neural_gpu",
+            ModelKind::NeuralGpuDep => "neural_gpu_dep",
         }
     }
 
+    /// An LSTM controller with an external memory (NTM, DNC, LRU).
     pub fn has_memory(self) -> bool {
-        self != ModelKind::Lstm
+        matches!(self, ModelKind::Ntm | ModelKind::Dnc | ModelKind::Lru)
+    }
+
+    /// A controller-plus-memory model (or the LSTM baseline) on bit-vector tasks.
+    pub fn is_recurrent(self) -> bool {
+        !self.is_image()
+    }
+
+    /// The Neural GPU family: a mental image of CGRUs on symbol tasks.
+    pub fn is_image(self) -> bool {
+        matches!(self, ModelKind::NeuralGpu | ModelKind::NeuralGpuDep)
+    }
+
+    /// The Neural GPU with dependent outputs (an active-memory decoder).
+    pub fn has_decoder(self) -> bool {
+        self == ModelKind::NeuralGpuDep
     }
 }
 
@@ -48,11 +71,19 @@ impl FromStr for ModelKind {
         ModelKind::ALL
             .into_iter()
             .find(|k| k.name() == s)
-            .ok_or_else(|| format!("unknown model '{s}' (expected one of: lstm, ntm, dnc, lru)"))
+            .ok_or_else(|| {
+                let names: Vec<&str> = ModelKind::ALL.iter().map(|k| k.name()).collect();
+                format!(
+                    "unknown model '{s}' (expected one of: {})",
+                    names.join(", ")
+                )
+            })
     }
 }
 
-/// Architecture of a model. Memory fields are ignored by the LSTM baseline.
+/// Architecture of a model. Memory fields are ignored by the LSTM baseline; the
+/// controller and memory fields by the Neural GPU family, whose `image` settings are
+/// flattened into the same object (and absent for the other models).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ModelConfig {
     pub model: ModelKind,
@@ -68,6 +99,9 @@ pub struct ModelConfig {
     pub memory_width: usize,
     /// R.
     pub read_heads: usize,
+    /// The Neural GPU family's image and CGRU settings.
+    #[serde(flatten, default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<ImageConfig>,
 }
 
 /// Bounds on sizes: generous for experiments, small enough that a typo cannot ask for
@@ -93,6 +127,21 @@ impl ModelConfig {
     pub fn validate(&self) -> Result<()> {
         check_range("input_width", self.input_width, 1, MAX_IO_WIDTH)?;
         check_range("output_width", self.output_width, 1, MAX_IO_WIDTH)?;
+        if self.model.is_image() {
+            return match &self.image {
+                Some(image) => image.validate(),
+                None => Err(config_error(format!(
+                    "a {} model needs its image settings (maps, height, cgru_layers, gate_cutoff)",
+                    self.model
+                ))),
+            };
+        }
+        if self.image.is_some() {
+            return Err(config_error(format!(
+                "image settings (maps, height, cgru_layers) belong to the Neural GPU models, not {}",
+                self.model
+            )));
+        }
         check_range("hidden", self.hidden, 1, MAX_HIDDEN)?;
         check_range("layers", self.layers, 1, MAX_LAYERS)?;
         if self.model.has_memory() {

@@ -1,13 +1,15 @@
-//! The models of models.md §1–§4 behind one [`Model`] trait.
+//! The models of models.md §1–§5 behind one [`Model`] trait.
 //!
 //! Every recurrent model here is an LSTM controller plus a memory core (see
-//! [`memory_model`]); the LSTM baseline is the same with no memory. A model that is not
-//! recurrent in this way (the Neural GPU) implements [`Model`] directly.
+//! [`memory_model`]); the LSTM baseline is the same with no memory. The Neural GPU
+//! family ([`neural_gpu`]) is not recurrent in this way and implements [`Model`]
+//! directly.
 
 mod config;
 mod dnc;
 mod lru;
 mod memory_model;
+pub mod neural_gpu;
 mod no_memory;
 mod ntm;
 pub mod trace;
@@ -18,23 +20,20 @@ pub use trace::{SequenceTrace, StepTrace, Weights};
 
 use crate::error::Result;
 use crate::nn::ParamStore;
+use crate::objective::Objective;
 use crate::ops::loss::SequenceScore;
-
-/// One sequence: `steps × input_width` inputs, `steps × output_width` targets, a mask
-/// value per step.
-#[derive(Clone, Copy, Debug)]
-pub struct SequenceRef<'a> {
-    pub input: &'a [f32],
-    pub target: &'a [f32],
-    pub mask: &'a [f32],
-    pub steps: usize,
-}
+pub use crate::tasks::SequenceRef;
+use neural_gpu::{ImageTrace, NeuralGpu};
 
 /// What every model offers the trainer, the CLI, checkpoints and the page.
 pub trait Model: Send + Sync {
     fn config(&self) -> &ModelConfig;
     fn params(&self) -> &ParamStore;
     fn params_mut(&mut self) -> &mut ParamStore;
+    /// What the model is trained to minimise, and the metrics it is judged by.
+    fn objective(&self) -> Objective {
+        Objective::SigmoidBits
+    }
     /// Logits (`steps × output_width`) for one input sequence.
     fn forward(&self, input: &[f32], steps: usize) -> Vec<f32>;
     /// Forward, loss and backward through time for one sequence: accumulates
@@ -47,6 +46,10 @@ pub trait Model: Send + Sync {
     ) -> SequenceScore;
     /// Logits and the per-step internals of one sequence, for the views.
     fn trace(&self, input: &[f32], steps: usize) -> (Vec<f32>, Vec<StepTrace>);
+    /// The mental image step by step, for models that have one (the Neural GPU family).
+    fn image_trace(&self, _input: &[f32], _steps: usize) -> Option<ImageTrace> {
+        None
+    }
 }
 
 /// Builds a freshly initialised model; the same config and seed give the same parameters.
@@ -61,5 +64,8 @@ pub fn build(config: &ModelConfig, seed: u64) -> Result<Box<dyn Model>> {
         ModelKind::Ntm => Box::new(MemoryModel::new(config.clone(), seed, ntm::NtmCore::new)),
         ModelKind::Dnc => Box::new(MemoryModel::new(config.clone(), seed, dnc::DncCore::new)),
         ModelKind::Lru => Box::new(MemoryModel::new(config.clone(), seed, lru::LruCore::new)),
+        ModelKind::NeuralGpu | ModelKind::NeuralGpuDep => {
+            Box::new(NeuralGpu::new(config.clone(), seed))
+        }
     })
 }

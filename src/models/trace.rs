@@ -1,6 +1,8 @@
 //! Per-step internals of one sequence, for the views and `engram trace`.
 
+use super::neural_gpu::ImageTrace;
 use super::{Model, ModelConfig};
+use crate::ops::loss::argmax;
 use crate::tasks::TaskConfig;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -63,7 +65,11 @@ pub struct SequenceTrace {
     pub mask: Vec<f32>,
     /// `[T][output_width]`.
     pub logits: Vec<Vec<f32>>,
+    /// Per-step internals of the memory models (empty for the Neural GPU family).
     pub steps: Vec<StepTrace>,
+    /// The Neural GPU family's mental image, step by step.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<ImageTrace>,
 }
 
 impl SequenceTrace {
@@ -72,6 +78,7 @@ impl SequenceTrace {
         let batch = task.batch(1, seed);
         let sequence = batch.sequence(0);
         let (logits, steps) = model.trace(sequence.input, sequence.steps);
+        let image = model.image_trace(sequence.input, sequence.steps);
         SequenceTrace {
             model: model.config().clone(),
             task: task.clone(),
@@ -81,11 +88,22 @@ impl SequenceTrace {
             mask: sequence.mask.to_vec(),
             logits: rows(&logits, batch.output_width),
             steps,
+            image,
         }
     }
 
-    /// Output bits on the wrong side of 0.5 at scored steps.
-    pub fn bit_errors(&self) -> usize {
+    /// Wrong outputs at scored steps: symbols whose argmax is not the target (the image
+    /// models), or bits on the wrong side of 0.5.
+    pub fn errors(&self) -> usize {
+        if self.image.is_some() {
+            return self
+                .logits
+                .iter()
+                .zip(&self.target)
+                .zip(&self.mask)
+                .filter(|((y, t), &m)| m > 0.0 && t[argmax(y)] < 0.5)
+                .count();
+        }
         self.logits
             .iter()
             .zip(&self.target)

@@ -61,6 +61,19 @@ impl ParamStore {
         offset
     }
 
+    /// Registers a tensor with every entry `value` and returns its offset.
+    pub fn add_constant(&mut self, name: &str, shape: &[usize], value: f32) -> usize {
+        let offset = self.values.len();
+        let len: usize = shape.iter().product();
+        self.values.resize(offset + len, value);
+        self.entries.push(ParamEntry {
+            name: name.to_string(),
+            shape: shape.to_vec(),
+            offset,
+        });
+        offset
+    }
+
     pub fn entries(&self) -> &[ParamEntry] {
         &self.entries
     }

@@ -2,5 +2,6 @@
 //! other path (WebGPU, wasm) is checked against.
 
 pub mod activation;
+pub mod conv;
 pub mod linalg;
 pub mod loss;

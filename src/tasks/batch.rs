@@ -1,6 +1,17 @@
 //! Sequences and padded batches.
 
-use crate::models::SequenceRef;
+/// One sequence: `steps × input_width` inputs, `steps × output_width` targets, a mask
+/// value per step, and for tasks with two right answers (copy-or-reverse) the other one.
+#[derive(Clone, Copy, Debug)]
+pub struct SequenceRef<'a> {
+    pub input: &'a [f32],
+    pub target: &'a [f32],
+    pub mask: &'a [f32],
+    /// A second acceptable target, laid out like `target` (scored for accuracy only;
+    /// the loss is taken against `target`).
+    pub alternative: Option<&'a [f32]>,
+    pub steps: usize,
+}
 
 /// One sequence under construction: rows are appended step by step.
 #[derive(Clone, Debug)]
@@ -10,6 +21,8 @@ pub struct SequenceBuffer {
     pub input: Vec<f32>,
     pub target: Vec<f32>,
     pub mask: Vec<f32>,
+    /// A second acceptable target, like `target`, or empty.
+    pub alternative: Vec<f32>,
 }
 
 impl SequenceBuffer {
@@ -20,6 +33,7 @@ impl SequenceBuffer {
             input: Vec::new(),
             target: Vec::new(),
             mask: Vec::new(),
+            alternative: Vec::new(),
         }
     }
 
@@ -64,6 +78,9 @@ pub struct Batch {
     pub mask: Vec<f32>,
     /// Each sequence's own length before padding.
     pub lengths: Vec<usize>,
+    /// `size × steps × output_width`: second acceptable targets, where the task has them
+    /// (a sequence without one repeats its target).
+    pub alternative: Option<Vec<f32>>,
 }
 
 impl Batch {
@@ -83,13 +100,27 @@ impl Batch {
             target: vec![0.0; size * steps * output_width],
             mask: vec![0.0; size * steps],
             lengths: sequences.iter().map(SequenceBuffer::steps).collect(),
+            alternative: None,
         };
+        let mut alternative = sequences
+            .iter()
+            .any(|s| !s.alternative.is_empty())
+            .then(|| vec![0.0; size * steps * output_width]);
         for (b, s) in sequences.iter().enumerate() {
             let start = b * steps;
             batch.input[start * input_width..][..s.input.len()].copy_from_slice(&s.input);
             batch.target[start * output_width..][..s.target.len()].copy_from_slice(&s.target);
             batch.mask[start..][..s.mask.len()].copy_from_slice(&s.mask);
+            if let Some(alternative) = &mut alternative {
+                let source = if s.alternative.is_empty() {
+                    &s.target
+                } else {
+                    &s.alternative
+                };
+                alternative[start * output_width..][..source.len()].copy_from_slice(source);
+            }
         }
+        batch.alternative = alternative;
         batch
     }
 
@@ -102,6 +133,10 @@ impl Batch {
             input: &self.input[start * self.input_width..][..steps * self.input_width],
             target: &self.target[start * self.output_width..][..steps * self.output_width],
             mask: &self.mask[start..][..steps],
+            alternative: self
+                .alternative
+                .as_ref()
+                .map(|a| &a[start * self.output_width..][..steps * self.output_width]),
             steps,
         }
     }

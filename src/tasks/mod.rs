@@ -1,4 +1,4 @@
-//! Bit-vector tasks of tasks.md: generators `(config, seed) → batch`.
+//! Tasks of tasks.md and neural_gpu.md: generators `(config, seed) → batch`.
 //!
 //! Each task family lives in its own module and writes one sequence at a time; this
 //! module holds the shared configuration, validation and padding into a [`Batch`].
@@ -11,8 +11,10 @@ mod batch;
 mod copy;
 mod priority_sort;
 mod repeat_copy;
+mod symbols;
 
-pub use batch::{Batch, SequenceBuffer};
+pub use batch::{Batch, SequenceBuffer, SequenceRef};
+pub use symbols::{SymbolTask, PAD};
 
 use crate::error::{config_error, Result};
 use crate::rng::Pcg32;
@@ -22,6 +24,11 @@ use serde::{Deserialize, Serialize};
 pub const MAX_BITS: usize = 64;
 pub const MAX_LENGTH: usize = 256;
 pub const MAX_REPEATS: usize = 32;
+/// Symbols of an alphabet task (pad excluded).
+pub const MAX_ALPHABET: usize = 32;
+/// Columns of a symbol task's sequence (`n_b`): the Neural GPU runs `n_b` steps over an
+/// image `n_b` wide, so its cost grows with the square of this.
+pub const MAX_COLUMNS: usize = 256;
 
 /// A task and its parameters; serialised as `{"name": "...", ...}` in `engram_config`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -54,10 +61,20 @@ pub enum TaskConfig {
         length: usize,
         outputs: usize,
     },
+    /// A symbol task `(A, Lmin, Lmax)` of the Neural GPU family; for binary addition and
+    /// multiplication L counts the bits of each operand and the alphabet is fixed.
+    Symbols {
+        task: SymbolTask,
+        alphabet: usize,
+        min_length: usize,
+        max_length: usize,
+    },
 }
 
-/// Task names as typed on the command line.
+/// Bit-vector task names as typed on the command line.
 pub const TASK_NAMES: [&str; 4] = ["copy", "repeat-copy", "recall", "priority-sort"];
+/// Symbol task names as typed on the command line.
+pub const SYMBOL_TASK_NAMES: [&str; 7] = ["copy", "reverse", "sort", "dup", "add", "mul", "either"];
 
 fn check(name: &str, value: usize, low: usize, high: usize) -> Result<()> {
     if (low..=high).contains(&value) {
@@ -118,9 +135,35 @@ impl TaskConfig {
         })
     }
 
+    /// The default configuration of a symbol task by its command-line name (alphabet
+    /// 4, lengths 1–8).
+    pub fn symbols_by_name(name: &str) -> Result<TaskConfig> {
+        let task = SymbolTask::ALL
+            .into_iter()
+            .find(|t| t.name() == name)
+            .ok_or_else(|| {
+                config_error(format!(
+                    "unknown symbol task '{name}' (expected one of: {})",
+                    SYMBOL_TASK_NAMES.join(", ")
+                ))
+            })?;
+        Ok(TaskConfig::Symbols {
+            task,
+            alphabet: 4,
+            min_length: 1,
+            max_length: 8,
+        })
+    }
+
+    /// Whether this is a symbol task (the Neural GPU family's).
+    pub fn is_symbols(&self) -> bool {
+        matches!(self, TaskConfig::Symbols { .. })
+    }
+
     /// The command-line name.
     pub fn name(&self) -> &'static str {
         match self {
+            TaskConfig::Symbols { task, .. } => task.name(),
             TaskConfig::Copy { .. } => "copy",
             TaskConfig::RepeatCopy { .. } => "repeat-copy",
             TaskConfig::AssociativeRecall { .. } => "recall",
@@ -128,17 +171,21 @@ impl TaskConfig {
         }
     }
 
+    /// Data bits per vector; for a symbol task, the alphabet size A (the control that
+    /// plays the same part: how much each position carries).
     pub fn bits(&self) -> usize {
         match *self {
             TaskConfig::Copy { bits, .. }
             | TaskConfig::RepeatCopy { bits, .. }
             | TaskConfig::AssociativeRecall { bits, .. }
             | TaskConfig::PrioritySort { bits, .. } => bits,
+            TaskConfig::Symbols { alphabet, .. } => alphabet,
         }
     }
 
     pub fn input_width(&self) -> usize {
         match self {
+            TaskConfig::Symbols { task, alphabet, .. } => task.symbols(*alphabet),
             TaskConfig::Copy { bits, .. } => bits + 1,
             _ => self.bits() + 2,
         }
@@ -146,12 +193,29 @@ impl TaskConfig {
 
     pub fn output_width(&self) -> usize {
         match self {
+            TaskConfig::Symbols { task, alphabet, .. } => task.symbols(*alphabet),
             TaskConfig::RepeatCopy { bits, .. } => bits + 1,
             _ => self.bits(),
         }
     }
 
     pub fn validate(&self) -> Result<()> {
+        if let TaskConfig::Symbols {
+            task,
+            alphabet,
+            min_length,
+            max_length,
+        } = *self
+        {
+            if !task.is_arithmetic() {
+                check("alphabet", alphabet, 1, MAX_ALPHABET)?;
+            }
+            let longest = (1..=MAX_COLUMNS)
+                .take_while(|&l| task.columns(l) <= MAX_COLUMNS)
+                .last()
+                .unwrap_or(1);
+            return check_span("length", min_length, max_length, 1, longest);
+        }
         check("bits", self.bits(), 1, MAX_BITS)?;
         match *self {
             TaskConfig::Copy {
@@ -184,6 +248,7 @@ impl TaskConfig {
                 check("length", length, 1, MAX_LENGTH)?;
                 check("outputs", outputs, 1, length)
             }
+            TaskConfig::Symbols { .. } => unreachable!("checked above"),
         }
     }
 
@@ -191,9 +256,9 @@ impl TaskConfig {
     /// repeat copy and priority sort, the item count for associative recall.
     pub fn max_length(&self) -> usize {
         match *self {
-            TaskConfig::Copy { max_length, .. } | TaskConfig::RepeatCopy { max_length, .. } => {
-                max_length
-            }
+            TaskConfig::Copy { max_length, .. }
+            | TaskConfig::RepeatCopy { max_length, .. }
+            | TaskConfig::Symbols { max_length, .. } => max_length,
             TaskConfig::AssociativeRecall { max_items, .. } => max_items,
             TaskConfig::PrioritySort { length, .. } => length,
         }
@@ -202,9 +267,9 @@ impl TaskConfig {
     /// The smallest allowed value of the length parameter.
     pub fn min_length(&self) -> usize {
         match *self {
-            TaskConfig::Copy { min_length, .. } | TaskConfig::RepeatCopy { min_length, .. } => {
-                min_length
-            }
+            TaskConfig::Copy { min_length, .. }
+            | TaskConfig::RepeatCopy { min_length, .. }
+            | TaskConfig::Symbols { min_length, .. } => min_length,
             TaskConfig::AssociativeRecall { min_items, .. } => min_items,
             TaskConfig::PrioritySort { length, .. } => length,
         }
@@ -221,6 +286,11 @@ impl TaskConfig {
                 ..
             }
             | TaskConfig::RepeatCopy {
+                min_length,
+                max_length,
+                ..
+            }
+            | TaskConfig::Symbols {
                 min_length,
                 max_length,
                 ..
@@ -253,7 +323,8 @@ impl TaskConfig {
             TaskConfig::Copy { bits, .. }
             | TaskConfig::RepeatCopy { bits, .. }
             | TaskConfig::AssociativeRecall { bits, .. }
-            | TaskConfig::PrioritySort { bits, .. } => *bits = new_bits,
+            | TaskConfig::PrioritySort { bits, .. }
+            | TaskConfig::Symbols { alphabet: bits, .. } => *bits = new_bits,
         }
         task
     }
@@ -263,9 +334,9 @@ impl TaskConfig {
     pub fn with_min_length(&self, length: usize) -> TaskConfig {
         let mut task = self.clone();
         match &mut task {
-            TaskConfig::Copy { min_length, .. } | TaskConfig::RepeatCopy { min_length, .. } => {
-                *min_length = length
-            }
+            TaskConfig::Copy { min_length, .. }
+            | TaskConfig::RepeatCopy { min_length, .. }
+            | TaskConfig::Symbols { min_length, .. } => *min_length = length,
             TaskConfig::AssociativeRecall { min_items, .. } => *min_items = length,
             TaskConfig::PrioritySort { .. } => return self.with_max_length(length),
         }
@@ -276,9 +347,9 @@ impl TaskConfig {
     pub fn at_length(&self, length: usize) -> TaskConfig {
         let mut task = self.with_max_length(length);
         match &mut task {
-            TaskConfig::Copy { min_length, .. } | TaskConfig::RepeatCopy { min_length, .. } => {
-                *min_length = length
-            }
+            TaskConfig::Copy { min_length, .. }
+            | TaskConfig::RepeatCopy { min_length, .. }
+            | TaskConfig::Symbols { min_length, .. } => *min_length = length,
             TaskConfig::AssociativeRecall { min_items, .. } => *min_items = length,
             TaskConfig::PrioritySort { .. } => {}
         }
@@ -302,6 +373,9 @@ impl TaskConfig {
             TaskConfig::PrioritySort {
                 length, outputs, ..
             } => length + 1 + outputs,
+            TaskConfig::Symbols {
+                task, max_length, ..
+            } => task.columns(max_length),
         }
     }
 
@@ -339,6 +413,12 @@ impl TaskConfig {
                 length,
                 outputs,
             } => priority_sort::generate(bits, length, outputs, rng, sequence),
+            TaskConfig::Symbols {
+                task,
+                alphabet,
+                min_length,
+                max_length,
+            } => task.generate(alphabet, min_length, max_length, rng, sequence),
         }
     }
 

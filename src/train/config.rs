@@ -3,14 +3,21 @@
 
 use super::parallel::default_threads;
 use crate::error::{config_error, Result};
+use crate::models::neural_gpu::ImageConfig;
 use crate::models::{ModelConfig, ModelKind};
 use crate::nn::{OptimizerConfig, OptimizerKind};
 use crate::tasks::TaskConfig;
 use serde::{Deserialize, Serialize};
 
 /// Raises the task's maximum length, from `start` up to the task's own maximum, by
-/// `step` whenever the mean bit errors per sequence over the last `window` training
-/// steps falls below `threshold`.
+/// `step` whenever the mean of the objective's schedule error (bit errors per sequence,
+/// or the fraction of wrong sequences for symbols) over the last `window` training steps
+/// falls below `threshold`.
+///
+/// With `mixture`, each batch has one length drawn as the Neural GPU's trainer draws it
+/// (neural_gpu.md § Curriculum): ℓ ~ U[Lmin, cur]; with probability 0.6 the larger of ℓ
+/// and a second draw from U[Lmin, cur]; then with probability 0.25 the larger of ℓ and a
+/// draw from U[Lmin, Lmax]. Only batches with ℓ ≤ cur count towards the window.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CurriculumConfig {
@@ -18,6 +25,8 @@ pub struct CurriculumConfig {
     pub step: usize,
     pub window: usize,
     pub threshold: f64,
+    #[serde(default)]
+    pub mixture: bool,
 }
 
 /// Multiplies the learning rate by `factor` whenever the mean bit errors per sequence of
@@ -70,6 +79,9 @@ pub struct TrainConfig {
     /// Worker threads for a batch (0: one per core). Ignored in the browser.
     #[serde(default)]
     pub threads: usize,
+    /// The Neural GPU family's image settings (absent for the other models).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<ImageConfig>,
 }
 
 impl CurriculumConfig {
@@ -84,6 +96,20 @@ impl CurriculumConfig {
             step: 1,
             window: 20,
             threshold: 0.5,
+            mixture: false,
+        }
+    }
+
+    /// The Neural GPU's tiny curriculum (neural_gpu.md § Curriculum, tiny): the length
+    /// mixture, cur from Lmin + 1, +1 when a 50-batch window of lengths ≤ cur has a
+    /// sequence error under 0.15.
+    pub fn tiny(task: &TaskConfig) -> CurriculumConfig {
+        CurriculumConfig {
+            start: (task.min_length() + 1).min(task.max_length()),
+            step: 1,
+            window: 50,
+            threshold: 0.15,
+            mixture: true,
         }
     }
 }
@@ -94,11 +120,15 @@ pub const MAX_STEPS: u64 = 100_000_000;
 impl TrainConfig {
     /// The preset for a model on a task (see the README's table).
     pub fn preset(model: ModelKind, task: TaskConfig) -> TrainConfig {
+        if model.is_image() {
+            return Self::image_preset(model, task);
+        }
         let (hidden, memory_slots, memory_width, read_heads, learning_rate) = match model {
             ModelKind::Lstm => (128, 0, 0, 0, 3e-3),
             ModelKind::Ntm => (100, 32, 20, 1, 3e-3),
             ModelKind::Dnc => (64, 16, 16, 1, 3e-3),
             ModelKind::Lru => (100, 32, 20, 1, 3e-3),
+            ModelKind::NeuralGpu | ModelKind::NeuralGpuDep => unreachable!("returned above"),
         };
         TrainConfig {
             model,
@@ -125,6 +155,36 @@ impl TrainConfig {
             // to 20+ bit errors per sequence; with it, to at most 3 (the README).
             decay: Some(DecayConfig::standard()),
             threads: 0,
+            image: None,
+        }
+    }
+
+    /// The Neural GPU family's preset (neural_gpu.md, the tiny defaults): m = 24, h = 4,
+    /// two CGRU layers, cutoff 1.2; Adam lr 1e-3, ε 1e-4; global norm 1; the tiny
+    /// curriculum; a constant learning rate.
+    fn image_preset(model: ModelKind, task: TaskConfig) -> TrainConfig {
+        TrainConfig {
+            model,
+            hidden: 0,
+            layers: 0,
+            memory_slots: 0,
+            memory_width: 0,
+            read_heads: 0,
+            curriculum: Some(CurriculumConfig::tiny(&task)),
+            task,
+            optimizer: OptimizerConfig {
+                kind: OptimizerKind::Adam,
+                learning_rate: 1e-3,
+                epsilon: 1e-4,
+                ..OptimizerConfig::default()
+            },
+            batch_size: 16,
+            steps: 4000,
+            seed: 1,
+            clip_norm: 1.0,
+            decay: None,
+            threads: 0,
+            image: Some(ImageConfig::default()),
         }
     }
 
@@ -147,13 +207,29 @@ impl TrainConfig {
             memory_slots: self.memory_slots,
             memory_width: self.memory_width,
             read_heads: self.read_heads,
+            image: self.image.clone(),
         }
     }
 
     /// Range checks on every field, each with a message naming it.
     pub fn validate(&self) -> Result<()> {
         self.task.validate()?;
+        if self.task.is_symbols() != self.model.is_image() {
+            return Err(config_error(format!(
+                "{} trains on {} tasks, and {} is not one",
+                self.model,
+                if self.model.is_image() {
+                    "symbol"
+                } else {
+                    "bit-vector"
+                },
+                self.task.name()
+            )));
+        }
         self.model_config().validate()?;
+        if let Some(image) = &self.image {
+            image.check_training_length(self.task.max_steps(), self.model.has_decoder())?;
+        }
         self.optimizer.validate().map_err(config_error)?;
         if !(1..=MAX_BATCH).contains(&self.batch_size) {
             return Err(config_error(format!(

@@ -4,19 +4,21 @@
 use super::parallel::batch_score;
 use crate::error::Result;
 use crate::models::Model;
+use crate::objective::{Metrics, Objective};
 use crate::ops::loss::SequenceScore;
 use crate::rng::derive_seed;
 use crate::tasks::{Batch, TaskConfig};
 use serde::Serialize;
-use std::f64::consts::LN_2;
 
-/// Metrics at one length, per sequence.
+/// Metrics at one length, in the objective's terms (serialised under its own names).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct LengthMetrics {
     pub length: usize,
     pub sequences: usize,
-    pub bits_per_sequence: f64,
-    pub bit_errors_per_sequence: f64,
+    /// Whether the length is beyond the longest the model trained on.
+    pub beyond_training: bool,
+    #[serde(flatten)]
+    pub metrics: Metrics,
 }
 
 /// Evaluates `model` on `sequences` fresh sequences of `task` at each length. The batch
@@ -29,7 +31,7 @@ pub fn evaluate(
     seed: u64,
     threads: usize,
 ) -> Result<Vec<LengthMetrics>> {
-    evaluate_with(task, lengths, sequences, seed, |batch| {
+    evaluate_with(model.objective(), task, lengths, sequences, seed, |batch| {
         Ok(batch_score(model, batch, threads))
     })
 }
@@ -37,6 +39,7 @@ pub fn evaluate(
 /// [`evaluate`] with the scoring of each length's batch left to `score` (the CPU
 /// kernels, or the GPU path).
 pub fn evaluate_with(
+    objective: Objective,
     task: &TaskConfig,
     lengths: &[usize],
     sequences: usize,
@@ -53,8 +56,8 @@ pub fn evaluate_with(
             Ok(LengthMetrics {
                 length,
                 sequences,
-                bits_per_sequence: score.loss_nats / LN_2 / sequences as f64,
-                bit_errors_per_sequence: score.bit_errors / sequences as f64,
+                beyond_training: length > task.max_length(),
+                metrics: objective.summarise(&score, sequences),
             })
         })
         .collect()

@@ -4,7 +4,7 @@
 //! beyond f32 summation order.
 
 use crate::models::Model;
-use crate::ops::loss::{masked_sigmoid_cross_entropy, SequenceScore};
+use crate::ops::loss::SequenceScore;
 use crate::tasks::Batch;
 
 /// One thread per available core natively; one in the browser.
@@ -73,18 +73,23 @@ pub fn batch_gradient(
     total
 }
 
-/// The summed score of the batch without gradients.
+/// The summed score of the batch without gradients, in the model's objective, on the
+/// logits of [`Model::forward`] (for the Neural GPU with dependent outputs, greedy
+/// decoding: what evaluation measures).
 pub fn batch_score(model: &dyn Model, batch: &Batch, threads: usize) -> SequenceScore {
+    let objective = model.objective();
     let parts = split(batch.size, threads, |range| {
         let mut score = SequenceScore::default();
         for b in range {
             let s = batch.sequence(b);
             let logits = model.forward(s.input, s.steps);
-            score.add(masked_sigmoid_cross_entropy(
+            score.add(objective.score(
                 &logits,
                 s.target,
+                s.alternative,
                 s.mask,
                 batch.output_width,
+                0.0,
                 1.0,
                 None,
             ));

@@ -1,9 +1,11 @@
-//! Schedules driven by how well training is going: each watches the bit errors per
-//! sequence of recent steps and acts when their mean over a full window is under a
-//! threshold. The length curriculum (tasks.md) raises the task length; the learning-rate
+//! Schedules driven by how well training is going: each watches the objective's
+//! schedule error of recent steps (bit errors per sequence, or the fraction of wrong
+//! sequences; see [`crate::objective::Metrics::schedule_error`]) and acts when their mean
+//! over a full window is under a threshold. The length curriculum (tasks.md) raises the task length; the learning-rate
 //! decay lowers the step size once the task is solved.
 
 use super::config::{CurriculumConfig, DecayConfig};
+use crate::rng::Pcg32;
 use std::collections::VecDeque;
 
 /// The bit errors of the last `window` steps.
@@ -25,8 +27,8 @@ impl RecentErrors {
 
     /// Records one step; true when the window is full and its mean is under the
     /// threshold, which starts a new window.
-    fn record_and_check(&mut self, bit_errors_per_sequence: f64) -> bool {
-        self.errors.push_back(bit_errors_per_sequence);
+    fn record_and_check(&mut self, error: f64) -> bool {
+        self.errors.push_back(error);
         if self.errors.len() > self.window {
             self.errors.pop_front();
         }
@@ -45,20 +47,43 @@ impl RecentErrors {
 #[derive(Clone, Debug)]
 pub struct Curriculum {
     step: usize,
+    /// The task's own minimum and maximum length.
+    shortest: usize,
     target: usize,
     current: usize,
+    mixture: bool,
     recent: RecentErrors,
 }
 
 impl Curriculum {
-    /// A curriculum that ends at `target`, the task's configured maximum length.
-    pub fn new(config: CurriculumConfig, target: usize) -> Self {
+    /// A curriculum over the task's lengths `shortest..=target` that ends at `target`.
+    pub fn new(config: CurriculumConfig, shortest: usize, target: usize) -> Self {
         Curriculum {
             current: config.start.min(target),
             step: config.step,
+            shortest,
             target,
+            mixture: config.mixture,
             recent: RecentErrors::new(config.window, config.threshold),
         }
+    }
+
+    /// With the length mixture, this batch's single length drawn from `rng` (see
+    /// [`CurriculumConfig`]); without it, `None` (each sequence draws its own length up
+    /// to [`Curriculum::current`]).
+    pub fn batch_length(&self, rng: &mut Pcg32) -> Option<usize> {
+        if !self.mixture {
+            return None;
+        }
+        let low = self.shortest.min(self.current);
+        let mut length = rng.range_inclusive(low, self.current);
+        if rng.next_f32() < 0.6 {
+            length = length.max(rng.range_inclusive(low, self.current));
+        }
+        if rng.next_f32() < 0.25 {
+            length = length.max(rng.range_inclusive(low, self.target));
+        }
+        Some(length)
     }
 
     /// The maximum length to train at now.
@@ -71,9 +96,14 @@ impl Curriculum {
         self.current >= self.target
     }
 
-    /// Records one step's bit errors per sequence; returns true when the length rose.
-    pub fn record(&mut self, bit_errors_per_sequence: f64) -> bool {
-        if self.finished() || !self.recent.record_and_check(bit_errors_per_sequence) {
+    /// Records one step at `length` (its longest sequence) with its schedule error;
+    /// returns true when the length rose. With the mixture, steps longer than the
+    /// current length do not count.
+    pub fn record(&mut self, length: usize, error: f64) -> bool {
+        if self.finished() || (self.mixture && length > self.current) {
+            return false;
+        }
+        if !self.recent.record_and_check(error) {
             return false;
         }
         self.current = (self.current + self.step).min(self.target);
@@ -106,12 +136,10 @@ impl Decay {
         self.learning_rate
     }
 
-    /// Records one step's bit errors per sequence; returns the lowered learning rate
-    /// when the recent mean is under the threshold.
-    pub fn record(&mut self, bit_errors_per_sequence: f64) -> Option<f32> {
-        if self.learning_rate <= self.min_learning_rate
-            || !self.recent.record_and_check(bit_errors_per_sequence)
-        {
+    /// Records one step's schedule error; returns the lowered learning rate when the
+    /// recent mean is under the threshold.
+    pub fn record(&mut self, error: f64) -> Option<f32> {
+        if self.learning_rate <= self.min_learning_rate || !self.recent.record_and_check(error) {
             return None;
         }
         self.learning_rate = (self.learning_rate * self.factor).max(self.min_learning_rate);
@@ -130,17 +158,51 @@ mod tests {
             step: 3,
             window: 3,
             threshold: 0.5,
+            mixture: false,
         };
-        let mut c = Curriculum::new(config, 6);
-        assert!(!c.record(0.1) && !c.record(0.1));
-        assert!(c.record(0.1));
+        let mut c = Curriculum::new(config, 1, 6);
+        assert_eq!(c.batch_length(&mut Pcg32::new(1)), None);
+        assert!(!c.record(2, 0.1) && !c.record(2, 0.1));
+        assert!(c.record(2, 0.1));
         assert_eq!(c.current(), 5);
-        assert!(!c.record(2.0) && !c.record(0.0) && !c.record(0.0)); // mean 0.67
-        assert!(c.record(0.0)); // window now [0, 0, 0]
+        assert!(!c.record(5, 2.0) && !c.record(5, 0.0) && !c.record(5, 0.0)); // mean 0.67
+        assert!(c.record(5, 0.0)); // window now [0, 0, 0]
         assert_eq!(c.current(), 6);
         assert!(c.finished());
-        assert!(!c.record(0.0) && !c.record(0.0) && !c.record(0.0));
+        assert!(!c.record(6, 0.0) && !c.record(6, 0.0) && !c.record(6, 0.0));
         assert_eq!(c.current(), 6);
+    }
+
+    #[test]
+    fn the_mixture_draws_one_length_per_batch_mostly_up_to_the_current_one() {
+        let config = CurriculumConfig {
+            start: 4,
+            step: 1,
+            window: 2,
+            threshold: 0.15,
+            mixture: true,
+        };
+        let mut c = Curriculum::new(config, 2, 20);
+        let mut rng = Pcg32::new(7);
+        let lengths: Vec<usize> = (0..4000)
+            .map(|_| c.batch_length(&mut rng).unwrap())
+            .collect();
+        assert!(lengths.iter().all(|l| (2..=20).contains(l)));
+        let beyond = lengths.iter().filter(|&&l| l > 4).count() as f64 / 4000.0;
+        // P(beyond) = 0.25 · P(U[2, 20] > max of the rest) ≈ 0.25 · 16/19 · (most).
+        assert!((0.15..0.25).contains(&beyond), "{beyond}");
+        // The larger-of-two draw favours the current length.
+        let at_current = lengths.iter().filter(|&&l| l == 4).count();
+        let at_shortest = lengths.iter().filter(|&&l| l == 2).count();
+        assert!(
+            at_current > 3 * at_shortest,
+            "{at_current} vs {at_shortest}"
+        );
+        // Lengths beyond the current one do not count towards the window.
+        assert!(!c.record(9, 0.0) && !c.record(9, 0.0));
+        assert!(!c.record(3, 0.0));
+        assert!(c.record(4, 0.0));
+        assert_eq!(c.current(), 5);
     }
 
     #[test]

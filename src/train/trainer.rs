@@ -11,28 +11,33 @@ use super::config::TrainConfig;
 use super::parallel::batch_gradient;
 use super::progress::{Curriculum, Decay};
 use crate::error::{config_error, EngramError, Result};
-use crate::gpu::{GpuContext, GpuSession, GpuUnavailable, StepScores};
+use crate::gpu::{GpuContext, GpuSession, GpuUnavailable};
 use crate::models::{build, Model};
 use crate::nn::{clip_global_norm, Optimizer};
-use crate::rng::derive_seed;
+use crate::objective::Metrics;
+use crate::ops::loss::SequenceScore;
+use crate::rng::{derive_seed, Pcg32};
 use crate::tasks::{Batch, TaskConfig};
-use std::f64::consts::LN_2;
 use std::rc::Rc;
 
 /// GPU steps between automatic syncs of the host model: a fallback replays at most this
 /// many steps on the CPU.
 pub const MIRROR_INTERVAL: u64 = 100;
 
-/// Metrics of one training step, per sequence of its batch.
+/// Purpose tag of the seed from which a batch's mixture length is drawn (apart from the
+/// batch's own stream, so that drawing it changes no sequence).
+const LENGTH_DRAW: u64 = 0x4C45_4E47;
+
+/// Metrics of one training step over its batch, in the model's objective's terms.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct StepReport {
     /// 1-based number of the step just taken.
     pub step: u64,
-    pub bits_per_sequence: f64,
-    pub bit_errors_per_sequence: f64,
+    pub metrics: Metrics,
     /// Gradient norm before clipping.
     pub gradient_norm: f32,
-    /// The maximum task length this step trained at (the curriculum's, if any).
+    /// The maximum task length this step trained at (the curriculum's, if any; with the
+    /// length mixture, the batch's length).
     pub max_length: usize,
     /// The learning rate this step used (the decay's, if any).
     pub learning_rate: f32,
@@ -51,7 +56,7 @@ impl Progress {
             curriculum: config
                 .curriculum
                 .clone()
-                .map(|c| Curriculum::new(c, config.task.max_length())),
+                .map(|c| Curriculum::new(c, config.task.min_length(), config.task.max_length())),
             decay: config
                 .decay
                 .clone()
@@ -59,16 +64,17 @@ impl Progress {
         }
     }
 
-    /// Records a step; returns a lowered learning rate when the decay calls for one.
-    /// Decay waits for the curriculum to reach the full length.
-    fn record(&mut self, bit_errors_per_sequence: f64) -> Option<f32> {
+    /// Records a step at `length` with its schedule error; returns a lowered learning
+    /// rate when the decay calls for one. Decay waits for the curriculum to reach the
+    /// full length.
+    fn record(&mut self, length: usize, error: f64) -> Option<f32> {
         if let Some(c) = &mut self.curriculum {
             if !c.finished() {
-                c.record(bit_errors_per_sequence);
+                c.record(length, error);
                 return None;
             }
         }
-        self.decay.as_mut()?.record(bit_errors_per_sequence)
+        self.decay.as_mut()?.record(error)
     }
 }
 
@@ -119,18 +125,19 @@ impl CpuEngine {
 
     /// Gradient, clipping and update of `model` on `batch`; the update is skipped when
     /// the loss or the gradient is not finite.
-    fn step(&mut self, model: &mut dyn Model, batch: &Batch, clip_norm: f32) -> StepScores {
+    fn step(
+        &mut self,
+        model: &mut dyn Model,
+        batch: &Batch,
+        clip_norm: f32,
+    ) -> (SequenceScore, f32) {
         let score = batch_gradient(model, batch, self.threads, &mut self.grads);
         let gradient_norm = clip_global_norm(&mut self.grads, clip_norm);
         if score.loss_nats.is_finite() && gradient_norm.is_finite() {
             self.optimizer
                 .update(model.params_mut().values_mut(), &self.grads);
         }
-        StepScores {
-            loss_nats: score.loss_nats,
-            bit_errors: score.bit_errors,
-            gradient_norm,
-        }
+        (score, gradient_norm)
     }
 }
 
@@ -310,34 +317,54 @@ impl Trainer {
         }
     }
 
+    /// The batch of step `steps_done + 1`: from the seed and the step number, at the
+    /// curriculum's length (one drawn length for the whole batch with the mixture).
     fn next_batch(&self) -> (u64, TaskConfig, Batch) {
-        let task = self.current_task();
         let step = self.steps_done + 1;
-        let batch = task.batch(self.config.batch_size, derive_seed(self.config.seed, step));
+        let seed = derive_seed(self.config.seed, step);
+        let mut task = self.current_task();
+        if let Some(curriculum) = &self.progress.curriculum {
+            let mut rng = Pcg32::new(derive_seed(seed, LENGTH_DRAW));
+            if let Some(length) = curriculum.batch_length(&mut rng) {
+                task = self.config.task.at_length(length);
+            }
+        }
+        let batch = task.batch(self.config.batch_size, seed);
         (step, task, batch)
     }
 
     /// Checks a step's scores and, if they are finite, counts the step.
-    fn complete(&mut self, step: u64, task: &TaskConfig, scores: StepScores) -> Result<StepReport> {
-        if !scores.loss_nats.is_finite() {
+    fn complete(
+        &mut self,
+        step: u64,
+        task: &TaskConfig,
+        score: SequenceScore,
+        gradient_norm: f32,
+    ) -> Result<StepReport> {
+        if !score.loss_nats.is_finite() {
             return Err(EngramError::NonFinite { step, what: "loss" });
         }
-        if !scores.gradient_norm.is_finite() {
+        if !gradient_norm.is_finite() {
             return Err(EngramError::NonFinite {
                 step,
                 what: "gradient",
             });
         }
-        let sequences = self.config.batch_size as f64;
+        let metrics = self
+            .model
+            .objective()
+            .summarise(&score, self.config.batch_size);
         let report = StepReport {
             step,
-            bits_per_sequence: scores.loss_nats / LN_2 / sequences,
-            bit_errors_per_sequence: scores.bit_errors / sequences,
-            gradient_norm: scores.gradient_norm,
+            metrics,
+            gradient_norm,
             max_length: task.max_length(),
             learning_rate: self.config.optimizer.learning_rate,
         };
-        if let Some(rate) = self.progress.record(report.bit_errors_per_sequence) {
+        if let Some(rate) = self
+            .progress
+            .record(report.max_length, metrics.schedule_error())
+        {
             self.apply_learning_rate(rate);
         }
         self.steps_done = step;
@@ -349,8 +376,8 @@ impl Trainer {
         let Engine::Cpu(cpu) = &mut self.engine else {
             unreachable!("cpu_step runs on the CPU engine");
         };
-        let scores = cpu.step(self.model.as_mut(), &batch, self.config.clip_norm);
-        self.complete(step, &task, scores)
+        let (score, gradient_norm) = cpu.step(self.model.as_mut(), &batch, self.config.clip_norm);
+        self.complete(step, &task, score, gradient_norm)
     }
 
     /// One optimiser step on a fresh batch. On NaN or infinity in the loss or the
@@ -364,7 +391,7 @@ impl Trainer {
             };
             match gpu.session.train_step(&batch).await {
                 Ok(scores) => {
-                    let report = self.complete(step, &task, scores)?;
+                    let report = self.complete(step, &task, scores.into(), scores.gradient_norm)?;
                     if report.step % MIRROR_INTERVAL == 0 {
                         self.sync().await?;
                     }

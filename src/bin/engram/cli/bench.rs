@@ -3,8 +3,9 @@
 use super::options::{parse_backend, parse_model, parse_positive, SizeArgs};
 use clap::Args;
 use engram::gpu::{GpuContext, GpuSession, READBACK_BYTES};
+use engram::models::neural_gpu::ImageConfig;
 use engram::nn::OptimizerConfig;
-use engram::tasks::{Batch, TaskConfig};
+use engram::tasks::{Batch, SymbolTask, TaskConfig};
 use engram::train::{batch_gradient, default_threads, open_gpu, BackendChoice};
 use engram::{build, Model, ModelConfig, ModelKind};
 use pollster::block_on;
@@ -20,9 +21,10 @@ pub struct BenchArgs {
     /// Batch sizes, comma-separated.
     #[arg(long, value_parser = parse_positive, value_delimiter = ',', default_value = "1,16")]
     batch: Vec<usize>,
-    /// Copy length L; each sequence has 2L+1 steps.
-    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=256))]
-    length: u64,
+    /// Task length L: copy for the memory models (2L+1 steps per sequence, default 20),
+    /// reverse for the Neural GPU models (L columns, default 17).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=256))]
+    length: Option<u64>,
     #[command(flatten)]
     sizes: SizeArgs,
     /// Seconds to measure each configuration (split into 5 rounds; the fastest round's
@@ -55,6 +57,9 @@ struct Measurement {
     parameters: usize,
     sequences_per_second: f64,
     microseconds_per_step: f64,
+    /// The Neural GPU family: convolution GFLOP/s of forward+backward (backward counted as
+    /// twice the forward's multiply-adds, 2 FLOPs each).
+    gflops: Option<f64>,
     /// GPU only: compute dispatches and bytes read back per training step.
     dispatches_per_step: Option<usize>,
     readback_bytes_per_step: Option<u64>,
@@ -110,12 +115,19 @@ fn measure_gpu(
 }
 
 /// The sizes the bench reports by default: the NTM and DNC of the published baselines
-/// (pytorch-ntm: LSTM 100, memory 128×20; DeepMind DNC: LSTM 64, memory 16×16, 4 reads).
+/// (pytorch-ntm: LSTM 100, memory 128×20; DeepMind DNC: LSTM 64, memory 16×16, 4 reads);
+/// the Neural GPU at its tiny defaults (m = 24, h = 4, two layers).
 fn bench_config(model: ModelKind, task: &TaskConfig, sizes: &SizeArgs) -> ModelConfig {
+    let image = model.is_image().then(|| {
+        let mut image = ImageConfig::default();
+        sizes.apply_to_image(&mut image);
+        image
+    });
     let (hidden, slots, width, reads) = match model {
         ModelKind::Lstm => (100, 0, 0, 0),
         ModelKind::Ntm | ModelKind::Lru => (100, 128, 20, 1),
         ModelKind::Dnc => (64, 16, 16, 4),
+        ModelKind::NeuralGpu | ModelKind::NeuralGpuDep => (0, 0, 0, 0),
     };
     ModelConfig {
         model,
@@ -126,7 +138,30 @@ fn bench_config(model: ModelKind, task: &TaskConfig, sizes: &SizeArgs) -> ModelC
         memory_slots: sizes.memory_slots.unwrap_or(slots),
         memory_width: sizes.memory_width.unwrap_or(width),
         read_heads: sizes.read_heads.unwrap_or(reads),
+        image,
     }
+}
+
+/// Multiply-adds of one sequence's forward pass through the Neural GPU's convolutions:
+/// `27·m_in·m·h·n` per layer and step (neural_gpu.md § Numerics), n steps of L layers,
+/// and as much again with m_in = 2m for the decoder.
+fn image_forward_macs(config: &ModelConfig, columns: usize) -> f64 {
+    let Some(image) = &config.image else {
+        return 0.0;
+    };
+    let (m, h, n, l) = (
+        image.maps as f64,
+        image.height as f64,
+        columns as f64,
+        image.cgru_layers as f64,
+    );
+    let encoder = 27.0 * m * m * h * n * n * l;
+    let decoder = if config.model.has_decoder() {
+        2.0 * encoder
+    } else {
+        0.0
+    };
+    encoder + decoder
 }
 
 pub fn run(args: BenchArgs) -> Result<(), String> {
@@ -136,11 +171,18 @@ pub fn run(args: BenchArgs) -> Result<(), String> {
             args.seconds
         ));
     }
-    let length = args.length as usize;
-    let task = TaskConfig::Copy {
+    let copy_length = args.length.unwrap_or(20) as usize;
+    let copy = TaskConfig::Copy {
         bits: 8,
-        min_length: length,
-        max_length: length,
+        min_length: copy_length,
+        max_length: copy_length,
+    };
+    let columns = args.length.unwrap_or(17) as usize;
+    let reverse = TaskConfig::Symbols {
+        task: SymbolTask::Reverse,
+        alphabet: 4,
+        min_length: columns,
+        max_length: columns,
     };
     let threads = if args.threads == 0 {
         default_threads()
@@ -168,16 +210,21 @@ pub fn run(args: BenchArgs) -> Result<(), String> {
             "forward+backward"
         };
         println!(
-            "{what} on copy, L = {length} ({} steps per sequence), {backend}",
-            2 * length + 1
+            "{what}, {backend}: memory models on copy, L = {copy_length} ({} steps per sequence); Neural GPU models on reverse, n = {columns}",
+            2 * copy_length + 1
         );
         println!(
-            "{:>6} {:>6} {:>10} {:>12} {:>12}",
-            "model", "batch", "params", "seq/s", "µs/step"
+            "{:>15} {:>6} {:>10} {:>12} {:>12} {:>10}",
+            "model", "batch", "params", "seq/s", "µs/step", "GFLOP/s"
         );
     }
     for model_kind in models {
-        let config = bench_config(model_kind, &task, &args.sizes);
+        let task = if model_kind.is_image() {
+            &reverse
+        } else {
+            &copy
+        };
+        let config = bench_config(model_kind, task, &args.sizes);
         let model = build(&config, 1).map_err(|e| e.to_string())?;
         let mut grads = vec![0.0; model.params().len()];
         for &batch_size in &args.batch {
@@ -188,6 +235,14 @@ pub fn run(args: BenchArgs) -> Result<(), String> {
             }
             let batch = task.batch(batch_size, 7);
             let (rate, dispatches) = match &gpu {
+                Some(_) if model_kind.is_image() => {
+                    eprintln!("{model_kind} has no WebGPU kernels yet: measured on the CPU");
+                    let rate = best_rate(args.seconds, batch_size, || {
+                        batch_gradient(model.as_ref(), &batch, threads, &mut grads);
+                        Ok(())
+                    })?;
+                    (rate, None)
+                }
                 Some(context) => {
                     let (rate, dispatches) =
                         measure_gpu(context, model.as_ref(), &batch, args.seconds)?;
@@ -210,18 +265,22 @@ pub fn run(args: BenchArgs) -> Result<(), String> {
                 parameters: model.params().len(),
                 sequences_per_second: rate,
                 microseconds_per_step: 1e6 / (rate * batch.steps as f64),
+                gflops: model_kind
+                    .is_image()
+                    .then(|| 3.0 * 2.0 * image_forward_macs(&config, batch.steps) * rate / 1e9),
                 dispatches_per_step: dispatches,
                 readback_bytes_per_step: dispatches.map(|_| READBACK_BYTES),
                 config: config.clone(),
             };
             if !args.json {
                 println!(
-                    "{:>6} {:>6} {:>10} {:>12.1} {:>12.2}",
+                    "{:>15} {:>6} {:>10} {:>12.1} {:>12.2} {:>10}",
                     m.model.name(),
                     m.batch,
                     m.parameters,
                     m.sequences_per_second,
-                    m.microseconds_per_step
+                    m.microseconds_per_step,
+                    m.gflops.map_or(String::new(), |g| format!("{g:.2}"))
                 );
             }
             results.push(m);

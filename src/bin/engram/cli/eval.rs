@@ -52,16 +52,14 @@ fn evaluate_on_gpu(
     ))
     .map_err(|e| EngramError::Gpu(e.0))?;
     evaluate_with(
+        checkpoint.model.objective(),
         &checkpoint.task,
         lengths,
         args.sequences as usize,
         args.seed,
         |batch| {
             let scores = block_on(session.score(batch)).map_err(|e| EngramError::Gpu(e.0))?;
-            Ok(SequenceScore {
-                loss_nats: scores.loss_nats,
-                bit_errors: scores.bit_errors,
-            })
+            Ok(SequenceScore::from(scores))
         },
     )
 }
@@ -123,20 +121,37 @@ pub fn run(args: EvalArgs) -> Result<(), String> {
         args.seed
     );
     println!("backend: {backend}");
-    println!(
-        "{:>8}  {:>14}  {:>18}",
-        "length", "bits/seq", "bit errors/seq"
-    );
+    let objective = checkpoint.model.objective();
+    let error = objective.error_info();
+    let header: Vec<String> = objective
+        .metrics()
+        .iter()
+        .map(|m| format!("{:>18}", format!("{} ({})", m.label, m.unit)))
+        .collect();
+    println!("{:>8}{}", "length", header.join(""));
     for m in &metrics {
-        let note = if m.length > task.max_length() {
+        let note = if m.beyond_training {
             "  (beyond training)"
         } else {
             ""
         };
-        println!(
-            "{:>8}  {:>14.4}  {:>18.4}{note}",
-            m.length, m.bits_per_sequence, m.bit_errors_per_sequence
+        let shown = |value: f64, fraction: bool| {
+            if fraction {
+                format!("{:>18.2}", 100.0 * value)
+            } else {
+                format!("{value:>18.4}")
+            }
+        };
+        let mut line = format!(
+            "{:>8}{}{}",
+            m.length,
+            shown(m.metrics.bits_per_sequence, false),
+            shown(m.metrics.error, error.fraction)
         );
+        if let Some(accuracy) = m.metrics.sequence_accuracy {
+            line.push_str(&shown(accuracy, true));
+        }
+        println!("{line}{note}");
     }
     Ok(())
 }

@@ -1,7 +1,8 @@
 //! Flags shared by several commands, and their parsers.
 
 use clap::Args;
-use engram::tasks::TASK_NAMES;
+use engram::models::neural_gpu::ImageConfig;
+use engram::tasks::{TaskConfig, SYMBOL_TASK_NAMES, TASK_NAMES};
 use engram::train::BackendChoice;
 use engram::ModelKind;
 
@@ -23,6 +24,28 @@ pub struct SizeArgs {
     /// Controller LSTM layers.
     #[arg(long, value_name = "L")]
     pub layers: Option<usize>,
+    /// Neural GPU: feature maps m of the mental image.
+    #[arg(long, value_name = "M")]
+    pub maps: Option<usize>,
+    /// Neural GPU: rows h of the mental image.
+    #[arg(long, value_name = "H")]
+    pub height: Option<usize>,
+    /// Neural GPU: CGRU layers per step.
+    #[arg(long, value_name = "L")]
+    pub cgru_layers: Option<usize>,
+    /// Neural GPU: the gate cutoff c of σc (1.0: the plain sigmoid).
+    #[arg(long, value_name = "C")]
+    pub gate_cutoff: Option<f32>,
+}
+
+impl SizeArgs {
+    /// `image` with every Neural GPU flag given applied.
+    pub fn apply_to_image(&self, image: &mut ImageConfig) {
+        image.maps = self.maps.unwrap_or(image.maps);
+        image.height = self.height.unwrap_or(image.height);
+        image.cgru_layers = self.cgru_layers.unwrap_or(image.cgru_layers);
+        image.gate_cutoff = self.gate_cutoff.unwrap_or(image.gate_cutoff);
+    }
 }
 
 pub fn parse_model(text: &str) -> Result<ModelKind, String> {
@@ -30,14 +53,26 @@ pub fn parse_model(text: &str) -> Result<ModelKind, String> {
 }
 
 pub fn parse_task(text: &str) -> Result<String, String> {
-    if TASK_NAMES.contains(&text) {
+    if TASK_NAMES.contains(&text) || SYMBOL_TASK_NAMES.contains(&text) {
         Ok(text.to_string())
     } else {
         Err(format!(
-            "unknown task '{text}' (expected one of: {})",
-            TASK_NAMES.join(", ")
+            "unknown task '{text}' (bit-vector tasks: {}; symbol tasks: {})",
+            TASK_NAMES.join(", "),
+            SYMBOL_TASK_NAMES.join(", ")
         ))
     }
+}
+
+/// The default configuration of task `name` for `model`'s family: a symbol task for the
+/// Neural GPU family, a bit-vector task for the others.
+pub fn task_for(model: ModelKind, name: &str) -> Result<TaskConfig, String> {
+    let task = if model.is_image() {
+        TaskConfig::symbols_by_name(name)
+    } else {
+        TaskConfig::by_name(name)
+    };
+    task.map_err(|e| format!("{e} for {model}"))
 }
 
 /// A positive whole number (one item of a comma-separated list such as `5,10,20`).

@@ -21,6 +21,15 @@ pub struct TraceArgs {
     json: bool,
 }
 
+/// A symbol as one character: pad as `·`, then 1–9, then letters.
+fn symbol_char(symbol: usize) -> char {
+    match symbol {
+        0 => '·',
+        1..=9 => char::from(b'0' + symbol as u8),
+        _ => char::from(b'a' + (symbol - 10).min(25) as u8),
+    }
+}
+
 fn grid(title: &str, values: &[Vec<f32>], on: impl Fn(f32) -> bool) {
     println!("{title}");
     let width = values.first().map_or(0, Vec::len);
@@ -55,10 +64,22 @@ pub fn run(args: TraceArgs) -> Result<(), String> {
         args.seed,
         trace.mask.len()
     );
+    if trace.image.is_some() {
+        let symbols = |rows: &[Vec<f32>]| -> String {
+            rows.iter()
+                .map(|row| symbol_char(engram::ops::loss::argmax(row)))
+                .collect()
+        };
+        println!("input   {}", symbols(&trace.input));
+        println!("target  {}", symbols(&trace.target));
+        println!("output  {}", symbols(&trace.logits));
+        println!("wrong symbols: {} (· is pad)", trace.errors());
+        return Ok(());
+    }
     grid("input", &trace.input, |v| v > 0.5);
     grid("target (masked steps)", &trace.target, |v| v > 0.5);
     grid("output (logit > 0)", &trace.logits, |v| v > 0.0);
-    let errors = trace.bit_errors();
+    let errors = trace.errors();
     println!("bit errors: {errors}");
     Ok(())
 }

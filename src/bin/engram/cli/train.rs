@@ -1,10 +1,10 @@
 //! `engram train`.
 
-use super::options::{parse_backend, parse_model, parse_task, SizeArgs};
+use super::options::{parse_backend, parse_model, parse_task, task_for, SizeArgs};
 use clap::Args;
 use engram::nn::OptimizerKind;
+use engram::objective::Metrics;
 use engram::rng::derive_seed;
-use engram::tasks::TaskConfig;
 use engram::train::{
     batch_score, save_checkpoint, BackendChoice, BackendStatus, CurriculumConfig, StepReport,
     TrainConfig, Trainer,
@@ -16,10 +16,11 @@ use std::time::Instant;
 
 #[derive(Args)]
 pub struct TrainArgs {
-    /// Model: lstm, ntm, dnc or lru [default: ntm].
+    /// Model: lstm, ntm, dnc, lru, neural_gpu or neural_gpu_dep [default: ntm].
     #[arg(long, value_parser = parse_model)]
     model: Option<ModelKind>,
-    /// Task: copy, repeat-copy, recall or priority-sort [default: copy].
+    /// Task: copy, repeat-copy, recall or priority-sort for the memory models; copy,
+    /// reverse, sort, dup, add, mul or either for the Neural GPU models [default: copy].
     #[arg(long, value_parser = parse_task)]
     task: Option<String>,
     /// Optimiser steps.
@@ -45,8 +46,8 @@ pub struct TrainArgs {
     config: Option<PathBuf>,
     #[command(flatten)]
     sizes: SizeArgs,
-    /// Data bits per vector.
-    #[arg(long)]
+    /// Data bits per vector (symbol tasks: the alphabet size A).
+    #[arg(long, alias = "alphabet")]
     bits: Option<usize>,
     /// Shortest training length (item count for recall).
     #[arg(long)]
@@ -55,9 +56,16 @@ pub struct TrainArgs {
     #[arg(long)]
     max_length: Option<usize>,
     /// Grow the training length from a quarter of the maximum, one step at a time,
-    /// as the model masters each length (presets train at full length).
+    /// as the model masters each length (the memory models' presets train at full
+    /// length; the Neural GPU's use the tiny curriculum already).
     #[arg(long)]
     curriculum: bool,
+    /// Neural GPU: train on every length from the start instead of the tiny curriculum.
+    #[arg(long, conflicts_with = "curriculum")]
+    no_curriculum: bool,
+    /// Neural GPU: label smoothing of the training loss (0 to 1).
+    #[arg(long)]
+    label_smoothing: Option<f32>,
     /// Worker threads (0: one per core).
     #[arg(long)]
     threads: Option<usize>,
@@ -68,8 +76,9 @@ pub struct TrainArgs {
     /// Print metrics every N steps.
     #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..))]
     log_every: u64,
-    /// Stop early once the full task is solved to under this many bit errors per
-    /// sequence (checked on 256 held-out sequences at each log line).
+    /// Stop early once the full task is solved to under this error (checked on 256
+    /// held-out sequences at each log line): bit errors per sequence for the memory
+    /// models, the fraction of wrong sequences for the Neural GPU models.
     #[arg(long, value_name = "ERRORS")]
     stop_at_errors: Option<f64>,
     /// Print the resolved configuration as JSON and exit.
@@ -101,8 +110,8 @@ fn resolve(args: &TrainArgs) -> Result<TrainConfig, String> {
             })?
         }
         None => {
-            let mut task = TaskConfig::by_name(args.task.as_deref().unwrap_or("copy"))
-                .map_err(|e| e.to_string())?;
+            let model = args.model.unwrap_or(ModelKind::Ntm);
+            let mut task = task_for(model, args.task.as_deref().unwrap_or("copy"))?;
             if let Some(bits) = args.bits {
                 task = task.with_bits(bits);
             }
@@ -112,7 +121,7 @@ fn resolve(args: &TrainArgs) -> Result<TrainConfig, String> {
             if let Some(min) = args.min_length {
                 task = task.with_min_length(min);
             }
-            TrainConfig::preset(args.model.unwrap_or(ModelKind::Ntm), task)
+            TrainConfig::preset(model, task)
         }
     };
     if args.config.is_some() {
@@ -121,7 +130,7 @@ fn resolve(args: &TrainArgs) -> Result<TrainConfig, String> {
         }
         if let Some(name) = &args.task {
             if name != config.task.name() {
-                config.task = TaskConfig::by_name(name).map_err(|e| e.to_string())?;
+                config.task = task_for(config.model, name)?;
             }
         }
         if let Some(bits) = args.bits {
@@ -146,8 +155,20 @@ fn resolve(args: &TrainArgs) -> Result<TrainConfig, String> {
     config.optimizer.kind = args.optimizer.unwrap_or(config.optimizer.kind);
     config.seed = args.seed.unwrap_or(config.seed);
     config.threads = args.threads.unwrap_or(config.threads);
+    if let Some(image) = &mut config.image {
+        s.apply_to_image(image);
+        image.label_smoothing = args.label_smoothing.unwrap_or(image.label_smoothing);
+    } else if args.label_smoothing.is_some() {
+        return Err("--label-smoothing applies to the Neural GPU models".to_string());
+    }
     if args.curriculum {
         config.curriculum = Some(CurriculumConfig::standard(&config.task));
+    }
+    if args.no_curriculum {
+        config.curriculum = None;
+    } else if config.model.is_image() && args.config.is_none() {
+        // The tiny curriculum follows the task's lengths as the flags left them.
+        config.curriculum = Some(CurriculumConfig::tiny(&config.task));
     }
     if let Some(errors) = args.stop_at_errors {
         if !(errors >= 0.0 && errors.is_finite()) {
@@ -160,18 +181,25 @@ fn resolve(args: &TrainArgs) -> Result<TrainConfig, String> {
     Ok(config)
 }
 
-/// Mean of the reports since the last log line.
-fn mean(reports: &[StepReport]) -> (f64, f64, f32) {
+/// Mean of the reports since the last log line (at least one).
+fn mean(reports: &[StepReport]) -> (Metrics, f32) {
     let n = reports.len().max(1) as f64;
-    (
-        reports.iter().map(|r| r.bits_per_sequence).sum::<f64>() / n,
+    let mut metrics = reports[0].metrics;
+    metrics.bits_per_sequence = reports
+        .iter()
+        .map(|r| r.metrics.bits_per_sequence)
+        .sum::<f64>()
+        / n;
+    metrics.error = reports.iter().map(|r| r.metrics.error).sum::<f64>() / n;
+    metrics.sequence_accuracy = metrics.sequence_accuracy.map(|_| {
         reports
             .iter()
-            .map(|r| r.bit_errors_per_sequence)
+            .filter_map(|r| r.metrics.sequence_accuracy)
             .sum::<f64>()
-            / n,
-        (reports.iter().map(|r| r.gradient_norm as f64).sum::<f64>() / n) as f32,
-    )
+            / n
+    });
+    let norm = reports.iter().map(|r| r.gradient_norm as f64).sum::<f64>() / n;
+    (metrics, norm as f32)
 }
 
 /// "CPU, 2 threads" or the GPU adapter, and why the GPU is not in use if it was sought.
@@ -182,15 +210,13 @@ fn describe(backend: &BackendStatus) -> String {
     }
 }
 
-/// Bit errors per sequence on 256 held-out sequences of the full task.
-fn held_out_errors(trainer: &mut Trainer) -> Result<f64, String> {
+/// The metrics of 256 held-out sequences of the full task.
+fn held_out(trainer: &mut Trainer) -> Result<Metrics, String> {
     trainer.sync_blocking().map_err(|e| e.to_string())?;
     let config = trainer.config();
     let batch = config.task.batch(256, derive_seed(config.seed, u64::MAX));
-    Ok(
-        batch_score(trainer.model(), &batch, config.worker_threads()).bit_errors
-            / batch.size as f64,
-    )
+    let score = batch_score(trainer.model(), &batch, config.worker_threads());
+    Ok(trainer.model().objective().summarise(&score, batch.size))
 }
 
 pub fn run(args: TrainArgs) -> Result<(), String> {
@@ -256,22 +282,25 @@ pub fn run(args: TrainArgs) -> Result<(), String> {
         progress.inc(1);
         let step = trainer.steps_done();
         if step.is_multiple_of(args.log_every) || step == config.steps {
-            let (bits, errors, norm) = mean(&since_log);
+            let (metrics, norm) = mean(&since_log);
+            let (bits, errors) = (metrics.bits_per_sequence, metrics.describe_errors());
             let rate =
                 (since_log.len() * config.batch_size) as f64 / last_log.elapsed().as_secs_f64();
             let length = since_log.last().map_or(0, |r| r.max_length);
             let learning_rate = since_log.last().map_or(0.0, |r| r.learning_rate);
             say(format!(
-                "step {step:>7} | length ≤ {length:>3} | {bits:>9.4} bits/seq | {errors:>8.3} bit errors/seq | grad {norm:>7.3} | lr {learning_rate:.1e} | {rate:>7.0} seq/s"
+                "step {step:>7} | length ≤ {length:>3} | {bits:>9.4} bits/seq | {errors} | grad {norm:>7.3} | lr {learning_rate:.1e} | {rate:>7.0} seq/s"
             ));
             since_log.clear();
             last_log = Instant::now();
             if let Some(threshold) = args.stop_at_errors {
                 if trainer.current_task() == config.task {
-                    let errors = held_out_errors(&mut trainer)?;
-                    if errors < threshold {
+                    let metrics = held_out(&mut trainer)?;
+                    let error = metrics.schedule_error();
+                    if error < threshold {
                         say(format!(
-                            "held-out bit errors {errors:.4}/seq < {threshold}: stopping"
+                            "held-out {} {error:.4} < {threshold}: stopping",
+                            trainer.model().objective().schedule_error_name()
                         ));
                         stopped_early = true;
                         break;
@@ -296,9 +325,9 @@ pub fn run(args: TrainArgs) -> Result<(), String> {
     if let Some(message) = failure {
         return Err(format!("{message}; {saved}"));
     }
-    let errors = held_out_errors(&mut trainer)?;
+    let errors = held_out(&mut trainer)?.describe_errors();
     println!(
-        "done: {} on {} | {steps} steps, {sequences} sequences in {elapsed:.1} s ({:.0} seq/s){} | held-out {errors:.3} bit errors/seq | {saved}",
+        "done: {} on {} | {steps} steps, {sequences} sequences in {elapsed:.1} s ({:.0} seq/s){} | held-out {errors} | {saved}",
         config.model,
         config.task.name(),
         sequences as f64 / elapsed,

@@ -1,0 +1,100 @@
+//! The Neural GPU family's part of a model configuration (neural_gpu.md § Checkpoint
+//! tensors: `maps`, `height`, `cgru_layers`, `gate_cutoff`), flattened into
+//! `engram_config` beside the shared keys.
+
+use crate::error::{config_error, Result};
+use serde::{Deserialize, Serialize};
+
+/// Feature maps m: the original code's 128 fits natively but not in a tab.
+pub const MAX_MAPS: usize = 128;
+/// Rows h of the mental image.
+pub const MAX_HEIGHT: usize = 16;
+/// CGRU layers per step.
+pub const MAX_CGRU_LAYERS: usize = 4;
+/// What one training sequence may keep for its backward pass (each layer application
+/// keeps its input, u, r and c): past this a length is refused, naming the limit,
+/// instead of exhausting memory.
+pub const MAX_TRAINING_CACHE_BYTES: usize = 512 << 20;
+
+/// The mental image and its CGRU stack.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImageConfig {
+    /// Feature maps m (channels of the image).
+    pub maps: usize,
+    /// Rows h.
+    pub height: usize,
+    /// CGRU layers L per step (the decoder has as many of its own).
+    pub cgru_layers: usize,
+    /// The gate cutoff c of `σc` (1.2; 1.0 is the plain sigmoid).
+    pub gate_cutoff: f32,
+    /// Label smoothing of the training loss (0: none), neural_gpu.md §5.2 note 3.
+    #[serde(default)]
+    pub label_smoothing: f32,
+}
+
+impl Default for ImageConfig {
+    /// The tiny defaults: m = 24, h = 4, L = 2, c = 1.2.
+    fn default() -> Self {
+        ImageConfig {
+            maps: 24,
+            height: 4,
+            cgru_layers: 2,
+            gate_cutoff: 1.2,
+            label_smoothing: 0.0,
+        }
+    }
+}
+
+fn check(name: &str, value: usize, low: usize, high: usize) -> Result<()> {
+    if (low..=high).contains(&value) {
+        Ok(())
+    } else {
+        Err(config_error(format!(
+            "{name} must be between {low} and {high}, got {value}"
+        )))
+    }
+}
+
+impl ImageConfig {
+    pub fn validate(&self) -> Result<()> {
+        check("maps", self.maps, 1, MAX_MAPS)?;
+        check("height", self.height, 1, MAX_HEIGHT)?;
+        check("cgru_layers", self.cgru_layers, 1, MAX_CGRU_LAYERS)?;
+        if !(1.0..=2.0).contains(&self.gate_cutoff) {
+            return Err(config_error(format!(
+                "gate_cutoff must be between 1 and 2, got {}",
+                self.gate_cutoff
+            )));
+        }
+        if !(0.0..1.0).contains(&self.label_smoothing) {
+            return Err(config_error(format!(
+                "label_smoothing must be in [0, 1), got {}",
+                self.label_smoothing
+            )));
+        }
+        Ok(())
+    }
+
+    /// Bytes one training sequence of `columns` columns keeps for its backward pass:
+    /// per layer application its input, u, r and c (4 images), `columns` steps of
+    /// `cgru_layers` layers, twice with a decoder.
+    pub fn training_cache_bytes(&self, columns: usize, decoder: bool) -> usize {
+        let image = self.maps * self.height * columns;
+        let applications = columns * self.cgru_layers * if decoder { 2 } else { 1 };
+        4 * image * applications * std::mem::size_of::<f32>()
+    }
+
+    /// Refuses a training length whose backward pass would not fit.
+    pub fn check_training_length(&self, columns: usize, decoder: bool) -> Result<()> {
+        let bytes = self.training_cache_bytes(columns, decoder);
+        if bytes > MAX_TRAINING_CACHE_BYTES {
+            return Err(config_error(format!(
+                "training at {columns} columns would keep {} MB per sequence for the backward pass (limit {} MB): shorten the task or use fewer maps, rows or layers",
+                bytes >> 20,
+                MAX_TRAINING_CACHE_BYTES >> 20
+            )));
+        }
+        Ok(())
+    }
+}
