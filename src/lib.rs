@@ -1,7 +1,8 @@
 //! Engram: memory-augmented neural networks (LSTM, NTM, DNC, LRU access) trained on
 //! small algorithmic tasks, with exact hand-derived backpropagation through time.
 //!
-//! The maths follows the normative `spec/models.md`; tasks follow `spec/tasks.md`.
+//! The maths follows the normative `docs/spec/models.md` and `docs/spec/neural_gpu.md`;
+//! tasks follow `docs/spec/tasks.md`. Code comments cite them as `models.md §N`.
 //! The same code runs natively (the `engram` trainer) and in wasm32.
 //!
 //! ```
@@ -36,6 +37,7 @@ pub mod models;
 pub mod nn;
 pub mod objective;
 pub mod ops;
+pub mod registry;
 pub mod rng;
 pub mod tasks;
 pub mod train;

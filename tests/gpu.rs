@@ -58,6 +58,7 @@ fn small(model: ModelKind, task: &TaskConfig) -> ModelConfig {
         memory_slots: 6,
         memory_width: 3,
         read_heads: 2,
+        image: None,
     }
 }
 
@@ -130,7 +131,7 @@ fn comparable_batch(gpu: &mut GpuSession, model: &dyn Model, task: &TaskConfig) 
 fn cpu_gradient(model: &dyn Model, batch: &Batch) -> (Vec<f32>, f64, f64) {
     let mut grads = vec![0.0; model.params().len()];
     let score = batch_gradient(model, batch, 1, &mut grads);
-    (grads, score.loss_nats, score.bit_errors)
+    (grads, score.loss_nats, score.errors)
 }
 
 gpu_test! {
@@ -155,7 +156,7 @@ gpu_test! {
                     task.name(), scores.loss_nats, scores.gradient_norm
                 );
                 assert!((scores.loss_nats - loss).abs() <= 1e-5 * loss.abs().max(1.0), "{kind} loss");
-                assert_eq!(scores.bit_errors, errors, "{kind} bit errors");
+                assert_eq!(scores.errors, errors, "{kind} bit errors");
                 assert!((scores.gradient_norm - norm).abs() <= 1e-5 * norm.max(1.0), "{kind} norm");
                 assert!(difference <= 1e-6 + 1e-4 * scale, "{kind}: {difference} at {at}");
             }
@@ -295,7 +296,7 @@ gpu_test! {
                 let g = on_gpu.step().unwrap();
                 let c = on_cpu.step().unwrap();
                 assert_eq!(g.step, c.step);
-                assert!((g.bits_per_sequence - c.bits_per_sequence).abs() < 1e-3 * c.bits_per_sequence, "{g:?} vs {c:?}");
+                assert!((g.metrics.bits_per_sequence - c.metrics.bits_per_sequence).abs() < 1e-3 * c.metrics.bits_per_sequence, "{g:?} vs {c:?}");
             }
             assert!(!on_gpu.model_is_current());
             on_gpu.sync_blocking().unwrap();

@@ -25,10 +25,7 @@ fn learn_copy(kind: ModelKind, max_steps: u64) -> (u64, f64) {
         trainer.step().unwrap();
         if trainer.steps_done().is_multiple_of(100) && trainer.current_task() == task {
             let metrics = evaluate(trainer.model(), &task, &[1, 3, 5], 128, 99, 2).unwrap();
-            errors = metrics
-                .iter()
-                .map(|m| m.bit_errors_per_sequence)
-                .fold(0.0, f64::max);
+            errors = metrics.iter().map(|m| m.metrics.error).fold(0.0, f64::max);
             if errors < 0.5 {
                 break;
             }

@@ -17,6 +17,7 @@ fn small_config(model: ModelKind) -> ModelConfig {
         memory_slots: 5,
         memory_width: 3,
         read_heads: 2,
+        image: None,
     }
 }
 
@@ -70,6 +71,7 @@ fn check_model(kind: ModelKind, seed: u64) {
         input: &sequence.input,
         target: &sequence.target,
         mask: &sequence.mask,
+        alternative: None,
         steps: sequence.steps,
     };
     let score = model.forward_backward(view, 1.0, &mut grads);

@@ -20,6 +20,9 @@ fn page_defaults() -> PlaygroundConfig {
         learning_rate: 3e-3,
         batch_size: 16,
         seed: 1,
+        maps: None,
+        height: None,
+        cgru_layers: None,
     }
 }
 

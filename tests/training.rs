@@ -77,7 +77,7 @@ fn the_same_seed_gives_the_same_run() {
     let run = || {
         let mut trainer = Trainer::new(small(ModelKind::Dnc)).unwrap();
         let reports: Vec<f64> = (0..5)
-            .map(|_| trainer.step().unwrap().bits_per_sequence)
+            .map(|_| trainer.step().unwrap().metrics.bits_per_sequence)
             .collect();
         (reports, trainer.model().params().values().to_vec())
     };
@@ -85,7 +85,10 @@ fn the_same_seed_gives_the_same_run() {
     let mut other = small(ModelKind::Dnc);
     other.seed = 2;
     let mut trainer = Trainer::new(other).unwrap();
-    assert_ne!(trainer.step().unwrap().bits_per_sequence, run().0[0]);
+    assert_ne!(
+        trainer.step().unwrap().metrics.bits_per_sequence,
+        run().0[0]
+    );
 }
 
 #[test]
@@ -119,6 +122,7 @@ fn the_curriculum_starts_short_and_reaches_the_full_length() {
         step: 5,
         window: 2,
         threshold: 1e9, // always "solved": rises every full window
+        mixture: false,
     });
     let mut trainer = Trainer::new(config).unwrap();
     let lengths: Vec<usize> = (0..6).map(|_| trainer.step().unwrap().max_length).collect();

@@ -5,7 +5,7 @@
 //! family ([`neural_gpu`]) is not recurrent in this way and implements [`Model`]
 //! directly.
 
-mod config;
+pub mod config;
 mod dnc;
 mod lru;
 mod memory_model;

@@ -29,12 +29,23 @@ fn from_js(config: JsValue) -> Result<PlaygroundConfig, JsError> {
         .map_err(|e| JsError::new(&format!("invalid configuration: {e}")))
 }
 
-/// One training step's metrics, per sequence of its batch.
+/// Every model with its family, objective and metrics, tasks, hyperparameters (bounds
+/// and preset defaults), views and GPU support: what `engram schema --json` prints.
+#[wasm_bindgen]
+pub fn schema() -> Result<JsValue, JsError> {
+    to_js(&crate::registry::schema())
+}
+
+/// One training step's metrics in the model's objective: the loss in bits per
+/// sequence, the objective's error (bit errors per sequence, or the fraction of wrong
+/// symbols) and, for symbols, the fraction of sequences entirely right.
 #[derive(Serialize)]
 struct Report {
     step: u64,
     bits: f64,
     errors: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sequence_accuracy: Option<f64>,
     gradient_norm: f32,
     max_length: usize,
     learning_rate: f32,
@@ -206,8 +217,9 @@ impl Engine {
             match trainer.step_async().await {
                 Ok(r) => chunk.reports.push(Report {
                     step: r.step,
-                    bits: r.bits_per_sequence,
-                    errors: r.bit_errors_per_sequence,
+                    bits: r.metrics.bits_per_sequence,
+                    errors: r.metrics.error,
+                    sequence_accuracy: r.metrics.sequence_accuracy,
                     gradient_norm: r.gradient_norm,
                     max_length: r.max_length,
                     learning_rate: r.learning_rate,

@@ -2,7 +2,9 @@
 //! turned into a full [`TrainConfig`] by the same presets as `engram train`.
 
 use crate::error::Result;
+use crate::models::neural_gpu::ImageConfig;
 use crate::models::ModelKind;
+use crate::registry::Family;
 use crate::tasks::TaskConfig;
 use crate::train::{Checkpoint, TrainConfig};
 use serde::{Deserialize, Serialize};
@@ -25,12 +27,22 @@ pub struct PlaygroundConfig {
     pub learning_rate: f32,
     pub batch_size: usize,
     pub seed: u64,
+    /// The Neural GPU family's mental image: feature maps m, rows h, CGRU layers per
+    /// step (absent: the preset's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub maps: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub height: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cgru_layers: Option<usize>,
 }
 
 impl PlaygroundConfig {
-    /// The task these controls describe.
+    /// The task these controls describe: a symbol task for the Neural GPU family, a
+    /// bit-vector task for the others.
     pub fn task_config(&self) -> Result<TaskConfig> {
-        Ok(TaskConfig::by_name(&self.task)?
+        Ok(Family::of(self.model)
+            .task(&self.task)?
             .with_bits(self.bits)
             .with_max_length(self.max_length)
             .with_min_length(self.min_length))
@@ -44,7 +56,16 @@ impl PlaygroundConfig {
         config.memory_width = self.memory_width;
         config.read_heads = self.read_heads;
         config.hidden = self.hidden;
+        if let Some(image) = &mut config.image {
+            self.apply_image(image);
+        }
         self.finish(config)
+    }
+
+    fn apply_image(&self, image: &mut ImageConfig) {
+        image.maps = self.maps.unwrap_or(image.maps);
+        image.height = self.height.unwrap_or(image.height);
+        image.cgru_layers = self.cgru_layers.unwrap_or(image.cgru_layers);
     }
 
     /// The training configuration that continues a loaded checkpoint: its architecture
@@ -58,6 +79,7 @@ impl PlaygroundConfig {
         config.read_heads = model.read_heads;
         config.hidden = model.hidden;
         config.layers = model.layers;
+        config.image = model.image.clone();
         self.finish(config)
     }
 
@@ -87,6 +109,9 @@ impl PlaygroundConfig {
             memory_width: model.memory_width,
             read_heads: model.read_heads,
             hidden: model.hidden,
+            maps: model.image.as_ref().map(|i| i.maps),
+            height: model.image.as_ref().map(|i| i.height),
+            cgru_layers: model.image.as_ref().map(|i| i.cgru_layers),
             ..self.clone()
         }
     }

@@ -21,7 +21,7 @@ mod config;
 mod trace;
 
 pub use cgru::{gate_cutoff, gate_cutoff_derivative, CgruCache, CgruLayer, Image};
-pub use config::{ImageConfig, MAX_HEIGHT, MAX_MAPS, MAX_TRAINING_CACHE_BYTES};
+pub use config::{ImageConfig, MAX_CGRU_LAYERS, MAX_HEIGHT, MAX_MAPS, MAX_TRAINING_CACHE_BYTES};
 pub use trace::{DecoderStep, EncoderStep, ImageTrace};
 
 use super::{Model, ModelConfig, SequenceRef, StepTrace};
@@ -418,6 +418,20 @@ impl NeuralGpu {
                 }
                 logits
             }
+        }
+    }
+
+    /// The logits the training loss sees: with the decoder teacher-forced by `target`
+    /// (one-hot rows) for 5.2, the encoder's own for 5.1.
+    pub fn teacher_forced_logits(&self, input: &[f32], target: &[f32], steps: usize) -> Vec<f32> {
+        let image = self.geometry(steps);
+        let encoded = self.encode(input, image, false);
+        match &self.decoder {
+            Some(decoder) => {
+                self.decode(decoder, &encoded.last, image, Feed::Targets(target), false)
+                    .logits
+            }
+            None => self.logits(input, steps),
         }
     }
 

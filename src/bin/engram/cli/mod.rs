@@ -4,6 +4,7 @@
 mod bench;
 mod eval;
 mod options;
+mod schema;
 mod trace;
 mod train;
 
@@ -14,7 +15,7 @@ use std::process::ExitCode;
 #[command(
     name = "engram",
     version,
-    about = "Train and inspect memory-augmented neural networks (LSTM, NTM, DNC, LRU) on algorithmic tasks"
+    about = "Train and inspect memory-augmented neural networks (LSTM, NTM, DNC, LRU) and the Neural GPU on algorithmic tasks"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -31,6 +32,8 @@ enum Command {
     Trace(trace::TraceArgs),
     /// Measure forward+backward speed in sequences per second.
     Bench(bench::BenchArgs),
+    /// List every model: objective, tasks, hyperparameters with bounds and defaults.
+    Schema(schema::SchemaArgs),
 }
 
 pub fn run() -> ExitCode {
@@ -40,6 +43,7 @@ pub fn run() -> ExitCode {
         Command::Eval(args) => eval::run(args),
         Command::Trace(args) => trace::run(args),
         Command::Bench(args) => bench::run(args),
+        Command::Schema(args) => schema::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -2,6 +2,7 @@
 
 use clap::Args;
 use engram::models::neural_gpu::ImageConfig;
+use engram::registry::Family;
 use engram::tasks::{TaskConfig, SYMBOL_TASK_NAMES, TASK_NAMES};
 use engram::train::BackendChoice;
 use engram::ModelKind;
@@ -67,12 +68,9 @@ pub fn parse_task(text: &str) -> Result<String, String> {
 /// The default configuration of task `name` for `model`'s family: a symbol task for the
 /// Neural GPU family, a bit-vector task for the others.
 pub fn task_for(model: ModelKind, name: &str) -> Result<TaskConfig, String> {
-    let task = if model.is_image() {
-        TaskConfig::symbols_by_name(name)
-    } else {
-        TaskConfig::by_name(name)
-    };
-    task.map_err(|e| format!("{e} for {model}"))
+    Family::of(model)
+        .task(name)
+        .map_err(|e| format!("{e} for {model}"))
 }
 
 /// A positive whole number (one item of a comma-separated list such as `5,10,20`).

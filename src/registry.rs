@@ -1,0 +1,295 @@
+//! Every model, declared once: its label, family, objective, the tasks it takes, its
+//! hyperparameters as data (key, label, bounds, default), the views it supports and
+//! whether it has WebGPU kernels. `engram schema --json` and the page's `schema()` export
+//! this table, so nothing downstream keeps its own list of models.
+//!
+//! Defaults are not written here: they are read from the presets
+//! ([`crate::train::TrainConfig::preset`]) so that a preset changed in one place changes
+//! the schema too.
+
+use crate::models::config::{MAX_HIDDEN, MAX_LAYERS, MAX_READ_HEADS, MAX_SLOTS, MAX_WIDTH};
+use crate::models::neural_gpu::{MAX_CGRU_LAYERS, MAX_HEIGHT, MAX_MAPS};
+use crate::models::ModelKind;
+use crate::objective::{MetricInfo, Objective};
+use crate::tasks::{TaskConfig, SYMBOL_TASK_NAMES, TASK_NAMES};
+use crate::train::TrainConfig;
+use serde::Serialize;
+
+/// A model family: models that share an objective, tasks and views.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Family {
+    /// An LSTM controller with (or without) an external memory, on bit-vector tasks.
+    Memory,
+    /// The Neural GPU and its dependent-output successor, on symbol tasks.
+    NeuralGpu,
+}
+
+/// One model's declaration.
+#[derive(Clone, Copy, Debug)]
+pub struct ModelInfo {
+    pub kind: ModelKind,
+    pub label: &'static str,
+    pub family: Family,
+    /// The architecture's hyperparameters, by their configuration key.
+    pub hyperparameters: &'static [HyperparameterInfo],
+    /// The views the page draws for it.
+    pub views: &'static [&'static str],
+    /// Whether the GPU path has its kernels.
+    pub gpu: bool,
+}
+
+/// A hyperparameter as data: its key in the configuration, a label, and bounds.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct HyperparameterInfo {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub min: f64,
+    pub max: f64,
+    /// Whole numbers only.
+    pub integer: bool,
+}
+
+const fn whole(key: &'static str, label: &'static str, min: usize, max: usize) -> HyperparameterInfo {
+    HyperparameterInfo {
+        key,
+        label,
+        min: min as f64,
+        max: max as f64,
+        integer: true,
+    }
+}
+
+const CONTROLLER: HyperparameterInfo = whole("hidden", "Controller size", 1, MAX_HIDDEN);
+const LAYERS: HyperparameterInfo = whole("layers", "Controller layers", 1, MAX_LAYERS);
+const SLOTS: HyperparameterInfo = whole("memory_slots", "Memory slots N", 1, MAX_SLOTS);
+const WIDTH: HyperparameterInfo = whole("memory_width", "Memory width W", 1, MAX_WIDTH);
+const READS: HyperparameterInfo = whole("read_heads", "Read heads R", 1, MAX_READ_HEADS);
+const MAPS: HyperparameterInfo = whole("maps", "Feature maps m", 1, MAX_MAPS);
+const HEIGHT: HyperparameterInfo = whole("height", "Image rows h", 1, MAX_HEIGHT);
+const CGRU_LAYERS: HyperparameterInfo = whole("cgru_layers", "CGRU layers per step", 1, MAX_CGRU_LAYERS);
+const GATE_CUTOFF: HyperparameterInfo = HyperparameterInfo {
+    key: "gate_cutoff",
+    label: "Gate cutoff c",
+    min: 1.0,
+    max: 2.0,
+    integer: false,
+};
+
+const MEMORY_VIEWS: &[&str] = &["bits", "memory", "weightings", "loss"];
+const IMAGE_VIEWS: &[&str] = &["symbols", "mental_image", "change_map", "loss"];
+
+/// The registry: one line per model.
+pub const MODELS: [ModelInfo; 6] = [
+    ModelInfo {
+        kind: ModelKind::Ntm,
+        label: "Neural Turing Machine",
+        family: Family::Memory,
+        hyperparameters: &[CONTROLLER, LAYERS, SLOTS, WIDTH, READS],
+        views: MEMORY_VIEWS,
+        gpu: true,
+    },
+    ModelInfo {
+        kind: ModelKind::Dnc,
+        label: "Differentiable Neural Computer",
+        family: Family::Memory,
+        hyperparameters: &[CONTROLLER, LAYERS, SLOTS, WIDTH, READS],
+        views: &["bits", "memory", "weightings", "dnc_state", "link_matrix", "loss"],
+        gpu: true,
+    },
+    ModelInfo {
+        kind: ModelKind::Lru,
+        label: "LRU-access memory",
+        family: Family::Memory,
+        hyperparameters: &[CONTROLLER, LAYERS, SLOTS, WIDTH, READS],
+        views: &["bits", "memory", "weightings", "usage", "loss"],
+        gpu: true,
+    },
+    ModelInfo {
+        kind: ModelKind::Lstm,
+        label: "LSTM (no memory)",
+        family: Family::Memory,
+        hyperparameters: &[CONTROLLER, LAYERS],
+        views: &["bits", "loss"],
+        gpu: true,
+    },
+    ModelInfo {
+        kind: ModelKind::NeuralGpu,
+        label: "Neural GPU",
+        family: Family::NeuralGpu,
+        hyperparameters: &[MAPS, HEIGHT, CGRU_LAYERS, GATE_CUTOFF],
+        views: IMAGE_VIEWS,
+        gpu: false,
+    },
+    ModelInfo {
+        kind: ModelKind::NeuralGpuDep,
+        label: "Neural GPU with dependent outputs",
+        family: Family::NeuralGpu,
+        hyperparameters: &[MAPS, HEIGHT, CGRU_LAYERS, GATE_CUTOFF],
+        views: &["symbols", "mental_image", "change_map", "tape", "loss"],
+        gpu: false,
+    },
+];
+
+impl Family {
+    pub fn of(kind: ModelKind) -> Family {
+        info(kind).family
+    }
+
+    pub fn objective(self) -> Objective {
+        match self {
+            Family::Memory => Objective::SigmoidBits,
+            Family::NeuralGpu => Objective::SoftmaxSymbols,
+        }
+    }
+
+    /// The tasks the family trains on, by command-line name.
+    pub fn tasks(self) -> &'static [&'static str] {
+        match self {
+            Family::Memory => &TASK_NAMES,
+            Family::NeuralGpu => &SYMBOL_TASK_NAMES,
+        }
+    }
+
+    /// The default configuration of one of the family's tasks.
+    pub fn task(self, name: &str) -> crate::Result<TaskConfig> {
+        match self {
+            Family::Memory => TaskConfig::by_name(name),
+            Family::NeuralGpu => TaskConfig::symbols_by_name(name),
+        }
+    }
+}
+
+/// The registry's line for `kind`.
+pub fn info(kind: ModelKind) -> &'static ModelInfo {
+    MODELS
+        .iter()
+        .find(|m| m.kind == kind)
+        .expect("every model kind has a registry line")
+}
+
+/// A hyperparameter with its preset default, as the schema shows it.
+#[derive(Clone, Debug, Serialize)]
+pub struct HyperparameterSchema {
+    #[serde(flatten)]
+    pub info: HyperparameterInfo,
+    pub default: f64,
+}
+
+/// A task with its default configuration.
+#[derive(Clone, Debug, Serialize)]
+pub struct TaskSchema {
+    pub name: &'static str,
+    pub default: TaskConfig,
+}
+
+/// One model in the schema.
+#[derive(Clone, Debug, Serialize)]
+pub struct ModelSchema {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub family: Family,
+    pub objective: Objective,
+    pub metrics: &'static [MetricInfo],
+    pub tasks: Vec<TaskSchema>,
+    pub hyperparameters: Vec<HyperparameterSchema>,
+    pub views: &'static [&'static str],
+    pub gpu: bool,
+}
+
+/// Every model with its tasks, hyperparameters, bounds and preset defaults.
+#[derive(Clone, Debug, Serialize)]
+pub struct Schema {
+    pub models: Vec<ModelSchema>,
+}
+
+/// The value of hyperparameter `key` in a training configuration.
+fn value_of(config: &TrainConfig, key: &str) -> f64 {
+    let image = config.image.clone().unwrap_or_default();
+    match key {
+        "hidden" => config.hidden as f64,
+        "layers" => config.layers as f64,
+        "memory_slots" => config.memory_slots as f64,
+        "memory_width" => config.memory_width as f64,
+        "read_heads" => config.read_heads as f64,
+        "maps" => image.maps as f64,
+        "height" => image.height as f64,
+        "cgru_layers" => image.cgru_layers as f64,
+        "gate_cutoff" => f64::from(image.gate_cutoff),
+        other => unreachable!("the registry names no hyperparameter '{other}'"),
+    }
+}
+
+/// The schema of every model (see [`Schema`]).
+pub fn schema() -> Schema {
+    let models = MODELS
+        .iter()
+        .map(|m| {
+            let family = m.family;
+            let tasks: Vec<TaskSchema> = family
+                .tasks()
+                .iter()
+                .map(|&name| TaskSchema {
+                    name,
+                    default: family.task(name).expect("the family's own task names"),
+                })
+                .collect();
+            let preset = TrainConfig::preset(m.kind, tasks[0].default.clone());
+            ModelSchema {
+                name: m.kind.name(),
+                label: m.label,
+                family,
+                objective: family.objective(),
+                metrics: family.objective().metrics(),
+                hyperparameters: m
+                    .hyperparameters
+                    .iter()
+                    .map(|&info| HyperparameterSchema {
+                        info,
+                        default: value_of(&preset, info.key),
+                    })
+                    .collect(),
+                tasks,
+                views: m.views,
+                gpu: m.gpu,
+            }
+        })
+        .collect();
+    Schema { models }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::models::build;
+
+    #[test]
+    fn every_model_has_one_line_and_its_preset_builds_with_the_declared_objective() {
+        for kind in ModelKind::ALL {
+            let lines = MODELS.iter().filter(|m| m.kind == kind).count();
+            assert_eq!(lines, 1, "{kind}");
+            let family = Family::of(kind);
+            for &task in family.tasks() {
+                let config = TrainConfig::preset(kind, family.task(task).unwrap());
+                config.validate().unwrap();
+                let model = build(&config.model_config(), 1).unwrap();
+                assert_eq!(model.objective(), family.objective(), "{kind}");
+            }
+        }
+        let schema = schema();
+        assert_eq!(schema.models.len(), ModelKind::ALL.len());
+        for model in &schema.models {
+            for h in &model.hyperparameters {
+                assert!(
+                    (h.info.min..=h.info.max).contains(&h.default),
+                    "{} {}: default {} outside [{}, {}]",
+                    model.name,
+                    h.info.key,
+                    h.default,
+                    h.info.min,
+                    h.info.max
+                );
+            }
+        }
+    }
+}
