@@ -16,7 +16,7 @@
 //! let mut trainer = Trainer::new(config)?;
 //! for _ in 0..3 {
 //!     let report = trainer.step()?;
-//!     println!("step {}: {:.2} bits per sequence", report.step, report.bits_per_sequence);
+//!     println!("step {}: {:.2} bits per sequence", report.step, report.metrics.bits_per_sequence);
 //! }
 //! let task = trainer.config().task.clone();
 //! let by_length = evaluate(trainer.model(), &task, &[5, 20], 8, 1, 1)?;

@@ -50,7 +50,12 @@ pub struct HyperparameterInfo {
     pub integer: bool,
 }
 
-const fn whole(key: &'static str, label: &'static str, min: usize, max: usize) -> HyperparameterInfo {
+const fn whole(
+    key: &'static str,
+    label: &'static str,
+    min: usize,
+    max: usize,
+) -> HyperparameterInfo {
     HyperparameterInfo {
         key,
         label,
@@ -67,7 +72,8 @@ const WIDTH: HyperparameterInfo = whole("memory_width", "Memory width W", 1, MAX
 const READS: HyperparameterInfo = whole("read_heads", "Read heads R", 1, MAX_READ_HEADS);
 const MAPS: HyperparameterInfo = whole("maps", "Feature maps m", 1, MAX_MAPS);
 const HEIGHT: HyperparameterInfo = whole("height", "Image rows h", 1, MAX_HEIGHT);
-const CGRU_LAYERS: HyperparameterInfo = whole("cgru_layers", "CGRU layers per step", 1, MAX_CGRU_LAYERS);
+const CGRU_LAYERS: HyperparameterInfo =
+    whole("cgru_layers", "CGRU layers per step", 1, MAX_CGRU_LAYERS);
 const GATE_CUTOFF: HyperparameterInfo = HyperparameterInfo {
     key: "gate_cutoff",
     label: "Gate cutoff c",
@@ -94,7 +100,14 @@ pub const MODELS: [ModelInfo; 6] = [
         label: "Differentiable Neural Computer",
         family: Family::Memory,
         hyperparameters: &[CONTROLLER, LAYERS, SLOTS, WIDTH, READS],
-        views: &["bits", "memory", "weightings", "dnc_state", "link_matrix", "loss"],
+        views: &[
+            "bits",
+            "memory",
+            "weightings",
+            "dnc_state",
+            "link_matrix",
+            "loss",
+        ],
         gpu: true,
     },
     ModelInfo {
@@ -176,11 +189,60 @@ pub struct HyperparameterSchema {
     pub default: f64,
 }
 
-/// A task with its default configuration.
+/// A task with its default configuration, and the three numbers the page's task
+/// controls set (see [`TaskConfig::bits`], [`TaskConfig::min_length`] and
+/// [`TaskConfig::max_length`]).
 #[derive(Clone, Debug, Serialize)]
 pub struct TaskSchema {
     pub name: &'static str,
+    pub label: &'static str,
     pub default: TaskConfig,
+    /// Data bits per vector, or the alphabet size A of a symbol task.
+    pub bits: usize,
+    /// The label of `bits` ("Bits", "Alphabet"), absent where it is fixed.
+    pub bits_label: Option<&'static str>,
+    pub min_length: usize,
+    pub max_length: usize,
+    /// Whether the task has a single length (priority sort).
+    pub fixed_length: bool,
+}
+
+/// A task's label.
+fn task_label(name: &str) -> &'static str {
+    match name {
+        "copy" => "Copy",
+        "repeat-copy" => "Repeat copy",
+        "recall" => "Associative recall",
+        "priority-sort" => "Priority sort",
+        "reverse" => "Reverse",
+        "sort" => "Sort",
+        "dup" => "Duplicate",
+        "add" => "Binary addition",
+        "mul" => "Binary multiplication",
+        "either" => "Copy or reverse",
+        _ => "Task",
+    }
+}
+
+impl TaskSchema {
+    fn new(family: Family, name: &'static str) -> TaskSchema {
+        let default = family.task(name).expect("the family's own task names");
+        let bits_label = match &default {
+            TaskConfig::Symbols { task, .. } if task.is_arithmetic() => None,
+            TaskConfig::Symbols { .. } => Some("Alphabet"),
+            _ => Some("Bits"),
+        };
+        TaskSchema {
+            name,
+            label: task_label(name),
+            bits: default.bits(),
+            bits_label,
+            min_length: default.min_length(),
+            max_length: default.max_length(),
+            fixed_length: matches!(default, TaskConfig::PrioritySort { .. }),
+            default,
+        }
+    }
 }
 
 /// One model in the schema.
@@ -229,10 +291,7 @@ pub fn schema() -> Schema {
             let tasks: Vec<TaskSchema> = family
                 .tasks()
                 .iter()
-                .map(|&name| TaskSchema {
-                    name,
-                    default: family.task(name).expect("the family's own task names"),
-                })
+                .map(|&name| TaskSchema::new(family, name))
                 .collect();
             let preset = TrainConfig::preset(m.kind, tasks[0].default.clone());
             ModelSchema {

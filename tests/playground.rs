@@ -23,6 +23,7 @@ fn page_defaults() -> PlaygroundConfig {
         maps: None,
         height: None,
         cgru_layers: None,
+        gate_cutoff: None,
     }
 }
 

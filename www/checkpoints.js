@@ -17,6 +17,13 @@ function download(bytes, name) {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
+// The shipped model closest to the current choice: the DNC's or the NTM's copy for the
+// memory models, the Neural GPU's binary addition or reverse for its family.
+function trainedModel({ model, task }) {
+  if (model.startsWith('neural_gpu')) return task === 'add' ? 'neural_gpu-add' : 'neural_gpu-reverse';
+  return model === 'dnc' ? 'dnc-copy' : 'ntm-copy';
+}
+
 // Wires the buttons; returns the handler for the worker's `checkpoint` message.
 export function setupCheckpoints(page, showMessage) {
   const importBytes = (buffer) => {
@@ -37,15 +44,15 @@ export function setupCheckpoints(page, showMessage) {
     importBytes(await file.arrayBuffer());
   });
   document.getElementById('load-trained').addEventListener('click', async () => {
-    const model = page.state.model === 'dnc' ? 'dnc' : 'ntm';
-    const url = new URL(`./checkpoints/${model}-copy.safetensors`, import.meta.url);
+    const name = trainedModel(page.state);
+    const url = new URL(`./checkpoints/${name}.safetensors`, import.meta.url);
     try {
       const response = await fetch(url);
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       showMessage('');
       importBytes(await response.arrayBuffer());
     } catch (error) {
-      showMessage(`Could not load the trained ${model.toUpperCase()}: ${error.message}.`);
+      showMessage(`Could not load the trained model ${name}: ${error.message}.`);
     }
   });
   return ({ bytes }) => {

@@ -16,8 +16,10 @@ async function createWorker() {
 }
 
 // Returns { send(message, transfer?) }; every message from the worker goes to
-// `onMessage`. `backend` is where the model should train ('auto', 'gpu' or 'cpu'). A worker that cannot start or crashes is reported as an error message.
-export function startEngine(config, backend, onMessage) {
+// `onMessage`. The worker answers `init` with the engine's schema; the page then sends
+// `reset` with the first configuration. A worker that cannot start or crashes is
+// reported as an error message.
+export function startEngine(onMessage) {
   const queue = [];
   let worker = null;
   const fail = (message) => onMessage({ type: 'error', message, during: 'startup' });
@@ -29,7 +31,7 @@ export function startEngine(config, backend, onMessage) {
         event.preventDefault();
         fail(`the engine stopped: ${event.message || 'its script could not be loaded'}`);
       };
-      worker.postMessage({ type: 'init', moduleUrl: MODULE_URL.href, wasmUrl: WASM_URL.href, config, backend });
+      worker.postMessage({ type: 'init', moduleUrl: MODULE_URL.href, wasmUrl: WASM_URL.href });
       for (const [message, transfer] of queue.splice(0)) worker.postMessage(message, transfer);
     })
     .catch((error) => fail(`could not start the engine: ${error.message}`));

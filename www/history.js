@@ -12,12 +12,14 @@ export class TrainingHistory {
     this.step = new Float64Array(1024);
     this.bits = new Float64Array(1024);
     this.errors = new Float64Array(1024);
+    // 1 − sequence accuracy (NaN where the objective has none).
+    this.wrong = new Float64Array(1024);
   }
 
   append(reports) {
     if (this.length + reports.length > this.step.length) {
       const capacity = Math.max(this.step.length * 2, this.length + reports.length);
-      for (const key of ['step', 'bits', 'errors']) {
+      for (const key of ['step', 'bits', 'errors', 'wrong']) {
         const grown = new Float64Array(capacity);
         grown.set(this[key].subarray(0, this.length));
         this[key] = grown;
@@ -27,13 +29,21 @@ export class TrainingHistory {
       this.step[this.length] = r.step;
       this.bits[this.length] = r.bits;
       this.errors[this.length] = r.errors;
+      this.wrong[this.length] = r.sequence_accuracy === undefined ? NaN : 1 - r.sequence_accuracy;
       this.length += 1;
     }
   }
 
   latest() {
     const i = this.length - 1;
-    return i < 0 ? null : { step: this.step[i], bits: this.bits[i], errors: this.errors[i] };
+    if (i < 0) return null;
+    const wrong = this.wrong[i];
+    return {
+      step: this.step[i],
+      bits: this.bits[i],
+      errors: this.errors[i],
+      sequence_accuracy: Number.isNaN(wrong) ? undefined : 1 - wrong,
+    };
   }
 
   averageErrors() {
@@ -49,6 +59,7 @@ export class TrainingHistory {
       step: this.step.subarray(0, this.length),
       bits: this.bits.subarray(0, this.length),
       errors: this.errors.subarray(0, this.length),
+      wrong: this.wrong.subarray(0, this.length),
     };
   }
 }

@@ -1,7 +1,10 @@
 // The page: state in the URL, controls, the engine's worker, and the views drawn on
 // animation frames from the worker's snapshots.
 
-import { PROPERTIES, TASK_LENGTHS, MODEL_SIZES, parseHash, toHash, crossCheck, parseValue, engineConfig } from './state.js';
+import {
+  PROPERTIES, MODELS, configure, defaults, sizeControls, taskInfo, parseHash, toHash, crossCheck, parseValue,
+  engineConfig,
+} from './state.js';
 import { startEngine } from './engine.js';
 import { TrainingHistory } from './history.js';
 import { drawBitGrids } from './views/bits.js';
@@ -10,6 +13,7 @@ import { drawWeightings } from './views/weightings.js';
 import { drawAllocation } from './views/dnc.js';
 import { drawLink } from './views/link.js';
 import { drawLossChart } from './views/loss.js';
+import { drawMentalImage, drawSymbols, drawTape, imageFrames } from './views/image.js';
 import { setupCheckpoints } from './checkpoints.js';
 import { setupSharing } from './share.js';
 
@@ -17,6 +21,8 @@ const $ = (id) => document.getElementById(id);
 const form = $('settings');
 const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
 
+// Settings of the page rather than of a model: kept when the model changes.
+const PAGE_SETTINGS = ['batch_size', 'seed', 'backend', 'speed', 'test_length', 'embed', 'hide'];
 // Engine-side settings restart training; the others apply live.
 const LIVE_SETTINGS = new Set(['speed', 'test_length', 'backend', 'learning_rate']);
 // Steps per second of the time scrubber's animation through an example.
@@ -52,7 +58,52 @@ function showMessage(text) {
   box.hidden = !text;
 }
 
+// The model selector and every model's size controls, from the engine's schema.
+function buildControls() {
+  const select = form.elements.model;
+  select.replaceChildren(...Object.values(MODELS).map((m) => new Option(m.label, m.name)));
+  const sizes = $('size-controls');
+  const seen = new Set();
+  for (const model of Object.values(MODELS)) {
+    for (const h of model.hyperparameters) {
+      if (seen.has(h.key)) continue;
+      seen.add(h.key);
+      const label = document.createElement('label');
+      label.dataset.control = h.key;
+      const input = document.createElement('input');
+      input.name = h.key;
+      input.type = 'number';
+      if (h.integer) input.inputMode = 'numeric';
+      else input.step = 'any';
+      label.append(`${h.label} `, input);
+      sizes.append(label);
+    }
+  }
+}
+
+// The chosen model's tasks in the task selector.
+function writeTaskOptions() {
+  const select = form.elements.task;
+  const tasks = MODELS[page.state.model].tasks;
+  if (select.dataset.model !== page.state.model) {
+    select.replaceChildren(...tasks.map((t) => new Option(t.label, t.name)));
+    select.dataset.model = page.state.model;
+  }
+}
+
+// The model's objective: its metrics' names, units and kinds.
+function metrics() {
+  return MODELS[page.state.model].metrics;
+}
+
+// The number of frames the time scrubber walks: time steps, or the Neural GPU's layer
+// steps and decoder steps.
+function frames(snapshot) {
+  return snapshot.image ? imageFrames(snapshot) : snapshot.steps.length;
+}
+
 function writeControls() {
+  writeTaskOptions();
   for (const element of form.elements) {
     if (element.name && element.name in page.state) element.value = page.state[element.name];
   }
@@ -68,15 +119,22 @@ function writeControls() {
     }
   }
   const hidden = new Set(page.state.hide);
+  const sizes = new Set(sizeControls(page.state.model));
+  const task = taskInfo(page.state.model, page.state.task);
   for (const label of document.querySelectorAll('[data-control]')) {
-    label.hidden = hidden.has(label.dataset.control);
+    const name = label.dataset.control;
+    const otherModels = PROPERTIES[name]?.size && !sizes.has(name);
+    label.hidden = hidden.has(name) || otherModels || (name === 'bits' && !task.bits_label);
   }
-  const memoryless = page.state.model === 'lstm';
-  for (const name of ['memory_slots', 'memory_width', 'read_heads']) form.elements[name].disabled = memoryless;
-  form.elements.min_length.disabled = page.state.task === 'priority-sort';
-  for (const figure of document.querySelectorAll('[data-models]')) {
-    figure.hidden = !figure.dataset.models.split(' ').includes(page.state.model);
+  $('bits-label').textContent = task.bits_label ?? 'Bits';
+  form.elements.min_length.disabled = task.fixed_length;
+  const views = new Set(MODELS[page.state.model].views);
+  for (const figure of document.querySelectorAll('[data-views]')) {
+    figure.hidden = !figure.dataset.views.split(' ').some((v) => views.has(v));
   }
+  const [, error, accuracy] = metrics();
+  $('loss-caption').textContent = `Training: loss (bits per sequence), ${error.label}` +
+    (accuracy ? ` and ${accuracy.label}` : ' per sequence');
   document.body.classList.toggle('embed', page.state.embed);
 }
 
@@ -107,9 +165,16 @@ function onSettingChange(event) {
     event.target.value = page.state[name];
     return;
   }
-  const next = { ...page.state, [name]: parsed.value };
-  if (name === 'task') Object.assign(next, TASK_LENGTHS[parsed.value]);
-  if (name === 'model') Object.assign(next, MODEL_SIZES[parsed.value]);
+  let next = { ...page.state, [name]: parsed.value };
+  if (name === 'model') {
+    // A new model brings its own sizes and tasks; the page's own settings stay.
+    const kept = Object.fromEntries(PAGE_SETTINGS.map((key) => [key, page.state[key]]));
+    next = { ...defaults(parsed.value, page.state.task), ...kept };
+  }
+  if (name === 'task') {
+    const task = taskInfo(next.model, parsed.value);
+    Object.assign(next, { bits: task.bits, min_length: task.min_length, max_length: task.max_length });
+  }
   const problem = crossCheck(next);
   if (problem) {
     showMessage(`${problem}; kept the previous value.`);
@@ -132,9 +197,14 @@ function announce(force = false) {
   if (!force && now - page.lastAnnounce < ANNOUNCE_INTERVAL_MS) return;
   page.lastAnnounce = now;
   const latest = page.history.latest();
+  const [, error] = metrics();
+  const average = page.history.averageErrors();
+  const errors = error.fraction
+    ? `${(100 * latest?.errors).toFixed(1)}% ${error.label} (moving average ${(100 * average).toFixed(1)}%)` +
+      (latest?.sequence_accuracy === undefined ? '' : `, ${(100 * latest.sequence_accuracy).toFixed(1)}% of sequences right`)
+    : `${latest?.errors.toFixed(2)} ${error.label} per sequence (moving average ${average.toFixed(2)})`;
   $('metrics').textContent = latest
-    ? `Step ${latest.step}: ${latest.bits.toFixed(2)} bits per sequence, ` +
-      `${latest.errors.toFixed(2)} bit errors per sequence (moving average ${page.history.averageErrors().toFixed(2)}).`
+    ? `Step ${latest.step}: ${latest.bits.toFixed(2)} bits per sequence, ${errors}.`
     : 'Ready. Press Play to train.';
 }
 
@@ -154,7 +224,12 @@ const handlers = {
   ready({ config, parameters, steps, backend }) {
     // The engine holds the learning rate as f32; show the decimal it came from.
     config.learning_rate = Number(config.learning_rate.toPrecision(6));
-    page.state = { ...page.state, ...config };
+    // The engine's record names every model's sizes; keep this model's.
+    const sizes = new Set(sizeControls(config.model));
+    const own = Object.entries(config).filter(([key]) => !PROPERTIES[key]?.size || sizes.has(key));
+    const state = { ...page.state, ...Object.fromEntries(own) };
+    for (const key of Object.keys(state)) if (PROPERTIES[key]?.size && !sizes.has(key)) delete state[key];
+    page.state = state;
     page.history.clear();
     page.readyCount += 1;
     page.steps = steps;
@@ -183,7 +258,7 @@ const handlers = {
   },
   snapshot({ snapshot }) {
     page.snapshot = snapshot;
-    const last = snapshot.steps.length - 1;
+    const last = frames(snapshot) - 1;
     const time = $('time');
     time.max = last;
     if (!page.animating) page.time = Math.min(page.time, last);
@@ -191,9 +266,12 @@ const handlers = {
   },
   evaluation({ results }) {
     page.evaluation = results;
+    const [, error, accuracy] = metrics();
+    const shown = (info, value) => (info.fraction ? `${(100 * value).toFixed(1)}% ${info.label}`
+      : `${value.toFixed(3)} ${info.label} per sequence`);
     $('test-result').textContent = results
-      .map((r) => `Length ${r.length}: ${r.bits_per_sequence.toFixed(3)} bits, ` +
-        `${r.bit_errors_per_sequence.toFixed(3)} bit errors per sequence (${r.sequences} sequences).`)
+      .map((r) => `Length ${r.length}: ${r.bits_per_sequence.toFixed(3)} bits, ${shown(error, r[error.key])}` +
+        `${accuracy ? `, ${shown(accuracy, r[accuracy.key])}` : ''} (${r.sequences} sequences).`)
       .join(' ');
   },
   stopped({ reason }) {
@@ -208,8 +286,12 @@ const handlers = {
 };
 
 function draw(now) {
+  if (!page.state) {
+    requestAnimationFrame(draw); // the schema has not arrived yet
+    return;
+  }
   if (page.animating && page.snapshot) {
-    const steps = page.snapshot.steps.length;
+    const steps = Math.max(1, frames(page.snapshot));
     const t = Math.floor((now / 1000) * ANIMATION_STEPS_PER_SECOND) % steps;
     if (t !== page.time) {
       page.time = t;
@@ -221,14 +303,18 @@ function draw(now) {
     $('time').value = page.time;
     $('time-value').textContent = page.time;
     const s = page.snapshot;
-    if (s) {
+    if (s?.image) {
+      drawSymbols($('symbols-view'), s);
+      $('time-value').textContent = drawMentalImage($('image-view'), s, page.time);
+      if (!$('tape-view').closest('figure').hidden) drawTape($('tape-view'), s, page.time);
+    } else if (s) {
       drawBitGrids($('bits-view'), s, page.time);
       drawMemory($('memory-view'), s, page.time);
       drawWeightings($('weightings-view'), s, page.time);
       if (!$('allocation-view').closest('figure').hidden) drawAllocation($('allocation-view'), s, page.time);
       if (!$('link-view').closest('figure').hidden) drawLink($('link-view'), s, page.time);
     }
-    drawLossChart($('loss-view'), page.history.series());
+    drawLossChart($('loss-view'), page.history.series(), metrics());
   }
   requestAnimationFrame(draw);
 }
@@ -242,7 +328,7 @@ function setAnimating(on) {
 function moveTime(delta) {
   if (!page.snapshot) return;
   setAnimating(false);
-  page.time = Math.max(0, Math.min(page.snapshot.steps.length - 1, page.time + delta));
+  page.time = Math.max(0, Math.min(frames(page.snapshot) - 1, page.time + delta));
   page.dirty = true;
 }
 
@@ -285,7 +371,11 @@ function watchVisibility() {
   }).observe($('views'));
 }
 
-function main() {
+// The engine's schema has arrived: the models, their tasks and sizes are known, so the
+// link can be read, the controls built, and the first model made.
+handlers.schema = ({ schema }) => {
+  configure(schema);
+  buildControls();
   const { state, errors } = parseHash(location.hash);
   page.state = state;
   if (errors.length) {
@@ -293,7 +383,11 @@ function main() {
   }
   writeControls();
   saveHash();
-  page.engine = startEngine(engineConfig(state), state.backend, (message) => handlers[message.type]?.(message));
+  page.engine.send({ type: 'reset', config: engineConfig(state), backend: state.backend });
+};
+
+function main() {
+  page.engine = startEngine((message) => handlers[message.type]?.(message));
   form.addEventListener('change', onSettingChange);
   form.addEventListener('submit', (event) => event.preventDefault());
   form.elements.speed.addEventListener('input', (e) => { $('speed-value').textContent = e.target.value; });
@@ -314,7 +408,7 @@ function main() {
   window.addEventListener('resize', () => { page.dirty = true; });
   window.matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => { page.dirty = true; });
   window.addEventListener('hashchange', () => {
-    if (location.hash !== toHash(page.state)) location.reload();
+    if (page.state && location.hash !== toHash(page.state)) location.reload();
   });
   handlers.checkpoint = setupCheckpoints(page, showMessage);
   setupSharing(page);

@@ -2,40 +2,21 @@
 // default and bounds. The URL hash holds the non-default values (a share link); parsing
 // checks each against the table, so a malformed or out-of-range link falls back to the
 // defaults with a message instead of breaking the page.
+//
+// The models, their tasks, their size controls with bounds and defaults, and the views
+// each supports come from the engine's schema (`configure(schema)`, the same JSON as
+// `engram schema --json`); this file keeps only the page's own settings.
 
-const MODELS = ['lstm', 'ntm', 'dnc', 'lru'];
-const TASKS = ['copy', 'repeat-copy', 'recall', 'priority-sort'];
 // auto: WebGPU on a hardware adapter, else the CPU; gpu: any WebGPU adapter.
 const BACKENDS = ['auto', 'gpu', 'cpu'];
 
-// Length defaults differ per task (recall counts items, priority sort has one length).
-export const TASK_LENGTHS = {
-  'copy': { min_length: 1, max_length: 10, bits: 8 },
-  'repeat-copy': { min_length: 1, max_length: 10, bits: 8 },
-  'recall': { min_length: 2, max_length: 6, bits: 6 },
-  'priority-sort': { min_length: 20, max_length: 20, bits: 8 },
-};
-
-// Sizes that learn each model quickly in a tab (the CLI's presets, smaller memory).
-export const MODEL_SIZES = {
-  lstm: { hidden: 128, memory_slots: 16, memory_width: 16, read_heads: 1 },
-  ntm: { hidden: 100, memory_slots: 32, memory_width: 20, read_heads: 1 },
-  dnc: { hidden: 64, memory_slots: 16, memory_width: 16, read_heads: 1 },
-  lru: { hidden: 100, memory_slots: 32, memory_width: 20, read_heads: 1 },
-};
-
 // name → { type, default, min, max, label, engine }; `engine` marks the properties
-// the Rust engine's PlaygroundConfig takes.
+// the Rust engine's PlaygroundConfig takes. Model and size properties are added by
+// `configure`.
 export const PROPERTIES = {
-  model: { type: 'enum', values: MODELS, default: 'ntm', label: 'Model', engine: true },
-  task: { type: 'enum', values: TASKS, default: 'copy', label: 'Task', engine: true },
   bits: { type: 'int', min: 1, max: 16, default: 8, label: 'Bits', engine: true },
   min_length: { type: 'int', min: 1, max: 64, default: 1, label: 'Shortest length', engine: true },
   max_length: { type: 'int', min: 1, max: 64, default: 10, label: 'Longest length', engine: true },
-  memory_slots: { type: 'int', min: 2, max: 128, default: 32, label: 'Memory slots N', engine: true },
-  memory_width: { type: 'int', min: 1, max: 64, default: 20, label: 'Memory width W', engine: true },
-  read_heads: { type: 'int', min: 1, max: 4, default: 1, label: 'Read heads R', engine: true },
-  hidden: { type: 'int', min: 4, max: 256, default: 100, label: 'Controller size', engine: true },
   learning_rate: { type: 'float', min: 1e-5, max: 0.1, default: 0.003, label: 'Learning rate', engine: true },
   // Up to 256: the GPU runs a batch's sequences side by side.
   batch_size: { type: 'int', min: 1, max: 256, default: 16, label: 'Batch size', engine: true },
@@ -47,11 +28,67 @@ export const PROPERTIES = {
   hide: { type: 'list', default: [] },
 };
 
+// The schema's models by name, in its order.
+export const MODELS = {};
+
+// Learning rates of the presets (the schema carries architecture defaults; the page's
+// learning rate is a training setting).
+const LEARNING_RATES = { memory: 0.003, neural_gpu: 0.001 };
+
+// Takes the engine's schema: adds the model, task and size properties to the table.
+export function configure(schema) {
+  for (const key of Object.keys(MODELS)) delete MODELS[key];
+  const sizes = {};
+  for (const model of schema.models) {
+    MODELS[model.name] = model;
+    for (const h of model.hyperparameters) {
+      sizes[h.key] ??= {
+        type: h.integer ? 'int' : 'float', min: h.min, max: h.max, default: h.default,
+        label: h.label, engine: true, size: true,
+      };
+    }
+  }
+  const names = Object.keys(MODELS);
+  const tasks = [...new Set(schema.models.flatMap((m) => m.tasks.map((t) => t.name)))];
+  const first = MODELS.ntm ?? MODELS[names[0]];
+  // Model, task and sizes first: a link reads in this order.
+  const own = Object.fromEntries(Object.entries(PROPERTIES).filter(([, p]) => !p.size && !p.schema));
+  for (const key of Object.keys(PROPERTIES)) delete PROPERTIES[key];
+  Object.assign(PROPERTIES, {
+    model: { type: 'enum', values: names, default: first.name, label: 'Model', engine: true, schema: true },
+    task: { type: 'enum', values: tasks, default: first.tasks[0].name, label: 'Task', engine: true, schema: true },
+    ...sizes,
+    ...own,
+  });
+}
+
+// The properties that are one model's size controls, in the schema's order.
+export function sizeControls(model) {
+  return MODELS[model]?.hyperparameters.map((h) => h.key) ?? [];
+}
+
+// The schema's entry for a model's task (its first task when it has no such task).
+export function taskInfo(model, task) {
+  const tasks = MODELS[model].tasks;
+  return tasks.find((t) => t.name === task) ?? tasks[0];
+}
+
 // Defaults that follow the chosen model and task.
-export function defaults(model = PROPERTIES.model.default, task = PROPERTIES.task.default) {
+export function defaults(model = PROPERTIES.model.default, task = undefined) {
   const state = {};
-  for (const [name, p] of Object.entries(PROPERTIES)) state[name] = p.default;
-  return { ...state, model, task, ...MODEL_SIZES[model], ...TASK_LENGTHS[task] };
+  for (const [name, p] of Object.entries(PROPERTIES)) if (!p.size) state[name] = p.default;
+  const info = MODELS[model];
+  const chosen = taskInfo(model, task);
+  for (const h of info.hyperparameters) state[h.key] = h.default;
+  return {
+    ...state,
+    model,
+    task: chosen.name,
+    learning_rate: LEARNING_RATES[info.family] ?? PROPERTIES.learning_rate.default,
+    bits: chosen.bits,
+    min_length: chosen.min_length,
+    max_length: chosen.max_length,
+  };
 }
 
 // Parses one value against its property; returns { value } or { error }.
@@ -84,6 +121,15 @@ export function parseValue(name, raw) {
 
 // Checks relations between values that the table cannot express alone.
 export function crossCheck(state) {
+  const model = MODELS[state.model];
+  if (!model.tasks.some((t) => t.name === state.task)) {
+    return `${model.label} trains on ${model.tasks.map((t) => t.name).join(', ')}, not ${state.task}`;
+  }
+  for (const name of Object.keys(state)) {
+    if (PROPERTIES[name]?.size && !sizeControls(state.model).includes(name)) {
+      return `${name} is not a setting of ${model.label}`;
+    }
+  }
   if (state.min_length > state.max_length) {
     return `the shortest length (${state.min_length}) is longer than the longest (${state.max_length})`;
   }
@@ -96,10 +142,9 @@ export function crossCheck(state) {
 export function parseHash(hash) {
   const params = new URLSearchParams(hash.replace(/^#/, ''));
   const model = params.get('model');
-  const task = params.get('task');
   const base = defaults(
     PROPERTIES.model.values.includes(model) ? model : undefined,
-    PROPERTIES.task.values.includes(task) ? task : undefined,
+    params.get('task') ?? undefined,
   );
   const state = { ...base };
   const errors = [];
@@ -119,6 +164,7 @@ export function toHash(state) {
   const base = defaults(state.model, state.task);
   const params = new URLSearchParams();
   for (const name of Object.keys(PROPERTIES)) {
+    if (!(name in state)) continue;
     const value = state[name];
     const same = Array.isArray(value) ? value.join() === base[name].join() : value === base[name];
     if (name === 'model' || name === 'task' || !same) {
@@ -128,9 +174,13 @@ export function toHash(state) {
   return '#' + params.toString();
 }
 
-// The subset of the state the engine takes.
+// The subset of the state the engine takes: the shared settings and the chosen model's
+// sizes.
 export function engineConfig(state) {
+  const sizes = new Set(sizeControls(state.model));
   const config = {};
-  for (const [name, p] of Object.entries(PROPERTIES)) if (p.engine) config[name] = state[name];
+  for (const [name, p] of Object.entries(PROPERTIES)) {
+    if (p.engine && (!p.size || sizes.has(name))) config[name] = state[name];
+  }
   return config;
 }

@@ -1,7 +1,7 @@
 // The engine's home: loads the wasm module, trains in chunks, and posts metrics and
 // snapshots. It never touches the DOM; the page never waits on it.
 //
-// Messages in:  {type: 'init', moduleUrl, wasmUrl, config, backend}
+// Messages in:  {type: 'init', moduleUrl, wasmUrl} (answered with the schema)
 //               {type: 'reset', config, backend} | {type: 'import', bytes, config, backend}
 //               {type: 'backend', backend} (move the model to 'auto', 'gpu' or 'cpu')
 //               {type: 'play'} | {type: 'pause'} | {type: 'step'}
@@ -9,7 +9,8 @@
 //               {type: 'export'} | {type: 'evaluate', lengths, sequences, seed}
 //               {type: 'learning-rate', value} (applies from the next step, keeping all else)
 //               {type: 'lose-device'} (destroys the GPU device, as a lost GPU would)
-// Messages out: {type: 'ready', config, parameters, steps, backend}
+// Messages out: {type: 'schema', schema} (every model, task and size: `engram schema`)
+//               {type: 'ready', config, parameters, steps, backend}
 //               {type: 'progress', reports, steps, sequencesPerSecond, backend}
 //               {type: 'backend', backend} (after a switch)
 //               {type: 'snapshot', snapshot, length}
@@ -120,10 +121,10 @@ function schedule() {
 }
 
 const handlers = {
-  async init({ moduleUrl, wasmUrl, config, backend }) {
+  async init({ moduleUrl, wasmUrl }) {
     wasm = await import(moduleUrl);
     await wasm.default({ module_or_path: wasmUrl });
-    await replaceEngine(() => new wasm.Engine(config), backend);
+    post({ type: 'schema', schema: wasm.schema() });
   },
   reset({ config, backend }) {
     playing = false;
@@ -168,6 +169,8 @@ const handlers = {
   },
 };
 
+// Commands that make a new engine (and so need only the module).
+const MAKES_ENGINE = new Set(['init', 'reset', 'import']);
 // Commands that only set flags run at once; the rest wait their turn with the engine.
 const IMMEDIATE = new Set(['play', 'pause', 'speed']);
 
@@ -178,7 +181,8 @@ self.onmessage = ({ data }) => {
     return;
   }
   const run = async () => {
-    if (data.type !== 'init' && !engine) throw new Error('the engine is still loading');
+    if (data.type !== 'init' && !wasm) throw new Error('the engine is still loading');
+    if (!MAKES_ENGINE.has(data.type) && !engine) throw new Error('the engine is still loading');
     await handler(data);
   };
   const done = IMMEDIATE.has(data.type) ? run() : exclusive(run);

@@ -20,9 +20,14 @@ pub struct PlaygroundConfig {
     pub bits: usize,
     pub min_length: usize,
     pub max_length: usize,
+    /// The memory models' sizes (ignored by the Neural GPU family).
+    #[serde(default)]
     pub memory_slots: usize,
+    #[serde(default)]
     pub memory_width: usize,
+    #[serde(default)]
     pub read_heads: usize,
+    #[serde(default)]
     pub hidden: usize,
     pub learning_rate: f32,
     pub batch_size: usize,
@@ -35,6 +40,8 @@ pub struct PlaygroundConfig {
     pub height: Option<usize>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cgru_layers: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gate_cutoff: Option<f32>,
 }
 
 impl PlaygroundConfig {
@@ -66,6 +73,7 @@ impl PlaygroundConfig {
         image.maps = self.maps.unwrap_or(image.maps);
         image.height = self.height.unwrap_or(image.height);
         image.cgru_layers = self.cgru_layers.unwrap_or(image.cgru_layers);
+        image.gate_cutoff = self.gate_cutoff.unwrap_or(image.gate_cutoff);
     }
 
     /// The training configuration that continues a loaded checkpoint: its architecture
@@ -112,6 +120,7 @@ impl PlaygroundConfig {
             maps: model.image.as_ref().map(|i| i.maps),
             height: model.image.as_ref().map(|i| i.height),
             cgru_layers: model.image.as_ref().map(|i| i.cgru_layers),
+            gate_cutoff: model.image.as_ref().map(|i| i.gate_cutoff),
             ..self.clone()
         }
     }

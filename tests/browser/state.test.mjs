@@ -55,8 +55,10 @@ test('changing a control updates the link', async () => {
 });
 
 for (const [hash, expected] of [
-  ['#model=gpt4&seed=1', /model must be one of lstm, ntm, dnc, lru/],
-  ['#memory_slots=100000', /memory_slots must be between 2 and 128/],
+  ['#model=gpt4&seed=1', /model must be one of ntm, dnc, lru, lstm, neural_gpu, neural_gpu_dep/],
+  ['#memory_slots=100000', /memory_slots must be between 1 and 1024/],
+  ['#model=neural_gpu&memory_slots=8', /memory_slots is not a setting of Neural GPU/],
+  ['#model=neural_gpu&task=recall', /Neural GPU trains on copy, reverse, sort, dup, add, mul, either, not recall/],
   ['#seed=abc', /seed must be a whole number/],
   ['#min_length=9&max_length=3', /shortest length \(9\) is longer than the longest \(3\)/],
   ['#%E0%A4%A', /./],

@@ -1,5 +1,7 @@
-// Training curves: bits per sequence and bit errors per sequence against the
-// training step, on log scales, decimated to one column per pixel.
+// Training curves in the model's objective against the training step, on log scales,
+// decimated to one column per pixel: the loss in bits per sequence, the error (bit
+// errors per sequence, or the fraction of wrong symbols) and, where the objective has
+// sequence accuracy, the fraction of sequences not entirely right.
 
 import { heading, setupCanvas, text } from './canvas.js';
 import { SERIES, drawLegend, formatNumber, niceStep, polyline } from './chart.js';
@@ -122,19 +124,32 @@ function drawStepAxis(g, rects, [x0, x1], x) {
   text(g, 'training step', bottom.x + bottom.w / 2, bottom.y + bottom.h + 20, { align: 'center', baseline: 'top' });
 }
 
-/** Bits and bit errors per sequence against training step; history = { step, bits, errors } arrays. */
-export function drawLossChart(canvas, history) {
+/**
+ * The objective's curves against training step; history = { step, bits, errors, wrong }
+ * arrays, metrics = the objective's metric descriptions from the engine's schema.
+ */
+export function drawLossChart(canvas, history, metrics) {
   const g = setupCanvas(canvas);
   const steps = history?.step ?? [];
   const span = steps.length ? [steps[0], Math.max(steps[steps.length - 1], steps[0] + 1)] : [0, 1];
-  const width = g.width - LEFT - RIGHT;
-  const panelH = (g.height - BOTTOM - 2 * HEAD - GAP) / 2;
-  const rects = [0, 1].map((i) => ({ x: LEFT, y: HEAD + i * (panelH + HEAD + GAP), w: width, h: panelH }));
-  const x = (s) => LEFT + ((s - span[0]) / (span[1] - span[0])) * width;
+  const [, error, accuracy] = metrics;
   const panels = [
     { name: 'bits per sequence', axis: 'bits', values: history?.bits ?? [], floor: 1e-3, fallback: [-1, 2] },
-    { name: 'bit errors per sequence', axis: 'errors', values: history?.errors ?? [], floor: 0.01, fallback: [-2, 1] },
+    error.fraction
+      ? { name: `${error.label} (fraction)`, axis: 'error', values: history?.errors ?? [], floor: 1e-3, fallback: [-3, 0] }
+      : { name: `${error.label} per sequence`, axis: 'errors', values: history?.errors ?? [], floor: 0.01, fallback: [-2, 1] },
   ];
+  if (accuracy) {
+    panels.push({
+      name: `sequences wrong (1 − ${accuracy.label})`, axis: 'wrong', values: history?.wrong ?? [], floor: 1e-3,
+      fallback: [-3, 0],
+    });
+  }
+  const width = g.width - LEFT - RIGHT;
+  const count = panels.length;
+  const panelH = (g.height - BOTTOM - count * HEAD - (count - 1) * GAP) / count;
+  const rects = panels.map((_, i) => ({ x: LEFT, y: HEAD + i * (panelH + HEAD + GAP), w: width, h: panelH }));
+  const x = (s) => LEFT + ((s - span[0]) / (span[1] - span[0])) * width;
   drawStepAxis(g, rects, span, x);
-  panels.forEach((panel, i) => drawPanel(g, rects[i], { ...panel, color: SERIES[i] }, history, x));
+  panels.forEach((panel, i) => drawPanel(g, rects[i], { ...panel, color: SERIES[i % SERIES.length] }, history, x));
 }
