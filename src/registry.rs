@@ -1,7 +1,8 @@
 //! Every model, declared once: its label, family, objective, the tasks it takes, its
-//! hyperparameters as data (key, label, bounds, default), the views it supports and
-//! whether it has WebGPU kernels. `engram schema --json` and the page's `schema()` export
-//! this table, so nothing downstream keeps its own list of models.
+//! hyperparameters as data (key, label, bounds, default) and the views it supports.
+//! Whether it has WebGPU kernels is the GPU module's to say
+//! ([`crate::gpu::has_kernels`]). `engram schema --json` and the page's `schema()`
+//! export this table, so nothing downstream keeps its own list of models.
 //!
 //! Defaults are not written here: they are read from the presets
 //! ([`crate::train::TrainConfig::preset`]) so that a preset changed in one place changes
@@ -35,8 +36,6 @@ pub struct ModelInfo {
     pub hyperparameters: &'static [HyperparameterInfo],
     /// The views the page draws for it.
     pub views: &'static [&'static str],
-    /// Whether the GPU path has its kernels.
-    pub gpu: bool,
 }
 
 /// A hyperparameter as data: its key in the configuration, a label, and bounds.
@@ -93,7 +92,6 @@ pub const MODELS: [ModelInfo; 6] = [
         family: Family::Memory,
         hyperparameters: &[CONTROLLER, LAYERS, SLOTS, WIDTH, READS],
         views: MEMORY_VIEWS,
-        gpu: true,
     },
     ModelInfo {
         kind: ModelKind::Dnc,
@@ -108,7 +106,6 @@ pub const MODELS: [ModelInfo; 6] = [
             "link_matrix",
             "loss",
         ],
-        gpu: true,
     },
     ModelInfo {
         kind: ModelKind::Lru,
@@ -116,7 +113,6 @@ pub const MODELS: [ModelInfo; 6] = [
         family: Family::Memory,
         hyperparameters: &[CONTROLLER, LAYERS, SLOTS, WIDTH, READS],
         views: &["bits", "memory", "weightings", "usage", "loss"],
-        gpu: true,
     },
     ModelInfo {
         kind: ModelKind::Lstm,
@@ -124,7 +120,6 @@ pub const MODELS: [ModelInfo; 6] = [
         family: Family::Memory,
         hyperparameters: &[CONTROLLER, LAYERS],
         views: &["bits", "loss"],
-        gpu: true,
     },
     ModelInfo {
         kind: ModelKind::NeuralGpu,
@@ -132,7 +127,6 @@ pub const MODELS: [ModelInfo; 6] = [
         family: Family::NeuralGpu,
         hyperparameters: &[MAPS, HEIGHT, CGRU_LAYERS, GATE_CUTOFF],
         views: IMAGE_VIEWS,
-        gpu: false,
     },
     ModelInfo {
         kind: ModelKind::NeuralGpuDep,
@@ -140,7 +134,6 @@ pub const MODELS: [ModelInfo; 6] = [
         family: Family::NeuralGpu,
         hyperparameters: &[MAPS, HEIGHT, CGRU_LAYERS, GATE_CUTOFF],
         views: &["symbols", "mental_image", "change_map", "tape", "loss"],
-        gpu: false,
     },
 ];
 
@@ -310,7 +303,7 @@ pub fn schema() -> Schema {
                     .collect(),
                 tasks,
                 views: m.views,
-                gpu: m.gpu,
+                gpu: crate::gpu::has_kernels(m.kind),
             }
         })
         .collect();

@@ -1,6 +1,7 @@
 //! Checkpoints (models.md §7): bit-exact round trips for every model, and refusal with a
 //! clear error of truncated, corrupt, mismatched, NaN-holding and config-less files.
 
+use engram::registry::Family;
 use engram::tasks::TaskConfig;
 use engram::train::{load_checkpoint, save_checkpoint, Checkpoint, TrainConfig};
 use engram::{build, EngramError, ModelKind};
@@ -8,7 +9,8 @@ use safetensors::tensor::{Dtype, TensorView};
 use std::collections::HashMap;
 
 fn trained_like(kind: ModelKind) -> (Box<dyn engram::Model>, TaskConfig) {
-    let task = TaskConfig::by_name("copy").unwrap();
+    // Each family's first task: copy for both (bits, or symbols).
+    let task = Family::of(kind).task("copy").unwrap();
     let mut config = TrainConfig::preset(kind, task.clone());
     config.memory_slots = 8;
     let mut model = build(&config.model_config(), 5).unwrap();

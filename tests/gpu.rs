@@ -69,6 +69,13 @@ fn copy_task() -> TaskConfig {
         .with_max_length(4)
 }
 
+/// The models the GPU path has kernels for (the registry says which).
+fn gpu_models() -> impl Iterator<Item = ModelKind> {
+    ModelKind::ALL
+        .into_iter()
+        .filter(|&kind| engram::gpu::has_kernels(kind))
+}
+
 fn session(context: &Rc<GpuContext>, model: &dyn Model, optimizer: OptimizerConfig) -> GpuSession {
     block_on(GpuSession::new(Rc::clone(context), model, optimizer, 10.0)).expect("a session")
 }
@@ -140,7 +147,7 @@ gpu_test! {
     fn a_training_step_matches_the_cpu_for_every_model(context) {
         let recall = TaskConfig::by_name("recall").unwrap().with_bits(3).with_max_length(3);
         for task in [copy_task(), recall] {
-            for kind in ModelKind::ALL {
+            for kind in gpu_models() {
                 let model = build(&small(kind, &task), 3).unwrap();
                 let mut gpu = session(&context, model.as_ref(), OptimizerConfig::default());
                 let batch = comparable_batch(&mut gpu, model.as_ref(), &task);
@@ -170,7 +177,7 @@ gpu_test! {
         let task = TaskConfig::by_name("copy").unwrap().with_bits(4).with_min_length(10).with_max_length(10);
         let batch = task.batch(2, 5);
         assert!(batch.steps >= 20);
-        for kind in ModelKind::ALL {
+        for kind in gpu_models() {
             let mut config = small(kind, &task);
             config.layers = 1;
             let model = build(&config, 8).unwrap();
@@ -399,5 +406,24 @@ gpu_test! {
         let (difference, at) = largest_difference(reference.model(), reference.model().params().values(), trainer.model().params().values());
         eprintln!("CPU → GPU → CPU: largest parameter difference from an all-CPU run {difference:.2e} ({at})");
         assert!(difference < 1e-3, "{difference} at {at}");
+    }
+}
+
+gpu_test! {
+    /// The Neural GPU family has no WebGPU kernels yet: `gpu` refuses with the reason,
+    /// and training stays on the CPU and goes on.
+    fn the_neural_gpu_family_is_refused_by_the_gpu_with_the_reason(_context) {
+        for kind in [ModelKind::NeuralGpu, ModelKind::NeuralGpuDep] {
+            let task = TaskConfig::symbols_by_name("reverse").unwrap().with_max_length(3);
+            let mut config = TrainConfig::preset(kind, task);
+            config.threads = 1;
+            let mut trainer = Trainer::new(config).unwrap();
+            let error = trainer.select_backend_blocking(BackendChoice::Gpu).unwrap_err().to_string();
+            eprintln!("{kind}: {error}");
+            assert!(error.contains("has no WebGPU kernels yet"), "{error}");
+            assert_eq!(trainer.backend().kind, "cpu");
+            trainer.step().unwrap();
+            assert_eq!(trainer.steps_done(), 1);
+        }
     }
 }

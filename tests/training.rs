@@ -5,19 +5,26 @@
 // Native only: the blocking training API (`Trainer::step`) has no browser equivalent.
 #![cfg(not(target_arch = "wasm32"))]
 
+use engram::registry::Family;
 use engram::tasks::TaskConfig;
 use engram::train::{batch_gradient, TrainConfig, Trainer};
 use engram::{build, EngramError, ModelKind};
 
 fn small(kind: ModelKind) -> TrainConfig {
-    let mut config = TrainConfig::preset(
-        kind,
-        TaskConfig::Copy {
+    let task = match Family::of(kind) {
+        Family::Memory => TaskConfig::Copy {
             bits: 4,
             min_length: 1,
             max_length: 3,
         },
-    );
+        Family::NeuralGpu => TaskConfig::symbols_by_name("reverse")
+            .unwrap()
+            .with_max_length(3),
+    };
+    let mut config = TrainConfig::preset(kind, task);
+    if let Some(image) = &mut config.image {
+        image.maps = 6;
+    }
     config.hidden = 16;
     config.memory_slots = 8;
     config.memory_width = 6;

@@ -84,11 +84,8 @@ struct CoreSizes {
 impl Layout {
     pub fn new(config: &ModelConfig, params: &ParamStore) -> Result<Layout> {
         config.validate()?;
-        if config.model.is_image() {
-            return Err(config_error(format!(
-                "{} has no WebGPU kernels yet; it trains on the CPU",
-                config.model
-            )));
+        if !super::has_kernels(config.model) {
+            return Err(config_error(super::no_kernels(config.model).0));
         }
         let core = if config.model.has_memory() {
             CoreSizes {

@@ -17,3 +17,18 @@ mod uniforms;
 pub use context::{GpuContext, GpuUnavailable};
 pub use program::sequence_source;
 pub use session::{GpuSession, StepScores, READBACK_BYTES};
+
+use crate::models::ModelKind;
+
+/// Whether the GPU path has kernels for `kind` (the Neural GPU family's are not written
+/// yet); the registry and the trainer ask here.
+pub fn has_kernels(kind: ModelKind) -> bool {
+    !kind.is_image()
+}
+
+/// Why `kind` cannot train on the GPU, for a person.
+pub fn no_kernels(kind: ModelKind) -> GpuUnavailable {
+    GpuUnavailable(format!(
+        "{kind} has no WebGPU kernels yet; it trains on the CPU"
+    ))
+}
