@@ -60,6 +60,8 @@ struct Measurement {
     /// The Neural GPU family: convolution GFLOP/s of forward+backward (backward counted as
     /// twice the forward's multiply-adds, 2 FLOPs each).
     gflops: Option<f64>,
+    /// This core's measured f32 peak (an FMA loop), beside `gflops`.
+    single_core_peak_gflops: Option<f64>,
     /// GPU only: compute dispatches and bytes read back per training step.
     dispatches_per_step: Option<usize>,
     readback_bytes_per_step: Option<u64>,
@@ -142,6 +144,67 @@ fn bench_config(model: ModelKind, task: &TaskConfig, sizes: &SizeArgs) -> ModelC
     }
 }
 
+/// This core's f32 peak in GFLOP/s, measured: twelve independent chains of 8-wide fused
+/// multiply-adds (AVX2 FMA where the CPU has it, else separate 8-wide multiplies and adds),
+/// the best of 5 rounds of 0.1 s. The figure the Neural GPU's convolutions are held to.
+fn single_core_peak() -> f64 {
+    let mut best = 0.0f64;
+    for _ in 0..5 {
+        let started = Instant::now();
+        let mut flops = 0.0;
+        while started.elapsed().as_secs_f64() < 0.1 {
+            flops += peak_round();
+        }
+        best = best.max(flops / started.elapsed().as_secs_f64() / 1e9);
+    }
+    best
+}
+
+/// One round of the peak loop; returns its floating-point operations.
+#[cfg(all(
+    target_arch = "x86_64",
+    target_feature = "avx2",
+    target_feature = "fma"
+))]
+fn peak_round() -> f64 {
+    use std::arch::x86_64::*;
+    const ROUNDS: usize = 100_000;
+    // SAFETY: the cfg above guarantees AVX2 and FMA on the CPU this was compiled for.
+    unsafe {
+        let a = _mm256_set1_ps(std::hint::black_box(1.000_000_1));
+        let b = _mm256_set1_ps(std::hint::black_box(0.999_999_9));
+        let mut c = [_mm256_set1_ps(0.5); 12];
+        for _ in 0..ROUNDS {
+            for chain in c.iter_mut() {
+                *chain = _mm256_fmadd_ps(*chain, a, b);
+            }
+        }
+        std::hint::black_box(&c);
+    }
+    (ROUNDS * 12 * 8 * 2) as f64
+}
+
+#[cfg(not(all(
+    target_arch = "x86_64",
+    target_feature = "avx2",
+    target_feature = "fma"
+)))]
+fn peak_round() -> f64 {
+    const ROUNDS: usize = 100_000;
+    let a = std::hint::black_box([1.000_000_1f32; 8]);
+    let b = std::hint::black_box([0.999_999_9f32; 8]);
+    let mut c = [[0.5f32; 8]; 12];
+    for _ in 0..ROUNDS {
+        for chain in c.iter_mut() {
+            for l in 0..8 {
+                chain[l] = chain[l] * a[l] + b[l];
+            }
+        }
+    }
+    std::hint::black_box(&c);
+    (ROUNDS * 12 * 8 * 2) as f64
+}
+
 /// Multiply-adds of one sequence's forward pass through the Neural GPU's convolutions:
 /// `27·m_in·m·h·n` per layer and step (neural_gpu.md § Numerics), n steps of L layers,
 /// and as much again with m_in = 2m for the decoder.
@@ -203,6 +266,7 @@ pub fn run(args: BenchArgs) -> Result<(), String> {
         None => format!("CPU, {threads} thread(s)"),
     };
     let mut results = Vec::new();
+    let peak = models.iter().any(|m| m.is_image()).then(single_core_peak);
     if !args.json {
         let what = if gpu.is_some() {
             "training steps (forward, backward, update)"
@@ -268,13 +332,21 @@ pub fn run(args: BenchArgs) -> Result<(), String> {
                 gflops: model_kind
                     .is_image()
                     .then(|| 3.0 * 2.0 * image_forward_macs(&config, batch.steps) * rate / 1e9),
+                single_core_peak_gflops: None,
                 dispatches_per_step: dispatches,
                 readback_bytes_per_step: dispatches.map(|_| READBACK_BYTES),
                 config: config.clone(),
             };
             if !args.json {
+                let fraction = match (m.gflops, peak) {
+                    (Some(g), Some(p)) => format!(
+                        " ({:.0}% of {threads} × {p:.1})",
+                        100.0 * g / (p * threads as f64)
+                    ),
+                    _ => String::new(),
+                };
                 println!(
-                    "{:>15} {:>6} {:>10} {:>12.1} {:>12.2} {:>10}",
+                    "{:>15} {:>6} {:>10} {:>12.1} {:>12.2} {:>10}{fraction}",
                     m.model.name(),
                     m.batch,
                     m.parameters,
@@ -284,6 +356,9 @@ pub fn run(args: BenchArgs) -> Result<(), String> {
                 );
             }
             results.push(m);
+            if let (Some(last), Some(p)) = (results.last_mut(), peak) {
+                last.single_core_peak_gflops = last.gflops.map(|_| p);
+            }
         }
     }
     if let Some(dispatches) = results.first().and_then(|m| m.dispatches_per_step) {
