@@ -8,6 +8,7 @@ import { startServer, launch, openPage, step, ENGRAM } from '../tests/browser/ha
 
 const MEASURE_STEPS = 400;
 const GPU_STEPS = 10;
+const IMAGE_STEPS = 40;
 const server = await startServer();
 
 // Sequences per second over `steps` steps after `warmup` steps, played at 8 steps a chunk.
@@ -31,6 +32,10 @@ await page.waitForFunction(() => !document.getElementById('play').disabled);
 const interactiveMs = Date.now() - started;
 const navigation = await page.evaluate(() => performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd);
 const cpuRate = await pageRate(page, 40, MEASURE_STEPS);
+// The Neural GPU at the spec's tiny size (m = 24, h = 4) on reverse, n = 17 columns.
+const imageRun = await openPage(browser, server.url + `#model=neural_gpu&task=reverse&min_length=17&max_length=17&backend=cpu`);
+await imageRun.page.waitForFunction(() => !document.getElementById('play').disabled);
+const imageRate = await pageRate(imageRun.page, 4, IMAGE_STEPS);
 await browser.close();
 
 browser = await launch([], { webgpu: true });
@@ -45,6 +50,12 @@ const native = execFileSync(ENGRAM, ['train', '--model', 'ntm', '--task', 'copy'
   '--steps', String(MEASURE_STEPS + 40), '--log-every', String(MEASURE_STEPS + 40)], { encoding: 'utf8' });
 const nativeRate = Number(native.match(/\(([\d.]+) seq\/s\)/)[1]);
 
+const imageNative = execFileSync(ENGRAM, ['train', '--model', 'neural_gpu', '--task', 'reverse', '--min-length', '17',
+  '--max-length', '17', '--no-curriculum', '--threads', '1', '--backend', 'cpu', '--steps', String(IMAGE_STEPS + 4),
+  '--log-every', String(IMAGE_STEPS + 4)], { encoding: 'utf8' });
+const imageNativeRate = Number(imageNative.match(/\(([\d.]+) seq\/s\)/)[1]);
+
 console.log(`time to interactive (page load → Play enabled): ${interactiveMs} ms (DOMContentLoaded ${navigation.toFixed(0)} ms)`);
 console.log(`NTM copy training, batch 16: page ${cpuRate.toFixed(0)} seq/s, native 1 thread ${nativeRate.toFixed(0)} seq/s, ratio ${(cpuRate / nativeRate).toFixed(2)}`);
+console.log(`Neural GPU reverse n = 17, batch 16: page ${imageRate.toFixed(1)} seq/s, native 1 thread ${imageNativeRate.toFixed(1)} seq/s, ratio ${(imageRate / imageNativeRate).toFixed(2)}`);
 console.log(`the same on WebGPU (${adapter}): ${gpuRate.toFixed(1)} seq/s`);
