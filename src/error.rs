@@ -27,6 +27,18 @@ pub enum EngramError {
 
 pub type Result<T, E = EngramError> = std::result::Result<T, E>;
 
+/// `Ok` when `low ≤ value ≤ high`, else a configuration error naming the setting and
+/// its bounds.
+pub(crate) fn check_range(name: &str, value: usize, low: usize, high: usize) -> Result<()> {
+    if (low..=high).contains(&value) {
+        Ok(())
+    } else {
+        Err(config_error(format!(
+            "{name} must be between {low} and {high}, got {value}"
+        )))
+    }
+}
+
 /// Shorthand for a configuration error.
 pub(crate) fn config_error(message: impl Into<String>) -> EngramError {
     EngramError::Config(message.into())

@@ -112,104 +112,100 @@ fn cases(model: &str) -> Vec<Value> {
     cases
 }
 
+/// One fixture case run through its model: the one-hot input and target, and checks
+/// shared by both models (the encoder's final image and the training loss).
+struct Case {
+    name: String,
+    model: NeuralGpu,
+    input: Vec<f32>,
+    target: Vec<f32>,
+    steps: usize,
+    expected: Value,
+}
+
+impl Case {
+    fn load(kind: ModelKind, case: &Value) -> Case {
+        let model = reference_model(kind, case);
+        let (a_in, a_out) = (model.config().input_width, model.config().output_width);
+        Case {
+            name: case["name"].as_str().unwrap().to_string(),
+            input: one_hot(&symbols(&case["input"]), a_in),
+            target: one_hot(&symbols(&case["target"]), a_out),
+            steps: symbols(&case["input"]).len(),
+            expected: case["expected"].clone(),
+            model,
+        }
+    }
+
+    fn compare(&self, what: &str, actual: &[f32], key: &str) -> f64 {
+        compare(&self.name, what, actual, &flat(&self.expected[key]), 1e-4)
+    }
+
+    /// The encoder's last image and the training loss (teacher-forced for 5.2).
+    fn check_image_and_loss(&self) -> f64 {
+        let trace = self.model.image_trace(&self.input, self.steps).unwrap();
+        let worst = self.compare(
+            "final image",
+            &trace.encoder.last().unwrap().image,
+            "final_image",
+        );
+        let mut grads = vec![0.0; self.model.params().len()];
+        let mask = vec![1.0; self.steps];
+        let sequence = SequenceRef {
+            input: &self.input,
+            target: &self.target,
+            mask: &mask,
+            alternative: None,
+            steps: self.steps,
+        };
+        let score = self.model.forward_backward(sequence, 1.0, &mut grads);
+        let loss = self.expected["loss_nats"].as_f64().unwrap();
+        assert!(
+            (score.loss_nats - loss).abs() < 1e-4 * loss.max(1.0),
+            "{}: loss {} vs {loss}",
+            self.name,
+            score.loss_nats
+        );
+        worst
+    }
+}
+
 #[test]
 fn the_neural_gpu_matches_the_reference() {
     for case in cases("neural_gpu") {
-        let name = case["name"].as_str().unwrap();
-        let model = reference_model(ModelKind::NeuralGpu, &case);
-        let (a_in, a_out) = (model.config().input_width, model.config().output_width);
-        let input = one_hot(&symbols(&case["input"]), a_in);
-        let target = one_hot(&symbols(&case["target"]), a_out);
-        let steps = symbols(&case["input"]).len();
-        let expected = &case["expected"];
-        let logits = model.forward(&input, steps);
-        let worst = compare(name, "logits", &logits, &flat(&expected["logits"]), 1e-4);
-        let trace = model.image_trace(&input, steps).unwrap();
-        let last = &trace.encoder.last().unwrap().image;
-        let image_worst = compare(
-            name,
-            "final image",
-            last,
-            &flat(&expected["final_image"]),
-            1e-4,
+        let case = Case::load(ModelKind::NeuralGpu, &case);
+        let logits = case.model.forward(&case.input, case.steps);
+        let worst = case.compare("logits", &logits, "logits");
+        let image_worst = case.check_image_and_loss();
+        println!(
+            "neural_gpu {}: max |logit difference| {worst:.2e}, image {image_worst:.2e}",
+            case.name
         );
-        let mut grads = vec![0.0; model.params().len()];
-        let sequence = SequenceRef {
-            input: &input,
-            target: &target,
-            mask: &vec![1.0; steps],
-            alternative: None,
-            steps,
-        };
-        let score = model.forward_backward(sequence, 1.0, &mut grads);
-        let loss = expected["loss_nats"].as_f64().unwrap();
-        assert!(
-            (score.loss_nats - loss).abs() < 1e-4 * loss.max(1.0),
-            "{name}: loss {} vs {loss}",
-            score.loss_nats
-        );
-        println!("neural_gpu {name}: max |logit difference| {worst:.2e}, image {image_worst:.2e}");
     }
 }
 
 #[test]
 fn the_neural_gpu_with_dependent_outputs_matches_the_reference() {
     for case in cases("neural_gpu_dep") {
-        let name = case["name"].as_str().unwrap();
-        let model = reference_model(ModelKind::NeuralGpuDep, &case);
-        let (a_in, a_out) = (model.config().input_width, model.config().output_width);
-        let input = one_hot(&symbols(&case["input"]), a_in);
-        let target = one_hot(&symbols(&case["target"]), a_out);
-        let steps = symbols(&case["input"]).len();
-        let expected = &case["expected"];
-        let forced = model.teacher_forced_logits(&input, &target, steps);
-        let worst = compare(
-            name,
-            "teacher-forced logits",
-            &forced,
-            &flat(&expected["logits"]),
-            1e-4,
-        );
-        let greedy = model.forward(&input, steps);
-        let greedy_worst = compare(
-            name,
-            "greedy logits",
-            &greedy,
-            &flat(&expected["greedy_logits"]),
-            1e-4,
-        );
+        let case = Case::load(ModelKind::NeuralGpuDep, &case);
+        let forced = case
+            .model
+            .teacher_forced_logits(&case.input, &case.target, case.steps);
+        let worst = case.compare("teacher-forced logits", &forced, "logits");
+        let greedy = case.model.forward(&case.input, case.steps);
+        let greedy_worst = case.compare("greedy logits", &greedy, "greedy_logits");
+        let a_out = case.model.config().output_width;
         let outputs: Vec<usize> = greedy.chunks_exact(a_out).map(argmax).collect();
-        assert_eq!(
-            outputs,
-            symbols(&expected["greedy_output"]),
-            "{name}: greedy output"
-        );
-        let trace = model.image_trace(&input, steps).unwrap();
+        let expected = symbols(&case.expected["greedy_output"]);
+        assert_eq!(outputs, expected, "{}: greedy output", case.name);
+        let trace = case.model.image_trace(&case.input, case.steps).unwrap();
         let decoded: Vec<usize> = trace.decoder.iter().map(|d| d.symbol).collect();
-        assert_eq!(decoded, outputs, "{name}: the trace's tape");
-        compare(
-            name,
-            "final image",
-            &trace.encoder.last().unwrap().image,
-            &flat(&expected["final_image"]),
-            1e-4,
+        assert_eq!(decoded, outputs, "{}: the trace's tape", case.name);
+        case.check_image_and_loss();
+        println!(
+            "neural_gpu_dep {}: max |logit difference| teacher-forced {worst:.2e}, greedy {greedy_worst:.2e}",
+            case.name
         );
-        let mut grads = vec![0.0; model.params().len()];
-        let sequence = SequenceRef {
-            input: &input,
-            target: &target,
-            mask: &vec![1.0; steps],
-            alternative: None,
-            steps,
-        };
-        let score = model.forward_backward(sequence, 1.0, &mut grads);
-        let loss = expected["loss_nats"].as_f64().unwrap();
-        assert!(
-            (score.loss_nats - loss).abs() < 1e-4 * loss.max(1.0),
-            "{name}: loss {} vs {loss}",
-            score.loss_nats
-        );
-        println!("neural_gpu_dep {name}: max |logit difference| teacher-forced {worst:.2e}, greedy {greedy_worst:.2e}");
     }
 }
 

@@ -1,7 +1,7 @@
 //! Model configuration: the architecture part of a checkpoint's `engram_config`.
 
 use super::neural_gpu::ImageConfig;
-use crate::error::{config_error, Result};
+use crate::error::{check_range, config_error, Result};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
@@ -112,16 +112,6 @@ pub const MAX_SLOTS: usize = 1024;
 pub const MAX_WIDTH: usize = 512;
 pub const MAX_READ_HEADS: usize = 16;
 pub const MAX_IO_WIDTH: usize = 1024;
-
-fn check_range(name: &str, value: usize, low: usize, high: usize) -> Result<()> {
-    if (low..=high).contains(&value) {
-        Ok(())
-    } else {
-        Err(config_error(format!(
-            "{name} must be between {low} and {high}, got {value}"
-        )))
-    }
-}
 
 impl ModelConfig {
     pub fn validate(&self) -> Result<()> {

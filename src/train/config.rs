@@ -100,6 +100,25 @@ impl CurriculumConfig {
         }
     }
 
+    /// The 2015 Neural GPU trainer's curriculum (neural_gpu.md § Curriculum, original), in
+    /// task lengths: the current maximum starts where the input has 6 symbols (ℓ = L, or
+    /// ℓ = 2L + 1 for binary arithmetic), rises by one when a 200-batch window of lengths
+    /// ≤ cur has a sequence error under 0.15, and the 25% draw reaches the task's own
+    /// maximum (the original's 41). Its relaxation step at each advance is not built.
+    pub fn original(task: &TaskConfig) -> CurriculumConfig {
+        let start = match task {
+            TaskConfig::Symbols { task, .. } if task.is_arithmetic() => (6 - 1) / 2,
+            _ => 6,
+        };
+        CurriculumConfig {
+            start: start.clamp(task.min_length(), task.max_length()),
+            step: 1,
+            window: 200,
+            threshold: 0.15,
+            mixture: true,
+        }
+    }
+
     /// The Neural GPU's tiny curriculum (neural_gpu.md § Curriculum, tiny): the length
     /// mixture, cur from Lmin + 1, +1 when a 50-batch window of lengths ≤ cur has a
     /// sequence error under 0.15.

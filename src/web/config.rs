@@ -70,10 +70,7 @@ impl PlaygroundConfig {
     }
 
     fn apply_image(&self, image: &mut ImageConfig) {
-        image.maps = self.maps.unwrap_or(image.maps);
-        image.height = self.height.unwrap_or(image.height);
-        image.cgru_layers = self.cgru_layers.unwrap_or(image.cgru_layers);
-        image.gate_cutoff = self.gate_cutoff.unwrap_or(image.gate_cutoff);
+        image.override_sizes(self.maps, self.height, self.cgru_layers, self.gate_cutoff);
     }
 
     /// The training configuration that continues a loaded checkpoint: its architecture

@@ -219,18 +219,8 @@ impl CgruLayer {
             let (dk, db) = split_gradients(grads, self.cand, kernel.len(), self.maps);
             conv.backward(kernel, &col, &dzc, dk, db, &mut dcol);
         }
-        let mut dinput = vec![0.0; self.in_maps() * image.plane()];
-        col2im_accumulate(
-            &dcol,
-            self.in_maps(),
-            image.height,
-            image.width,
-            &mut dinput,
-        );
-        let (dtape_part, dreset) = dinput.split_at(if self.with_tape { len } else { 0 });
-        if let Some(dp) = dtape.as_deref_mut() {
-            dp.iter_mut().zip(dtape_part).for_each(|(d, g)| *d += g);
-        }
+        let mut dreset = vec![0.0; len];
+        self.input_gradient(image, &dcol, dtape.as_deref_mut(), &mut dreset);
         // r ⊙ s
         let mut dzu = du;
         let mut dzr = vec![0.0; len];
@@ -247,19 +237,29 @@ impl CgruLayer {
             let (dk, db) = split_gradients(grads, offsets, kernel.len(), self.maps);
             conv.backward(kernel, &col, dz, dk, db, &mut dcol);
         }
-        dinput.fill(0.0);
-        col2im_accumulate(
-            &dcol,
-            self.in_maps(),
-            image.height,
-            image.width,
-            &mut dinput,
-        );
-        let (dtape_part, dstate) = dinput.split_at(if self.with_tape { len } else { 0 });
+        self.input_gradient(image, &dcol, dtape, ds);
+    }
+
+    /// `col2im(dcol)` split as the input was stacked: the tape's part (decoder only) is
+    /// added to `dtape`, the state's to `dstate`.
+    fn input_gradient(
+        &self,
+        image: Image,
+        dcol: &[f32],
+        dtape: Option<&mut [f32]>,
+        dstate: &mut [f32],
+    ) {
+        let mut dinput = vec![0.0; self.in_maps() * image.plane()];
+        col2im_accumulate(dcol, self.in_maps(), image.height, image.width, &mut dinput);
+        let (dtape_part, dstate_part) =
+            dinput.split_at(if self.with_tape { image.len() } else { 0 });
         if let Some(dp) = dtape {
             dp.iter_mut().zip(dtape_part).for_each(|(d, g)| *d += g);
         }
-        ds.iter_mut().zip(dstate).for_each(|(d, g)| *d += g);
+        dstate
+            .iter_mut()
+            .zip(dstate_part)
+            .for_each(|(d, g)| *d += g);
     }
 }
 

@@ -2,7 +2,7 @@
 //! tensors: `maps`, `height`, `cgru_layers`, `gate_cutoff`), flattened into
 //! `engram_config` beside the shared keys.
 
-use crate::error::{config_error, Result};
+use crate::error::{check_range, config_error, Result};
 use serde::{Deserialize, Serialize};
 
 /// Feature maps m: the original code's 128 fits natively but not in a tab.
@@ -46,21 +46,26 @@ impl Default for ImageConfig {
     }
 }
 
-fn check(name: &str, value: usize, low: usize, high: usize) -> Result<()> {
-    if (low..=high).contains(&value) {
-        Ok(())
-    } else {
-        Err(config_error(format!(
-            "{name} must be between {low} and {high}, got {value}"
-        )))
-    }
-}
-
 impl ImageConfig {
+    /// These settings with each size that is given replaced (the CLI's flags, the page's
+    /// controls).
+    pub fn override_sizes(
+        &mut self,
+        maps: Option<usize>,
+        height: Option<usize>,
+        cgru_layers: Option<usize>,
+        gate_cutoff: Option<f32>,
+    ) {
+        self.maps = maps.unwrap_or(self.maps);
+        self.height = height.unwrap_or(self.height);
+        self.cgru_layers = cgru_layers.unwrap_or(self.cgru_layers);
+        self.gate_cutoff = gate_cutoff.unwrap_or(self.gate_cutoff);
+    }
+
     pub fn validate(&self) -> Result<()> {
-        check("maps", self.maps, 1, MAX_MAPS)?;
-        check("height", self.height, 1, MAX_HEIGHT)?;
-        check("cgru_layers", self.cgru_layers, 1, MAX_CGRU_LAYERS)?;
+        check_range("maps", self.maps, 1, MAX_MAPS)?;
+        check_range("height", self.height, 1, MAX_HEIGHT)?;
+        check_range("cgru_layers", self.cgru_layers, 1, MAX_CGRU_LAYERS)?;
         if !(1.0..=2.0).contains(&self.gate_cutoff) {
             return Err(config_error(format!(
                 "gate_cutoff must be between 1 and 2, got {}",

@@ -55,11 +55,13 @@ pub struct TrainArgs {
     /// Longest training length (item count for recall).
     #[arg(long)]
     max_length: Option<usize>,
-    /// Grow the training length from a quarter of the maximum, one step at a time,
-    /// as the model masters each length (the memory models' presets train at full
-    /// length; the Neural GPU's use the tiny curriculum already).
-    #[arg(long)]
-    curriculum: bool,
+    /// Grow the training length as the model masters each length. Alone: the family's
+    /// own (memory models: from a quarter of the maximum, +1 when 20 steps average under
+    /// half a bit error; their presets train at full length without it). For the Neural
+    /// GPU models, `tiny` (their presets' default) or `original` (the 2015 trainer's).
+    #[arg(long, value_name = "KIND", num_args = 0..=1, default_missing_value = "default",
+          value_parser = ["default", "tiny", "original"])]
+    curriculum: Option<String>,
     /// Neural GPU: train on every length from the start instead of the tiny curriculum.
     #[arg(long, conflicts_with = "curriculum")]
     no_curriculum: bool,
@@ -161,14 +163,20 @@ fn resolve(args: &TrainArgs) -> Result<TrainConfig, String> {
     } else if args.label_smoothing.is_some() {
         return Err("--label-smoothing applies to the Neural GPU models".to_string());
     }
-    if args.curriculum {
-        config.curriculum = Some(CurriculumConfig::standard(&config.task));
-    }
+    let image = config.model.is_image();
+    config.curriculum = match args.curriculum.as_deref() {
+        Some("default") if !image => Some(CurriculumConfig::standard(&config.task)),
+        Some("tiny" | "original") if !image => {
+            return Err("--curriculum tiny and original are the Neural GPU models'".to_string())
+        }
+        Some("original") => Some(CurriculumConfig::original(&config.task)),
+        // The tiny curriculum follows the task's lengths as the flags left them.
+        Some(_) => Some(CurriculumConfig::tiny(&config.task)),
+        None if image && args.config.is_none() => Some(CurriculumConfig::tiny(&config.task)),
+        None => config.curriculum.clone(),
+    };
     if args.no_curriculum {
         config.curriculum = None;
-    } else if config.model.is_image() && args.config.is_none() {
-        // The tiny curriculum follows the task's lengths as the flags left them.
-        config.curriculum = Some(CurriculumConfig::tiny(&config.task));
     }
     if let Some(errors) = args.stop_at_errors {
         if !(errors >= 0.0 && errors.is_finite()) {
