@@ -270,7 +270,8 @@ fn value_of(config: &TrainConfig, key: &str) -> f64 {
         "maps" => image.maps as f64,
         "height" => image.height as f64,
         "cgru_layers" => image.cgru_layers as f64,
-        "gate_cutoff" => f64::from(image.gate_cutoff),
+        // The shortest decimal that reads back as the f32 (1.2, not 1.2000000476837158).
+        "gate_cutoff" => image.gate_cutoff.to_string().parse().unwrap_or(1.2),
         other => unreachable!("the registry names no hyperparameter '{other}'"),
     }
 }

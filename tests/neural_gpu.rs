@@ -569,3 +569,76 @@ impl Model for Impostor<'_> {
         self.inner.trace(input, steps)
     }
 }
+
+#[test]
+fn a_checkpoint_pairing_a_neural_gpu_with_a_bit_task_is_refused() {
+    let task = TaskConfig::by_name("copy").unwrap();
+    let config = config(ModelKind::NeuralGpu, 9, 8, ImageConfig::default());
+    let model = NeuralGpu::new(config, 1);
+    let bytes = Checkpoint::to_bytes(&model, &task, 0).unwrap();
+    let error = Checkpoint::from_bytes(&bytes)
+        .err()
+        .expect("refused")
+        .to_string();
+    assert!(error.contains("does not train on the task copy"), "{error}");
+}
+
+#[test]
+fn the_decoder_reports_the_errors_of_its_greedy_decoding() {
+    // Copy-or-reverse: teacher forcing pulls a wrong guess back to the drawn answer, so
+    // its errors would never reach zero; training reports what evaluation measures.
+    let task = TaskConfig::Symbols {
+        task: SymbolTask::Either,
+        alphabet: 3,
+        min_length: 5,
+        max_length: 5,
+    };
+    let image = ImageConfig {
+        maps: 6,
+        ..ImageConfig::default()
+    };
+    let config = config(
+        ModelKind::NeuralGpuDep,
+        task.input_width(),
+        task.output_width(),
+        image,
+    );
+    let model = NeuralGpu::new(config, 4);
+    let batch = task.batch(8, 3);
+    let objective = model.objective();
+    for b in 0..batch.size {
+        let sequence = batch.sequence(b);
+        let mut grads = vec![0.0; model.params().len()];
+        let trained = model.forward_backward(sequence, 1.0, &mut grads);
+        let greedy = model.forward(sequence.input, sequence.steps);
+        let evaluated = objective.score(
+            &greedy,
+            sequence.target,
+            sequence.alternative,
+            sequence.mask,
+            task.output_width(),
+            0.0,
+            1.0,
+            None,
+        );
+        assert_eq!(
+            (trained.errors, trained.wrong_sequences),
+            (evaluated.errors, evaluated.wrong_sequences)
+        );
+        // The loss stays the teacher-forced one, whose gradient this is.
+        let forced = model.teacher_forced_logits(sequence.input, sequence.target, sequence.steps);
+        let loss = objective
+            .score(
+                &forced,
+                sequence.target,
+                None,
+                sequence.mask,
+                task.output_width(),
+                0.0,
+                1.0,
+                None,
+            )
+            .loss_nats;
+        assert!((trained.loss_nats - loss).abs() < 1e-9);
+    }
+}

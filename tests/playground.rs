@@ -20,6 +20,7 @@ fn page_defaults() -> PlaygroundConfig {
         learning_rate: 3e-3,
         batch_size: 16,
         seed: 1,
+        layers: None,
         maps: None,
         height: None,
         cgru_layers: None,
@@ -109,4 +110,36 @@ fn the_page_config_is_strict_json() {
     assert_eq!(back, page_defaults());
     let extra = json.replace("\"seed\":1", "\"seed\":1,\"speed\":3");
     assert!(serde_json::from_str::<PlaygroundConfig>(&extra).is_err());
+}
+
+#[test]
+fn the_page_s_size_controls_reach_the_engine_for_either_family() {
+    let mut config = page_defaults();
+    config.layers = Some(2);
+    assert_eq!(config.train_config().unwrap().layers, 2);
+    let image = PlaygroundConfig {
+        model: ModelKind::NeuralGpu,
+        task: "reverse".into(),
+        bits: 4,
+        min_length: 1,
+        max_length: 8,
+        memory_slots: 0,
+        memory_width: 0,
+        read_heads: 0,
+        hidden: 0,
+        layers: None,
+        maps: Some(12),
+        height: Some(3),
+        cgru_layers: Some(1),
+        gate_cutoff: Some(1.0),
+        ..page_defaults()
+    };
+    let train = image.train_config().unwrap();
+    let settings = train.image.unwrap();
+    assert_eq!(
+        (settings.maps, settings.height, settings.cgru_layers),
+        (12, 3, 1)
+    );
+    assert_eq!(settings.gate_cutoff, 1.0);
+    assert_eq!(train.task.name(), "reverse");
 }

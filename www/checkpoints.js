@@ -45,11 +45,14 @@ export function setupCheckpoints(page, showMessage) {
   });
   document.getElementById('load-trained').addEventListener('click', async () => {
     const name = trainedModel(page.state);
+    if (page.state.model === 'neural_gpu_dep') {
+      showMessage('No trained model with dependent outputs is shipped: this loads the trained Neural GPU.');
+    }
     const url = new URL(`./checkpoints/${name}.safetensors`, import.meta.url);
     try {
       const response = await fetch(url);
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      showMessage('');
+      if (page.state.model !== 'neural_gpu_dep') showMessage('');
       importBytes(await response.arrayBuffer());
     } catch (error) {
       showMessage(`Could not load the trained model ${name}: ${error.message}.`);

@@ -158,7 +158,7 @@ function restart() {
 // A control changed: check it against the table, then apply.
 function onSettingChange(event) {
   const { name, value } = event.target;
-  if (!(name in PROPERTIES)) return;
+  if (!page.state || !(name in PROPERTIES)) return; // the schema has not arrived yet
   const parsed = parseValue(name, String(value));
   if (parsed.error) {
     showMessage(`${PROPERTIES[name].label}: ${parsed.error}. Kept ${page.state[name]}.`);
@@ -224,6 +224,10 @@ const handlers = {
   ready({ config, parameters, steps, backend }) {
     // The engine holds the learning rate as f32; show the decimal it came from.
     config.learning_rate = Number(config.learning_rate.toPrecision(6));
+    // f32 settings shown as the decimals they came from.
+    for (const [key, value] of Object.entries(config)) {
+      if (PROPERTIES[key]?.type === 'float' && typeof value === 'number') config[key] = Number(value.toPrecision(6));
+    }
     // The engine's record names every model's sizes; keep this model's.
     const sizes = new Set(sizeControls(config.model));
     const own = Object.entries(config).filter(([key]) => !PROPERTIES[key]?.size || sizes.has(key));
@@ -266,12 +270,15 @@ const handlers = {
   },
   evaluation({ results }) {
     page.evaluation = results;
-    const [, error, accuracy] = metrics();
-    const shown = (info, value) => (info.fraction ? `${(100 * value).toFixed(1)}% ${info.label}`
-      : `${value.toFixed(3)} ${info.label} per sequence`);
+    // A result names its own metrics (it may come from the model before a reset).
+    const known = new Map(Object.values(MODELS).flatMap((m) => m.metrics).map((info) => [info.key, info]));
+    const shown = (r) => [...known.values()]
+      .filter((info) => info.key !== 'bits_per_sequence' && info.key in r)
+      .map((info) => (info.fraction ? `${(100 * r[info.key]).toFixed(1)}% ${info.label}`
+        : `${r[info.key].toFixed(3)} ${info.label} per sequence`))
+      .join(', ');
     $('test-result').textContent = results
-      .map((r) => `Length ${r.length}: ${r.bits_per_sequence.toFixed(3)} bits, ${shown(error, r[error.key])}` +
-        `${accuracy ? `, ${shown(accuracy, r[accuracy.key])}` : ''} (${r.sequences} sequences).`)
+      .map((r) => `Length ${r.length}: ${r.bits_per_sequence.toFixed(3)} bits, ${shown(r)} (${r.sequences} sequences).`)
       .join(' ');
   },
   stopped({ reason }) {

@@ -101,6 +101,13 @@ impl Checkpoint {
             .task
             .validate()
             .map_err(|e| rejected(e.to_string()))?;
+        if config.task.is_symbols() != config.model.model.is_image() {
+            return Err(rejected(format!(
+                "a {} model does not train on the task {} (its config pairs a model and a task of different families)",
+                config.model.model,
+                config.task.name()
+            )));
+        }
         if config.model.input_width != config.task.input_width()
             || config.model.output_width != config.task.output_width()
         {

@@ -242,7 +242,7 @@ impl Engine {
         task.validate()?;
         // Below 2^53, so the seed in the snapshot is exact as a JavaScript number.
         let seed = derive_seed(trainer.config().seed ^ 0x5eed, u64::from(example)) >> 11;
-        to_js(&SequenceTrace::record(trainer.model(), &task, seed))
+        to_js(&SequenceTrace::record(trainer.model(), &task, seed)?)
     }
 
     /// Metrics at each length over `sequences` sequences, exactly as `engram eval`

@@ -29,6 +29,9 @@ pub struct PlaygroundConfig {
     pub read_heads: usize,
     #[serde(default)]
     pub hidden: usize,
+    /// Controller layers (absent: the preset's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub layers: Option<usize>,
     pub learning_rate: f32,
     pub batch_size: usize,
     pub seed: u64,
@@ -63,6 +66,7 @@ impl PlaygroundConfig {
         config.memory_width = self.memory_width;
         config.read_heads = self.read_heads;
         config.hidden = self.hidden;
+        config.layers = self.layers.unwrap_or(config.layers);
         if let Some(image) = &mut config.image {
             self.apply_image(image);
         }
@@ -85,6 +89,9 @@ impl PlaygroundConfig {
         config.hidden = model.hidden;
         config.layers = model.layers;
         config.image = model.image.clone();
+        // A trained model continues at every length of its task, not from a
+        // curriculum's first.
+        config.curriculum = None;
         self.finish(config)
     }
 
@@ -114,6 +121,7 @@ impl PlaygroundConfig {
             memory_width: model.memory_width,
             read_heads: model.read_heads,
             hidden: model.hidden,
+            layers: model.model.is_recurrent().then_some(model.layers),
             maps: model.image.as_ref().map(|i| i.maps),
             height: model.image.as_ref().map(|i| i.height),
             cgru_layers: model.image.as_ref().map(|i| i.cgru_layers),

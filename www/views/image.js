@@ -33,8 +33,16 @@ function frameAt(image, t) {
     : { kind: 'decoder', index: i - image.encoder.length, data: image.decoder[i - image.encoder.length] };
 }
 
-// A symbol as a short label: pad as ·.
-const label = (symbol) => (symbol === 0 ? '·' : String(symbol));
+// A symbol as a short label: pad as ·; for binary arithmetic the bits and operators
+// (1 = bit 0, 2 = bit 1, 3 = +, 4 = ×; neural_gpu.md § Symbol tasks).
+const ARITHMETIC = ['·', '0', '1', '+', '×'];
+let arithmetic = false;
+const label = (symbol) => (arithmetic ? ARITHMETIC[symbol] ?? String(symbol) : symbol === 0 ? '·' : String(symbol));
+
+// Reads the snapshot's task once per draw, so every label follows it.
+function useTask(snapshot) {
+  arithmetic = ['add', 'mul'].includes(snapshot.task?.task);
+}
 
 function symbolRow(g, rect, symbols, options = {}) {
   const { ctx, theme } = g;
@@ -62,18 +70,22 @@ function symbolRow(g, rect, symbols, options = {}) {
  */
 export function drawSymbols(canvas, snapshot) {
   const g = setupCanvas(canvas);
+  useTask(snapshot);
   const decode = (rows) => rows.map(argmax);
   const input = decode(snapshot.input);
-  const target = decode(snapshot.target);
   const output = decode(snapshot.logits);
   const symbols = snapshot.target[0]?.length ?? 2;
+  // Copy-or-reverse has two right answers: compare with the closer one.
+  const answers = [snapshot.target, snapshot.alternative].filter(Boolean).map(decode);
+  const misses = (answer) => output.filter((s, x) => s !== answer[x]).length;
+  const target = answers.reduce((best, a) => (misses(a) < misses(best) ? a : best));
   const wrongAt = (x) => output[x] !== target[x];
-  const wrong = output.filter((_, x) => wrongAt(x)).length;
+  const wrong = misses(target);
   const cell = Math.min(28, (g.width - LEFT - 8) / input.length);
   const rowH = Math.min(24, (g.height - 3 * TITLE_H - 2 * GAP) / 3);
   const rows = [
     ['input', input, {}],
-    ['target', target, {}],
+    [answers.length > 1 ? 'target (the closer answer)' : 'target', target, {}],
     ['output', output, { wrong: wrongAt }],
   ];
   let y = 0;
@@ -112,6 +124,7 @@ function describeFrame(frame, layers) {
  */
 export function drawMentalImage(canvas, snapshot, t) {
   const g = setupCanvas(canvas);
+  useTask(snapshot);
   const image = snapshot.image;
   const { maps, height, width } = image;
   const layers = Math.max(1, image.encoder.filter((e) => e.step === 0).length);
@@ -150,6 +163,7 @@ export function drawMentalImage(canvas, snapshot, t) {
  */
 export function drawTape(canvas, snapshot, t) {
   const g = setupCanvas(canvas);
+  useTask(snapshot);
   const image = snapshot.image;
   if (!image?.decoder.length) {
     text(g, 'this model has no decoder', g.width / 2, g.height / 2, { align: 'center', color: g.theme.muted });

@@ -509,6 +509,31 @@ impl Model for NeuralGpu {
             scale,
             Some(&mut dlogits),
         );
+        // The decoder's errors are its greedy decoding's, what evaluation measures: under
+        // teacher forcing a model that must guess (copy-or-reverse's hidden coin) is
+        // pulled back to the drawn answer after a wrong guess and can never be right on
+        // half the sequences, so the schedules could not see it learn.
+        let score = match &self.decoder {
+            Some(decoder) => {
+                let greedy = self.decode(decoder, &encoded.last, image, Feed::Greedy, false);
+                let decoded_score = self.objective().score(
+                    &greedy.logits,
+                    sequence.target,
+                    sequence.alternative,
+                    sequence.mask,
+                    symbols,
+                    0.0,
+                    1.0,
+                    None,
+                );
+                SequenceScore {
+                    errors: decoded_score.errors,
+                    wrong_sequences: decoded_score.wrong_sequences,
+                    ..score
+                }
+            }
+            None => score,
+        };
         let dlast = match (&self.decoder, &decoded) {
             (Some(decoder), Some(run)) => {
                 self.decode_backward(decoder, run, image, &dlogits, grads)

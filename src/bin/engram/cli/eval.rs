@@ -67,9 +67,18 @@ fn evaluate_on_gpu(
 pub fn run(args: EvalArgs) -> Result<(), String> {
     let checkpoint = load_checkpoint(&args.checkpoint).map_err(|e| e.to_string())?;
     let task = &checkpoint.task;
+    // By default: the memory models' shortest and longest training lengths and twice
+    // the longest; the Neural GPU's longest, twice and four times it (neural_gpu.md §
+    // Curriculum, tiny); lengths the task cannot take are left out.
     let lengths = args.lengths.clone().unwrap_or_else(|| {
-        let mut lengths = vec![task.min_length(), task.max_length(), 2 * task.max_length()];
+        let longest = task.max_length();
+        let mut lengths = if task.is_symbols() {
+            vec![longest, 2 * longest, 4 * longest]
+        } else {
+            vec![task.min_length(), longest, 2 * longest]
+        };
         lengths.dedup();
+        lengths.retain(|&l| task.at_length(l).validate().is_ok());
         lengths
     });
     let on_cpu = || {
@@ -82,7 +91,14 @@ pub fn run(args: EvalArgs) -> Result<(), String> {
             default_threads(),
         )
     };
-    let (metrics, backend) = match block_on(open_gpu(args.backend)) {
+    let kind = checkpoint.model.config().model;
+    let opened = if engram::gpu::has_kernels(kind) {
+        block_on(open_gpu(args.backend))
+    } else {
+        // Said before any adapter is looked for: the reason is the model's.
+        Err(engram::gpu::no_kernels(kind))
+    };
+    let (metrics, backend) = match opened {
         Ok(Some(context)) => {
             let device = context.describe();
             (

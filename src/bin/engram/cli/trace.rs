@@ -49,7 +49,8 @@ pub fn run(args: TraceArgs) -> Result<(), String> {
         .map_or(checkpoint.task.max_length(), |l| l as usize);
     let task = checkpoint.task.at_length(length);
     task.validate().map_err(|e| e.to_string())?;
-    let trace = SequenceTrace::record(checkpoint.model.as_ref(), &task, args.seed);
+    let trace = SequenceTrace::record(checkpoint.model.as_ref(), &task, args.seed)
+        .map_err(|e| e.to_string())?;
     if args.json {
         println!(
             "{}",

@@ -146,6 +146,27 @@ fn resolve(args: &TrainArgs) -> Result<TrainConfig, String> {
         }
     }
     let s = &args.sizes;
+    let memory_flags = [
+        ("--memory", s.memory_slots.is_some()),
+        ("--width", s.memory_width.is_some()),
+        ("--reads", s.read_heads.is_some()),
+        ("--hidden", s.hidden.is_some()),
+        ("--layers", s.layers.is_some()),
+    ];
+    let image_flags = [
+        ("--maps", s.maps.is_some()),
+        ("--height", s.height.is_some()),
+        ("--cgru-layers", s.cgru_layers.is_some()),
+        ("--gate-cutoff", s.gate_cutoff.is_some()),
+    ];
+    let foreign = if config.model.is_image() {
+        &memory_flags[..]
+    } else {
+        &image_flags[..]
+    };
+    if let Some((flag, _)) = foreign.iter().find(|(_, given)| *given) {
+        return Err(format!("{flag} is not a setting of {}", config.model));
+    }
     config.memory_slots = s.memory_slots.unwrap_or(config.memory_slots);
     config.memory_width = s.memory_width.unwrap_or(config.memory_width);
     config.read_heads = s.read_heads.unwrap_or(config.read_heads);
@@ -294,7 +315,8 @@ pub fn run(args: TrainArgs) -> Result<(), String> {
             let (bits, errors) = (metrics.bits_per_sequence, metrics.describe_errors());
             let rate =
                 (since_log.len() * config.batch_size) as f64 / last_log.elapsed().as_secs_f64();
-            let length = since_log.last().map_or(0, |r| r.max_length);
+            // The curriculum's current maximum (a mixture's batches vary around it).
+            let length = trainer.current_task().max_length();
             let learning_rate = since_log.last().map_or(0.0, |r| r.learning_rate);
             say(format!(
                 "step {step:>7} | length ≤ {length:>3} | {bits:>9.4} bits/seq | {errors} | grad {norm:>7.3} | lr {learning_rate:.1e} | {rate:>7.0} seq/s"
