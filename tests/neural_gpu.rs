@@ -70,7 +70,7 @@ fn reference_model(kind: ModelKind, case: &Value) -> NeuralGpu {
         height: size("height"),
         cgru_layers: size("cgru_layers"),
         gate_cutoff: c["gate_cutoff"].as_f64().unwrap() as f32,
-        label_smoothing: 0.0,
+        ..ImageConfig::default()
     };
     let config = config(kind, size("alphabet_in"), size("alphabet_out"), image);
     config.validate().unwrap();
@@ -157,6 +157,7 @@ impl Case {
             mask: &mask,
             alternative: None,
             steps: self.steps,
+            noise_seed: 0,
         };
         let score = self.model.forward_backward(sequence, 1.0, &mut grads);
         let loss = self.expected["loss_nats"].as_f64().unwrap();
@@ -353,14 +354,21 @@ fn cgru_layers_match_finite_differences() {
     check_layer(true, 1.2);
 }
 
-/// A whole model's gradient against finite differences of its training loss.
+/// A whole model's gradient against finite differences of its training loss (with
+/// label smoothing, and with dropout where `dropout` is non-zero: its host-drawn masks
+/// are the same at every evaluation of one sequence).
 fn check_model(kind: ModelKind, cutoff: f32, seed: u64) {
+    check_model_with(kind, cutoff, seed, 0.0);
+}
+
+fn check_model_with(kind: ModelKind, cutoff: f32, seed: u64, dropout: f32) {
     let image = ImageConfig {
         maps: 3,
         height: 2,
         cgru_layers: 2,
         gate_cutoff: cutoff,
         label_smoothing: 0.1,
+        dropout,
     };
     let config = config(kind, 4, 3, image);
     let model = NeuralGpu::new(config.clone(), seed);
@@ -377,10 +385,29 @@ fn check_model(kind: ModelKind, cutoff: f32, seed: u64) {
         mask: &mask,
         alternative: None,
         steps,
+        noise_seed: seed,
     };
     let mut grads = vec![0.0; model.params().len()];
     let score = model.forward_backward(sequence, 1.0, &mut grads);
     assert!(score.loss_nats.is_finite());
+    if dropout > 0.0 {
+        // The masks change the loss (so they are there) and depend on the seed only.
+        let other = SequenceRef {
+            noise_seed: seed + 1,
+            ..sequence
+        };
+        let mut scratch = vec![0.0; grads.len()];
+        assert_ne!(
+            model.forward_backward(other, 1.0, &mut scratch).loss_nats,
+            score.loss_nats
+        );
+        assert_eq!(
+            model
+                .forward_backward(sequence, 1.0, &mut scratch)
+                .loss_nats,
+            score.loss_nats
+        );
+    }
     let mut probe = NeuralGpu::new(config, seed);
     let mut scratch = vec![0.0; grads.len()];
     let mut loss = |x: &[f32]| {
@@ -423,6 +450,12 @@ fn the_neural_gpu_gradient_matches_finite_differences() {
 fn the_dependent_output_model_s_gradient_matches_finite_differences() {
     check_model(ModelKind::NeuralGpuDep, 1.0, 5);
     check_model(ModelKind::NeuralGpuDep, 1.2, 6);
+}
+
+#[test]
+fn gradients_with_dropout_match_finite_differences() {
+    check_model_with(ModelKind::NeuralGpu, 1.0, 7, 0.3);
+    check_model_with(ModelKind::NeuralGpuDep, 1.0, 8, 0.3);
 }
 
 #[test]

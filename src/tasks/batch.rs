@@ -11,6 +11,9 @@ pub struct SequenceRef<'a> {
     /// the loss is taken against `target`).
     pub alternative: Option<&'a [f32]>,
     pub steps: usize,
+    /// Seed of the training noise this sequence sees (dropout masks), drawn on the host
+    /// so every path sees the same.
+    pub noise_seed: u64,
 }
 
 /// One sequence under construction: rows are appended step by step.
@@ -81,6 +84,8 @@ pub struct Batch {
     /// `size × steps × output_width`: second acceptable targets, where the task has them
     /// (a sequence without one repeats its target).
     pub alternative: Option<Vec<f32>>,
+    /// Seed of the batch's training noise; sequence b's is derived from it and b.
+    pub noise_seed: u64,
 }
 
 impl Batch {
@@ -101,6 +106,7 @@ impl Batch {
             mask: vec![0.0; size * steps],
             lengths: sequences.iter().map(SequenceBuffer::steps).collect(),
             alternative: None,
+            noise_seed: 0,
         };
         let mut alternative = sequences
             .iter()
@@ -138,6 +144,7 @@ impl Batch {
                 .as_ref()
                 .map(|a| &a[start * self.output_width..][..steps * self.output_width]),
             steps,
+            noise_seed: crate::rng::derive_seed(self.noise_seed, b as u64),
         }
     }
 }

@@ -432,6 +432,11 @@ impl TaskConfig {
                 sequence
             })
             .collect();
-        Batch::pad(&sequences, self.input_width(), self.output_width())
+        let mut batch = Batch::pad(&sequences, self.input_width(), self.output_width());
+        batch.noise_seed = crate::rng::derive_seed(seed, NOISE);
+        batch
     }
 }
+
+/// Purpose tag of a batch's noise seed (apart from the stream its sequences came from).
+const NOISE: u64 = 0x4E4F_4953;

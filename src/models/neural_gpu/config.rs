@@ -31,6 +31,11 @@ pub struct ImageConfig {
     /// Label smoothing of the training loss (0: none), neural_gpu.md §5.2 note 3.
     #[serde(default)]
     pub label_smoothing: f32,
+    /// Dropout rate d of training (0: none; the original code's 0.15): cells are kept
+    /// with probability `1 − d·8/n`, at least 0.5, on the first image and after every
+    /// step (neural_gpu.md §5.1 Regularisers).
+    #[serde(default)]
+    pub dropout: f32,
 }
 
 impl Default for ImageConfig {
@@ -42,6 +47,7 @@ impl Default for ImageConfig {
             cgru_layers: 2,
             gate_cutoff: 1.2,
             label_smoothing: 0.0,
+            dropout: 0.0,
         }
     }
 }
@@ -70,6 +76,12 @@ impl ImageConfig {
             return Err(config_error(format!(
                 "gate_cutoff must be between 1 and 2, got {}",
                 self.gate_cutoff
+            )));
+        }
+        if !(0.0..1.0).contains(&self.dropout) {
+            return Err(config_error(format!(
+                "dropout must be in [0, 1), got {}",
+                self.dropout
             )));
         }
         if !(0.0..1.0).contains(&self.label_smoothing) {

@@ -67,6 +67,22 @@ struct Decoded {
     last: Vec<f32>,
 }
 
+/// Dropout masks of one training sequence (neural_gpu.md §5.1 Regularisers), drawn on the
+/// host from the sequence's noise seed and already divided by the keep probability
+/// (inverted dropout, so evaluation needs no rescaling): `encoder[0]` for the embedded
+/// input, `encoder[k]` after encoder step k, `decoder[k]` after decoder step k + 1.
+/// Masks are constants for differentiation.
+struct Dropout {
+    encoder: Vec<Vec<f32>>,
+    decoder: Vec<Vec<f32>>,
+}
+
+fn apply(mask: Option<&Vec<f32>>, values: &mut [f32]) {
+    if let Some(mask) = mask {
+        values.iter_mut().zip(mask).for_each(|(v, m)| *v *= m);
+    }
+}
+
 /// How the decoder chooses the symbol it writes to the tape.
 #[derive(Clone, Copy)]
 enum Feed<'a> {
@@ -137,6 +153,36 @@ impl NeuralGpu {
         }
     }
 
+    /// The training sequence's dropout masks, or `None` when dropout is off. With rate d
+    /// the keep probability is `1 − d·8/n` (the 2015 trainer's rule), never under 0.5 (the
+    /// spec leaves short sequences open); each cell is kept with that probability.
+    fn dropout(&self, image: Image, seed: u64) -> Option<Dropout> {
+        let rate = self.image.dropout;
+        if rate <= 0.0 {
+            return None;
+        }
+        let keep = (1.0 - rate * 8.0 / image.width as f32).clamp(0.5, 1.0);
+        let mut rng = Pcg32::new(seed);
+        let mut mask = || -> Vec<f32> {
+            (0..image.len())
+                .map(|_| {
+                    if rng.next_f32() < keep {
+                        1.0 / keep
+                    } else {
+                        0.0
+                    }
+                })
+                .collect()
+        };
+        let encoder = (0..=image.width).map(|_| mask()).collect();
+        let decoder = if self.decoder.is_some() {
+            (0..image.width).map(|_| mask()).collect()
+        } else {
+            Vec::new()
+        };
+        Some(Dropout { encoder, decoder })
+    }
+
     /// `s_0`: the embedded input in row 0 of each active column.
     fn embed(&self, input: &[f32], image: Image) -> Vec<f32> {
         let p = self.params.values();
@@ -158,15 +204,23 @@ impl NeuralGpu {
 
     /// `n_b` steps of the encoder's layers (keeping each layer's input and cache for the
     /// backward when `keep`).
-    fn encode(&self, input: &[f32], image: Image, keep: bool) -> Encoded {
+    fn encode(
+        &self,
+        input: &[f32],
+        image: Image,
+        keep: bool,
+        dropout: Option<&Dropout>,
+    ) -> Encoded {
         let p = self.params.values();
         let mut s = self.embed(input, image);
+        let mask = |k: usize| dropout.map(|d| &d.encoder[k]);
+        apply(mask(0), &mut s);
         let mut encoded = Encoded {
             inputs: Vec::new(),
             caches: Vec::new(),
             last: Vec::new(),
         };
-        for _ in 0..image.width {
+        for k in 0..image.width {
             for layer in &self.layers {
                 let (out, cache) = layer.forward(p, image, self.image.gate_cutoff, &s, None);
                 if keep {
@@ -176,6 +230,7 @@ impl NeuralGpu {
                     s = out;
                 }
             }
+            apply(mask(k + 1), &mut s);
         }
         encoded.last = s;
         encoded
@@ -236,6 +291,7 @@ impl NeuralGpu {
         image: Image,
         feed: Feed,
         keep: bool,
+        dropout: Option<&Dropout>,
     ) -> Decoded {
         let p = self.params.values();
         let symbols = self.config.output_width;
@@ -258,6 +314,7 @@ impl NeuralGpu {
                     d = out;
                 }
             }
+            apply(dropout.map(|m| &m.decoder[k]), &mut d);
             let logits = &mut decoded.logits[k * symbols..(k + 1) * symbols];
             self.read_column(&d, image, k, logits);
             let symbol = match feed {
@@ -298,6 +355,7 @@ impl NeuralGpu {
         run: &Decoded,
         image: Image,
         dlogits: &[f32],
+        dropout: Option<&Dropout>,
         grads: &mut [f32],
     ) -> Vec<f32> {
         let p = self.params.values();
@@ -334,6 +392,7 @@ impl NeuralGpu {
                 &dlogits[k * symbols..(k + 1) * symbols],
                 &mut dd,
             );
+            apply(dropout.map(|m| &m.decoder[k]), &mut dd);
             for (l, layer) in decoder.layers.iter().enumerate().rev() {
                 let j = k * layers + l;
                 let mut dinput = vec![0.0; image.len()];
@@ -362,11 +421,17 @@ impl NeuralGpu {
         input: &[f32],
         image: Image,
         mut ds: Vec<f32>,
+        dropout: Option<&Dropout>,
         grads: &mut [f32],
     ) {
         let p = self.params.values();
         let layers = self.layers.len();
+        let mask = |k: usize| dropout.map(|d| &d.encoder[k]);
         for j in (0..run.inputs.len()).rev() {
+            if j % layers == layers - 1 {
+                // The mask after step j / L + 1 multiplied this layer's output.
+                apply(mask(j / layers + 1), &mut ds);
+            }
             let mut dinput = vec![0.0; image.len()];
             self.layers[j % layers].backward(
                 p,
@@ -382,6 +447,7 @@ impl NeuralGpu {
             );
             ds = dinput;
         }
+        apply(mask(0), &mut ds);
         // s_0[c, 0, x] = Σ_a x[x, a] E[a, c]
         let (symbols, maps) = (self.config.input_width, image.maps);
         for x in 0..image.width {
@@ -399,10 +465,10 @@ impl NeuralGpu {
     /// Logits of every column with the encoder's image (5.1) or greedy decoding (5.2).
     fn logits(&self, input: &[f32], steps: usize) -> Vec<f32> {
         let image = self.geometry(steps);
-        let encoded = self.encode(input, image, false);
+        let encoded = self.encode(input, image, false, None);
         match &self.decoder {
             Some(decoder) => {
-                self.decode(decoder, &encoded.last, image, Feed::Greedy, false)
+                self.decode(decoder, &encoded.last, image, Feed::Greedy, false, None)
                     .logits
             }
             None => {
@@ -425,11 +491,18 @@ impl NeuralGpu {
     /// (one-hot rows) for 5.2, the encoder's own for 5.1.
     pub fn teacher_forced_logits(&self, input: &[f32], target: &[f32], steps: usize) -> Vec<f32> {
         let image = self.geometry(steps);
-        let encoded = self.encode(input, image, false);
+        let encoded = self.encode(input, image, false, None);
         match &self.decoder {
             Some(decoder) => {
-                self.decode(decoder, &encoded.last, image, Feed::Targets(target), false)
-                    .logits
+                self.decode(
+                    decoder,
+                    &encoded.last,
+                    image,
+                    Feed::Targets(target),
+                    false,
+                    None,
+                )
+                .logits
             }
             None => self.logits(input, steps),
         }
@@ -473,7 +546,8 @@ impl Model for NeuralGpu {
     ) -> SequenceScore {
         let image = self.geometry(sequence.steps);
         let symbols = self.config.output_width;
-        let encoded = self.encode(sequence.input, image, true);
+        let dropout = self.dropout(image, sequence.noise_seed);
+        let encoded = self.encode(sequence.input, image, true, dropout.as_ref());
         let decoded = self.decoder.as_ref().map(|decoder| {
             self.decode(
                 decoder,
@@ -481,6 +555,7 @@ impl Model for NeuralGpu {
                 image,
                 Feed::Targets(sequence.target),
                 true,
+                dropout.as_ref(),
             )
         });
         let logits = match &decoded {
@@ -515,7 +590,7 @@ impl Model for NeuralGpu {
         // half the sequences, so the schedules could not see it learn.
         let score = match &self.decoder {
             Some(decoder) => {
-                let greedy = self.decode(decoder, &encoded.last, image, Feed::Greedy, false);
+                let greedy = self.decode(decoder, &encoded.last, image, Feed::Greedy, false, None);
                 let decoded_score = self.objective().score(
                     &greedy.logits,
                     sequence.target,
@@ -536,7 +611,7 @@ impl Model for NeuralGpu {
         };
         let dlast = match (&self.decoder, &decoded) {
             (Some(decoder), Some(run)) => {
-                self.decode_backward(decoder, run, image, &dlogits, grads)
+                self.decode_backward(decoder, run, image, &dlogits, dropout.as_ref(), grads)
             }
             _ => {
                 let mut ds = vec![0.0; image.len()];
@@ -553,7 +628,14 @@ impl Model for NeuralGpu {
                 ds
             }
         };
-        self.encode_backward(&encoded, sequence.input, image, dlast, grads);
+        self.encode_backward(
+            &encoded,
+            sequence.input,
+            image,
+            dlast,
+            dropout.as_ref(),
+            grads,
+        );
         score
     }
 

@@ -57,7 +57,7 @@ fn gate_mean(u: &[f32], maps: usize, plane: usize) -> Vec<f32> {
 pub(super) fn record(model: &NeuralGpu, input: &[f32], steps: usize) -> (Vec<f32>, ImageTrace) {
     let image = model.geometry(steps);
     let (maps, plane) = (image.maps, image.plane());
-    let encoded = model.encode(input, image, true);
+    let encoded = model.encode(input, image, true, None);
     let layers = model.layers.len();
     let mut trace = ImageTrace {
         maps,
@@ -79,7 +79,7 @@ pub(super) fn record(model: &NeuralGpu, input: &[f32], steps: usize) -> (Vec<f32
     let symbols = model.config.output_width;
     let logits = match &model.decoder {
         Some(decoder) => {
-            let decoded = model.decode(decoder, &encoded.last, image, Feed::Greedy, true);
+            let decoded = model.decode(decoder, &encoded.last, image, Feed::Greedy, true, None);
             let mut tape = vec![0.0; image.len()];
             let per_step = decoder.layers.len();
             for k in 0..steps {

@@ -68,6 +68,10 @@ pub struct TrainArgs {
     /// Neural GPU: label smoothing of the training loss (0 to 1).
     #[arg(long)]
     label_smoothing: Option<f32>,
+    /// Neural GPU: dropout rate d (cells kept with probability 1 − 8d/n; the original
+    /// code's d is 0.15).
+    #[arg(long)]
+    dropout: Option<f32>,
     /// Worker threads (0: one per core).
     #[arg(long)]
     threads: Option<usize>,
@@ -181,8 +185,9 @@ fn resolve(args: &TrainArgs) -> Result<TrainConfig, String> {
     if let Some(image) = &mut config.image {
         s.apply_to_image(image);
         image.label_smoothing = args.label_smoothing.unwrap_or(image.label_smoothing);
-    } else if args.label_smoothing.is_some() {
-        return Err("--label-smoothing applies to the Neural GPU models".to_string());
+        image.dropout = args.dropout.unwrap_or(image.dropout);
+    } else if args.label_smoothing.is_some() || args.dropout.is_some() {
+        return Err("--label-smoothing and --dropout apply to the Neural GPU models".to_string());
     }
     let image = config.model.is_image();
     config.curriculum = match args.curriculum.as_deref() {
