@@ -74,6 +74,7 @@ fn check_model(kind: ModelKind, seed: u64) {
         alternative: None,
         steps: sequence.steps,
         noise_seed: 0,
+        batch_seed: 0,
     };
     let score = model.forward_backward(view, 1.0, &mut grads);
     assert!((score.loss_nats - loss(model.as_ref(), &sequence)).abs() < 1e-9);

@@ -158,6 +158,7 @@ impl Case {
             alternative: None,
             steps: self.steps,
             noise_seed: 0,
+            batch_seed: 0,
         };
         let score = self.model.forward_backward(sequence, 1.0, &mut grads);
         let loss = self.expected["loss_nats"].as_f64().unwrap();
@@ -369,6 +370,7 @@ fn check_model_with(kind: ModelKind, cutoff: f32, seed: u64, dropout: f32) {
         gate_cutoff: cutoff,
         label_smoothing: 0.1,
         dropout,
+        sampling_rate: 0.0,
     };
     let config = config(kind, 4, 3, image);
     let model = NeuralGpu::new(config.clone(), seed);
@@ -386,6 +388,7 @@ fn check_model_with(kind: ModelKind, cutoff: f32, seed: u64, dropout: f32) {
         alternative: None,
         steps,
         noise_seed: seed,
+        batch_seed: seed,
     };
     let mut grads = vec![0.0; model.params().len()];
     let score = model.forward_backward(sequence, 1.0, &mut grads);
@@ -674,4 +677,59 @@ fn the_decoder_reports_the_errors_of_its_greedy_decoding() {
             .loss_nats;
         assert!((trained.loss_nats - loss).abs() < 1e-9);
     }
+}
+
+#[test]
+fn scheduled_sampling_feeds_the_decoder_its_own_samples_from_host_seeds() {
+    let task = TaskConfig::symbols_by_name("reverse").unwrap().at_length(6);
+    let batch = task.batch(2, 9);
+    let run = |rate: f32, noise: u64| {
+        let image = ImageConfig {
+            maps: 5,
+            sampling_rate: rate,
+            ..ImageConfig::default()
+        };
+        let config = config(
+            ModelKind::NeuralGpuDep,
+            task.input_width(),
+            task.output_width(),
+            image,
+        );
+        let model = NeuralGpu::new(config, 2);
+        let sequence = SequenceRef {
+            noise_seed: noise,
+            ..batch.sequence(0)
+        };
+        let mut grads = vec![0.0; model.params().len()];
+        let loss = model.forward_backward(sequence, 1.0, &mut grads).loss_nats;
+        let forced = model.teacher_forced_logits(sequence.input, sequence.target, sequence.steps);
+        let teacher = model
+            .objective()
+            .score(
+                &forced,
+                sequence.target,
+                None,
+                sequence.mask,
+                task.output_width(),
+                0.0,
+                1.0,
+                None,
+            )
+            .loss_nats;
+        (loss, teacher, grads)
+    };
+    // Rate 0 is teacher forcing.
+    let (loss, teacher, _) = run(0.0, 1);
+    assert!((loss - teacher).abs() < 1e-9);
+    // Rate 1 feeds samples at every step: another loss, the same for the same seeds, and
+    // a gradient that still reaches every tensor.
+    let (sampled, _, grads) = run(1.0, 1);
+    assert_ne!(sampled, teacher);
+    assert_eq!(run(1.0, 1).0, sampled);
+    assert!(grads.iter().all(|g| g.is_finite()) && grads.iter().any(|&g| g != 0.0));
+    let others: Vec<f64> = (2..8).map(|noise| run(1.0, noise).0).collect();
+    assert!(
+        others.iter().any(|&l| l != sampled),
+        "the samples come from the noise seed"
+    );
 }

@@ -14,6 +14,9 @@ pub struct SequenceRef<'a> {
     /// Seed of the training noise this sequence sees (dropout masks), drawn on the host
     /// so every path sees the same.
     pub noise_seed: u64,
+    /// The batch's noise seed, shared by its sequences (scheduled sampling's coins, one
+    /// per decoder step for the whole batch).
+    pub batch_seed: u64,
 }
 
 /// One sequence under construction: rows are appended step by step.
@@ -145,6 +148,7 @@ impl Batch {
                 .map(|a| &a[start * self.output_width..][..steps * self.output_width]),
             steps,
             noise_seed: crate::rng::derive_seed(self.noise_seed, b as u64),
+            batch_seed: self.noise_seed,
         }
     }
 }

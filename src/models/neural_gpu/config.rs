@@ -36,6 +36,11 @@ pub struct ImageConfig {
     /// step (neural_gpu.md §5.1 Regularisers).
     #[serde(default)]
     pub dropout: f32,
+    /// Scheduled sampling (the dependent-output model): the probability that a decoder
+    /// step feeds the model's own sample instead of the target (0: pure teacher
+    /// forcing), neural_gpu.md §5.2 note 4.
+    #[serde(default)]
+    pub sampling_rate: f32,
 }
 
 impl Default for ImageConfig {
@@ -48,6 +53,7 @@ impl Default for ImageConfig {
             gate_cutoff: 1.2,
             label_smoothing: 0.0,
             dropout: 0.0,
+            sampling_rate: 0.0,
         }
     }
 }
@@ -76,6 +82,12 @@ impl ImageConfig {
             return Err(config_error(format!(
                 "gate_cutoff must be between 1 and 2, got {}",
                 self.gate_cutoff
+            )));
+        }
+        if !(0.0..=1.0).contains(&self.sampling_rate) {
+            return Err(config_error(format!(
+                "sampling_rate must be in [0, 1], got {}",
+                self.sampling_rate
             )));
         }
         if !(0.0..1.0).contains(&self.dropout) {

@@ -29,7 +29,25 @@ use crate::nn::ParamStore;
 use crate::objective::Objective;
 use crate::ops::linalg::{matvec, matvec_transposed_accumulate, outer_accumulate};
 use crate::ops::loss::{argmax, SequenceScore};
-use crate::rng::Pcg32;
+use crate::rng::{derive_seed, Pcg32};
+
+/// Purpose tags of the seeds scheduled sampling draws from.
+const COINS: u64 = 0x434F_494E;
+const SAMPLES: u64 = 0x5341_4D50;
+
+/// A symbol drawn from `softmax(logits)` (a constant for differentiation).
+fn sample(logits: &[f32], rng: &mut Pcg32) -> usize {
+    let max = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let weights: Vec<f32> = logits.iter().map(|y| (y - max).exp()).collect();
+    let mut threshold = rng.next_f32() * weights.iter().sum::<f32>();
+    for (j, w) in weights.iter().enumerate() {
+        threshold -= w;
+        if threshold < 0.0 {
+            return j;
+        }
+    }
+    weights.len() - 1
+}
 
 /// The decoder of §5.2: its own layers and the target embedding F.
 struct Decoder {
@@ -88,6 +106,13 @@ fn apply(mask: Option<&Vec<f32>>, values: &mut [f32]) {
 enum Feed<'a> {
     /// Teacher forcing: the target's symbols (one-hot rows).
     Targets(&'a [f32]),
+    /// Scheduled sampling: at the decoder steps marked in `own`, a symbol drawn from the
+    /// model's own softmax (with `rng`) instead of the target's.
+    Sampled {
+        targets: &'a [f32],
+        own: &'a [bool],
+        seed: u64,
+    },
     /// Greedy decoding: its own argmax (ties to the lowest symbol).
     Greedy,
 }
@@ -181,6 +206,18 @@ impl NeuralGpu {
             Vec::new()
         };
         Some(Dropout { encoder, decoder })
+    }
+
+    /// Scheduled sampling's coins (neural_gpu.md §5.2 note 4): one per decoder step for
+    /// the whole batch, from the batch's seed, true where the decoder feeds its own
+    /// sample; `None` when the rate is 0 or there is no decoder.
+    fn sampled_steps(&self, image: Image, batch_seed: u64) -> Option<Vec<bool>> {
+        let rate = self.image.sampling_rate;
+        if rate <= 0.0 || self.decoder.is_none() {
+            return None;
+        }
+        let mut rng = Pcg32::new(derive_seed(batch_seed, COINS));
+        Some((0..image.width).map(|_| rng.next_f32() < rate).collect())
     }
 
     /// `s_0`: the embedded input in row 0 of each active column.
@@ -297,6 +334,10 @@ impl NeuralGpu {
         let symbols = self.config.output_width;
         let mut d = start.to_vec();
         let mut tape = vec![0.0; image.len()];
+        let mut rng = match feed {
+            Feed::Sampled { seed, .. } => Pcg32::new(seed),
+            _ => Pcg32::new(0),
+        };
         let mut decoded = Decoded {
             inputs: Vec::new(),
             caches: Vec::new(),
@@ -319,6 +360,8 @@ impl NeuralGpu {
             self.read_column(&d, image, k, logits);
             let symbol = match feed {
                 Feed::Targets(targets) => argmax(&targets[k * symbols..(k + 1) * symbols]),
+                Feed::Sampled { own, .. } if own[k] => sample(logits, &mut rng),
+                Feed::Sampled { targets, .. } => argmax(&targets[k * symbols..(k + 1) * symbols]),
                 Feed::Greedy => argmax(logits),
             };
             self.write_tape(decoder, &mut tape, image, k, symbol);
@@ -547,16 +590,18 @@ impl Model for NeuralGpu {
         let image = self.geometry(sequence.steps);
         let symbols = self.config.output_width;
         let dropout = self.dropout(image, sequence.noise_seed);
+        let own = self.sampled_steps(image, sequence.batch_seed);
+        let feed = match &own {
+            Some(own) => Feed::Sampled {
+                targets: sequence.target,
+                own,
+                seed: derive_seed(sequence.noise_seed, SAMPLES),
+            },
+            None => Feed::Targets(sequence.target),
+        };
         let encoded = self.encode(sequence.input, image, true, dropout.as_ref());
         let decoded = self.decoder.as_ref().map(|decoder| {
-            self.decode(
-                decoder,
-                &encoded.last,
-                image,
-                Feed::Targets(sequence.target),
-                true,
-                dropout.as_ref(),
-            )
+            self.decode(decoder, &encoded.last, image, feed, true, dropout.as_ref())
         });
         let logits = match &decoded {
             Some(run) => run.logits.clone(),

@@ -72,6 +72,10 @@ pub struct TrainArgs {
     /// code's d is 0.15).
     #[arg(long)]
     dropout: Option<f32>,
+    /// Neural GPU with dependent outputs: the probability that a decoder step feeds the
+    /// model's own sample instead of the target (scheduled sampling; 0: teacher forcing).
+    #[arg(long)]
+    sampling_rate: Option<f32>,
     /// Worker threads (0: one per core).
     #[arg(long)]
     threads: Option<usize>,
@@ -186,8 +190,15 @@ fn resolve(args: &TrainArgs) -> Result<TrainConfig, String> {
         s.apply_to_image(image);
         image.label_smoothing = args.label_smoothing.unwrap_or(image.label_smoothing);
         image.dropout = args.dropout.unwrap_or(image.dropout);
-    } else if args.label_smoothing.is_some() || args.dropout.is_some() {
-        return Err("--label-smoothing and --dropout apply to the Neural GPU models".to_string());
+        image.sampling_rate = args.sampling_rate.unwrap_or(image.sampling_rate);
+    } else if args.label_smoothing.is_some()
+        || args.dropout.is_some()
+        || args.sampling_rate.is_some()
+    {
+        return Err(
+            "--label-smoothing, --dropout and --sampling-rate apply to the Neural GPU models"
+                .to_string(),
+        );
     }
     let image = config.model.is_image();
     config.curriculum = match args.curriculum.as_deref() {
