@@ -25,7 +25,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Train a model on a task (presets per model and task; flags override them).
-    Train(train::TrainArgs),
+    Train(Box<train::TrainArgs>),
     /// Evaluate a checkpoint at several lengths.
     Eval(eval::EvalArgs),
     /// Run a checkpoint on one sequence and print every step's memory and weightings.
@@ -39,7 +39,7 @@ enum Command {
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Train(args) => train::run(args),
+        Command::Train(args) => train::run(*args),
         Command::Eval(args) => eval::run(args),
         Command::Trace(args) => trace::run(args),
         Command::Bench(args) => bench::run(args),
