@@ -234,14 +234,14 @@ impl TrainConfig {
     pub fn validate(&self) -> Result<()> {
         self.task.validate()?;
         if self.task.is_symbols() != self.model.is_image() {
+            let (wanted, given) = if self.model.is_image() {
+                ("symbol", "bit-vector")
+            } else {
+                ("bit-vector", "symbol")
+            };
             return Err(config_error(format!(
-                "{} trains on {} tasks, and {} is not one",
+                "{} trains on {wanted} tasks, and the task {} here is the {given} one",
                 self.model,
-                if self.model.is_image() {
-                    "symbol"
-                } else {
-                    "bit-vector"
-                },
                 self.task.name()
             )));
         }
