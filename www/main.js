@@ -287,6 +287,16 @@ const handlers = {
   },
   error({ message, during }) {
     if (during === 'training') setPlaying(false);
+    if (during === 'reset' && page.readyCount === 0) {
+      // The link's settings passed the page's checks but not the engine's (a model too
+      // big to train here, say): open with the defaults rather than with no model.
+      showMessage(`This link's settings could not be used (${message}), so the defaults are shown.`);
+      page.state = defaults();
+      writeControls();
+      saveHash();
+      page.engine.send({ type: 'reset', config: engineConfig(page.state), backend: page.state.backend });
+      return;
+    }
     showMessage(during === 'import' ? `Could not import the checkpoint: ${message}. The current model is kept.`
       : `Error (${during}): ${message}`);
   },

@@ -133,3 +133,14 @@ for (const [task, name] of [['reverse', 'neural_gpu-reverse'], ['add', 'neural_g
     await page.context().close();
   });
 }
+
+test('a link whose model is too big to train here opens with the defaults and says why', async () => {
+  const hash = '#model=neural_gpu_dep&task=dup&bits=4&maps=128&height=16&cgru_layers=4&min_length=60&max_length=60';
+  const { page, problems } = await openPage(browser, server.url + hash);
+  await waitReady(page);
+  assert.match(await page.textContent('#message'), /MB per sequence for the backward pass \(limit 256 MB\).*the defaults are shown/);
+  assert.equal(await page.inputValue('select[name=model]'), 'ntm');
+  await train(page, 3); // and the page works
+  assert.deepEqual(problems, []);
+  await page.context().close();
+});

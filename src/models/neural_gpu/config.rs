@@ -13,8 +13,12 @@ pub const MAX_HEIGHT: usize = 16;
 pub const MAX_CGRU_LAYERS: usize = 4;
 /// What one training sequence may keep for its backward pass (each layer application
 /// keeps its input, u, r and c): past this a length is refused, naming the limit,
-/// instead of exhausting memory.
-pub const MAX_TRAINING_CACHE_BYTES: usize = 512 << 20;
+/// instead of exhausting memory. A tab gets half of what the native trainer does.
+pub const MAX_TRAINING_CACHE_BYTES: usize = if cfg!(target_arch = "wasm32") {
+    256 << 20
+} else {
+    512 << 20
+};
 
 /// The mental image and its CGRU stack.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
