@@ -18,6 +18,8 @@
 
 mod cgru;
 mod config;
+mod decoder;
+mod noise;
 mod trace;
 
 pub use cgru::{gate_cutoff, gate_cutoff_derivative, CgruCache, CgruLayer, Image};
@@ -28,32 +30,10 @@ use super::{Model, ModelConfig, SequenceRef, StepTrace};
 use crate::nn::ParamStore;
 use crate::objective::Objective;
 use crate::ops::linalg::{matvec, matvec_transposed_accumulate, outer_accumulate};
-use crate::ops::loss::{argmax, SequenceScore};
+use crate::ops::loss::SequenceScore;
 use crate::rng::{derive_seed, Pcg32};
-
-/// Purpose tags of the seeds scheduled sampling draws from.
-const COINS: u64 = 0x434F_494E;
-const SAMPLES: u64 = 0x5341_4D50;
-
-/// A symbol drawn from `softmax(logits)` (a constant for differentiation).
-fn sample(logits: &[f32], rng: &mut Pcg32) -> usize {
-    let max = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-    let weights: Vec<f32> = logits.iter().map(|y| (y - max).exp()).collect();
-    let mut threshold = rng.next_f32() * weights.iter().sum::<f32>();
-    for (j, w) in weights.iter().enumerate() {
-        threshold -= w;
-        if threshold < 0.0 {
-            return j;
-        }
-    }
-    weights.len() - 1
-}
-
-/// The decoder of §5.2: its own layers and the target embedding F.
-struct Decoder {
-    layers: Vec<CgruLayer>,
-    target_embedding: usize,
-}
+use decoder::{Decoder, Feed};
+use noise::{apply, Dropout, SAMPLES};
 
 /// Either model of the family: the encoder, and for 5.2 the decoder.
 pub struct NeuralGpu {
@@ -73,48 +53,6 @@ struct Encoded {
     inputs: Vec<Vec<f32>>,
     caches: Vec<CgruCache>,
     last: Vec<f32>,
-}
-
-/// The decoder's unrolled steps, with the symbol fed to the tape at each.
-struct Decoded {
-    inputs: Vec<Vec<f32>>,
-    caches: Vec<CgruCache>,
-    fed: Vec<usize>,
-    logits: Vec<f32>,
-    /// `d` after the last step.
-    last: Vec<f32>,
-}
-
-/// Dropout masks of one training sequence (neural_gpu.md §5.1 Regularisers), drawn on the
-/// host from the sequence's noise seed and already divided by the keep probability
-/// (inverted dropout, so evaluation needs no rescaling): `encoder[0]` for the embedded
-/// input, `encoder[k]` after encoder step k, `decoder[k]` after decoder step k + 1.
-/// Masks are constants for differentiation.
-struct Dropout {
-    encoder: Vec<Vec<f32>>,
-    decoder: Vec<Vec<f32>>,
-}
-
-fn apply(mask: Option<&Vec<f32>>, values: &mut [f32]) {
-    if let Some(mask) = mask {
-        values.iter_mut().zip(mask).for_each(|(v, m)| *v *= m);
-    }
-}
-
-/// How the decoder chooses the symbol it writes to the tape.
-#[derive(Clone, Copy)]
-enum Feed<'a> {
-    /// Teacher forcing: the target's symbols (one-hot rows).
-    Targets(&'a [f32]),
-    /// Scheduled sampling: at the decoder steps marked in `own`, a symbol drawn from the
-    /// model's own softmax (with `rng`) instead of the target's.
-    Sampled {
-        targets: &'a [f32],
-        own: &'a [bool],
-        seed: u64,
-    },
-    /// Greedy decoding: its own argmax (ties to the lowest symbol).
-    Greedy,
 }
 
 impl NeuralGpu {
@@ -176,48 +114,6 @@ impl NeuralGpu {
             height: self.image.height,
             width: columns,
         }
-    }
-
-    /// The training sequence's dropout masks, or `None` when dropout is off. With rate d
-    /// the keep probability is `1 − d·8/n` (the 2015 trainer's rule), never under 0.5 (the
-    /// spec leaves short sequences open); each cell is kept with that probability.
-    fn dropout(&self, image: Image, seed: u64) -> Option<Dropout> {
-        let rate = self.image.dropout;
-        if rate <= 0.0 {
-            return None;
-        }
-        let keep = (1.0 - rate * 8.0 / image.width as f32).clamp(0.5, 1.0);
-        let mut rng = Pcg32::new(seed);
-        let mut mask = || -> Vec<f32> {
-            (0..image.len())
-                .map(|_| {
-                    if rng.next_f32() < keep {
-                        1.0 / keep
-                    } else {
-                        0.0
-                    }
-                })
-                .collect()
-        };
-        let encoder = (0..=image.width).map(|_| mask()).collect();
-        let decoder = if self.decoder.is_some() {
-            (0..image.width).map(|_| mask()).collect()
-        } else {
-            Vec::new()
-        };
-        Some(Dropout { encoder, decoder })
-    }
-
-    /// Scheduled sampling's coins (neural_gpu.md §5.2 note 4): one per decoder step for
-    /// the whole batch, from the batch's seed, true where the decoder feeds its own
-    /// sample; `None` when the rate is 0 or there is no decoder.
-    fn sampled_steps(&self, image: Image, batch_seed: u64) -> Option<Vec<bool>> {
-        let rate = self.image.sampling_rate;
-        if rate <= 0.0 || self.decoder.is_none() {
-            return None;
-        }
-        let mut rng = Pcg32::new(derive_seed(batch_seed, COINS));
-        Some((0..image.width).map(|_| rng.next_f32() < rate).collect())
     }
 
     /// `s_0`: the embedded input in row 0 of each active column.
@@ -318,143 +214,6 @@ impl NeuralGpu {
         for c in 0..maps {
             ds[c * image.plane() + x] += dcolumn[c];
         }
-    }
-
-    /// The decoder of §5.2 from the encoder's last image.
-    fn decode(
-        &self,
-        decoder: &Decoder,
-        start: &[f32],
-        image: Image,
-        feed: Feed,
-        keep: bool,
-        dropout: Option<&Dropout>,
-    ) -> Decoded {
-        let p = self.params.values();
-        let symbols = self.config.output_width;
-        let mut d = start.to_vec();
-        let mut tape = vec![0.0; image.len()];
-        let mut rng = match feed {
-            Feed::Sampled { seed, .. } => Pcg32::new(seed),
-            _ => Pcg32::new(0),
-        };
-        let mut decoded = Decoded {
-            inputs: Vec::new(),
-            caches: Vec::new(),
-            fed: Vec::with_capacity(image.width),
-            logits: vec![0.0; image.width * symbols],
-            last: Vec::new(),
-        };
-        for k in 0..image.width {
-            for layer in &decoder.layers {
-                let (out, cache) = layer.forward(p, image, self.image.gate_cutoff, &d, Some(&tape));
-                if keep {
-                    decoded.inputs.push(std::mem::replace(&mut d, out));
-                    decoded.caches.push(cache);
-                } else {
-                    d = out;
-                }
-            }
-            apply(dropout.map(|m| &m.decoder[k]), &mut d);
-            let logits = &mut decoded.logits[k * symbols..(k + 1) * symbols];
-            self.read_column(&d, image, k, logits);
-            let symbol = match feed {
-                Feed::Targets(targets) => argmax(&targets[k * symbols..(k + 1) * symbols]),
-                Feed::Sampled { own, .. } if own[k] => sample(logits, &mut rng),
-                Feed::Sampled { targets, .. } => argmax(&targets[k * symbols..(k + 1) * symbols]),
-                Feed::Greedy => argmax(logits),
-            };
-            self.write_tape(decoder, &mut tape, image, k, symbol);
-            decoded.fed.push(symbol);
-        }
-        decoded.last = d;
-        decoded
-    }
-
-    /// `p[:, row, k] = F[symbol]` for every row.
-    fn write_tape(
-        &self,
-        decoder: &Decoder,
-        tape: &mut [f32],
-        image: Image,
-        k: usize,
-        symbol: usize,
-    ) {
-        let p = self.params.values();
-        let maps = image.maps;
-        let row = &p[decoder.target_embedding + symbol * maps..][..maps];
-        for c in 0..maps {
-            for y in 0..image.height {
-                tape[c * image.plane() + y * image.width + k] = row[c];
-            }
-        }
-    }
-
-    /// Backward through the decoder: returns `∂loss/∂s_{n_b}` and accumulates the
-    /// decoder's, `W_o`'s and `F`'s gradients.
-    fn decode_backward(
-        &self,
-        decoder: &Decoder,
-        run: &Decoded,
-        image: Image,
-        dlogits: &[f32],
-        dropout: Option<&Dropout>,
-        grads: &mut [f32],
-    ) -> Vec<f32> {
-        let p = self.params.values();
-        let (symbols, maps, layers) = (self.config.output_width, image.maps, decoder.layers.len());
-        // The tape as the last step left it; column k is cleared before step k's
-        // backward, which gives the tape that step k saw.
-        let mut tape = vec![0.0; image.len()];
-        for (k, &symbol) in run.fed.iter().enumerate() {
-            self.write_tape(decoder, &mut tape, image, k, symbol);
-        }
-        let mut dtape = vec![0.0; image.len()];
-        let mut dd = vec![0.0; image.len()];
-        for k in (0..image.width).rev() {
-            // F[y_k] entered column k of every row: its gradient is that column's sum.
-            let f = decoder.target_embedding + run.fed[k] * maps;
-            for c in 0..maps {
-                for y in 0..image.height {
-                    let cell = c * image.plane() + y * image.width + k;
-                    grads[f + c] += dtape[cell];
-                    dtape[cell] = 0.0;
-                    tape[cell] = 0.0;
-                }
-            }
-            let after = if k + 1 == image.width {
-                &run.last
-            } else {
-                &run.inputs[(k + 1) * layers]
-            };
-            self.read_column_backward(
-                grads,
-                after,
-                image,
-                k,
-                &dlogits[k * symbols..(k + 1) * symbols],
-                &mut dd,
-            );
-            apply(dropout.map(|m| &m.decoder[k]), &mut dd);
-            for (l, layer) in decoder.layers.iter().enumerate().rev() {
-                let j = k * layers + l;
-                let mut dinput = vec![0.0; image.len()];
-                layer.backward(
-                    p,
-                    grads,
-                    image,
-                    self.image.gate_cutoff,
-                    &run.inputs[j],
-                    Some(&tape),
-                    &run.caches[j],
-                    &dd,
-                    &mut dinput,
-                    Some(&mut dtape),
-                );
-                dd = dinput;
-            }
-        }
-        dd
     }
 
     /// Backward through the encoder from `∂loss/∂s_{n_b}`, down to the embedding.
