@@ -36,6 +36,16 @@ pub struct ModelInfo {
     pub hyperparameters: &'static [HyperparameterInfo],
     /// The views the page draws for it.
     pub views: &'static [&'static str],
+    /// Trained checkpoints the page ships for it (`www/checkpoints/{file}.safetensors`),
+    /// with the command that made each in the README.
+    pub trained: &'static [TrainedModel],
+}
+
+/// A shipped trained checkpoint of a model on one task.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct TrainedModel {
+    pub task: &'static str,
+    pub file: &'static str,
 }
 
 /// A hyperparameter as data: its key in the configuration, a label, and bounds.
@@ -92,6 +102,10 @@ pub const MODELS: [ModelInfo; 6] = [
         family: Family::Memory,
         hyperparameters: &[CONTROLLER, LAYERS, SLOTS, WIDTH, READS],
         views: MEMORY_VIEWS,
+        trained: &[TrainedModel {
+            task: "copy",
+            file: "ntm-copy",
+        }],
     },
     ModelInfo {
         kind: ModelKind::Dnc,
@@ -106,6 +120,10 @@ pub const MODELS: [ModelInfo; 6] = [
             "link_matrix",
             "loss",
         ],
+        trained: &[TrainedModel {
+            task: "copy",
+            file: "dnc-copy",
+        }],
     },
     ModelInfo {
         kind: ModelKind::Lru,
@@ -113,6 +131,7 @@ pub const MODELS: [ModelInfo; 6] = [
         family: Family::Memory,
         hyperparameters: &[CONTROLLER, LAYERS, SLOTS, WIDTH, READS],
         views: &["bits", "memory", "weightings", "usage", "loss"],
+        trained: &[],
     },
     ModelInfo {
         kind: ModelKind::Lstm,
@@ -120,6 +139,7 @@ pub const MODELS: [ModelInfo; 6] = [
         family: Family::Memory,
         hyperparameters: &[CONTROLLER, LAYERS],
         views: &["bits", "loss"],
+        trained: &[],
     },
     ModelInfo {
         kind: ModelKind::NeuralGpu,
@@ -127,6 +147,16 @@ pub const MODELS: [ModelInfo; 6] = [
         family: Family::NeuralGpu,
         hyperparameters: &[MAPS, HEIGHT, CGRU_LAYERS, GATE_CUTOFF],
         views: IMAGE_VIEWS,
+        trained: &[
+            TrainedModel {
+                task: "reverse",
+                file: "neural_gpu-reverse",
+            },
+            TrainedModel {
+                task: "add",
+                file: "neural_gpu-add",
+            },
+        ],
     },
     ModelInfo {
         kind: ModelKind::NeuralGpuDep,
@@ -134,6 +164,7 @@ pub const MODELS: [ModelInfo; 6] = [
         family: Family::NeuralGpu,
         hyperparameters: &[MAPS, HEIGHT, CGRU_LAYERS, GATE_CUTOFF],
         views: &["symbols", "mental_image", "change_map", "tape", "loss"],
+        trained: &[],
     },
 ];
 
@@ -249,6 +280,7 @@ pub struct ModelSchema {
     pub tasks: Vec<TaskSchema>,
     pub hyperparameters: Vec<HyperparameterSchema>,
     pub views: &'static [&'static str],
+    pub trained: &'static [TrainedModel],
     pub gpu: bool,
 }
 
@@ -304,6 +336,7 @@ pub fn schema() -> Schema {
                     .collect(),
                 tasks,
                 views: m.views,
+                trained: m.trained,
                 gpu: crate::gpu::has_kernels(m.kind),
             }
         })
@@ -331,6 +364,17 @@ mod tests {
         }
         let schema = schema();
         assert_eq!(schema.models.len(), ModelKind::ALL.len());
+        // Every shipped checkpoint exists and holds the model and task it is listed for.
+        #[cfg(not(target_arch = "wasm32"))]
+        for m in &MODELS {
+            for t in m.trained {
+                let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join(format!("www/checkpoints/{}.safetensors", t.file));
+                let checkpoint = crate::train::load_checkpoint(&path).unwrap();
+                assert_eq!(checkpoint.model.config().model, m.kind, "{}", t.file);
+                assert_eq!(checkpoint.task.name(), t.task, "{}", t.file);
+            }
+        }
         for model in &schema.models {
             for h in &model.hyperparameters {
                 assert!(

@@ -1,7 +1,7 @@
 // Export and import of `.safetensors` checkpoints (the format `engram train` writes),
 // and the small trained models shipped with the page.
 
-import { engineConfig } from './state.js';
+import { MODELS, engineConfig } from './state.js';
 
 // Larger files are refused before they are read: the page's biggest model is ~4 MB.
 const MAX_CHECKPOINT_BYTES = 16 * 1024 * 1024;
@@ -17,11 +17,15 @@ function download(bytes, name) {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-// The shipped model closest to the current choice: the DNC's or the NTM's copy for the
-// memory models, the Neural GPU's binary addition or reverse for its family.
+// The shipped trained model closest to the current choice (the schema lists each
+// model's): this model's on this task, else its first, else the first of another model
+// of the same family. Returns { file, model } or null.
 function trainedModel({ model, task }) {
-  if (model.startsWith('neural_gpu')) return task === 'add' ? 'neural_gpu-add' : 'neural_gpu-reverse';
-  return model === 'dnc' ? 'dnc-copy' : 'ntm-copy';
+  const own = MODELS[model].trained;
+  const mine = own.find((t) => t.task === task) ?? own[0];
+  if (mine) return { file: mine.file, model };
+  const family = Object.values(MODELS).find((m) => m.family === MODELS[model].family && m.trained.length);
+  return family ? { file: family.trained[0].file, model: family.name } : null;
 }
 
 // Wires the buttons; returns the handler for the worker's `checkpoint` message.
@@ -44,15 +48,21 @@ export function setupCheckpoints(page, showMessage) {
     importBytes(await file.arrayBuffer());
   });
   document.getElementById('load-trained').addEventListener('click', async () => {
-    const name = trainedModel(page.state);
-    if (page.state.model === 'neural_gpu_dep') {
-      showMessage('No trained model with dependent outputs is shipped: this loads the trained Neural GPU.');
+    const trained = trainedModel(page.state);
+    if (!trained) {
+      showMessage(`No trained ${MODELS[page.state.model].label} is shipped with the page.`);
+      return;
+    }
+    const name = trained.file;
+    const other = trained.model !== page.state.model;
+    if (other) {
+      showMessage(`No trained ${MODELS[page.state.model].label} is shipped: this loads the trained ${MODELS[trained.model].label}.`);
     }
     const url = new URL(`./checkpoints/${name}.safetensors`, import.meta.url);
     try {
       const response = await fetch(url);
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      if (page.state.model !== 'neural_gpu_dep') showMessage('');
+      if (!other) showMessage('');
       importBytes(await response.arrayBuffer());
     } catch (error) {
       showMessage(`Could not load the trained model ${name}: ${error.message}.`);
