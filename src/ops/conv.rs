@@ -110,25 +110,28 @@ fn fma(a: f32, b: f32, c: f32) -> f32 {
 /// serves this many rows of `c`.
 const ROW_BLOCK: usize = 4;
 
-/// `c += a · b` with `a` `[m][k]`, `b` `[k][n]`, `c` `[m][n]`, all row-major.
-pub fn matmul_accumulate(a: &[f32], b: &[f32], c: &mut [f32], m: usize, k: usize, n: usize) {
-    debug_assert_eq!(a.len(), m * k);
-    debug_assert_eq!(b.len(), k * n);
-    debug_assert_eq!(c.len(), m * n);
-    let full = m / ROW_BLOCK * ROW_BLOCK;
+/// `c[i] += Σ_p a(i, p) · b(p)` over rows `c[i]` of `n` (row-major `[rows][n]`), four rows
+/// of `c` per pass so each row `b(p)` loaded serves four: the one kernel behind
+/// [`matmul_accumulate`] and [`matmul_transposed_a_accumulate`], which differ only in
+/// where `a`'s scalars lie.
+#[inline(always)]
+fn four_rows_at_a_time<'b>(
+    rows: usize,
+    n: usize,
+    depth: usize,
+    a: impl Fn(usize, usize) -> f32,
+    b: impl Fn(usize) -> &'b [f32],
+    c: &mut [f32],
+) {
+    let full = rows / ROW_BLOCK * ROW_BLOCK;
     for (block, c_rows) in c[..full * n].chunks_exact_mut(ROW_BLOCK * n).enumerate() {
         let i0 = block * ROW_BLOCK;
         let (c0, rest) = c_rows.split_at_mut(n);
         let (c1, rest) = rest.split_at_mut(n);
         let (c2, c3) = rest.split_at_mut(n);
-        for p in 0..k {
-            let (a0, a1, a2, a3) = (
-                a[i0 * k + p],
-                a[(i0 + 1) * k + p],
-                a[(i0 + 2) * k + p],
-                a[(i0 + 3) * k + p],
-            );
-            let row = &b[p * n..(p + 1) * n];
+        for p in 0..depth {
+            let (a0, a1, a2, a3) = (a(i0, p), a(i0 + 1, p), a(i0 + 2, p), a(i0 + 3, p));
+            let row = &b(p)[..n];
             for j in 0..n {
                 let v = row[j];
                 c0[j] = fma(a0, v, c0[j]);
@@ -138,15 +141,23 @@ pub fn matmul_accumulate(a: &[f32], b: &[f32], c: &mut [f32], m: usize, k: usize
             }
         }
     }
-    for i in full..m {
+    for i in full..rows {
         let c_row = &mut c[i * n..(i + 1) * n];
-        for p in 0..k {
-            let alpha = a[i * k + p];
-            for (c, &v) in c_row.iter_mut().zip(&b[p * n..(p + 1) * n]) {
+        for p in 0..depth {
+            let alpha = a(i, p);
+            for (c, &v) in c_row.iter_mut().zip(b(p)) {
                 *c = fma(alpha, v, *c);
             }
         }
     }
+}
+
+/// `c += a · b` with `a` `[m][k]`, `b` `[k][n]`, `c` `[m][n]`, all row-major.
+pub fn matmul_accumulate(a: &[f32], b: &[f32], c: &mut [f32], m: usize, k: usize, n: usize) {
+    debug_assert_eq!(a.len(), m * k);
+    debug_assert_eq!(b.len(), k * n);
+    debug_assert_eq!(c.len(), m * n);
+    four_rows_at_a_time(m, n, k, |i, p| a[i * k + p], |p| &b[p * n..(p + 1) * n], c);
 }
 
 /// `c += a · bᵀ` with `a` `[m][n]`, `b` `[k][n]`, `c` `[m][k]` (the kernel gradient
@@ -174,7 +185,7 @@ pub fn matmul_transposed_b_accumulate(
 }
 
 /// `c += aᵀ · b` with `a` `[m][k]`, `b` `[m][n]`, `c` `[k][n]` (the input gradient
-/// `Kᵀ · dout`): row p of `c` gathers `a[i][p] · b[i]` over i, four rows of `c` per pass.
+/// `Kᵀ · dout`).
 pub fn matmul_transposed_a_accumulate(
     a: &[f32],
     b: &[f32],
@@ -186,33 +197,7 @@ pub fn matmul_transposed_a_accumulate(
     debug_assert_eq!(a.len(), m * k);
     debug_assert_eq!(b.len(), m * n);
     debug_assert_eq!(c.len(), k * n);
-    let full = k / ROW_BLOCK * ROW_BLOCK;
-    for (block, c_rows) in c[..full * n].chunks_exact_mut(ROW_BLOCK * n).enumerate() {
-        let p0 = block * ROW_BLOCK;
-        let (c0, rest) = c_rows.split_at_mut(n);
-        let (c1, rest) = rest.split_at_mut(n);
-        let (c2, c3) = rest.split_at_mut(n);
-        for i in 0..m {
-            let weights = &a[i * k + p0..i * k + p0 + ROW_BLOCK];
-            let row = &b[i * n..(i + 1) * n];
-            for j in 0..n {
-                let v = row[j];
-                c0[j] = fma(weights[0], v, c0[j]);
-                c1[j] = fma(weights[1], v, c1[j]);
-                c2[j] = fma(weights[2], v, c2[j]);
-                c3[j] = fma(weights[3], v, c3[j]);
-            }
-        }
-    }
-    for p in full..k {
-        let c_row = &mut c[p * n..(p + 1) * n];
-        for i in 0..m {
-            let alpha = a[i * k + p];
-            for (c, &v) in c_row.iter_mut().zip(&b[i * n..(i + 1) * n]) {
-                *c = fma(alpha, v, *c);
-            }
-        }
-    }
+    four_rows_at_a_time(k, n, m, |p, i| a[i * k + p], |i| &b[i * n..(i + 1) * n], c);
 }
 
 /// Shapes of one 3 × 3 convolution over an `h × n` image.
