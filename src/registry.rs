@@ -1,8 +1,6 @@
 //! Every model, declared once: its label, family, objective, the tasks it takes, its
 //! hyperparameters as data (key, label, bounds, default) and the views it supports.
-//! Whether it has WebGPU kernels is the GPU module's to say
-//! ([`crate::gpu::has_kernels`]). `engram schema --json` and the page's `schema()`
-//! export this table, so nothing downstream keeps its own list of models.
+//! `engram schema --json` and the page's `schema()` export this table, so nothing downstream keeps its own list of models.
 //!
 //! Defaults are not written here: they are read from the presets
 //! ([`crate::train::TrainConfig::preset`]) so that a preset changed in one place changes
@@ -281,7 +279,6 @@ pub struct ModelSchema {
     pub hyperparameters: Vec<HyperparameterSchema>,
     pub views: &'static [&'static str],
     pub trained: &'static [TrainedModel],
-    pub gpu: bool,
 }
 
 /// Every model with its tasks, hyperparameters, bounds and preset defaults.
@@ -337,7 +334,6 @@ pub fn schema() -> Schema {
                 tasks,
                 views: m.views,
                 trained: m.trained,
-                gpu: crate::gpu::has_kernels(m.kind),
             }
         })
         .collect();

@@ -10,6 +10,8 @@
 // Native only: the blocking training API (`Trainer::step`) has no browser equivalent.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+
 use engram::gpu::{GpuContext, GpuSession};
 use engram::nn::{clip_global_norm, Optimizer, OptimizerConfig, OptimizerKind};
 use engram::tasks::{Batch, TaskConfig};
@@ -18,21 +20,6 @@ use engram::{build, EngramError, Model, ModelConfig, ModelKind};
 use pollster::block_on;
 use std::rc::Rc;
 
-/// A context on the best adapter present, or `None` (reported) when there is none.
-fn gpu() -> Option<Rc<GpuContext>> {
-    match GpuContext::new_blocking() {
-        Ok(context) => Some(Rc::new(context)),
-        Err(reason) => {
-            assert!(
-                std::env::var("ENGRAM_REQUIRE_GPU").as_deref() != Ok("1"),
-                "ENGRAM_REQUIRE_GPU=1 but there is no GPU adapter: {reason}"
-            );
-            eprintln!("skipped: no GPU adapter ({reason})");
-            None
-        }
-    }
-}
-
 /// Runs the body with a GPU context, on every adapter present (wgpu offers one: the
 /// best), reporting an absent one.
 macro_rules! gpu_test {
@@ -40,8 +27,7 @@ macro_rules! gpu_test {
         $(#[$meta])*
         #[test]
         fn $name() {
-            let Some($context) = gpu() else { return };
-            eprintln!("adapter: {}", $context.describe());
+            let Some($context) = common::gpu::context() else { return };
             $body
         }
     };
@@ -71,9 +57,7 @@ fn copy_task() -> TaskConfig {
 
 /// The models the GPU path has kernels for (the registry says which).
 fn gpu_models() -> impl Iterator<Item = ModelKind> {
-    ModelKind::ALL
-        .into_iter()
-        .filter(|&kind| engram::gpu::has_kernels(kind))
+    ModelKind::ALL.into_iter().filter(|kind| !kind.is_image())
 }
 
 fn session(context: &Rc<GpuContext>, model: &dyn Model, optimizer: OptimizerConfig) -> GpuSession {
@@ -109,7 +93,7 @@ fn usage_order(usage: &[f32]) -> Vec<usize> {
 /// ties in usage may resolve differently on two f32 paths (models.md §3), after which
 /// the paths legitimately part; parity is checked on batches where they do not.
 fn same_discrete_choices(gpu: &mut GpuSession, model: &dyn Model, batch: &Batch) -> bool {
-    let layout = gpu.layout();
+    let layout = gpu.layout().expect("a memory model");
     let Some(usage_at) = layout.offset("S_USAGE") else {
         return true;
     };
@@ -183,7 +167,8 @@ gpu_test! {
             let model = build(&config, 8).unwrap();
             let mut gpu = session(&context, model.as_ref(), OptimizerConfig::default());
             let records = block_on(gpu.forward_records(&batch)).unwrap();
-            let (record, logits_at) = (gpu.layout().record_size(), gpu.layout().offset("F_LOGITS").unwrap());
+            let layout = gpu.layout().expect("a memory model");
+            let (record, logits_at) = (layout.record_size(), layout.offset("F_LOGITS").unwrap());
             let mut largest = 0.0f32;
             for (b, records) in records.iter().enumerate() {
                 let sequence = batch.sequence(b);

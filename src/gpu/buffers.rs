@@ -4,11 +4,14 @@
 //! per-chunk `Run` uniforms), with the bind groups that tie them to the kernels.
 
 use super::context::GpuContext;
-use super::program::{Program, RUN_SIZE, RUN_STRIDE};
+use super::program::{Program, RUN_SIZE, RUN_STRIDE, STAGE_SIZE, STAGE_STRIDE};
 
 pub const STORAGE: wgpu::BufferUsages = wgpu::BufferUsages::STORAGE
     .union(wgpu::BufferUsages::COPY_DST)
     .union(wgpu::BufferUsages::COPY_SRC);
+
+/// Scores each sequence leaves: loss (nats), errors, and whether it is wrong.
+pub const SCORES_PER_SEQUENCE: usize = 3;
 
 pub fn floats(count: usize) -> u64 {
     (count * std::mem::size_of::<f32>()) as u64
@@ -49,6 +52,8 @@ pub struct BatchBuffers {
     pub work: wgpu::Buffer,
     pub scores: wgpu::Buffer,
     pub runs: wgpu::Buffer,
+    /// The sequence kernels' stages, one per dispatch of a step.
+    pub stages: wgpu::Buffer,
     pub sequence_group: wgpu::BindGroup,
     pub weight_group: wgpu::BindGroup,
     pub optimizer_group: wgpu::BindGroup,
@@ -56,7 +61,7 @@ pub struct BatchBuffers {
 
 impl BatchBuffers {
     /// Buffers for `capacity`, for batches of `input_width` and `output_width` that
-    /// run in chunks of `chunk` sequences.
+    /// run in chunks of `chunk` sequences, in steps of up to `stages` dispatches.
     pub fn new(
         context: &GpuContext,
         program: &Program,
@@ -64,12 +69,19 @@ impl BatchBuffers {
         capacity: Capacity,
         widths: (usize, usize),
         chunk: usize,
+        stages: usize,
     ) -> BatchBuffers {
         let (sequences, steps, work_floats) = capacity;
-        let batch_floats = sequences * steps * (widths.0 + widths.1 + 1) + sequences;
+        // Inputs, targets, their alternatives, the mask, then the lengths.
+        let batch_floats = sequences * steps * (widths.0 + 2 * widths.1 + 1) + sequences;
         let batch = buffer(context, "batch", floats(batch_floats), STORAGE);
         let work = buffer(context, "work", floats(work_floats), STORAGE);
-        let scores = buffer(context, "scores", floats(2 * sequences + 4), STORAGE);
+        let scores = buffer(
+            context,
+            "scores",
+            floats(SCORES_PER_SEQUENCE * sequences + 4),
+            STORAGE,
+        );
         let chunks = sequences.div_ceil(chunk.max(1)) as u64;
         let runs = buffer(
             context,
@@ -82,7 +94,18 @@ impl BatchBuffers {
             offset: 0,
             size: wgpu::BufferSize::new(RUN_SIZE),
         });
-        let bind = |layout: &wgpu::BindGroupLayout, resources: [wgpu::BindingResource; 5]| {
+        let stages = buffer(
+            context,
+            "stages",
+            stages.max(1) as u64 * STAGE_STRIDE,
+            wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
+        );
+        let stage = wgpu::BindingResource::Buffer(wgpu::BufferBinding {
+            buffer: &stages,
+            offset: 0,
+            size: wgpu::BufferSize::new(STAGE_SIZE),
+        });
+        let bind = |layout: &wgpu::BindGroupLayout, resources: Vec<wgpu::BindingResource>| {
             let entries: Vec<wgpu::BindGroupEntry> = resources
                 .into_iter()
                 .enumerate()
@@ -101,27 +124,29 @@ impl BatchBuffers {
         };
         let sequence_group = bind(
             &program.sequence_layout,
-            [
+            vec![
                 run.clone(),
                 model.params.as_entire_binding(),
                 batch.as_entire_binding(),
                 work.as_entire_binding(),
                 scores.as_entire_binding(),
+                stage,
             ],
         );
         let weight_group = bind(
             &program.weight_layout,
-            [
+            vec![
                 run,
                 batch.as_entire_binding(),
                 work.as_entire_binding(),
                 model.grads.as_entire_binding(),
                 model.jobs.as_entire_binding(),
+                model.params.as_entire_binding(),
             ],
         );
         let optimizer_group = bind(
             &program.optimizer_layout,
-            [
+            vec![
                 model.settings.as_entire_binding(),
                 model.grads.as_entire_binding(),
                 model.params.as_entire_binding(),
@@ -135,6 +160,7 @@ impl BatchBuffers {
             work,
             scores,
             runs,
+            stages,
             sequence_group,
             weight_group,
             optimizer_group,

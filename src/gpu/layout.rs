@@ -84,8 +84,10 @@ struct CoreSizes {
 impl Layout {
     pub fn new(config: &ModelConfig, params: &ParamStore) -> Result<Layout> {
         config.validate()?;
-        if !super::has_kernels(config.model) {
-            return Err(config_error(super::no_kernels(config.model).0));
+        if config.model.is_image() {
+            return Err(config_error(
+                "the Neural GPU's GPU layout is gpu::neural_gpu's",
+            ));
         }
         let core = if config.model.has_memory() {
             CoreSizes {

@@ -8,27 +8,31 @@
 
 mod buffers;
 mod context;
+mod kernels;
 pub mod layout;
+pub mod neural_gpu;
 mod program;
 mod readback;
 mod session;
 mod uniforms;
 
 pub use context::{GpuContext, GpuUnavailable};
+pub use kernels::Kernels;
 pub use program::sequence_source;
 pub use session::{GpuSession, StepScores, READBACK_BYTES};
 
-use crate::models::ModelKind;
+use crate::models::ModelConfig;
 
-/// Whether the GPU path has kernels for `kind` (the Neural GPU family's are not written
-/// yet); the registry and the trainer ask here.
-pub fn has_kernels(kind: ModelKind) -> bool {
-    !kind.is_image()
-}
-
-/// Why `kind` cannot train on the GPU, for a person.
-pub fn no_kernels(kind: ModelKind) -> GpuUnavailable {
-    GpuUnavailable(format!(
-        "{kind} has no WebGPU kernels yet; it trains on the CPU"
-    ))
+/// Whether the GPU path can train `config`: every model has kernels, but the Neural GPU's
+/// dropout and scheduled sampling (both off by default) train on the CPU only. Asked
+/// before any adapter is looked for, so the reason given is the configuration's.
+pub fn supports(config: &ModelConfig) -> Result<(), GpuUnavailable> {
+    match &config.image {
+        Some(image) if image.dropout > 0.0 || image.sampling_rate > 0.0 => Err(GpuUnavailable(
+            "the GPU path trains the Neural GPU without dropout and scheduled sampling; \
+             with them it trains on the CPU"
+                .into(),
+        )),
+        _ => Ok(()),
+    }
 }

@@ -4,10 +4,12 @@
 //! with the model's generated layout (see [`super::layout`]).
 
 use super::context::{GpuContext, GpuUnavailable};
+use super::kernels::Kernels;
 use super::layout::Layout;
 use crate::models::ModelKind;
 
-const RUN: &str = include_str!("shaders/run.wgsl");
+pub const RUN: &str = include_str!("shaders/run.wgsl");
+const ACTIVATIONS: &str = include_str!("shaders/activations.wgsl");
 const COMMON: &str = include_str!("shaders/common.wgsl");
 const CONTROLLER: &str = include_str!("shaders/controller.wgsl");
 const MEMORY: &str = include_str!("shaders/memory.wgsl");
@@ -25,20 +27,23 @@ const OPTIMIZER: &str = include_str!("shaders/optimizer.wgsl");
 /// alignment).
 pub const RUN_SIZE: u64 = 48;
 pub const RUN_STRIDE: u64 = 256;
+/// Size of the Neural GPU's `Stage` uniform and the stride between a step's stages.
+pub const STAGE_SIZE: u64 = 16;
+pub const STAGE_STRIDE: u64 = 256;
 /// Size of the optimiser's `Settings` uniform.
 pub const SETTINGS_SIZE: u64 = 64;
 
-/// The WGSL of the sequence kernels for `layout`'s model.
+/// The WGSL of the memory models' sequence kernels for `layout`'s model.
 pub fn sequence_source(layout: &Layout) -> String {
     let core: &[&str] = match layout.model {
-        // Layout::new refuses the Neural GPU family, so no layout names it.
+        // The Neural GPU family has kernels of its own (gpu::neural_gpu).
         ModelKind::Lstm | ModelKind::NeuralGpu | ModelKind::NeuralGpuDep => &[NO_MEMORY],
         ModelKind::Ntm => &[MEMORY, CONTENT, NTM],
         ModelKind::Dnc => &[MEMORY, CONTENT, DNC],
         ModelKind::Lru => &[MEMORY, CONTENT, LRU],
     };
     let mut source = layout.wgsl();
-    for part in [RUN, COMMON, CONTROLLER]
+    for part in [RUN, ACTIVATIONS, COMMON, CONTROLLER]
         .iter()
         .chain(core)
         .chain([&SEQUENCE])
@@ -47,6 +52,11 @@ pub fn sequence_source(layout: &Layout) -> String {
         source.push_str(part);
     }
     source
+}
+
+/// The WGSL of the memory models' weight-gradient kernel.
+pub fn weight_source(layout: &Layout) -> String {
+    format!("{}\n{RUN}\n{WEIGHT_GRADIENTS}", layout.wgsl())
 }
 
 pub struct Program {
@@ -88,7 +98,7 @@ fn uniform(binding: u32, dynamic: bool) -> wgpu::BindGroupLayoutEntry {
 
 impl Program {
     /// Compiles every kernel; a shader the device rejects is reported with its message.
-    pub async fn new(context: &GpuContext, layout: &Layout) -> Result<Program, GpuUnavailable> {
+    pub async fn new(context: &GpuContext, kernels: &Kernels) -> Result<Program, GpuUnavailable> {
         let device = &context.device;
         let scope = device.push_error_scope(wgpu::ErrorFilter::Validation);
         let sequence_layout = bind_group_layout(
@@ -100,6 +110,7 @@ impl Program {
                 storage(2, true),
                 storage(3, false),
                 storage(4, false),
+                uniform(5, true),
             ],
         );
         let weight_layout = bind_group_layout(
@@ -111,6 +122,7 @@ impl Program {
                 storage(2, true),
                 storage(3, false),
                 storage(4, true),
+                storage(5, true),
             ],
         );
         let optimizer_layout = bind_group_layout(
@@ -124,13 +136,8 @@ impl Program {
                 storage(4, false),
             ],
         );
-        let sequence = module(device, "sequence", &sequence_source(layout));
-        let prelude = layout.wgsl();
-        let weights = module(
-            device,
-            "weight gradients",
-            &format!("{prelude}\n{RUN}\n{WEIGHT_GRADIENTS}"),
-        );
+        let sequence = module(device, "sequence", &kernels.sequence_source());
+        let weights = module(device, "weight gradients", &kernels.weight_source());
         let optimizer = module(device, "optimizer", OPTIMIZER);
         let program = Program {
             forward: pipeline(device, &sequence_layout, &sequence, "forward"),
@@ -146,7 +153,7 @@ impl Program {
             None => Ok(program),
             Some(error) => Err(GpuUnavailable(format!(
                 "the GPU could not build the {} kernels: {error}",
-                layout.model
+                kernels.model()
             ))),
         }
     }

@@ -1,17 +1,19 @@
 //! A model resident on the GPU: its parameters, gradients and optimiser moments live in
 //! device buffers, and one training step is one command encoder, submitted once, whose
-//! only readback is the step's loss, bit errors and gradient norm (16 bytes).
+//! only readback is the step's loss, errors, gradient norm and wrong sequences (16 bytes).
 //!
 //! Per step, for each chunk of the batch that fits the device's buffer limits: the
 //! forward kernel (one workgroup per sequence), the backward kernel, and the
-//! weight-gradient kernel (every linear layer at once); then `measure` (loss totals and
+//! weight-gradient kernel (every parameter tensor at once); the family's own (see
+//! [`super::kernels`]); then `measure` (loss totals and
 //! the gradient norm) and `update` (clipping and the optimiser). With the whole batch in
 //! one chunk that is 5 dispatches.
 
-use super::buffers::{buffer, floats, BatchBuffers, ModelBuffers, STORAGE};
+use super::buffers::{buffer, floats, BatchBuffers, ModelBuffers, SCORES_PER_SEQUENCE, STORAGE};
 use super::context::{GpuContext, GpuUnavailable};
+use super::kernels::Kernels;
 use super::layout::Layout;
-use super::program::{Program, RUN_STRIDE, SETTINGS_SIZE};
+use super::program::{Program, RUN_STRIDE, SETTINGS_SIZE, STAGE_STRIDE};
 use super::readback::read_back;
 use super::uniforms::{Run, Settings};
 use crate::models::Model;
@@ -23,29 +25,33 @@ use std::rc::Rc;
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct StepScores {
     pub loss_nats: f64,
+    /// Bit errors (memory models) or symbol errors (the Neural GPU family).
     pub errors: f64,
     /// Global gradient norm before clipping.
     pub gradient_norm: f32,
+    /// Sequences with a wrong symbol (the symbol objective; 0 for the memory models).
+    pub wrong_sequences: f64,
+    /// Positions scored (the batch's mask, summed on the host).
+    pub scored: f64,
 }
 
-/// The GPU path measures the memory models' objective (sigmoid bits): its loss and bit
-/// errors, not whole sequences.
 impl From<StepScores> for crate::ops::loss::SequenceScore {
     fn from(scores: StepScores) -> Self {
         crate::ops::loss::SequenceScore {
             loss_nats: scores.loss_nats,
             errors: scores.errors,
-            ..Default::default()
+            scored: scores.scored,
+            wrong_sequences: scores.wrong_sequences,
         }
     }
 }
 
-/// Bytes read back per step: loss, bit errors, gradient norm and one float of padding.
+/// Bytes read back per step: loss, errors, gradient norm and wrong sequences.
 pub const READBACK_BYTES: u64 = 16;
 
 pub struct GpuSession {
     context: Rc<GpuContext>,
-    layout: Layout,
+    kernels: Kernels,
     program: Program,
     parameters: usize,
     buffers: ModelBuffers,
@@ -57,6 +63,8 @@ pub struct GpuSession {
     updates: u32,
     /// Bytes per buffer this session may use, below the device's own limit.
     buffer_limit: u64,
+    /// Why this configuration cannot train here (it can still be scored).
+    training_refused: Option<GpuUnavailable>,
 }
 
 fn megabytes(bytes: u64) -> String {
@@ -71,9 +79,9 @@ impl GpuSession {
         optimizer: OptimizerConfig,
         clip_norm: f32,
     ) -> Result<GpuSession, GpuUnavailable> {
-        let layout = Layout::new(model.config(), model.params())
+        let kernels = Kernels::new(model.config(), model.params())
             .map_err(|e| GpuUnavailable(format!("the GPU path cannot run this model: {e}")))?;
-        let program = Program::new(&context, &layout).await?;
+        let program = Program::new(&context, &kernels).await?;
         let parameters = model.params().len();
         let params = buffer(&context, "parameters", floats(parameters), STORAGE);
         let grads = buffer(&context, "gradients", floats(parameters), STORAGE);
@@ -81,7 +89,7 @@ impl GpuSession {
         let jobs = buffer(
             &context,
             "weight-gradient jobs",
-            std::mem::size_of_val(layout.jobs()) as u64,
+            std::mem::size_of_val(kernels.jobs()) as u64,
             STORAGE,
         );
         let settings = buffer(
@@ -104,10 +112,10 @@ impl GpuSession {
             .write_buffer(&moments, 0, &vec![0u8; floats(2 * parameters) as usize]);
         context
             .queue
-            .write_buffer(&jobs, 0, bytemuck::cast_slice(layout.jobs()));
+            .write_buffer(&jobs, 0, bytemuck::cast_slice(kernels.jobs()));
         Ok(GpuSession {
             context,
-            layout,
+            kernels,
             program,
             parameters,
             buffers: ModelBuffers {
@@ -123,6 +131,7 @@ impl GpuSession {
             clip_norm,
             updates: 0,
             buffer_limit: u64::MAX,
+            training_refused: super::supports(model.config()).err(),
         })
     }
 
@@ -144,7 +153,7 @@ impl GpuSession {
             .max_storage_buffer_binding_size
             .min(limits.max_buffer_size)
             .min(self.buffer_limit);
-        let per_sequence = floats(self.layout.sequence_floats(steps));
+        let per_sequence = floats(self.kernels.sequence_floats(steps));
         let fit = (largest / per_sequence) as usize;
         if fit == 0 {
             return Err(GpuUnavailable(format!(
@@ -160,12 +169,13 @@ impl GpuSession {
     /// Grows the batch-sized buffers to hold `batch` in chunks of `chunk` sequences
     /// (they never shrink).
     fn fit(&mut self, batch: &Batch, chunk: usize) {
-        let work_floats = chunk * self.layout.sequence_floats(batch.steps);
+        let work_floats = chunk * self.kernels.sequence_floats(batch.steps);
         let needed = (batch.size, batch.steps, work_floats);
         if self.sized.as_ref().is_some_and(|s| s.holds(needed)) {
             return;
         }
         let grown = self.sized.as_ref().map_or(needed, |s| s.grown(needed));
+        let stages = self.kernels.stages(grown.1, true);
         self.sized = Some(BatchBuffers::new(
             &self.context,
             &self.program,
@@ -173,6 +183,7 @@ impl GpuSession {
             grown,
             (batch.input_width, batch.output_width),
             chunk,
+            stages.forward.len() + stages.backward.len(),
         ));
     }
 
@@ -186,39 +197,63 @@ impl GpuSession {
         let chunk = self.chunk(batch.size, batch.steps)?;
         self.fit(batch, chunk);
         let sized = self.sized.as_ref().expect("sized by fit");
+        let alternative = batch.alternative.as_deref().unwrap_or(&[]);
         let mut data = Vec::with_capacity(
-            batch.input.len() + batch.target.len() + batch.mask.len() + batch.size,
+            batch.input.len()
+                + batch.target.len()
+                + alternative.len()
+                + batch.mask.len()
+                + batch.size,
         );
         data.extend_from_slice(&batch.input);
         data.extend_from_slice(&batch.target);
+        data.extend_from_slice(alternative);
         data.extend_from_slice(&batch.mask);
         data.extend(batch.lengths.iter().map(|&l| l as f32));
+        let target_offset = batch.input.len();
+        // Without alternatives the targets are their own alternative.
+        let alternative_offset = if alternative.is_empty() {
+            target_offset
+        } else {
+            target_offset + batch.target.len()
+        };
+        let mask_offset = target_offset + batch.target.len() + alternative.len();
+        let length_offset = mask_offset + batch.mask.len();
         let queue = &self.context.queue;
         queue.write_buffer(&sized.batch, 0, bytemuck::cast_slice(&data));
         let chunks: Vec<(usize, usize)> = (0..batch.size)
             .step_by(chunk)
             .map(|first| (first, chunk.min(batch.size - first)))
             .collect();
-        let stride = self.layout.sequence_floats(batch.steps) as u32;
+        let stride = self.kernels.sequence_floats(batch.steps) as u32;
         for (c, &(first, sequences)) in chunks.iter().enumerate() {
             let run = Run {
                 batch_offset: first as u32,
                 sequences: sequences as u32,
                 steps: batch.steps as u32,
                 sequence_stride: stride,
-                target_offset: batch.input.len() as u32,
-                mask_offset: (batch.input.len() + batch.target.len()) as u32,
-                length_offset: (batch.input.len() + batch.target.len() + batch.mask.len()) as u32,
+                target_offset: target_offset as u32,
+                mask_offset: mask_offset as u32,
+                length_offset: length_offset as u32,
                 loss_scale: if with_gradients {
                     1.0 / batch.size as f32
                 } else {
                     0.0
                 },
                 accumulate: u32::from(c > 0),
-                padding: [0; 3],
+                alternative_offset: alternative_offset as u32,
+                padding: [0; 2],
             };
             queue.write_buffer(&sized.runs, c as u64 * RUN_STRIDE, bytemuck::bytes_of(&run));
         }
+        let stages = self.kernels.stages(batch.steps, with_gradients);
+        let mut bytes =
+            vec![0u8; (stages.forward.len() + stages.backward.len()) * STAGE_STRIDE as usize];
+        for (i, stage) in stages.forward.iter().chain(&stages.backward).enumerate() {
+            let at = i * STAGE_STRIDE as usize;
+            bytes[at..at + std::mem::size_of_val(stage)].copy_from_slice(bytemuck::bytes_of(stage));
+        }
+        queue.write_buffer(&sized.stages, 0, &bytes);
         Ok(chunks)
     }
 
@@ -250,18 +285,28 @@ impl GpuSession {
                 label: Some("step"),
                 timestamp_writes: None,
             });
-            let (row_tiles, col_tiles) = self.weight_tiles();
+            let (x, y, z) = self.kernels.weight_groups();
+            let stages = self.kernels.stages(batch.steps, train);
             for (c, &(_, sequences)) in chunks.iter().enumerate() {
-                let offset = [(c as u64 * RUN_STRIDE) as u32];
-                pass.set_bind_group(0, &sized.sequence_group, &offset);
-                pass.set_pipeline(&self.program.forward);
-                pass.dispatch_workgroups(sequences as u32, 1, 1);
+                let run = (c as u64 * RUN_STRIDE) as u32;
+                let kernels = [
+                    (&self.program.forward, stages.forward.len()),
+                    (&self.program.backward, stages.backward.len()),
+                ];
+                let mut first_stage = 0;
+                for (pipeline, count) in kernels {
+                    pass.set_pipeline(pipeline);
+                    for stage in first_stage..first_stage + count {
+                        let stage = (stage as u64 * STAGE_STRIDE) as u32;
+                        pass.set_bind_group(0, &sized.sequence_group, &[run, stage]);
+                        pass.dispatch_workgroups(sequences as u32, 1, 1);
+                    }
+                    first_stage += count;
+                }
                 if train {
-                    pass.set_pipeline(&self.program.backward);
-                    pass.dispatch_workgroups(sequences as u32, 1, 1);
-                    pass.set_bind_group(0, &sized.weight_group, &offset);
+                    pass.set_bind_group(0, &sized.weight_group, &[run]);
                     pass.set_pipeline(&self.program.weight_gradients);
-                    pass.dispatch_workgroups(row_tiles, col_tiles, self.layout.jobs().len() as u32);
+                    pass.dispatch_workgroups(x, y, z);
                 }
             }
             pass.set_bind_group(0, &sized.optimizer_group, &[]);
@@ -275,21 +320,12 @@ impl GpuSession {
         }
         encoder.copy_buffer_to_buffer(
             &sized.scores,
-            floats(2 * batch.size),
+            floats(SCORES_PER_SEQUENCE * batch.size),
             &self.readback,
             0,
             READBACK_BYTES,
         );
         encoder.finish()
-    }
-
-    /// Workgroups of the weight-gradient kernel along rows and columns (16 × 16 tiles of
-    /// the largest layer; smaller layers' extra tiles return at once).
-    fn weight_tiles(&self) -> (u32, u32) {
-        let jobs = self.layout.jobs();
-        let rows = jobs.iter().map(|j| j.rows).max().unwrap_or(1);
-        let cols = jobs.iter().map(|j| j.cols + 1).max().unwrap_or(1);
-        (rows.div_ceil(16), cols.div_ceil(16))
     }
 
     fn update_groups(&self) -> (u32, u32) {
@@ -306,20 +342,26 @@ impl GpuSession {
         }
     }
 
-    /// Dispatches and submissions per training step on `batch`.
+    /// Dispatches per training step on `batch` (in one submission).
     pub fn dispatches_per_step(&self, batch: &Batch) -> Result<usize, GpuUnavailable> {
         let chunk = self.chunk(batch.size, batch.steps)?;
-        Ok(3 * batch.size.div_ceil(chunk) + 2)
+        let stages = self.kernels.stages(batch.steps, true);
+        let per_chunk = stages.forward.len() + stages.backward.len() + 1;
+        Ok(per_chunk * batch.size.div_ceil(chunk) + 2)
     }
 
     /// One training step on `batch`: gradient of the batch-mean loss, clipping and the
     /// optimiser update, all on the device. A non-finite loss or gradient leaves the
     /// parameters untouched (the caller sees it in the scores).
     pub async fn train_step(&mut self, batch: &Batch) -> Result<StepScores, GpuUnavailable> {
+        if let Some(reason) = &self.training_refused {
+            return Err(reason.clone());
+        }
         self.run(batch, true).await
     }
 
-    /// The summed loss and bit errors of `batch` under the current parameters.
+    /// The summed loss and errors of `batch` under the current parameters, as evaluation
+    /// measures them (no label smoothing; the decoder of 5.2 decodes greedily).
     pub async fn score(&mut self, batch: &Batch) -> Result<StepScores, GpuUnavailable> {
         self.run(batch, false).await
     }
@@ -344,6 +386,8 @@ impl GpuSession {
             loss_nats: f64::from(totals[0]),
             errors: f64::from(totals[1]),
             gradient_norm: totals[2],
+            wrong_sequences: f64::from(totals[3]),
+            scored: batch.mask.iter().map(|&m| f64::from(m)).sum(),
         };
         if train && scores.loss_nats.is_finite() && scores.gradient_norm.is_finite() {
             self.updates = next_update;
@@ -366,9 +410,13 @@ impl GpuSession {
         &mut self,
         batch: &Batch,
     ) -> Result<Vec<Vec<f32>>, GpuUnavailable> {
+        let record = self
+            .kernels
+            .memory()
+            .ok_or_else(|| GpuUnavailable("only the memory models have forward records".into()))?
+            .record_size();
         let chunks = self.upload(batch, false)?;
-        let stride = self.layout.sequence_floats(batch.steps);
-        let record = self.layout.record_size();
+        let stride = self.kernels.sequence_floats(batch.steps);
         let mut records = Vec::with_capacity(batch.size);
         for (c, &(first, sequences)) in chunks.iter().enumerate() {
             let sized = self.sized.as_ref().expect("sized by upload");
@@ -378,7 +426,11 @@ impl GpuSession {
                 .create_command_encoder(&Default::default());
             {
                 let mut pass = encoder.begin_compute_pass(&Default::default());
-                pass.set_bind_group(0, &sized.sequence_group, &[(c as u64 * RUN_STRIDE) as u32]);
+                pass.set_bind_group(
+                    0,
+                    &sized.sequence_group,
+                    &[(c as u64 * RUN_STRIDE) as u32, 0],
+                );
                 pass.set_pipeline(&self.program.forward);
                 pass.dispatch_workgroups(sequences as u32, 1, 1);
             }
@@ -392,9 +444,24 @@ impl GpuSession {
         Ok(records)
     }
 
-    /// The layout of this model's records.
-    pub fn layout(&self) -> &Layout {
-        &self.layout
+    /// This model's kernels and the layout of its records.
+    pub fn kernels(&self) -> &Kernels {
+        &self.kernels
+    }
+
+    /// The memory models' record layout (`None` for the Neural GPU family).
+    pub fn layout(&self) -> Option<&Layout> {
+        self.kernels.memory()
+    }
+
+    /// The first `floats` of the `work` buffer (the last batch's records), read back from
+    /// the device, for inspecting the kernels.
+    pub async fn work(&self, floats: usize) -> Result<Vec<f32>, GpuUnavailable> {
+        let sized = self
+            .sized
+            .as_ref()
+            .ok_or_else(|| GpuUnavailable("no batch has run".into()))?;
+        self.read(&sized.work, floats).await
     }
 
     /// The parameters, read back from the device.

@@ -1,7 +1,8 @@
 //! The host twins of the kernels' uniforms: `Run` (shaders/run.wgsl) and `Settings`
 //! (shaders/optimizer.wgsl), laid out byte for byte as WGSL lays them out.
 
-use super::program::{RUN_SIZE, SETTINGS_SIZE};
+use super::neural_gpu::Stage;
+use super::program::{RUN_SIZE, SETTINGS_SIZE, STAGE_SIZE};
 use crate::nn::{OptimizerConfig, OptimizerKind};
 
 /// The `Run` uniform of shaders/run.wgsl.
@@ -17,7 +18,8 @@ pub struct Run {
     pub length_offset: u32,
     pub loss_scale: f32,
     pub accumulate: u32,
-    pub padding: [u32; 3],
+    pub alternative_offset: u32,
+    pub padding: [u32; 2],
 }
 
 /// The `Settings` uniform of shaders/optimizer.wgsl.
@@ -42,6 +44,7 @@ pub struct Settings {
 
 const _: () = assert!(std::mem::size_of::<Run>() as u64 == RUN_SIZE);
 const _: () = assert!(std::mem::size_of::<Settings>() as u64 == SETTINGS_SIZE);
+const _: () = assert!(std::mem::size_of::<Stage>() as u64 == STAGE_SIZE);
 
 impl Settings {
     /// The settings for update number `update` (Adam's t, from 1).

@@ -186,11 +186,12 @@ impl Trainer {
         self.sync().await?;
         self.restore_cpu();
         self.fallback = None;
-        let kind = self.model.config().model;
-        if choice != BackendChoice::Cpu && !crate::gpu::has_kernels(kind) {
-            // Said before any adapter is looked for, so the reason is the model's.
-            self.fallback = Some(fallback_or_error(choice, crate::gpu::no_kernels(kind))?);
-            return Ok(());
+        if choice != BackendChoice::Cpu {
+            if let Err(reason) = crate::gpu::supports(self.model.config()) {
+                // Said before any adapter is looked for, so the reason is the model's.
+                self.fallback = Some(fallback_or_error(choice, reason)?);
+                return Ok(());
+            }
         }
         let opened = match open_gpu(choice).await {
             Ok(Some(context)) => self.start_gpu(Rc::new(context)).await,

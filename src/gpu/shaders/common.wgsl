@@ -12,7 +12,8 @@
 @group(0) @binding(1) var<storage, read> params: array<f32>;
 @group(0) @binding(2) var<storage, read> batch: array<f32>;
 @group(0) @binding(3) var<storage, read_write> work: array<f32>;
-// Per sequence of the batch: summed loss in nats and bit errors.
+// Per sequence of the batch: summed loss in nats, bit errors, and 0 (whole sequences
+// are the symbol objective's measure).
 @group(0) @binding(4) var<storage, read_write> scores: array<f32>;
 
 const GATES: u32 = 0u;
@@ -103,29 +104,6 @@ fn max1(value: f32) -> f32 {
     let total = reduction[0].x;
     workgroupBarrier();
     return total;
-}
-
-fn sigmoid(x: f32) -> f32 {
-    if x >= 0.0 {
-        return 1.0 / (1.0 + exp(-x));
-    }
-    let e = exp(x);
-    return e / (1.0 + e);
-}
-
-fn softplus(x: f32) -> f32 {
-    return max(x, 0.0) + log(1.0 + exp(-abs(x)));
-}
-
-fn oneplus(x: f32) -> f32 {
-    return 1.0 + softplus(x);
-}
-
-// tanh through exp(−2|x|), finite for every input on every backend.
-fn tanh_stable(x: f32) -> f32 {
-    let e = exp(-2.0 * abs(x));
-    let t = (1.0 - e) / (1.0 + e);
-    return select(-t, t, x >= 0.0);
 }
 
 // ‖v‖ = sqrt(Σ v² + 1e-6) of `length` floats of `work`, by one invocation.

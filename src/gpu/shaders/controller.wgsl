@@ -138,8 +138,8 @@ fn output_forward(t: u32, now: u32, gradients: u32) {
     }
     let total = sum4(score);
     if lane == 0u {
-        scores[2u * sequence] += total.x;
-        scores[2u * sequence + 1u] += total.y;
+        scores[3u * sequence] += total.x;
+        scores[3u * sequence + 1u] += total.y;
     }
 }
 

@@ -1,5 +1,6 @@
 // The end of a training step, twin of `nn::clip_global_norm` and `nn::Optimizer`:
-// `measure` sums the batch's loss and bit errors and the gradient's global norm; `update`
+// `measure` sums the batch's loss, errors and wrong sequences and the gradient's global
+// norm; `update`
 // clips and applies Adam or RMSProp, unless the loss or the norm is not finite, in which
 // case the parameters stay as they were (the host reports the step as failed).
 
@@ -30,21 +31,23 @@ struct Settings {
 @group(0) @binding(2) var<storage, read_write> params: array<f32>;
 // First moments, then second moments (Adam), or velocity, then mean square (RMSProp).
 @group(0) @binding(3) var<storage, read_write> moments: array<f32>;
-// Per sequence: loss (nats) and bit errors; after them the batch's totals and the norm.
+// Per sequence: loss (nats), errors and whether it is wrong (symbol objective); after
+// them the batch's loss, errors, gradient norm and wrong sequences.
 @group(0) @binding(4) var<storage, read_write> scores: array<f32>;
 
 const MEASURE_SIZE: u32 = 256u;
-var<workgroup> partial: array<vec3<f32>, MEASURE_SIZE>;
+var<workgroup> partial: array<vec4<f32>, MEASURE_SIZE>;
 
 @compute @workgroup_size(256)
 fn measure(@builtin(local_invocation_index) lane: u32) {
-    var sums = vec3<f32>(0.0);
+    var sums = vec4<f32>(0.0);
     for (var i = lane; i < settings.parameters; i += MEASURE_SIZE) {
         sums.x += grads[i] * grads[i];
     }
     for (var b = lane; b < settings.sequences; b += MEASURE_SIZE) {
-        sums.y += scores[2u * b];
-        sums.z += scores[2u * b + 1u];
+        sums.y += scores[3u * b];
+        sums.z += scores[3u * b + 1u];
+        sums.w += scores[3u * b + 2u];
     }
     partial[lane] = sums;
     workgroupBarrier();
@@ -56,10 +59,11 @@ fn measure(@builtin(local_invocation_index) lane: u32) {
     }
     if lane == 0u {
         let totals = partial[0];
-        let at = 2u * settings.sequences;
+        let at = 3u * settings.sequences;
         scores[at] = totals.y;
         scores[at + 1u] = totals.z;
         scores[at + 2u] = sqrt(totals.x);
+        scores[at + 3u] = totals.w;
     }
 }
 
@@ -73,7 +77,7 @@ fn update(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups)
     if i >= settings.parameters {
         return;
     }
-    let at = 2u * settings.sequences;
+    let at = 3u * settings.sequences;
     let loss = scores[at];
     let norm = scores[at + 2u];
     if !finite(loss) || !finite(norm) {

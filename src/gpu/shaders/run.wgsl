@@ -19,7 +19,8 @@ struct Run {
     loss_scale: f32,
     // Weight gradients add to what is there (every chunk after the first).
     accumulate: u32,
-    padding0: u32,
+    // Offset of the second acceptable targets (the targets' own when the task has none).
+    alternative_offset: u32,
     padding1: u32,
     padding2: u32,
 }

@@ -1,0 +1,103 @@
+//! The GPU part of each model family: where a sequence's records live in `work`, the
+//! WGSL of its sequence and weight-gradient kernels, and how the weight-gradient kernel
+//! is dispatched. The session, its buffers and the optimiser kernels are shared.
+
+use super::layout::{Layout, WeightGradientJob};
+use super::neural_gpu::{ImageLayout, Stage, Stages};
+use crate::error::Result;
+use crate::models::{ModelConfig, ModelKind};
+use crate::nn::ParamStore;
+
+#[derive(Clone, Debug)]
+pub enum Kernels {
+    /// The controller-and-memory models (LSTM, NTM, DNC, LRU).
+    Memory(Layout),
+    /// The Neural GPU and the Neural GPU with dependent outputs.
+    Image(ImageLayout),
+}
+
+impl Kernels {
+    pub fn new(config: &ModelConfig, params: &ParamStore) -> Result<Kernels> {
+        Ok(if config.model.is_image() {
+            Kernels::Image(ImageLayout::new(config, params)?)
+        } else {
+            Kernels::Memory(Layout::new(config, params)?)
+        })
+    }
+
+    pub fn model(&self) -> ModelKind {
+        match self {
+            Kernels::Memory(layout) => layout.model,
+            Kernels::Image(layout) => layout.model,
+        }
+    }
+
+    /// Floats of `work` per sequence of a batch `steps` long.
+    pub fn sequence_floats(&self, steps: usize) -> usize {
+        match self {
+            Kernels::Memory(layout) => layout.sequence_floats(steps),
+            Kernels::Image(layout) => layout.sequence_floats(steps),
+        }
+    }
+
+    pub fn sequence_source(&self) -> String {
+        match self {
+            Kernels::Memory(layout) => super::program::sequence_source(layout),
+            Kernels::Image(layout) => layout.sequence_source(),
+        }
+    }
+
+    pub fn weight_source(&self) -> String {
+        match self {
+            Kernels::Memory(layout) => super::program::weight_source(layout),
+            Kernels::Image(layout) => layout.weight_source(),
+        }
+    }
+
+    /// The dispatches of the sequence kernels in one step on a batch `steps` long: the
+    /// memory models run each kernel once over the whole unroll, the Neural GPU once per
+    /// layer application.
+    pub fn stages(&self, steps: usize, train: bool) -> Stages {
+        match self {
+            Kernels::Memory(_) => Stages {
+                forward: vec![Stage::default()],
+                backward: if train {
+                    vec![Stage::default()]
+                } else {
+                    Vec::new()
+                },
+            },
+            Kernels::Image(layout) => layout.stages(steps, train),
+        }
+    }
+
+    /// The memory models' weight-gradient jobs (the Neural GPU's kernel knows its own).
+    pub fn jobs(&self) -> &[WeightGradientJob] {
+        match self {
+            Kernels::Memory(layout) => layout.jobs(),
+            Kernels::Image(_) => &[],
+        }
+    }
+
+    /// Workgroups of one weight-gradient dispatch.
+    pub fn weight_groups(&self) -> (u32, u32, u32) {
+        match self {
+            Kernels::Memory(layout) => {
+                // 16 × 16 tiles of the largest layer; smaller layers' extra tiles return.
+                let jobs = layout.jobs();
+                let rows = jobs.iter().map(|j| j.rows).max().unwrap_or(1);
+                let cols = jobs.iter().map(|j| j.cols + 1).max().unwrap_or(1);
+                (rows.div_ceil(16), cols.div_ceil(16), jobs.len() as u32)
+            }
+            Kernels::Image(layout) => layout.weight_groups(),
+        }
+    }
+
+    /// The memory models' record layout (for inspecting their forward records).
+    pub fn memory(&self) -> Option<&Layout> {
+        match self {
+            Kernels::Memory(layout) => Some(layout),
+            Kernels::Image(_) => None,
+        }
+    }
+}

@@ -1,0 +1,277 @@
+//! The Neural GPU family on the GPU (neural_gpu.md §5.1–5.2): the whole training step of
+//! both models, one workgroup per sequence as for the memory models, every cell of the
+//! image computed by its own invocation.
+//!
+//! Per sequence, `work` holds one region per coder (the encoder, and the decoder of 5.2)
+//! and a tail (see `image.wgsl`, whose functions compute the same offsets from the
+//! batch's width at run time, so one compiled program serves every width):
+//!
+//! ```text
+//! coder:  states (A + 1)·I | u (then ∂z_u) A·I | r A·I | c (then ∂z_c) A·I | ∂z_r A·I
+//! tail:   logits n·A_out | ∂logits n·A_out | fed symbols n | ∂out I | ∂acc I | ∂tape I
+//! ```
+//! with n the batch's width (its longest n_b), I = m·h·n one image, A = n·L layer
+//! applications; state j is the input of application j (step j / L, layer j mod L).
+//! A sequence of width n_b < n runs its n_b steps; the applications after them copy the
+//! image through, so state A is every sequence's final image.
+//!
+//! Each dispatch runs one layer application of every sequence (its [`Stage`]): the
+//! workgroup of a sequence computes the whole image, and the dispatch boundary orders the
+//! applications. One dispatch per application, rather than one per sequence's whole
+//! unroll, keeps every invocation's loop count small: Mesa's lavapipe (the tests' Vulkan
+//! on a CPU) stops any loop of an invocation after 65,535 iterations in all, which one
+//! dispatch of a whole unroll passes at m = 24, h = 4, n = 20.
+//!
+//! The kernels' CPU twins are `models::neural_gpu`'s `CgruLayer::{forward, backward}`,
+//! `NeuralGpu::{decode, decode_backward, read_column}` and the objective's softmax loss.
+
+use crate::error::{config_error, Result};
+use crate::models::{ModelConfig, ModelKind};
+use crate::nn::ParamStore;
+use std::fmt::Write;
+
+const IMAGE: &str = include_str!("image.wgsl");
+const SEQUENCE: &str = include_str!("sequence.wgsl");
+const WEIGHT_GRADIENTS: &str = include_str!("weight_gradients.wgsl");
+const ACTIVATIONS: &str = include_str!("../shaders/activations.wgsl");
+
+/// Invocations per workgroup (each takes cells of the image in turn).
+pub const WORKGROUP_SIZE: usize = 256;
+
+/// The `Stage` uniform of `sequence.wgsl`: which layer application a dispatch runs.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, bytemuck::Pod, bytemuck::Zeroable)]
+pub struct Stage {
+    /// 0: the encoder, 1: the decoder.
+    pub coder: u32,
+    /// The layer application j (step j / L, layer j mod L).
+    pub application: u32,
+    /// How the decoder scores and feeds its columns (`sequence.wgsl`'s `GREEDY`, ...).
+    pub mode: u32,
+    /// [`Stage::FINISH`], [`Stage::FIRST`].
+    pub flags: u32,
+}
+
+impl Stage {
+    /// The forward's last stage: it writes the sequence's scores.
+    pub const FINISH: u32 = 1;
+    /// The backward's first stage: it clears the gradients it accumulates.
+    pub const FIRST: u32 = 2;
+    const READ_ONLY: u32 = 0;
+    const GREEDY: u32 = 1;
+    const TEACHER: u32 = 2;
+    const EVALUATE: u32 = 3;
+}
+
+/// The stages of one step: the forward's, then the backward's.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Stages {
+    pub forward: Vec<Stage>,
+    pub backward: Vec<Stage>,
+}
+
+/// The layout and kernels of one Neural GPU configuration.
+#[derive(Clone, Debug)]
+pub struct ImageLayout {
+    pub model: ModelKind,
+    maps: usize,
+    height: usize,
+    layers: usize,
+    symbols_in: usize,
+    symbols_out: usize,
+    cutoff: f32,
+    smoothing: f32,
+    /// Offsets in the parameter buffer of `embedding.weight`, `output.weight`,
+    /// `output.bias` and (5.2) `target_embedding.weight`.
+    embedding: usize,
+    output_weight: usize,
+    output_bias: usize,
+    target_embedding: usize,
+    /// First parameter of each layer (its `gate_u.weight`) of the encoder, then of the
+    /// decoder; a layer's convolutions follow each other (weight then bias: u, r, c).
+    layer_bases: [Vec<usize>; 2],
+}
+
+impl ImageLayout {
+    pub fn new(config: &ModelConfig, params: &ParamStore) -> Result<ImageLayout> {
+        config.validate()?;
+        let image = config
+            .image
+            .as_ref()
+            .ok_or_else(|| config_error("a Neural GPU configuration without its image settings"))?;
+        let offset = |name: &str| -> Result<usize> {
+            params
+                .entry(name)
+                .map(|e| e.offset)
+                .ok_or_else(|| config_error(format!("the model has no parameter {name}")))
+        };
+        let (m, layers) = (image.maps, image.cgru_layers);
+        let decoder = config.model.has_decoder();
+        let mut layer_bases = [Vec::new(), Vec::new()];
+        for (coder, prefix) in ["cgru", "dcgru"].into_iter().enumerate() {
+            if coder == 1 && !decoder {
+                break;
+            }
+            let in_maps = m * (1 + coder);
+            let conv = m * in_maps * 9 + m;
+            for l in 0..layers {
+                let base = offset(&format!("{prefix}.{l}.gate_u.weight"))?;
+                // The kernels find a layer's tensors from its first: check they are where
+                // the registration order puts them.
+                for (k, name) in ["gate_u", "gate_r", "cand"].into_iter().enumerate() {
+                    let weight = offset(&format!("{prefix}.{l}.{name}.weight"))?;
+                    let bias = offset(&format!("{prefix}.{l}.{name}.bias"))?;
+                    if weight != base + k * conv || bias != weight + m * in_maps * 9 {
+                        return Err(config_error(format!(
+                            "{prefix}.{l}.{name} is not where the GPU kernels expect it"
+                        )));
+                    }
+                }
+                layer_bases[coder].push(base);
+            }
+        }
+        Ok(ImageLayout {
+            model: config.model,
+            maps: m,
+            height: image.height,
+            layers,
+            symbols_in: config.input_width,
+            symbols_out: config.output_width,
+            cutoff: image.gate_cutoff,
+            smoothing: image.label_smoothing,
+            embedding: offset("embedding.weight")?,
+            output_weight: offset("output.weight")?,
+            output_bias: offset("output.bias")?,
+            target_embedding: if decoder {
+                offset("target_embedding.weight")?
+            } else {
+                0
+            },
+            layer_bases,
+        })
+    }
+
+    fn coders(&self) -> usize {
+        if self.model.has_decoder() {
+            2
+        } else {
+            1
+        }
+    }
+
+    /// Floats of `work` per sequence for batches `width` columns wide (the twin of
+    /// `sequence_floats` in `image.wgsl`).
+    pub fn sequence_floats(&self, width: usize) -> usize {
+        let image = self.maps * self.height * width;
+        let applications = width * self.layers;
+        let coder = (5 * applications + 1) * image;
+        self.coders() * coder + 2 * width * self.symbols_out + width + 3 * image + 3
+    }
+
+    /// The stages of a step on a batch `width` columns wide: the encoder's applications,
+    /// then (5.2) the decoder's, twice when training (greedy for the errors, then
+    /// teacher-forced for the loss), once greedily when scoring; the backward walks them
+    /// in reverse.
+    pub fn stages(&self, width: usize, train: bool) -> Stages {
+        let applications = (width * self.layers) as u32;
+        let pass = |coder: u32, mode: u32| {
+            (0..applications).map(move |application| Stage {
+                coder,
+                application,
+                mode,
+                flags: 0,
+            })
+        };
+        let mut stages = Stages::default();
+        stages.forward.extend(pass(0, Stage::READ_ONLY));
+        if self.model.has_decoder() {
+            if train {
+                stages.forward.extend(pass(1, Stage::GREEDY));
+                stages.forward.extend(pass(1, Stage::TEACHER));
+            } else {
+                stages.forward.extend(pass(1, Stage::EVALUATE));
+            }
+            stages.backward.extend(pass(1, Stage::TEACHER).rev());
+        }
+        if let Some(last) = stages.forward.last_mut() {
+            last.flags |= Stage::FINISH;
+        }
+        if train {
+            stages.backward.extend(pass(0, Stage::READ_ONLY).rev());
+            if let Some(first) = stages.backward.first_mut() {
+                first.flags |= Stage::FIRST;
+            }
+        } else {
+            stages.backward.clear();
+        }
+        stages
+    }
+
+    /// Workgroups of the weight-gradient kernel: one per row of each parameter tensor
+    /// (x: rows, z: tensors; see `weight_gradients.wgsl`).
+    pub fn weight_groups(&self) -> (u32, u32, u32) {
+        let rows = self.maps.max(self.symbols_in).max(self.symbols_out);
+        let tensors = 3 * self.layers * self.coders() + 2 + usize::from(self.model.has_decoder());
+        (rows as u32, 1, tensors as u32)
+    }
+
+    /// The WGSL prelude: sizes, the cutoff and smoothing, and parameter offsets.
+    fn prelude(&self) -> String {
+        let mut out = String::from("// Generated by gpu::neural_gpu for this model.\n");
+        let mut constant = |name: &str, value: usize| {
+            writeln!(out, "const {name}: u32 = {value}u;").expect("writing to a String");
+        };
+        constant("WG", WORKGROUP_SIZE);
+        constant("M", self.maps);
+        constant("HEIGHT", self.height);
+        constant("LAYERS", self.layers);
+        constant("A_IN", self.symbols_in);
+        constant("A_OUT", self.symbols_out);
+        constant("CODERS", self.coders());
+        constant("P_EMBEDDING", self.embedding);
+        constant("P_OUTPUT_WEIGHT", self.output_weight);
+        constant("P_OUTPUT_BIAS", self.output_bias);
+        constant("P_TARGET_EMBEDDING", self.target_embedding);
+        // f64's shortest round trip of the f32 value: WGSL rounds it back to the same f32.
+        writeln!(out, "const CUTOFF: f32 = {:?};", f64::from(self.cutoff)).expect("String");
+        writeln!(
+            out,
+            "const SMOOTHING: f32 = {:?};",
+            f64::from(self.smoothing)
+        )
+        .expect("String");
+        out.push_str("\n// First parameter of layer l of coder c (0 encoder, 1 decoder).\n");
+        out.push_str("fn layer_base(c: u32, l: u32) -> u32 {\n    switch c * 16u + l {\n");
+        for (c, bases) in self.layer_bases.iter().enumerate() {
+            for (l, base) in bases.iter().enumerate() {
+                writeln!(out, "        case {}u: {{ return {base}u; }}", c * 16 + l)
+                    .expect("writing to a String");
+            }
+        }
+        out.push_str("        default: { return 0u; }\n    }\n}\n");
+        out
+    }
+
+    /// The WGSL of the forward and backward kernels.
+    pub fn sequence_source(&self) -> String {
+        [
+            &self.prelude(),
+            super::program::RUN,
+            ACTIVATIONS,
+            IMAGE,
+            SEQUENCE,
+        ]
+        .join("\n")
+    }
+
+    /// The WGSL of the weight-gradient kernel.
+    pub fn weight_source(&self) -> String {
+        [
+            &self.prelude(),
+            super::program::RUN,
+            IMAGE,
+            WEIGHT_GRADIENTS,
+        ]
+        .join("\n")
+    }
+}

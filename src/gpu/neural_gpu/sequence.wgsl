@@ -1,0 +1,412 @@
+// The Neural GPU family's sequence kernels, one workgroup per sequence, one layer
+// application per dispatch (the `Stage`; the host's list is ImageLayout::stages).
+// `forward` embeds the input, runs the encoder's n_b steps and (5.1) reads every column,
+// or (5.2) decodes twice: greedily, for the errors evaluation reports, then
+// teacher-forced, for the loss and its gradient. `backward` walks the applications in
+// reverse, leaving per application ∂z_u, ∂z_r and ∂z_c for the weight-gradient kernel.
+// Twins of `CgruLayer::{forward, backward}`, `NeuralGpu::{decode, decode_backward}` and
+// `masked_softmax_cross_entropy`.
+
+@group(0) @binding(0) var<uniform> run: Run;
+@group(0) @binding(1) var<storage, read> params: array<f32>;
+@group(0) @binding(2) var<storage, read> batch: array<f32>;
+@group(0) @binding(3) var<storage, read_write> work: array<f32>;
+// Per sequence of the batch: loss in nats, symbol errors, and 1 if any symbol is wrong.
+@group(0) @binding(4) var<storage, read_write> scores: array<f32>;
+@group(0) @binding(5) var<uniform> stage: Stage;
+
+// Host twin: gpu::neural_gpu::Stage.
+struct Stage {
+    // 0: the encoder, 1: the decoder.
+    coder: u32,
+    // The layer application j.
+    application: u32,
+    // READ_ONLY, GREEDY, TEACHER or EVALUATE.
+    mode: u32,
+    // FINISH | FIRST.
+    flags: u32,
+}
+
+const FINISH: u32 = 1u;
+const FIRST: u32 = 2u;
+
+// This invocation's index in the workgroup, and the sequence's index in the batch.
+var<private> lane: u32;
+var<private> sequence: u32;
+
+// How a column's logits are scored.
+const READ_ONLY: u32 = 0u;   // 5.1: loss and errors
+const GREEDY: u32 = 1u;      // 5.2 in training: errors; the argmax goes on the tape
+const TEACHER: u32 = 2u;     // 5.2 in training: loss; the target goes on the tape
+const EVALUATE: u32 = 3u;    // 5.2 scored without training: loss and errors of the greedy
+                             // decoding, as `Model::forward` and evaluation see it
+
+// Whether this dispatch trains (the session scales the loss by 1/batch) or only scores.
+fn training() -> bool {
+    return run.loss_scale != 0.0;
+}
+
+fn sync() {
+    storageBarrier();
+    workgroupBarrier();
+}
+
+// σc(x) = min(1, max(0, c·σ(x) − (c − 1)/2)).
+fn gate(x: f32) -> f32 {
+    return clamp(CUTOFF * sigmoid(x) - 0.5 * (CUTOFF - 1.0), 0.0, 1.0);
+}
+
+// dσc/dx from g = σc(x): c·σ(1 − σ) strictly inside (0, 1), else 0.
+fn gate_derivative(g: f32) -> f32 {
+    if g <= 0.0 || g >= 1.0 {
+        return 0.0;
+    }
+    let s = (g + 0.5 * (CUTOFF - 1.0)) / CUTOFF;
+    return CUTOFF * s * (1.0 - s);
+}
+
+// Output channel o of convolution g of layer l of coder c at (y, x), bias included.
+fn convolve(c: u32, l: u32, g: u32, o: u32, y: u32, x: u32, s: u32, r: u32, reset: bool, k: u32) -> f32 {
+    let ins = in_maps(c);
+    let weights = conv_weight(c, l, g);
+    var total = params[conv_bias(c, l, g) + o];
+    for (var i = 0u; i < ins; i++) {
+        let w = weights + (o * ins + i) * 9u;
+        for (var a = 0u; a < 3u; a++) {
+            for (var b = 0u; b < 3u; b++) {
+                let value = conv_input(c, i, i32(y + a) - 1, i32(x + b) - 1, s, r, reset, k);
+                total += params[w + a * 3u + b] * value;
+            }
+        }
+    }
+    return total;
+}
+
+// ∂/∂(input channel i at (y, x)) of convolution g given ∂z at `dz`: Σ_o Σ_taps W·∂z.
+fn convolve_transposed(c: u32, l: u32, g: u32, i: u32, y: u32, x: u32, dz: u32) -> f32 {
+    let ins = in_maps(c);
+    let weights = conv_weight(c, l, g);
+    var total = 0.0;
+    for (var o = 0u; o < M; o++) {
+        for (var a = 0u; a < 3u; a++) {
+            let yo = i32(y) - i32(a) + 1;
+            if yo < 0 || yo >= i32(HEIGHT) {
+                continue;
+            }
+            for (var b = 0u; b < 3u; b++) {
+                let xo = i32(x) - i32(b) + 1;
+                if xo < 0 || xo >= i32(width) {
+                    continue;
+                }
+                let cell = o * plane() + u32(yo) * run.steps + u32(xo);
+                total += params[weights + (o * ins + i) * 9u + a * 3u + b] * work[dz + cell];
+            }
+        }
+    }
+    return total;
+}
+
+// s_0[:, 0, x] = E[i_x] (x < n_b; the input row is one-hot, so Σ_a x_a E[a]).
+fn embed() {
+    let size = image_size();
+    let s = state(0u, 0u);
+    for (var cell = lane; cell < size; cell += WG) {
+        let channel = cell / plane();
+        let y = (cell % plane()) / run.steps;
+        let x = cell % run.steps;
+        var value = 0.0;
+        if y == 0u && x < width {
+            let input = (sequence * run.steps + x) * A_IN;
+            for (var a = 0u; a < A_IN; a++) {
+                value += batch[input + a] * params[P_EMBEDDING + a * M + channel];
+            }
+        }
+        work[s + cell] = value;
+    }
+}
+
+// Application j of coder c: out = u ⊙ s + (1 − u) ⊙ c, u = σc(conv_u(in)),
+// r = σc(conv_r(in)), c = tanh(conv_c(in with r ⊙ s)), in = s or [p; s]; columns ≥ n_b
+// stay 0. Applications past the sequence's n_b steps copy the image through. `w` is n_b
+// (passed, not read from `width`, so the branches around barriers are visibly uniform).
+fn cgru_forward(c: u32, j: u32, k: u32, w: u32) {
+    let l = j % LAYERS;
+    let s = state(c, j);
+    let out = state(c, j + 1u);
+    let u = gate_u(c, j);
+    let r = gate_r(c, j);
+    let cand = candidate(c, j);
+    let size = image_size();
+    if j / LAYERS >= w {
+        for (var cell = lane; cell < size; cell += WG) {
+            work[out + cell] = work[s + cell];
+        }
+        sync();
+        return;
+    }
+    for (var index = lane; index < 2u * size; index += WG) {
+        let g = index / size;
+        let cell = index % size;
+        let o = cell / plane();
+        let y = (cell % plane()) / run.steps;
+        let x = cell % run.steps;
+        var value = 0.0;
+        if x < width {
+            value = gate(convolve(c, l, g, o, y, x, s, 0u, false, k));
+        }
+        work[select(u, r, g == 1u) + cell] = value;
+    }
+    sync();
+    for (var cell = lane; cell < size; cell += WG) {
+        let o = cell / plane();
+        let y = (cell % plane()) / run.steps;
+        let x = cell % run.steps;
+        var cv = 0.0;
+        var value = 0.0;
+        if x < width {
+            cv = tanh_stable(convolve(c, l, 2u, o, y, x, s, r, true, k));
+            let uu = work[u + cell];
+            value = uu * work[s + cell] + (1.0 - uu) * cv;
+        }
+        work[cand + cell] = cv;
+        work[out + cell] = value;
+    }
+    sync();
+}
+
+// logits_x = W_o s[:, 0, x] + b_o, one invocation per symbol.
+fn read_column(s: u32, x: u32) {
+    for (var a = lane; a < A_OUT; a += WG) {
+        var total = params[P_OUTPUT_BIAS + a];
+        for (var channel = 0u; channel < M; channel++) {
+            total += params[P_OUTPUT_WEIGHT + a * M + channel] * work[s + channel * plane() + x];
+        }
+        work[logits_at() + x * A_OUT + a] = total;
+    }
+}
+
+// Column x's softmax cross-entropy with label smoothing, its gradient (scaled by the
+// batch mean), its errors and the symbol the decoder writes to the tape; invocation 0.
+fn score_column(x: u32, mode: u32) {
+    let logits = logits_at() + x * A_OUT;
+    let dlogits = dlogits_at() + x * A_OUT;
+    let row = (sequence * run.steps + x) * A_OUT;
+    let targets = run.target_offset + row;
+    let alternatives = run.alternative_offset + row;
+    var chosen = 0u;
+    var wanted = 0u;
+    for (var a = 1u; a < A_OUT; a++) {
+        if work[logits + a] > work[logits + chosen] {
+            chosen = a;
+        }
+        if batch[targets + a] > batch[targets + wanted] {
+            wanted = a;
+        }
+    }
+    let greedy = mode == GREEDY || mode == EVALUATE;
+    work[fed_at() + x] = f32(select(wanted, chosen, greedy));
+    let m = batch[run.mask_offset + sequence * run.steps + x];
+    if m == 0.0 {
+        for (var a = 0u; a < A_OUT; a++) {
+            work[dlogits + a] = 0.0;
+        }
+        return;
+    }
+    let totals = totals_at();
+    if mode != TEACHER {
+        work[totals + 1u] += select(0.0, m, batch[targets + chosen] < 0.5);
+        work[totals + 2u] += select(0.0, m, batch[alternatives + chosen] < 0.5);
+    }
+    if mode != GREEDY {
+        var largest = work[logits];
+        for (var a = 1u; a < A_OUT; a++) {
+            largest = max(largest, work[logits + a]);
+        }
+        var sum = 0.0;
+        for (var a = 0u; a < A_OUT; a++) {
+            sum += exp(work[logits + a] - largest);
+        }
+        let log_sum = log(sum);
+        // Label smoothing is part of the training loss only.
+        let smoothing = select(0.0, SMOOTHING, training());
+        let floor = smoothing / f32(A_OUT);
+        var loss = 0.0;
+        for (var a = 0u; a < A_OUT; a++) {
+            let q = (1.0 - smoothing) * batch[targets + a] + floor;
+            let log_p = work[logits + a] - largest - log_sum;
+            loss -= q * log_p;
+            work[dlogits + a] = run.loss_scale * m * (exp(log_p) - q);
+        }
+        work[totals] += m * loss;
+    }
+}
+
+// The image the decoder of 5.2 starts from: the encoder's last.
+fn start_decoder() {
+    let size = image_size();
+    let start = state(1u, 0u);
+    let last = state(0u, applications());
+    for (var cell = lane; cell < size; cell += WG) {
+        work[start + cell] = work[last + cell];
+    }
+}
+
+// Reads and scores column x (invocation 0 scores, so the others wait for it).
+fn read_and_score(s: u32, x: u32, mode: u32) {
+    read_column(s, x);
+    sync();
+    if lane == 0u {
+        score_column(x, mode);
+    }
+    sync();
+}
+
+// One layer application of every sequence (the dispatch's stage): the encoder's first
+// also embeds the input, the decoder's first takes the encoder's image, and the last
+// layer of a step reads its output (every column after the encoder of 5.1, column k
+// after decoder step k of 5.2).
+@compute @workgroup_size(WG)
+fn forward(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index) local: u32) {
+    lane = local;
+    sequence = run.batch_offset + group.x;
+    enter(group.x);
+    let w = sequence_width(group.x);
+    let c = stage.coder;
+    let j = stage.application;
+    if c == 0u && j == 0u {
+        if lane < 3u {
+            work[totals_at() + lane] = 0.0;
+        }
+        embed();
+        sync();
+    }
+    if c == 1u && j == 0u {
+        start_decoder();
+        sync();
+    }
+    let k = select(0u, j / LAYERS, c == 1u);
+    cgru_forward(c, j, k, w);
+    if c == 0u && CODERS == 1u && j + 1u == applications() {
+        let last = state(0u, applications());
+        for (var x = 0u; x < w; x++) {
+            read_and_score(last, x, READ_ONLY);
+        }
+    }
+    if c == 1u && j % LAYERS == LAYERS - 1u && k < w {
+        read_and_score(state(1u, j + 1u), k, stage.mode);
+    }
+    if (stage.flags & FINISH) != 0u && lane == 0u {
+        let totals = totals_at();
+        let errors = min(work[totals + 1u], work[totals + 2u]);
+        scores[3u * sequence] = work[totals];
+        scores[3u * sequence + 1u] = errors;
+        scores[3u * sequence + 2u] = select(0.0, 1.0, errors > 0.0);
+    }
+}
+
+// ∂s[:, 0, x] += W_oᵀ ∂logits_x, one invocation per channel.
+fn read_column_backward(x: u32) {
+    let dout = dout_at();
+    for (var channel = lane; channel < M; channel += WG) {
+        var total = 0.0;
+        for (var a = 0u; a < A_OUT; a++) {
+            total += params[P_OUTPUT_WEIGHT + a * M + channel] * work[dlogits_at() + x * A_OUT + a];
+        }
+        work[dout + channel * plane() + x] += total;
+    }
+}
+
+// Backward of application j of coder c from ∂out (at dout_at), leaving ∂in there: ∂z_u
+// and ∂z_c over u and c, ∂z_r in its own region, and for the decoder ∂p of the tape
+// columns step k saw (x < k) added to dtape_at.
+fn cgru_backward(c: u32, j: u32, k: u32, w: u32) {
+    if j / LAYERS >= w {
+        return;
+    }
+    let l = j % LAYERS;
+    let s = state(c, j);
+    let u = gate_u(c, j);
+    let r = gate_r(c, j);
+    let cand = candidate(c, j);
+    let dr = dz_r(c, j);
+    let dout = dout_at();
+    let dacc = dacc_at();
+    let dtape = dtape_at();
+    let size = image_size();
+    // out = u ⊙ s + (1 − u) ⊙ c, c = tanh(z_c)
+    for (var cell = lane; cell < size; cell += WG) {
+        let d = work[dout + cell];
+        let uu = work[u + cell];
+        let cv = work[cand + cell];
+        work[u + cell] = d * (work[s + cell] - cv) * gate_derivative(uu);
+        work[cand + cell] = d * (1.0 - uu) * (1.0 - cv * cv);
+        work[dacc + cell] = d * uu;
+    }
+    sync();
+    // z_c's input was [p; r ⊙ s]; the state's channels follow the tape's in the decoder.
+    let state_channels = c * M;
+    for (var cell = lane; cell < size; cell += WG) {
+        let channel = cell / plane();
+        let y = (cell % plane()) / run.steps;
+        let x = cell % run.steps;
+        let dreset = convolve_transposed(c, l, 2u, state_channels + channel, y, x, cand);
+        let rv = work[r + cell];
+        work[dr + cell] = dreset * work[s + cell] * gate_derivative(rv);
+        work[dacc + cell] += dreset * rv;
+        if c == 1u && x < k {
+            work[dtape + cell] += convolve_transposed(c, l, 2u, channel, y, x, cand);
+        }
+    }
+    sync();
+    // z_u's and z_r's input was [p; s].
+    for (var cell = lane; cell < size; cell += WG) {
+        let channel = cell / plane();
+        let y = (cell % plane()) / run.steps;
+        let x = cell % run.steps;
+        var value = 0.0;
+        if x < width {
+            value = work[dacc + cell]
+                + convolve_transposed(c, l, 0u, state_channels + channel, y, x, u)
+                + convolve_transposed(c, l, 1u, state_channels + channel, y, x, dr);
+        }
+        work[dout + cell] = value;
+        if c == 1u && x < k {
+            work[dtape + cell] += convolve_transposed(c, l, 0u, channel, y, x, u)
+                + convolve_transposed(c, l, 1u, channel, y, x, dr);
+        }
+    }
+    sync();
+}
+
+// One layer application's backward for every sequence, in the reverse of the forward's
+// order; the first clears the gradients the applications accumulate and (5.1) takes the
+// loss's gradient at every column, the last layer of decoder step k takes column k's.
+@compute @workgroup_size(WG)
+fn backward(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index) local: u32) {
+    lane = local;
+    sequence = run.batch_offset + group.x;
+    enter(group.x);
+    let w = sequence_width(group.x);
+    let c = stage.coder;
+    let j = stage.application;
+    if (stage.flags & FIRST) != 0u {
+        let size = image_size();
+        for (var cell = lane; cell < size; cell += WG) {
+            work[dout_at() + cell] = 0.0;
+            work[dtape_at() + cell] = 0.0;
+        }
+        sync();
+        if CODERS == 1u {
+            for (var x = 0u; x < w; x++) {
+                read_column_backward(x);
+            }
+            sync();
+        }
+    }
+    let k = select(0u, j / LAYERS, c == 1u);
+    if c == 1u && j % LAYERS == LAYERS - 1u && k < w {
+        read_column_backward(k);
+        sync();
+    }
+    cgru_backward(c, j, k, w);
+}
