@@ -199,9 +199,11 @@ fn neural_gpu_bad_input_is_refused_with_the_limit_named() {
             "neural_gpu",
             "--backend",
             "gpu",
+            "--dropout",
+            "0.1",
             "--steps",
             "1",
         ],
-        "no WebGPU kernels yet",
+        "without dropout and scheduled sampling",
     );
 }

@@ -14,7 +14,7 @@ use engram::gpu::{GpuContext, GpuSession, StepScores};
 use engram::models::neural_gpu::ImageConfig;
 use engram::nn::{clip_global_norm, OptimizerConfig};
 use engram::tasks::{Batch, SymbolTask, TaskConfig};
-use engram::train::{batch_gradient, batch_score};
+use engram::train::{batch_gradient, batch_score, BackendChoice, TrainConfig, Trainer};
 use engram::{build, Model, ModelKind};
 use pollster::block_on;
 use std::rc::Rc;
@@ -130,5 +130,194 @@ fn a_training_step_matches_the_cpu_at_the_spec_size() {
             &batch,
             &format!("{kind} on reverse"),
         );
+    }
+}
+
+#[test]
+fn evaluation_scores_match_the_cpu_with_either_answer_accepted() {
+    let Some(context) = common::gpu::context() else {
+        return;
+    };
+    // copy-or-reverse: the loss is against the drawn target, either answer is right;
+    // label smoothing is the training loss's and evaluation leaves it out.
+    let task = symbols(SymbolTask::Either, 4, 10);
+    let batch = mixed_batch(&task, 4, 10);
+    let image = ImageConfig {
+        maps: 8,
+        label_smoothing: 0.1,
+        ..ImageConfig::default()
+    };
+    for kind in KINDS {
+        let model = model(kind, &task, image.clone(), 5);
+        let mut gpu = session(&context, model.as_ref());
+        let scores = block_on(gpu.score(&batch)).expect("scores");
+        let cpu = batch_score(model.as_ref(), &batch, 1);
+        eprintln!(
+            "{kind} on either: loss {:.6} vs {:.6}, errors {} vs {}, wrong {} vs {}",
+            cpu.loss_nats,
+            scores.loss_nats,
+            cpu.errors,
+            scores.errors,
+            cpu.wrong_sequences,
+            scores.wrong_sequences
+        );
+        assert!((scores.loss_nats - cpu.loss_nats).abs() <= 1e-5 * cpu.loss_nats.max(1.0));
+        assert_eq!(scores.errors, cpu.errors);
+        assert_eq!(scores.wrong_sequences, cpu.wrong_sequences);
+    }
+}
+
+#[test]
+fn label_smoothing_and_alternatives_train_as_on_the_cpu() {
+    let Some(context) = common::gpu::context() else {
+        return;
+    };
+    let task = symbols(SymbolTask::Either, 4, 8);
+    let batch = mixed_batch(&task, 3, 8);
+    let image = ImageConfig {
+        maps: 6,
+        height: 3,
+        cgru_layers: 3,
+        gate_cutoff: 1.1,
+        label_smoothing: 0.1,
+        ..ImageConfig::default()
+    };
+    for kind in KINDS {
+        let model = model(kind, &task, image.clone(), 7);
+        compare_step(
+            &context,
+            model.as_ref(),
+            &batch,
+            &format!("{kind} on either"),
+        );
+    }
+}
+
+#[test]
+fn a_batch_split_into_chunks_gives_the_same_step() {
+    let Some(context) = common::gpu::context() else {
+        return;
+    };
+    let task = symbols(SymbolTask::Add, 1, 3);
+    let batch = mixed_batch(&task, 5, 7);
+    for kind in KINDS {
+        let image = ImageConfig {
+            maps: 6,
+            ..ImageConfig::default()
+        };
+        let model = model(kind, &task, image, 2);
+        let mut whole = session(&context, model.as_ref());
+        let mut chunked = session(&context, model.as_ref());
+        // Room for two sequences' records per buffer.
+        let per_sequence = engram::gpu::Kernels::new(model.config(), model.params())
+            .unwrap()
+            .sequence_floats(batch.steps);
+        chunked.limit_buffer_bytes(2 * 4 * per_sequence as u64);
+        let a = block_on(whole.train_step(&batch)).unwrap();
+        let b = block_on(chunked.train_step(&batch)).unwrap();
+        let (difference, at) = largest_difference(
+            model.as_ref(),
+            &block_on(whole.parameters()).unwrap(),
+            &block_on(chunked.parameters()).unwrap(),
+        );
+        eprintln!(
+            "{kind}: {} vs {} dispatches; loss {} vs {}; largest parameter difference \
+             {difference:.2e} ({at})",
+            whole.dispatches_per_step(&batch).unwrap(),
+            chunked.dispatches_per_step(&batch).unwrap(),
+            a.loss_nats,
+            b.loss_nats
+        );
+        assert!(
+            chunked.dispatches_per_step(&batch).unwrap()
+                > whole.dispatches_per_step(&batch).unwrap()
+        );
+        assert!((a.loss_nats - b.loss_nats).abs() < 1e-5);
+        assert_eq!((a.errors, a.wrong_sequences), (b.errors, b.wrong_sequences));
+        assert!(difference <= 1e-6);
+    }
+}
+
+#[test]
+fn dropout_and_scheduled_sampling_train_on_the_cpu_and_say_why() {
+    let Some(context) = common::gpu::context() else {
+        return;
+    };
+    let task = symbols(SymbolTask::Reverse, 2, 4);
+    let batch = task.batch(2, 1);
+    for image in [
+        ImageConfig {
+            maps: 4,
+            dropout: 0.1,
+            ..ImageConfig::default()
+        },
+        ImageConfig {
+            maps: 4,
+            sampling_rate: 0.2,
+            ..ImageConfig::default()
+        },
+    ] {
+        let model = model(ModelKind::NeuralGpuDep, &task, image, 1);
+        let mut gpu = session(&context, model.as_ref());
+        let refused = block_on(gpu.train_step(&batch)).unwrap_err();
+        assert!(
+            refused.0.contains("without dropout and scheduled sampling"),
+            "{refused:?}"
+        );
+        // Evaluation has no training noise: it still runs, and the parameters are intact.
+        block_on(gpu.score(&batch)).expect("scores");
+        assert_eq!(block_on(gpu.parameters()).unwrap(), model.params().values());
+    }
+}
+
+/// A trainer of `kind` on reverse, small enough for a software adapter.
+fn train_config(kind: ModelKind) -> TrainConfig {
+    let task = symbols(SymbolTask::Reverse, 2, 6);
+    let mut config = TrainConfig::preset(kind, task);
+    config.image = Some(ImageConfig {
+        maps: 8,
+        height: 2,
+        ..ImageConfig::default()
+    });
+    config.batch_size = 4;
+    config.threads = 1;
+    config
+}
+
+#[test]
+fn twenty_training_steps_on_the_gpu_follow_the_cpu() {
+    let Some(_context) = common::gpu::context() else {
+        return;
+    };
+    for kind in KINDS {
+        let mut on_gpu = Trainer::new(train_config(kind)).unwrap();
+        on_gpu.select_backend_blocking(BackendChoice::Gpu).unwrap();
+        assert_eq!(on_gpu.backend().kind, "gpu");
+        let mut on_cpu = Trainer::new(train_config(kind)).unwrap();
+        let mut largest = 0.0f64;
+        for _ in 0..20 {
+            let g = on_gpu.step().unwrap();
+            let c = on_cpu.step().unwrap();
+            assert_eq!(g.step, c.step);
+            let (g, c) = (g.metrics, c.metrics);
+            largest = largest.max((g.bits_per_sequence - c.bits_per_sequence).abs());
+            assert!(
+                (g.bits_per_sequence - c.bits_per_sequence).abs()
+                    < 1e-3 * c.bits_per_sequence.max(1.0),
+                "{g:?} vs {c:?}"
+            );
+            assert_eq!(g.sequence_accuracy, c.sequence_accuracy);
+        }
+        on_gpu.sync_blocking().unwrap();
+        let (difference, at) = largest_difference(
+            on_cpu.model(),
+            on_cpu.model().params().values(),
+            on_gpu.model().params().values(),
+        );
+        eprintln!(
+            "{kind}: 20 steps, largest loss difference {largest:.2e} bits, largest parameter \
+             difference {difference:.2e} ({at})"
+        );
+        assert!(difference < 1e-3, "{difference} at {at}");
     }
 }

@@ -66,6 +66,27 @@ test('with WebGPU the badge says so, and NTM copy trains through it as on the CP
   assert.deepEqual(problems, []);
 });
 
+// The Neural GPU family through its own kernels: both models, small enough for SwiftShader.
+for (const model of ['neural_gpu', 'neural_gpu_dep']) {
+  test(`${model} on reverse trains through WebGPU as on the CPU`, async () => {
+    const hash = `#model=${model}&task=reverse&min_length=2&max_length=5&maps=6&height=2&batch_size=4&seed=3`;
+    const onCpu = await open(`${hash}&backend=cpu`);
+    await step(onCpu.page, STEPS);
+    const expected = await bitsTrace(onCpu.page);
+    const { page, problems } = await open(`${hash}&backend=gpu`, { webgpu: true });
+    assert.equal(await page.getAttribute('#backend', 'data-kind'), 'gpu');
+    await step(page, STEPS);
+    const trace = await bitsTrace(page);
+    assert.equal(trace.length, STEPS);
+    const largest = Math.max(...trace.map((bits, i) => Math.abs(bits - expected[i]) / expected[i]));
+    console.log(`${model}: largest relative difference of the loss over ${STEPS} steps, WebGPU vs CPU: ${largest.toExponential(2)}`);
+    assert.ok(largest < 1e-3, `loss traces differ by ${largest}`);
+    const wrong = (p) => p.evaluate(() => Array.from(window.engram.history.series().wrong));
+    assert.deepEqual(await wrong(page), await wrong(onCpu.page));
+    assert.deepEqual(problems, []);
+  });
+}
+
 test('a GPU device lost mid-run: training continues on the CPU, nothing learned is lost', async () => {
   const { page } = await open(`${SMALL}&backend=gpu`, { webgpu: true });
   await step(page, 8);

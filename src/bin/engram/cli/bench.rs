@@ -299,14 +299,6 @@ pub fn run(args: BenchArgs) -> Result<(), String> {
             }
             let batch = task.batch(batch_size, 7);
             let (rate, dispatches) = match &gpu {
-                Some(_) if model_kind.is_image() => {
-                    eprintln!("{model_kind} has no WebGPU kernels yet: measured on the CPU");
-                    let rate = best_rate(args.seconds, batch_size, || {
-                        batch_gradient(model.as_ref(), &batch, threads, &mut grads);
-                        Ok(())
-                    })?;
-                    (rate, None)
-                }
                 Some(context) => {
                     let (rate, dispatches) =
                         measure_gpu(context, model.as_ref(), &batch, args.seconds)?;
@@ -338,8 +330,9 @@ pub fn run(args: BenchArgs) -> Result<(), String> {
                 config: config.clone(),
             };
             if !args.json {
+                // The single-core peak is the CPU's: a GPU's figure is not a fraction of it.
                 let fraction = match (m.gflops, peak) {
-                    (Some(g), Some(p)) => format!(
+                    (Some(g), Some(p)) if gpu.is_none() => format!(
                         " ({:.0}% of {threads} × {p:.1})",
                         100.0 * g / (p * threads as f64)
                     ),
