@@ -3,5 +3,7 @@
 #![allow(dead_code)]
 
 pub mod cli;
+// Native only: the blocking adapter search has no browser equivalent.
+#[cfg(not(target_arch = "wasm32"))]
 pub mod gpu;
 pub mod neural_gpu;
