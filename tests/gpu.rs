@@ -12,6 +12,7 @@
 
 mod common;
 
+use common::gpu::largest_difference;
 use engram::gpu::{GpuContext, GpuSession};
 use engram::nn::{clip_global_norm, Optimizer, OptimizerConfig, OptimizerKind};
 use engram::tasks::{Batch, TaskConfig};
@@ -62,23 +63,6 @@ fn gpu_models() -> impl Iterator<Item = ModelKind> {
 
 fn session(context: &Rc<GpuContext>, model: &dyn Model, optimizer: OptimizerConfig) -> GpuSession {
     block_on(GpuSession::new(Rc::clone(context), model, optimizer, 10.0)).expect("a session")
-}
-
-/// Largest |a − b| and the name of the parameter where it is.
-fn largest_difference(model: &dyn Model, a: &[f32], b: &[f32]) -> (f32, String) {
-    let (difference, at) = a
-        .iter()
-        .zip(b)
-        .enumerate()
-        .map(|(i, (x, y))| ((x - y).abs(), i))
-        .fold((0.0, 0), |best, v| if v.0 > best.0 { v } else { best });
-    let name = model
-        .params()
-        .entries()
-        .iter()
-        .find(|e| e.range().contains(&at))
-        .map_or(String::new(), |e| e.name.clone());
-    (difference, name)
 }
 
 /// Slots in ascending usage, ties to the lower slot: the order behind every discrete

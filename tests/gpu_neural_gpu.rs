@@ -9,6 +9,7 @@
 
 mod common;
 
+use common::gpu::largest_difference;
 use common::neural_gpu::config;
 use engram::gpu::{GpuContext, GpuSession, StepScores};
 use engram::models::neural_gpu::ImageConfig;
@@ -43,23 +44,6 @@ fn session(context: &Rc<GpuContext>, model: &dyn Model) -> GpuSession {
         f32::INFINITY,
     ))
     .expect("a session")
-}
-
-/// The largest |a − b| and the parameter tensor it is in.
-fn largest_difference(model: &dyn Model, a: &[f32], b: &[f32]) -> (f32, String) {
-    let (difference, at) = a
-        .iter()
-        .zip(b)
-        .enumerate()
-        .map(|(i, (x, y))| ((x - y).abs(), i))
-        .fold((0.0, 0), |best, v| if v.0 > best.0 { v } else { best });
-    let name = model
-        .params()
-        .entries()
-        .iter()
-        .find(|e| e.range().contains(&at))
-        .map_or(String::new(), |e| e.name.clone());
-    (difference, name)
 }
 
 /// One GPU training step against the CPU's batch gradient.

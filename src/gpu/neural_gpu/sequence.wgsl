@@ -261,18 +261,25 @@ fn read_and_score(s: u32, x: u32, mode: u32) {
     sync();
 }
 
+// This invocation and its sequence (workgroup `group` of the dispatch).
+fn begin(group: u32, local: u32) {
+    lane = local;
+    sequence = run.batch_offset + group;
+    enter(group);
+}
+
 // One layer application of every sequence (the dispatch's stage): the encoder's first
 // also embeds the input, the decoder's first takes the encoder's image, and the last
 // layer of a step reads its output (every column after the encoder of 5.1, column k
 // after decoder step k of 5.2).
 @compute @workgroup_size(WG)
 fn forward(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index) local: u32) {
-    lane = local;
-    sequence = run.batch_offset + group.x;
-    enter(group.x);
+    begin(group.x, local);
     let w = sequence_width(group.x);
     let c = stage.coder;
     let j = stage.application;
+    // The step of a decoder application (the tape it sees); the encoder has no tape.
+    let k = select(0u, j / LAYERS, c == 1u);
     if c == 0u && j == 0u {
         if lane < 3u {
             work[totals_at() + lane] = 0.0;
@@ -284,7 +291,6 @@ fn forward(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_in
         start_decoder();
         sync();
     }
-    let k = select(0u, j / LAYERS, c == 1u);
     cgru_forward(c, j, k, w);
     if c == 0u && CODERS == 1u && j + 1u == applications() {
         let last = state(0u, applications());
@@ -383,12 +389,12 @@ fn cgru_backward(c: u32, j: u32, k: u32, w: u32) {
 // loss's gradient at every column, the last layer of decoder step k takes column k's.
 @compute @workgroup_size(WG)
 fn backward(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index) local: u32) {
-    lane = local;
-    sequence = run.batch_offset + group.x;
-    enter(group.x);
+    begin(group.x, local);
     let w = sequence_width(group.x);
     let c = stage.coder;
     let j = stage.application;
+    // The step of a decoder application (the tape it sees); the encoder has no tape.
+    let k = select(0u, j / LAYERS, c == 1u);
     if (stage.flags & FIRST) != 0u {
         let size = image_size();
         for (var cell = lane; cell < size; cell += WG) {
@@ -403,7 +409,6 @@ fn backward(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_i
             sync();
         }
     }
-    let k = select(0u, j / LAYERS, c == 1u);
     if c == 1u && j % LAYERS == LAYERS - 1u && k < w {
         read_column_backward(k);
         sync();
