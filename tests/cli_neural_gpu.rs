@@ -190,7 +190,7 @@ fn neural_gpu_bad_input_is_refused_with_the_limit_named() {
     );
     refused(
         &["train", "--model", "ntm", "--label-smoothing", "0.1"],
-        "--label-smoothing, --dropout and --sampling-rate apply to the Neural GPU models",
+        "--label-smoothing, --dropout, --sampling-rate and --relax-sets apply to the Neural GPU models",
     );
     refused(
         &[

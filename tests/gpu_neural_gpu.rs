@@ -46,13 +46,24 @@ fn session(context: &Rc<GpuContext>, model: &dyn Model) -> GpuSession {
     .expect("a session")
 }
 
-/// One GPU training step against the CPU's batch gradient.
-fn compare_step(context: &Rc<GpuContext>, model: &dyn Model, batch: &Batch, what: &str) {
+/// One GPU training step against the CPU's batch gradient (with relaxation's pull when
+/// given).
+fn compare_step(
+    context: &Rc<GpuContext>,
+    model: &dyn Model,
+    batch: &Batch,
+    pull: Option<f32>,
+    what: &str,
+) {
     let mut gpu = session(context, model);
+    gpu.set_pull(pull);
     let scores: StepScores = block_on(gpu.train_step(batch)).expect("a GPU step");
     let gpu_grads = block_on(gpu.gradients()).expect("the gradients");
     let mut grads = vec![0.0; model.params().len()];
     let cpu = batch_gradient(model, batch, 1, &mut grads);
+    if let (Some(sets), Some(pull)) = (model.relaxed_sets(), pull) {
+        sets.pull(model.params().values(), pull, &mut grads);
+    }
     let norm = clip_global_norm(&mut grads.clone(), f32::INFINITY);
     let scale = grads.iter().fold(0.0f32, |m, g| m.max(g.abs()));
     let (difference, at) = largest_difference(model, &grads, &gpu_grads);
@@ -112,6 +123,7 @@ fn a_training_step_matches_the_cpu_at_the_spec_size() {
             &context,
             model.as_ref(),
             &batch,
+            None,
             &format!("{kind} on reverse"),
         );
     }
@@ -172,8 +184,29 @@ fn label_smoothing_and_alternatives_train_as_on_the_cpu() {
             &context,
             model.as_ref(),
             &batch,
+            None,
             &format!("{kind} on either"),
         );
+    }
+}
+
+#[test]
+fn relaxed_parameter_sets_and_their_pull_train_as_on_the_cpu() {
+    let Some(context) = common::gpu::context() else {
+        return;
+    };
+    let task = symbols(SymbolTask::Reverse, 2, 8);
+    let batch = mixed_batch(&task, 3, 8);
+    let image = ImageConfig {
+        maps: 6,
+        height: 2,
+        relax_sets: 3,
+        ..ImageConfig::default()
+    };
+    for kind in KINDS {
+        let model = model(kind, &task, image.clone(), 11);
+        let what = format!("{kind} with 3 relaxed sets");
+        compare_step(&context, model.as_ref(), &batch, Some(0.05), &what);
     }
 }
 
@@ -304,4 +337,41 @@ fn twenty_training_steps_on_the_gpu_follow_the_cpu() {
         );
         assert!(difference < 1e-3, "{difference} at {at}");
     }
+}
+
+#[test]
+fn relaxed_sets_are_averaged_on_the_device_too() {
+    let Some(_context) = common::gpu::context() else {
+        return;
+    };
+    let config = common::neural_gpu::advancing_every_step(3);
+    let mut on_gpu = Trainer::new(config.clone()).unwrap();
+    on_gpu.select_backend_blocking(BackendChoice::Gpu).unwrap();
+    let mut on_cpu = Trainer::new(config).unwrap();
+    let sets = on_cpu.model().relaxed_sets().expect("three sets");
+    // The 31st advance averages the sets, and so does every advance after it (the last,
+    // to length 40, at step 39); the steps after that move them apart again, from the
+    // average on the device as on the host.
+    for _ in 0..42 {
+        on_gpu.step().unwrap();
+        on_cpu.step().unwrap();
+    }
+    on_gpu.sync_blocking().unwrap();
+    assert_eq!(on_gpu.backend().kind, "gpu");
+    let (difference, at) = largest_difference(
+        on_cpu.model(),
+        on_cpu.model().params().values(),
+        on_gpu.model().params().values(),
+    );
+    let p = on_cpu.model().params().values();
+    let spread = (0..sets.size)
+        .map(|e| (p[sets.first + e] - p[sets.first + sets.size + e]).abs())
+        .fold(0.0f32, f32::max);
+    eprintln!(
+        "42 steps, averaging at steps 31 to 39: largest parameter difference GPU vs CPU \
+         {difference:.2e} ({at}); sets 0 and 1 apart by at most {spread:.2e}"
+    );
+    assert!(difference < 1e-4, "{difference} at {at}");
+    // Three steps after the last average the sets are close, but apart again.
+    assert!(spread > 0.0 && spread < 0.05, "{spread}");
 }

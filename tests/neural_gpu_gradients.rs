@@ -156,10 +156,11 @@ fn cgru_layers_match_finite_differences() {
 /// label smoothing, and with dropout where `dropout` is non-zero: its host-drawn masks
 /// are the same at every evaluation of one sequence).
 fn check_model(kind: ModelKind, cutoff: f32, seed: u64) {
-    check_model_with(kind, cutoff, seed, 0.0);
+    check_model_with(kind, cutoff, seed, 0.0, 1);
 }
 
-fn check_model_with(kind: ModelKind, cutoff: f32, seed: u64, dropout: f32) {
+/// With `relax_sets` > 1 every set must get a gradient: the 5 steps use each of them.
+fn check_model_with(kind: ModelKind, cutoff: f32, seed: u64, dropout: f32, relax_sets: usize) {
     let image = ImageConfig {
         maps: 3,
         height: 2,
@@ -168,6 +169,7 @@ fn check_model_with(kind: ModelKind, cutoff: f32, seed: u64, dropout: f32) {
         label_smoothing: 0.1,
         dropout,
         sampling_rate: 0.0,
+        relax_sets,
     };
     let config = config(kind, 4, 3, image);
     let model = NeuralGpu::new(config.clone(), seed);
@@ -254,6 +256,61 @@ fn the_dependent_output_model_s_gradient_matches_finite_differences() {
 
 #[test]
 fn gradients_with_dropout_match_finite_differences() {
-    check_model_with(ModelKind::NeuralGpu, 1.0, 7, 0.3);
-    check_model_with(ModelKind::NeuralGpuDep, 1.0, 8, 0.3);
+    check_model_with(ModelKind::NeuralGpu, 1.0, 7, 0.3, 1);
+    check_model_with(ModelKind::NeuralGpuDep, 1.0, 8, 0.3, 1);
+}
+
+#[test]
+fn gradients_with_relaxed_parameter_sets_match_finite_differences() {
+    check_model_with(ModelKind::NeuralGpu, 1.2, 9, 0.0, 2);
+    check_model_with(ModelKind::NeuralGpuDep, 1.2, 10, 0.0, 3);
+}
+
+/// neural_gpu.md §5.1: step k (from 0) uses set k mod r, and the sets are checkpointed as
+/// `rx.{k}.cgru.{l}`.
+#[test]
+fn step_k_uses_relaxed_set_k_mod_r() {
+    let image = ImageConfig {
+        maps: 3,
+        height: 2,
+        cgru_layers: 1,
+        relax_sets: 3,
+        ..ImageConfig::default()
+    };
+    let model = NeuralGpu::new(config(ModelKind::NeuralGpu, 4, 3, image), 2);
+    for k in 0..3 {
+        assert!(model
+            .params()
+            .entry(&format!("rx.{k}.cgru.0.cand.bias"))
+            .is_some());
+    }
+    assert!(model.params().entry("cgru.0.cand.bias").is_none());
+    // Two steps use sets 0 and 1; set 2 takes no part.
+    let steps = 2;
+    let input = one_hot(&[1, 2], 4);
+    let target = one_hot(&[2, 0], 3);
+    let mask = vec![1.0; steps];
+    let sequence = SequenceRef {
+        input: &input,
+        target: &target,
+        mask: &mask,
+        alternative: None,
+        steps,
+        noise_seed: 0,
+        batch_seed: 0,
+    };
+    let mut grads = vec![0.0; model.params().len()];
+    model.forward_backward(sequence, 1.0, &mut grads);
+    let norm = |k: usize| -> f32 {
+        let entry = model
+            .params()
+            .entry(&format!("rx.{k}.cgru.0.gate_u.weight"))
+            .unwrap();
+        grads[entry.range()].iter().map(|g| g * g).sum()
+    };
+    assert!(norm(0) > 0.0 && norm(1) > 0.0);
+    assert_eq!(norm(2), 0.0);
+    let sets = model.relaxed_sets().expect("relaxed sets");
+    assert_eq!(sets.sets, 3);
+    assert_eq!(sets.size, 3 * (3 * 3 * 9 + 3));
 }

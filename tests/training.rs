@@ -5,6 +5,8 @@
 // Native only: the blocking training API (`Trainer::step`) has no browser equivalent.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+
 use engram::registry::Family;
 use engram::tasks::TaskConfig;
 use engram::train::{batch_gradient, TrainConfig, Trainer};
@@ -207,4 +209,31 @@ fn the_learning_rate_changes_mid_run_and_bad_rates_are_refused() {
     }
     assert_eq!(trainer.config().optimizer.learning_rate, 2e-4);
     assert_eq!(trainer.steps_done(), 2);
+}
+
+/// neural_gpu.md §5.1 relaxation: each curriculum advance raises the pull by a fifth;
+/// once it has reached 0.1 (30 advances from 0.0005) the next advance averages the sets,
+/// and training goes on from the averaged model.
+#[test]
+fn relaxed_sets_are_averaged_when_the_pull_has_reached_its_limit() {
+    let mut trainer = Trainer::new(common::neural_gpu::advancing_every_step(2)).unwrap();
+    let sets = trainer.model().relaxed_sets().expect("two sets");
+    let equal = |trainer: &Trainer| {
+        let p = trainer.model().params().values();
+        (0..sets.size).all(|e| p[sets.first + e] == p[sets.first + sets.size + e])
+    };
+    let mut lengths = Vec::new();
+    while !equal(&trainer) {
+        let report = trainer.step().unwrap();
+        lengths.push(report.max_length);
+        assert!(
+            lengths.len() < 40,
+            "no averaging after {} steps",
+            lengths.len()
+        );
+    }
+    // 30 advances raised the pull; the 31st averaged.
+    assert_eq!(lengths.len(), 31, "{lengths:?}");
+    let report = trainer.step().unwrap();
+    assert!(report.metrics.bits_per_sequence.is_finite());
 }

@@ -67,6 +67,7 @@ pub struct Program {
     pub weight_layout: wgpu::BindGroupLayout,
     pub measure: wgpu::ComputePipeline,
     pub update: wgpu::ComputePipeline,
+    pub relax: wgpu::ComputePipeline,
     pub optimizer_layout: wgpu::BindGroupLayout,
 }
 
@@ -145,6 +146,7 @@ impl Program {
             weight_gradients: pipeline(device, &weight_layout, &weights, "weight_gradients"),
             measure: pipeline(device, &optimizer_layout, &optimizer, "measure"),
             update: pipeline(device, &optimizer_layout, &optimizer, "update"),
+            relax: pipeline(device, &optimizer_layout, &optimizer, "relax"),
             sequence_layout,
             weight_layout,
             optimizer_layout,

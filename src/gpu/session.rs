@@ -16,6 +16,7 @@ use super::layout::Layout;
 use super::program::{Program, RUN_STRIDE, SETTINGS_SIZE, STAGE_STRIDE};
 use super::readback::read_back;
 use super::uniforms::{Run, Settings};
+use crate::models::neural_gpu::relaxation::RelaxedSets;
 use crate::models::Model;
 use crate::nn::OptimizerConfig;
 use crate::tasks::Batch;
@@ -65,6 +66,9 @@ pub struct GpuSession {
     buffer_limit: u64,
     /// Why this configuration cannot train here (it can still be scored).
     training_refused: Option<GpuUnavailable>,
+    /// Parameter-sharing relaxation's sets, and the pull the next step applies.
+    relaxed: Option<RelaxedSets>,
+    pull: Option<f32>,
 }
 
 fn megabytes(bytes: u64) -> String {
@@ -132,6 +136,8 @@ impl GpuSession {
             updates: 0,
             buffer_limit: u64::MAX,
             training_refused: super::supports(model.config()).err(),
+            relaxed: model.relaxed_sets(),
+            pull: None,
         })
     }
 
@@ -257,14 +263,27 @@ impl GpuSession {
         Ok(chunks)
     }
 
+    /// Sets relaxation's pull for the steps that follow (`None`: no pull).
+    pub fn set_pull(&mut self, pull: Option<f32>) {
+        self.pull = pull;
+    }
+
+    /// The relaxed sets and the pull a training step applies, if any.
+    fn relaxation(&self) -> Option<(RelaxedSets, f32)> {
+        Some((self.relaxed?, self.pull?))
+    }
+
     fn write_settings(&self, sequences: usize, update: u32) {
-        let settings = Settings::new(
+        let mut settings = Settings::new(
             &self.optimizer,
             self.clip_norm,
             self.parameters,
             sequences,
             update,
         );
+        if let Some((sets, pull)) = self.relaxation() {
+            settings = settings.relaxing(sets, pull);
+        }
         self.context
             .queue
             .write_buffer(&self.buffers.settings, 0, bytemuck::bytes_of(&settings));
@@ -310,6 +329,11 @@ impl GpuSession {
                 }
             }
             pass.set_bind_group(0, &sized.optimizer_group, &[]);
+            if let (true, Some((sets, _))) = (train, self.relaxation()) {
+                pass.set_pipeline(&self.program.relax);
+                let (x, y) = self.groups_of(sets.size);
+                pass.dispatch_workgroups(x, y, 1);
+            }
             pass.set_pipeline(&self.program.measure);
             pass.dispatch_workgroups(1, 1, 1);
             if train {
@@ -329,7 +353,12 @@ impl GpuSession {
     }
 
     fn update_groups(&self) -> (u32, u32) {
-        let groups = (self.parameters as u32).div_ceil(256);
+        self.groups_of(self.parameters)
+    }
+
+    /// Workgroups of 256 for `count` invocations, within the per-dimension limit.
+    fn groups_of(&self, count: usize) -> (u32, u32) {
+        let groups = (count as u32).div_ceil(256);
         let most = self
             .context
             .device
@@ -347,7 +376,8 @@ impl GpuSession {
         let chunk = self.chunk(batch.size, batch.steps)?;
         let stages = self.kernels.stages(batch.steps, true);
         let per_chunk = stages.forward.len() + stages.backward.len() + 1;
-        Ok(per_chunk * batch.size.div_ceil(chunk) + 2)
+        let relax = usize::from(self.relaxation().is_some());
+        Ok(per_chunk * batch.size.div_ceil(chunk) + 2 + relax)
     }
 
     /// One training step on `batch`: gradient of the batch-mean loss, clipping and the

@@ -3,6 +3,7 @@
 
 use super::neural_gpu::Stage;
 use super::program::{RUN_SIZE, SETTINGS_SIZE, STAGE_SIZE};
+use crate::models::neural_gpu::relaxation::RelaxedSets;
 use crate::nn::{OptimizerConfig, OptimizerKind};
 
 /// The `Run` uniform of shaders/run.wgsl.
@@ -29,7 +30,7 @@ pub struct Settings {
     pub parameters: u32,
     pub sequences: u32,
     pub kind: u32,
-    pub padding: u32,
+    pub relax_sets: u32,
     pub clip_norm: f32,
     pub learning_rate: f32,
     pub beta1: f32,
@@ -39,7 +40,9 @@ pub struct Settings {
     pub root_correction2: f32,
     pub decay: f32,
     pub momentum: f32,
-    pub padding1: [f32; 3],
+    pub relax_first: u32,
+    pub relax_size: u32,
+    pub relax_pull: f32,
 }
 
 const _: () = assert!(std::mem::size_of::<Run>() as u64 == RUN_SIZE);
@@ -65,7 +68,7 @@ impl Settings {
                 OptimizerKind::Adam => 0,
                 OptimizerKind::Rmsprop => 1,
             },
-            padding: 0,
+            relax_sets: 0,
             clip_norm,
             learning_rate: optimizer.learning_rate,
             beta1: optimizer.beta1,
@@ -75,7 +78,20 @@ impl Settings {
             root_correction2: correction2.sqrt(),
             decay: optimizer.decay,
             momentum: optimizer.momentum,
-            padding1: [0.0; 3],
+            relax_first: 0,
+            relax_size: 0,
+            relax_pull: 0.0,
+        }
+    }
+
+    /// These settings with relaxation's pull on `sets`.
+    pub fn relaxing(self, sets: RelaxedSets, pull: f32) -> Settings {
+        Settings {
+            relax_sets: sets.sets as u32,
+            relax_first: sets.first as u32,
+            relax_size: sets.size as u32,
+            relax_pull: pull,
+            ..self
         }
     }
 }

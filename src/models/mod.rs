@@ -23,6 +23,7 @@ use crate::nn::ParamStore;
 use crate::objective::Objective;
 use crate::ops::loss::SequenceScore;
 pub use crate::tasks::SequenceRef;
+use neural_gpu::relaxation::RelaxedSets;
 use neural_gpu::{ImageTrace, NeuralGpu};
 
 /// What every model offers the trainer, the CLI, checkpoints and the page.
@@ -48,6 +49,10 @@ pub trait Model: Send + Sync {
     fn trace(&self, input: &[f32], steps: usize) -> (Vec<f32>, Vec<StepTrace>);
     /// The mental image step by step, for models that have one (the Neural GPU family).
     fn image_trace(&self, _input: &[f32], _steps: usize) -> Option<ImageTrace> {
+        None
+    }
+    /// Where parameter-sharing relaxation's sets lie, for a model that has them.
+    fn relaxed_sets(&self) -> Option<RelaxedSets> {
         None
     }
 }

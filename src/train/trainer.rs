@@ -12,6 +12,7 @@ use super::parallel::batch_gradient;
 use super::progress::{Curriculum, Decay};
 use crate::error::{config_error, EngramError, Result};
 use crate::gpu::{GpuContext, GpuSession, GpuUnavailable};
+use crate::models::neural_gpu::relaxation::{Advance, Pull};
 use crate::models::{build, Model};
 use crate::nn::{clip_global_norm, Optimizer};
 use crate::objective::Metrics;
@@ -48,6 +49,17 @@ pub struct StepReport {
 struct Progress {
     curriculum: Option<Curriculum>,
     decay: Option<Decay>,
+    /// Parameter-sharing relaxation's pull (Neural GPU with relaxed sets).
+    pull: Option<Pull>,
+}
+
+/// What recording a step asks of the trainer.
+#[derive(Clone, Copy, Debug, Default)]
+struct Recorded {
+    /// The learning rate the decay lowered to.
+    learning_rate: Option<f32>,
+    /// The curriculum advanced with the pull at its limit: average the relaxed sets.
+    average: bool,
 }
 
 impl Progress {
@@ -61,20 +73,39 @@ impl Progress {
                 .decay
                 .clone()
                 .map(|d| Decay::new(d, config.optimizer.learning_rate)),
+            pull: config
+                .image
+                .as_ref()
+                .is_some_and(|image| image.relax_sets > 1)
+                .then(Pull::default),
         }
     }
 
-    /// Records a step at `length` with its schedule error; returns a lowered learning
-    /// rate when the decay calls for one. Decay waits for the curriculum to reach the
-    /// full length.
-    fn record(&mut self, length: usize, error: f64) -> Option<f32> {
+    /// Records a step at `length` with its schedule error: a lowered learning rate when
+    /// the decay calls for one (decay waits for the curriculum to reach the full length),
+    /// and relaxation's step when the curriculum advances (neural_gpu.md §5.1).
+    fn record(&mut self, length: usize, error: f64) -> Recorded {
         if let Some(c) = &mut self.curriculum {
             if !c.finished() {
-                c.record(length, error);
-                return None;
+                let advanced = c.record(length, error);
+                let average = match &mut self.pull {
+                    Some(pull) if advanced => pull.advance() == Advance::Average,
+                    _ => false,
+                };
+                return Recorded {
+                    learning_rate: None,
+                    average,
+                };
             }
         }
-        self.decay.as_mut()?.record(error)
+        Recorded {
+            learning_rate: self.decay.as_mut().and_then(|d| d.record(error)),
+            average: false,
+        }
+    }
+
+    fn pull(&self) -> Option<f32> {
+        self.pull.map(|p| p.value)
     }
 }
 
@@ -112,6 +143,8 @@ pub struct Trainer {
     engine: Engine,
     /// Why the GPU is not in use, if it was sought.
     fallback: Option<String>,
+    /// Relaxation's averaging is due after the step that advanced the curriculum.
+    average_pending: bool,
 }
 
 impl CpuEngine {
@@ -123,15 +156,20 @@ impl CpuEngine {
         }
     }
 
-    /// Gradient, clipping and update of `model` on `batch`; the update is skipped when
-    /// the loss or the gradient is not finite.
+    /// Gradient (with relaxation's pull, if any), clipping and update of `model` on
+    /// `batch`; the update is skipped when the loss or the gradient is not finite.
     fn step(
         &mut self,
         model: &mut dyn Model,
         batch: &Batch,
         clip_norm: f32,
+        pull: Option<f32>,
     ) -> (SequenceScore, f32) {
         let score = batch_gradient(model, batch, self.threads, &mut self.grads);
+        if let (Some(sets), Some(pull)) = (model.relaxed_sets(), pull) {
+            // The penalty is a regulariser: the loss reported stays the objective's.
+            sets.pull(model.params().values(), pull, &mut self.grads);
+        }
         let gradient_norm = clip_global_norm(&mut self.grads, clip_norm);
         if score.loss_nats.is_finite() && gradient_norm.is_finite() {
             self.optimizer
@@ -167,6 +205,7 @@ impl Trainer {
             progress,
             steps_done: 0,
             fallback: None,
+            average_pending: false,
         })
     }
 
@@ -368,14 +407,38 @@ impl Trainer {
             max_length: task.max_length(),
             learning_rate: self.config.optimizer.learning_rate,
         };
-        if let Some(rate) = self
+        let recorded = self
             .progress
-            .record(report.max_length, metrics.schedule_error())
-        {
+            .record(report.max_length, metrics.schedule_error());
+        if let Some(rate) = recorded.learning_rate {
             self.apply_learning_rate(rate);
+        }
+        if recorded.average {
+            self.average_pending = true;
         }
         self.steps_done = step;
         Ok(report)
+    }
+
+    /// Relaxation's last step (neural_gpu.md §5.1): every set of encoder parameters ←
+    /// their mean, wherever the parameters are (the optimiser's moments are kept).
+    async fn average_relaxed_sets(&mut self) -> Result<()> {
+        self.sync().await?;
+        self.average_on_host();
+        if let Engine::Gpu(gpu) = &mut self.engine {
+            let (moments, updates) = (gpu.mirror.moments.clone(), gpu.mirror.updates);
+            gpu.session
+                .load(self.model.params().values(), &moments, updates);
+        }
+        Ok(())
+    }
+
+    /// [`Trainer::average_relaxed_sets`] on the host model.
+    fn average_on_host(&mut self) {
+        self.average_pending = false;
+        if let Some(sets) = self.model.relaxed_sets() {
+            sets.average(self.model.params_mut().values_mut());
+        }
     }
 
     fn cpu_step(&mut self) -> Result<StepReport> {
@@ -383,8 +446,14 @@ impl Trainer {
         let Engine::Cpu(cpu) = &mut self.engine else {
             unreachable!("cpu_step runs on the CPU engine");
         };
-        let (score, gradient_norm) = cpu.step(self.model.as_mut(), &batch, self.config.clip_norm);
-        self.complete(step, &task, score, gradient_norm)
+        let pull = self.progress.pull();
+        let (score, gradient_norm) =
+            cpu.step(self.model.as_mut(), &batch, self.config.clip_norm, pull);
+        let report = self.complete(step, &task, score, gradient_norm)?;
+        if self.average_pending {
+            self.average_on_host();
+        }
+        Ok(report)
     }
 
     /// One optimiser step on a fresh batch. On NaN or infinity in the loss or the
@@ -396,9 +465,13 @@ impl Trainer {
             let Engine::Gpu(gpu) = &mut self.engine else {
                 unreachable!("matched above");
             };
+            gpu.session.set_pull(self.progress.pull());
             match gpu.session.train_step(&batch).await {
                 Ok(scores) => {
                     let report = self.complete(step, &task, scores.into(), scores.gradient_norm)?;
+                    if self.average_pending {
+                        self.average_relaxed_sets().await?;
+                    }
                     if report.step % MIRROR_INTERVAL == 0 {
                         self.sync().await?;
                     }

@@ -54,3 +54,35 @@ pub fn config(
 pub fn random(rng: &mut Pcg32, len: usize, scale: f32) -> Vec<f32> {
     (0..len).map(|_| rng.uniform(-scale, scale)).collect()
 }
+
+/// A tiny Neural GPU on copy with `relax_sets` relaxed sets and a curriculum that
+/// advances after every step, one length at a time from 1 to 40.
+pub fn advancing_every_step(relax_sets: usize) -> engram::train::TrainConfig {
+    use engram::tasks::{SymbolTask, TaskConfig};
+    use engram::train::{CurriculumConfig, TrainConfig};
+    let task = TaskConfig::Symbols {
+        task: SymbolTask::Copy,
+        alphabet: 2,
+        min_length: 1,
+        max_length: 40,
+    };
+    let mut config = TrainConfig::preset(ModelKind::NeuralGpu, task);
+    config.image = Some(ImageConfig {
+        maps: 2,
+        height: 1,
+        cgru_layers: 1,
+        relax_sets,
+        ..ImageConfig::default()
+    });
+    // A sequence error is at most 1, under the threshold: every step advances.
+    config.curriculum = Some(CurriculumConfig {
+        start: 1,
+        step: 1,
+        window: 1,
+        threshold: 2.0,
+        mixture: false,
+    });
+    config.batch_size = 1;
+    config.threads = 1;
+    config
+}

@@ -110,14 +110,20 @@ fn in_maps(c: u32) -> u32 {
     return M * (1u + c);
 }
 
-// Convolution g (0: gate_u, 1: gate_r, 2: cand) of layer l of coder c: its weight
-// [m][in_maps][3][3], followed by its bias [m].
-fn conv_weight(c: u32, l: u32, g: u32) -> u32 {
-    return layer_base(c, l) + g * (M * in_maps(c) * 9u + M);
+// Convolution g (0: gate_u, 1: gate_r, 2: cand) of coder c's layer application j (layer
+// j mod L; with relaxation the encoder's step j / L uses set (j / L) mod r, the sets
+// following each other RELAX_SET_SIZE apart): its weight [m][in_maps][3][3], followed
+// by its bias [m].
+fn conv_weight(c: u32, j: u32, g: u32) -> u32 {
+    var relaxed_set = 0u;
+    if c == 0u {
+        relaxed_set = (j / LAYERS) % RELAX_SETS;
+    }
+    return layer_base(c, j % LAYERS) + relaxed_set * RELAX_SET_SIZE + g * (M * in_maps(c) * 9u + M);
 }
 
-fn conv_bias(c: u32, l: u32, g: u32) -> u32 {
-    return conv_weight(c, l, g) + M * in_maps(c) * 9u;
+fn conv_bias(c: u32, j: u32, g: u32) -> u32 {
+    return conv_weight(c, j, g) + M * in_maps(c) * 9u;
 }
 
 // Input channel i of coder c's convolution at (y, x), 0 outside the sequence's image:

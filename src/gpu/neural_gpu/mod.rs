@@ -87,9 +87,13 @@ pub struct ImageLayout {
     output_weight: usize,
     output_bias: usize,
     target_embedding: usize,
-    /// First parameter of each layer (its `gate_u.weight`) of the encoder, then of the
-    /// decoder; a layer's convolutions follow each other (weight then bias: u, r, c).
+    /// First parameter of each layer (its `gate_u.weight`) of the encoder (its first
+    /// relaxed set), then of the decoder; a layer's convolutions follow each other
+    /// (weight then bias: u, r, c).
     layer_bases: [Vec<usize>; 2],
+    /// Relaxed sets of the encoder (1: none) and the distance between them.
+    relax_sets: usize,
+    relax_set_size: usize,
 }
 
 impl ImageLayout {
@@ -108,14 +112,29 @@ impl ImageLayout {
         let (m, layers) = (image.maps, image.cgru_layers);
         let decoder = config.model.has_decoder();
         let mut layer_bases = [Vec::new(), Vec::new()];
-        for (coder, prefix) in ["cgru", "dcgru"].into_iter().enumerate() {
-            if coder == 1 && !decoder {
-                break;
+        let sets = image.relax_sets;
+        let set_prefix = |k: usize| {
+            if sets > 1 {
+                format!("rx.{k}.cgru")
+            } else {
+                "cgru".to_string()
             }
+        };
+        let relax_set_size = layers * 3 * (m * m * 9 + m);
+        // Every set of the encoder, then the decoder: each layer where the kernels look.
+        let coders = (0..sets)
+            .map(|k| (0, set_prefix(k), k))
+            .chain(decoder.then(|| (1, "dcgru".to_string(), 0)));
+        for (coder, prefix, set) in coders {
             let in_maps = m * (1 + coder);
             let conv = m * in_maps * 9 + m;
             for l in 0..layers {
                 let base = offset(&format!("{prefix}.{l}.gate_u.weight"))?;
+                if set > 0 && base != layer_bases[0][l] + set * relax_set_size {
+                    return Err(config_error(format!(
+                        "{prefix}.{l} is not where the GPU kernels expect it"
+                    )));
+                }
                 // The kernels find a layer's tensors from its first: check they are where
                 // the registration order puts them.
                 for (k, name) in ["gate_u", "gate_r", "cand"].into_iter().enumerate() {
@@ -127,7 +146,9 @@ impl ImageLayout {
                         )));
                     }
                 }
-                layer_bases[coder].push(base);
+                if set == 0 {
+                    layer_bases[coder].push(base);
+                }
             }
         }
         Ok(ImageLayout {
@@ -148,6 +169,8 @@ impl ImageLayout {
                 0
             },
             layer_bases,
+            relax_sets: sets,
+            relax_set_size,
         })
     }
 
@@ -211,7 +234,8 @@ impl ImageLayout {
     /// (x: rows, z: tensors; see `weight_gradients.wgsl`).
     pub fn weight_groups(&self) -> (u32, u32, u32) {
         let rows = self.maps.max(self.symbols_in).max(self.symbols_out);
-        let tensors = 3 * self.layers * self.coders() + 2 + usize::from(self.model.has_decoder());
+        let convolutions = 3 * self.layers * (self.relax_sets + self.coders() - 1);
+        let tensors = convolutions + 2 + usize::from(self.model.has_decoder());
         (rows as u32, 1, tensors as u32)
     }
 
@@ -228,6 +252,8 @@ impl ImageLayout {
         constant("A_IN", self.symbols_in);
         constant("A_OUT", self.symbols_out);
         constant("CODERS", self.coders());
+        constant("RELAX_SETS", self.relax_sets);
+        constant("RELAX_SET_SIZE", self.relax_set_size);
         constant("P_EMBEDDING", self.embedding);
         constant("P_OUTPUT_WEIGHT", self.output_weight);
         constant("P_OUTPUT_BIAS", self.output_bias);

@@ -65,11 +65,11 @@ fn gate_derivative(g: f32) -> f32 {
     return CUTOFF * s * (1.0 - s);
 }
 
-// Output channel o of convolution g of layer l of coder c at (y, x), bias included.
-fn convolve(c: u32, l: u32, g: u32, o: u32, y: u32, x: u32, s: u32, r: u32, reset: bool, k: u32) -> f32 {
+// Output channel o of convolution g of application j of coder c at (y, x), bias included.
+fn convolve(c: u32, j: u32, g: u32, o: u32, y: u32, x: u32, s: u32, r: u32, reset: bool, k: u32) -> f32 {
     let ins = in_maps(c);
-    let weights = conv_weight(c, l, g);
-    var total = params[conv_bias(c, l, g) + o];
+    let weights = conv_weight(c, j, g);
+    var total = params[conv_bias(c, j, g) + o];
     for (var i = 0u; i < ins; i++) {
         let w = weights + (o * ins + i) * 9u;
         for (var a = 0u; a < 3u; a++) {
@@ -83,9 +83,9 @@ fn convolve(c: u32, l: u32, g: u32, o: u32, y: u32, x: u32, s: u32, r: u32, rese
 }
 
 // ∂/∂(input channel i at (y, x)) of convolution g given ∂z at `dz`: Σ_o Σ_taps W·∂z.
-fn convolve_transposed(c: u32, l: u32, g: u32, i: u32, y: u32, x: u32, dz: u32) -> f32 {
+fn convolve_transposed(c: u32, j: u32, g: u32, i: u32, y: u32, x: u32, dz: u32) -> f32 {
     let ins = in_maps(c);
-    let weights = conv_weight(c, l, g);
+    let weights = conv_weight(c, j, g);
     var total = 0.0;
     for (var o = 0u; o < M; o++) {
         for (var a = 0u; a < 3u; a++) {
@@ -130,7 +130,6 @@ fn embed() {
 // stay 0. Applications past the sequence's n_b steps copy the image through. `w` is n_b
 // (passed, not read from `width`, so the branches around barriers are visibly uniform).
 fn cgru_forward(c: u32, j: u32, k: u32, w: u32) {
-    let l = j % LAYERS;
     let s = state(c, j);
     let out = state(c, j + 1u);
     let u = gate_u(c, j);
@@ -152,7 +151,7 @@ fn cgru_forward(c: u32, j: u32, k: u32, w: u32) {
         let x = cell % run.steps;
         var value = 0.0;
         if x < width {
-            value = gate(convolve(c, l, g, o, y, x, s, 0u, false, k));
+            value = gate(convolve(c, j, g, o, y, x, s, 0u, false, k));
         }
         work[select(u, r, g == 1u) + cell] = value;
     }
@@ -164,7 +163,7 @@ fn cgru_forward(c: u32, j: u32, k: u32, w: u32) {
         var cv = 0.0;
         var value = 0.0;
         if x < width {
-            cv = tanh_stable(convolve(c, l, 2u, o, y, x, s, r, true, k));
+            cv = tanh_stable(convolve(c, j, 2u, o, y, x, s, r, true, k));
             let uu = work[u + cell];
             value = uu * work[s + cell] + (1.0 - uu) * cv;
         }
@@ -329,7 +328,6 @@ fn cgru_backward(c: u32, j: u32, k: u32, w: u32) {
     if j / LAYERS >= w {
         return;
     }
-    let l = j % LAYERS;
     let s = state(c, j);
     let u = gate_u(c, j);
     let r = gate_r(c, j);
@@ -355,12 +353,12 @@ fn cgru_backward(c: u32, j: u32, k: u32, w: u32) {
         let channel = cell / plane();
         let y = (cell % plane()) / run.steps;
         let x = cell % run.steps;
-        let dreset = convolve_transposed(c, l, 2u, state_channels + channel, y, x, cand);
+        let dreset = convolve_transposed(c, j, 2u, state_channels + channel, y, x, cand);
         let rv = work[r + cell];
         work[dr + cell] = dreset * work[s + cell] * gate_derivative(rv);
         work[dacc + cell] += dreset * rv;
         if c == 1u && x < k {
-            work[dtape + cell] += convolve_transposed(c, l, 2u, channel, y, x, cand);
+            work[dtape + cell] += convolve_transposed(c, j, 2u, channel, y, x, cand);
         }
     }
     sync();
@@ -372,13 +370,13 @@ fn cgru_backward(c: u32, j: u32, k: u32, w: u32) {
         var value = 0.0;
         if x < width {
             value = work[dacc + cell]
-                + convolve_transposed(c, l, 0u, state_channels + channel, y, x, u)
-                + convolve_transposed(c, l, 1u, state_channels + channel, y, x, dr);
+                + convolve_transposed(c, j, 0u, state_channels + channel, y, x, u)
+                + convolve_transposed(c, j, 1u, state_channels + channel, y, x, dr);
         }
         work[dout + cell] = value;
         if c == 1u && x < k {
-            work[dtape + cell] += convolve_transposed(c, l, 0u, channel, y, x, u)
-                + convolve_transposed(c, l, 1u, channel, y, x, dr);
+            work[dtape + cell] += convolve_transposed(c, j, 0u, channel, y, x, u)
+                + convolve_transposed(c, j, 1u, channel, y, x, dr);
         }
     }
     sync();

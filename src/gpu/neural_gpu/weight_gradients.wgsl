@@ -2,7 +2,8 @@
 // and every step in a fixed order (no atomics: the same batch gives the same bits). One
 // workgroup per row of one tensor (x: the row, z: the tensor), one invocation per
 // element of the row:
-//   z < 3·L·coders: convolution g = z mod 3 of layer l of coder c, row o:
+//   z < 3·L·(r + coders − 1): convolution g = z mod 3 of layer l of coder c (of each
+//   relaxed set of the encoder, summed over the steps that used it), row o:
 //       ∂W[o, i, a, b] = Σ_{b, j, y, x} ∂z_j[o, y, x] · in_j[i, y + a − 1, x + b − 1],
 //       ∂bias[o] = Σ ∂z_j[o, y, x]          (in_j = [p_k;] s_j, or [p_k;] r_j ⊙ s_j for c)
 //   then the embedding (∂E[a, ·] = Σ_x x_a ∂s_0[·, 0, x]), the output layer
@@ -24,11 +25,24 @@ fn store(p: u32, value: f32) {
 }
 
 fn convolution_gradient(tensor: u32, o: u32, lane: u32) {
-    let c = tensor / (3u * LAYERS);
-    let l = (tensor % (3u * LAYERS)) / 3u;
-    let g = tensor % 3u;
+    // The encoder's tensors first (set by set, layer by layer, u r c), then the decoder's.
+    let encoder = 3u * LAYERS * RELAX_SETS;
+    var c = 0u;
+    var relaxed_set = tensor / (3u * LAYERS);
+    var sets = RELAX_SETS;
+    var within = tensor % (3u * LAYERS);
+    if tensor >= encoder {
+        c = 1u;
+        relaxed_set = 0u;
+        sets = 1u;
+        within = tensor - encoder;
+    }
+    let l = within / 3u;
+    let g = within % 3u;
     let ins = in_maps(c);
     let taps = ins * 9u;
+    // The parameters of the first application that used them.
+    let first = relaxed_set * LAYERS + l;
     for (var e = lane; e <= taps; e += WG) {
         let i = e / 9u;
         let a = i32((e % 9u) / 3u) - 1;
@@ -36,7 +50,7 @@ fn convolution_gradient(tensor: u32, o: u32, lane: u32) {
         var total = 0.0;
         for (var sequence = 0u; sequence < run.sequences; sequence++) {
             enter(sequence);
-            for (var step = 0u; step < width; step++) {
+            for (var step = relaxed_set; step < width; step += sets) {
                 let j = step * LAYERS + l;
                 var dz = candidate(c, j);
                 if g == 0u {
@@ -59,9 +73,9 @@ fn convolution_gradient(tensor: u32, o: u32, lane: u32) {
             }
         }
         if e == taps {
-            store(conv_bias(c, l, g) + o, total);
+            store(conv_bias(c, first, g) + o, total);
         } else {
-            store(conv_weight(c, l, g) + o * taps + e, total);
+            store(conv_weight(c, first, g) + o * taps + e, total);
         }
     }
 }
@@ -78,7 +92,7 @@ fn read_image(x: u32) -> u32 {
 @compute @workgroup_size(WG)
 fn weight_gradients(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index) lane: u32) {
     let row = group.x;
-    let convolutions = 3u * LAYERS * CODERS;
+    let convolutions = 3u * LAYERS * (RELAX_SETS + CODERS - 1u);
     if group.z < convolutions {
         if row < M {
             convolution_gradient(group.z, row, lane);

@@ -9,7 +9,9 @@ struct Settings {
     sequences: u32,
     // 0: Adam, 1: RMSProp.
     kind: u32,
-    padding: u32,
+    // Parameter-sharing relaxation: sets (0 or 1: none), where they start, their size and
+    // the pull (neural_gpu.md §5.1).
+    relax_sets: u32,
     clip_norm: f32,
     learning_rate: f32,
     beta1: f32,
@@ -21,9 +23,9 @@ struct Settings {
     // RMSProp.
     decay: f32,
     momentum: f32,
-    padding1: f32,
-    padding2: f32,
-    padding3: f32,
+    relax_first: u32,
+    relax_size: u32,
+    relax_pull: f32,
 }
 
 @group(0) @binding(0) var<uniform> settings: Settings;
@@ -64,6 +66,25 @@ fn measure(@builtin(local_invocation_index) lane: u32) {
         scores[at + 1u] = totals.z;
         scores[at + 2u] = sqrt(totals.x);
         scores[at + 3u] = totals.w;
+    }
+}
+
+// Relaxation's pull, twin of RelaxedSets::pull: ∂θ^(k) += 2·pull·(θ^(k) − θ̄) for each set
+// k, one invocation per element of a set; after the weight gradients, before `measure`.
+@compute @workgroup_size(256)
+fn relax(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+    let e = id.y * groups.x * 256u + id.x;
+    if e >= settings.relax_size {
+        return;
+    }
+    var mean = 0.0;
+    for (var k = 0u; k < settings.relax_sets; k++) {
+        mean += params[settings.relax_first + k * settings.relax_size + e];
+    }
+    mean /= f32(settings.relax_sets);
+    for (var k = 0u; k < settings.relax_sets; k++) {
+        let at = settings.relax_first + k * settings.relax_size + e;
+        grads[at] += 2.0 * settings.relax_pull * (params[at] - mean);
     }
 }
 

@@ -2,6 +2,7 @@
 //! tensors: `maps`, `height`, `cgru_layers`, `gate_cutoff`), flattened into
 //! `engram_config` beside the shared keys.
 
+use super::relaxation::MAX_RELAX_SETS;
 use crate::error::{check_range, config_error, Result};
 use serde::{Deserialize, Serialize};
 
@@ -45,6 +46,14 @@ pub struct ImageConfig {
     /// forcing), neural_gpu.md §5.2 note 4.
     #[serde(default)]
     pub sampling_rate: f32,
+    /// Parameter-sharing relaxation: sets of encoder CGRU parameters r (1: none; the
+    /// original code's 6), neural_gpu.md §5.1 Regularisers; step k uses set k mod r.
+    #[serde(default = "one_set")]
+    pub relax_sets: usize,
+}
+
+fn one_set() -> usize {
+    1
 }
 
 impl Default for ImageConfig {
@@ -58,6 +67,7 @@ impl Default for ImageConfig {
             label_smoothing: 0.0,
             dropout: 0.0,
             sampling_rate: 0.0,
+            relax_sets: 1,
         }
     }
 }
@@ -82,6 +92,7 @@ impl ImageConfig {
         check_range("maps", self.maps, 1, MAX_MAPS)?;
         check_range("height", self.height, 1, MAX_HEIGHT)?;
         check_range("cgru_layers", self.cgru_layers, 1, MAX_CGRU_LAYERS)?;
+        check_range("relax_sets", self.relax_sets, 1, MAX_RELAX_SETS)?;
         if !(1.0..=2.0).contains(&self.gate_cutoff) {
             return Err(config_error(format!(
                 "gate_cutoff must be between 1 and 2, got {}",

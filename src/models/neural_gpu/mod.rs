@@ -20,6 +20,7 @@ mod cgru;
 mod config;
 mod decoder;
 mod noise;
+pub mod relaxation;
 mod trace;
 
 pub use cgru::{gate_cutoff, gate_cutoff_derivative, CgruCache, CgruLayer, Image};
@@ -41,7 +42,8 @@ pub struct NeuralGpu {
     image: ImageConfig,
     params: ParamStore,
     embedding: usize,
-    layers: Vec<CgruLayer>,
+    /// The encoder's CGRU layers: one set, or r with relaxation (step k uses set k mod r).
+    sets: Vec<Vec<CgruLayer>>,
     output_weight: usize,
     output_bias: usize,
     decoder: Option<Decoder>,
@@ -73,8 +75,26 @@ impl NeuralGpu {
             1.7,
             &mut rng,
         );
-        let layers = (0..image.cgru_layers)
-            .map(|l| CgruLayer::register(&mut params, &format!("cgru.{l}"), maps, false, &mut rng))
+        // neural_gpu.md § Checkpoint tensors: `cgru.{l}`, or `rx.{k}.cgru.{l}` per set.
+        let sets = (0..image.relax_sets)
+            .map(|k| {
+                let prefix = if image.relax_sets > 1 {
+                    format!("rx.{k}.cgru")
+                } else {
+                    "cgru".to_string()
+                };
+                (0..image.cgru_layers)
+                    .map(|l| {
+                        CgruLayer::register(
+                            &mut params,
+                            &format!("{prefix}.{l}"),
+                            maps,
+                            false,
+                            &mut rng,
+                        )
+                    })
+                    .collect()
+            })
             .collect();
         let output_weight = params.add_uniform(
             "output.weight",
@@ -101,7 +121,7 @@ impl NeuralGpu {
             image,
             params,
             embedding,
-            layers,
+            sets,
             output_weight,
             output_bias,
             decoder,
@@ -154,7 +174,7 @@ impl NeuralGpu {
             last: Vec::new(),
         };
         for k in 0..image.width {
-            for layer in &self.layers {
+            for layer in &self.sets[k % self.sets.len()] {
                 let (out, cache) = layer.forward(p, image, self.image.gate_cutoff, &s, None);
                 if keep {
                     encoded.inputs.push(std::mem::replace(&mut s, out));
@@ -227,7 +247,7 @@ impl NeuralGpu {
         grads: &mut [f32],
     ) {
         let p = self.params.values();
-        let layers = self.layers.len();
+        let layers = self.image.cgru_layers;
         let mask = |k: usize| dropout.map(|d| &d.encoder[k]);
         for j in (0..run.inputs.len()).rev() {
             if j % layers == layers - 1 {
@@ -235,7 +255,7 @@ impl NeuralGpu {
                 apply(mask(j / layers + 1), &mut ds);
             }
             let mut dinput = vec![0.0; image.len()];
-            self.layers[j % layers].backward(
+            self.sets[(j / layers) % self.sets.len()][j % layers].backward(
                 p,
                 grads,
                 image,
@@ -308,6 +328,18 @@ impl NeuralGpu {
             }
             None => self.logits(input, steps),
         }
+    }
+
+    /// Where the relaxed sets of encoder parameters lie (`None` without relaxation): they
+    /// are registered one after another, each set's layers in order.
+    pub fn relaxed_sets(&self) -> Option<relaxation::RelaxedSets> {
+        let sets = self.sets.len();
+        if sets < 2 {
+            return None;
+        }
+        let first = self.params.entry("rx.0.cgru.0.gate_u.weight")?.offset;
+        let size = self.params.entry("rx.1.cgru.0.gate_u.weight")?.offset - first;
+        Some(relaxation::RelaxedSets { first, size, sets })
     }
 
     /// The image view's record of one sequence: every encoder step and layer, every
@@ -449,5 +481,9 @@ impl Model for NeuralGpu {
 
     fn image_trace(&self, input: &[f32], steps: usize) -> Option<ImageTrace> {
         Some(self.trace_image(input, steps).1)
+    }
+
+    fn relaxed_sets(&self) -> Option<relaxation::RelaxedSets> {
+        NeuralGpu::relaxed_sets(self)
     }
 }

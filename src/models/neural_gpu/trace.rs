@@ -58,7 +58,7 @@ pub(super) fn record(model: &NeuralGpu, input: &[f32], steps: usize) -> (Vec<f32
     let image = model.geometry(steps);
     let (maps, plane) = (image.maps, image.plane());
     let encoded = model.encode(input, image, true, None);
-    let layers = model.layers.len();
+    let layers = model.image.cgru_layers;
     let mut trace = ImageTrace {
         maps,
         height: image.height,

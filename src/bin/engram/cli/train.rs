@@ -76,6 +76,11 @@ pub struct TrainArgs {
     /// model's own sample instead of the target (scheduled sampling; 0: teacher forcing).
     #[arg(long)]
     sampling_rate: Option<f32>,
+    /// Neural GPU: parameter-sharing relaxation, r sets of encoder CGRU parameters (step k
+    /// uses set k mod r; pulled together, then averaged, as the curriculum advances; the
+    /// original code's r is 6; 1: none).
+    #[arg(long, value_name = "R")]
+    relax_sets: Option<usize>,
     /// Worker threads (0: one per core).
     #[arg(long)]
     threads: Option<usize>,
@@ -191,12 +196,14 @@ fn resolve(args: &TrainArgs) -> Result<TrainConfig, String> {
         image.label_smoothing = args.label_smoothing.unwrap_or(image.label_smoothing);
         image.dropout = args.dropout.unwrap_or(image.dropout);
         image.sampling_rate = args.sampling_rate.unwrap_or(image.sampling_rate);
+        image.relax_sets = args.relax_sets.unwrap_or(image.relax_sets);
     } else if args.label_smoothing.is_some()
         || args.dropout.is_some()
         || args.sampling_rate.is_some()
+        || args.relax_sets.is_some()
     {
         return Err(
-            "--label-smoothing, --dropout and --sampling-rate apply to the Neural GPU models"
+            "--label-smoothing, --dropout, --sampling-rate and --relax-sets apply to the Neural GPU models"
                 .to_string(),
         );
     }
