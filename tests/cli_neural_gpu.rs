@@ -207,3 +207,67 @@ fn neural_gpu_bad_input_is_refused_with_the_limit_named() {
         "without dropout and scheduled sampling",
     );
 }
+
+/// `--relax-sets r`: the checkpoint holds the r sets under the spec's names and its
+/// `relax_sets`, and evaluates (on whichever backend `auto` finds).
+#[test]
+fn relaxed_parameter_sets_are_checkpointed_under_their_names() {
+    let checkpoint = scratch("neural_gpu-relaxed.safetensors");
+    let path = checkpoint.to_str().unwrap();
+    let output = engram(&[
+        "train",
+        "--model",
+        "neural_gpu",
+        "--task",
+        "reverse",
+        "--steps",
+        "5",
+        "--batch",
+        "2",
+        "--maps",
+        "4",
+        "--max-length",
+        "4",
+        "--relax-sets",
+        "2",
+        "--backend",
+        "cpu",
+        "--out",
+        path,
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let bytes = std::fs::read(&checkpoint).unwrap();
+    let header_length = u64::from_le_bytes(bytes[..8].try_into().unwrap()) as usize;
+    let header = String::from_utf8_lossy(&bytes[8..8 + header_length]);
+    for name in [
+        "rx.0.cgru.0.gate_u.weight",
+        "rx.1.cgru.1.cand.bias",
+        "output.weight",
+    ] {
+        assert!(header.contains(name), "{name} missing from {header}");
+    }
+    assert!(!header.contains("\"cgru.0."), "{header}");
+    assert!(header.contains("relax_sets"), "{header}");
+    let output = engram(&[
+        "eval",
+        "--checkpoint",
+        path,
+        "--lengths",
+        "4",
+        "--sequences",
+        "8",
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    refused(
+        &["train", "--model", "neural_gpu", "--relax-sets", "17"],
+        "relax_sets",
+    );
+}
