@@ -192,20 +192,6 @@ fn neural_gpu_bad_input_is_refused_with_the_limit_named() {
         &["train", "--model", "ntm", "--label-smoothing", "0.1"],
         "--label-smoothing, --dropout, --sampling-rate and --relax-sets apply to the Neural GPU models",
     );
-    refused(
-        &[
-            "train",
-            "--model",
-            "neural_gpu",
-            "--backend",
-            "gpu",
-            "--dropout",
-            "0.1",
-            "--steps",
-            "1",
-        ],
-        "without dropout and scheduled sampling",
-    );
 }
 
 /// `--relax-sets r`: the checkpoint holds the r sets under the spec's names and its

@@ -377,25 +377,3 @@ gpu_test! {
         assert!(difference < 1e-3, "{difference} at {at}");
     }
 }
-
-gpu_test! {
-    /// The Neural GPU trained with dropout or scheduled sampling (CPU only): `gpu` refuses
-    /// with the reason, `auto` stays on the CPU and says why, and training goes on.
-    fn training_noise_keeps_the_neural_gpu_on_the_cpu_with_the_reason(_context) {
-        for kind in [ModelKind::NeuralGpu, ModelKind::NeuralGpuDep] {
-            let task = TaskConfig::symbols_by_name("reverse").unwrap().with_max_length(3);
-            let mut config = TrainConfig::preset(kind, task);
-            config.threads = 1;
-            config.image.as_mut().unwrap().dropout = 0.1;
-            let mut trainer = Trainer::new(config).unwrap();
-            let error = trainer.select_backend_blocking(BackendChoice::Gpu).unwrap_err().to_string();
-            eprintln!("{kind}: {error}");
-            assert!(error.contains("without dropout and scheduled sampling"), "{error}");
-            assert_eq!(trainer.backend().kind, "cpu");
-            trainer.select_backend_blocking(BackendChoice::Auto).unwrap();
-            assert_eq!(trainer.backend().kind, "cpu");
-            trainer.step().unwrap();
-            assert_eq!(trainer.steps_done(), 1);
-        }
-    }
-}

@@ -12,7 +12,7 @@ mod common;
 use common::gpu::largest_difference;
 use common::neural_gpu::config;
 use engram::gpu::{GpuContext, GpuSession, StepScores};
-use engram::models::neural_gpu::ImageConfig;
+use engram::models::neural_gpu::{training_noise, Image, ImageConfig};
 use engram::nn::{clip_global_norm, OptimizerConfig};
 use engram::tasks::{Batch, SymbolTask, TaskConfig};
 use engram::train::{batch_gradient, batch_score, BackendChoice, TrainConfig, Trainer};
@@ -255,35 +255,51 @@ fn a_batch_split_into_chunks_gives_the_same_step() {
     }
 }
 
+/// The host draws dropout's masks and scheduled sampling's draws per sequence, as the
+/// CPU does, and uploads them at the batch's width.
 #[test]
-fn dropout_and_scheduled_sampling_train_on_the_cpu_and_say_why() {
+fn dropout_and_scheduled_sampling_train_as_on_the_cpu() {
     let Some(context) = common::gpu::context() else {
         return;
     };
-    let task = symbols(SymbolTask::Reverse, 2, 4);
-    let batch = task.batch(2, 1);
-    for image in [
-        ImageConfig {
-            maps: 4,
-            dropout: 0.1,
+    let task = symbols(SymbolTask::Reverse, 2, 9);
+    let batch = mixed_batch(&task, 4, 9);
+    // The batch's coins: a rate of 0.5 would feed no sample here (the 9 coins all come up
+    // over 0.5), 0.8 feeds some.
+    let sampled = |rate: f32| {
+        let image = ImageConfig {
+            sampling_rate: rate,
             ..ImageConfig::default()
-        },
-        ImageConfig {
-            maps: 4,
-            sampling_rate: 0.2,
+        };
+        let s = batch.sequence(0);
+        let geometry = Image {
+            maps: 24,
+            height: 4,
+            width: batch.lengths[0],
+        };
+        let noise = training_noise(&image, true, geometry, s.noise_seed, s.batch_seed);
+        noise.samples.iter().filter(|s| s.is_some()).count()
+    };
+    assert_eq!(sampled(0.5), 0);
+    assert!(sampled(0.8) > 0);
+    for (dropout, sampling_rate) in [(0.3, 0.0), (0.0, 0.8), (0.3, 0.8)] {
+        let image = ImageConfig {
+            maps: 6,
+            height: 2,
+            dropout,
+            sampling_rate,
             ..ImageConfig::default()
-        },
-    ] {
-        let model = model(ModelKind::NeuralGpuDep, &task, image, 1);
-        let mut gpu = session(&context, model.as_ref());
-        let refused = block_on(gpu.train_step(&batch)).unwrap_err();
-        assert!(
-            refused.0.contains("without dropout and scheduled sampling"),
-            "{refused:?}"
-        );
-        // Evaluation has no training noise: it still runs, and the parameters are intact.
-        block_on(gpu.score(&batch)).expect("scores");
-        assert_eq!(block_on(gpu.parameters()).unwrap(), model.params().values());
+        };
+        for kind in KINDS {
+            let model = model(kind, &task, image.clone(), 13);
+            let what = format!("{kind}, dropout {dropout}, sampling {sampling_rate}");
+            compare_step(&context, model.as_ref(), &batch, None, &what);
+            // Scoring has no training noise, on either path.
+            let mut gpu = session(&context, model.as_ref());
+            let scores = block_on(gpu.score(&batch)).expect("scores");
+            let cpu = batch_score(model.as_ref(), &batch, 1);
+            assert!((scores.loss_nats - cpu.loss_nats).abs() <= 1e-5 * cpu.loss_nats.max(1.0));
+        }
     }
 }
 

@@ -42,8 +42,9 @@ pub struct ModelBuffers {
     pub settings: wgpu::Buffer,
 }
 
-/// Sequences, padded steps and `work` floats a set of batch buffers holds.
-pub type Capacity = (usize, usize, usize);
+/// Sequences, padded steps, `work` floats and training-noise floats a set of batch
+/// buffers holds.
+pub type Capacity = (usize, usize, usize, usize);
 
 /// Buffers sized for the largest batch seen so far.
 pub struct BatchBuffers {
@@ -71,9 +72,10 @@ impl BatchBuffers {
         chunk: usize,
         stages: usize,
     ) -> BatchBuffers {
-        let (sequences, steps, work_floats) = capacity;
-        // Inputs, targets, their alternatives, the mask, then the lengths.
-        let batch_floats = sequences * steps * (widths.0 + 2 * widths.1 + 1) + sequences;
+        let (sequences, steps, work_floats, noise_floats) = capacity;
+        // Inputs, targets, their alternatives, the mask, the lengths, then the noise.
+        let batch_floats =
+            sequences * steps * (widths.0 + 2 * widths.1 + 1) + sequences + noise_floats;
         let batch = buffer(context, "batch", floats(batch_floats), STORAGE);
         let work = buffer(context, "work", floats(work_floats), STORAGE);
         let scores = buffer(
@@ -169,13 +171,18 @@ impl BatchBuffers {
 
     /// Whether these buffers can hold `needed`.
     pub fn holds(&self, needed: Capacity) -> bool {
-        let (s, t, w) = self.capacity;
-        s >= needed.0 && t >= needed.1 && w >= needed.2
+        let (s, t, w, n) = self.capacity;
+        s >= needed.0 && t >= needed.1 && w >= needed.2 && n >= needed.3
     }
 
     /// The larger of these buffers' capacity and `needed`, in each dimension.
     pub fn grown(&self, needed: Capacity) -> Capacity {
-        let (s, t, w) = self.capacity;
-        (s.max(needed.0), t.max(needed.1), w.max(needed.2))
+        let (s, t, w, n) = self.capacity;
+        (
+            s.max(needed.0),
+            t.max(needed.1),
+            w.max(needed.2),
+            n.max(needed.3),
+        )
     }
 }

@@ -71,6 +71,15 @@ impl Kernels {
         }
     }
 
+    /// The training noise of `batch` as the kernels read it (the same floats per
+    /// sequence), empty when the model draws none.
+    pub fn training_noise(&self, batch: &crate::tasks::Batch) -> Vec<f32> {
+        match self {
+            Kernels::Memory(_) => Vec::new(),
+            Kernels::Image(layout) => layout.training_noise(batch),
+        }
+    }
+
     /// The memory models' weight-gradient jobs (the Neural GPU's kernel knows its own).
     pub fn jobs(&self) -> &[WeightGradientJob] {
         match self {

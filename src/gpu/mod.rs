@@ -20,19 +20,3 @@ pub use context::{GpuContext, GpuUnavailable};
 pub use kernels::Kernels;
 pub use program::sequence_source;
 pub use session::{GpuSession, StepScores, READBACK_BYTES};
-
-use crate::models::ModelConfig;
-
-/// Whether the GPU path can train `config`: every model has kernels, but the Neural GPU's
-/// dropout and scheduled sampling (both off by default) train on the CPU only. Asked
-/// before any adapter is looked for, so the reason given is the configuration's.
-pub fn supports(config: &ModelConfig) -> Result<(), GpuUnavailable> {
-    match &config.image {
-        Some(image) if image.dropout > 0.0 || image.sampling_rate > 0.0 => Err(GpuUnavailable(
-            "the GPU path trains the Neural GPU without dropout and scheduled sampling; \
-             with them it trains on the CPU"
-                .into(),
-        )),
-        _ => Ok(()),
-    }
-}

@@ -64,8 +64,6 @@ pub struct GpuSession {
     updates: u32,
     /// Bytes per buffer this session may use, below the device's own limit.
     buffer_limit: u64,
-    /// Why this configuration cannot train here (it can still be scored).
-    training_refused: Option<GpuUnavailable>,
     /// Parameter-sharing relaxation's sets, and the pull the next step applies.
     relaxed: Option<RelaxedSets>,
     pull: Option<f32>,
@@ -135,7 +133,6 @@ impl GpuSession {
             clip_norm,
             updates: 0,
             buffer_limit: u64::MAX,
-            training_refused: super::supports(model.config()).err(),
             relaxed: model.relaxed_sets(),
             pull: None,
         })
@@ -174,9 +171,9 @@ impl GpuSession {
 
     /// Grows the batch-sized buffers to hold `batch` in chunks of `chunk` sequences
     /// (they never shrink).
-    fn fit(&mut self, batch: &Batch, chunk: usize) {
+    fn fit(&mut self, batch: &Batch, chunk: usize, noise_floats: usize) {
         let work_floats = chunk * self.kernels.sequence_floats(batch.steps);
-        let needed = (batch.size, batch.steps, work_floats);
+        let needed = (batch.size, batch.steps, work_floats, noise_floats);
         if self.sized.as_ref().is_some_and(|s| s.holds(needed)) {
             return;
         }
@@ -201,7 +198,12 @@ impl GpuSession {
         with_gradients: bool,
     ) -> Result<Vec<(usize, usize)>, GpuUnavailable> {
         let chunk = self.chunk(batch.size, batch.steps)?;
-        self.fit(batch, chunk);
+        let noise = if with_gradients {
+            self.kernels.training_noise(batch)
+        } else {
+            Vec::new()
+        };
+        self.fit(batch, chunk, noise.len());
         let sized = self.sized.as_ref().expect("sized by fit");
         let alternative = batch.alternative.as_deref().unwrap_or(&[]);
         let mut data = Vec::with_capacity(
@@ -216,6 +218,8 @@ impl GpuSession {
         data.extend_from_slice(alternative);
         data.extend_from_slice(&batch.mask);
         data.extend(batch.lengths.iter().map(|&l| l as f32));
+        let noise_offset = data.len();
+        data.extend_from_slice(&noise);
         let target_offset = batch.input.len();
         // Without alternatives the targets are their own alternative.
         let alternative_offset = if alternative.is_empty() {
@@ -248,7 +252,8 @@ impl GpuSession {
                 },
                 accumulate: u32::from(c > 0),
                 alternative_offset: alternative_offset as u32,
-                padding: [0; 2],
+                noise_offset: noise_offset as u32,
+                noise_stride: (noise.len() / batch.size.max(1)) as u32,
             };
             queue.write_buffer(&sized.runs, c as u64 * RUN_STRIDE, bytemuck::bytes_of(&run));
         }
@@ -384,9 +389,6 @@ impl GpuSession {
     /// optimiser update, all on the device. A non-finite loss or gradient leaves the
     /// parameters untouched (the caller sees it in the scores).
     pub async fn train_step(&mut self, batch: &Batch) -> Result<StepScores, GpuUnavailable> {
-        if let Some(reason) = &self.training_refused {
-            return Err(reason.clone());
-        }
         self.run(batch, true).await
     }
 

@@ -20,7 +20,8 @@ pub struct Run {
     pub loss_scale: f32,
     pub accumulate: u32,
     pub alternative_offset: u32,
-    pub padding: [u32; 2],
+    pub noise_offset: u32,
+    pub noise_stride: u32,
 }
 
 /// The `Settings` uniform of shaders/optimizer.wgsl.

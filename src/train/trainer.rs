@@ -225,13 +225,6 @@ impl Trainer {
         self.sync().await?;
         self.restore_cpu();
         self.fallback = None;
-        if choice != BackendChoice::Cpu {
-            if let Err(reason) = crate::gpu::supports(self.model.config()) {
-                // Said before any adapter is looked for, so the reason is the model's.
-                self.fallback = Some(fallback_or_error(choice, reason)?);
-                return Ok(());
-            }
-        }
         let opened = match open_gpu(choice).await {
             Ok(Some(context)) => self.start_gpu(Rc::new(context)).await,
             Ok(None) => Ok(()),

@@ -26,8 +26,10 @@
 //! `NeuralGpu::{decode, decode_backward, read_column}` and the objective's softmax loss.
 
 use crate::error::{config_error, Result};
+use crate::models::neural_gpu::{training_noise, Image, ImageConfig};
 use crate::models::{ModelConfig, ModelKind};
 use crate::nn::ParamStore;
+use crate::tasks::Batch;
 use std::fmt::Write;
 
 const IMAGE: &str = include_str!("image.wgsl");
@@ -94,6 +96,8 @@ pub struct ImageLayout {
     /// Relaxed sets of the encoder (1: none) and the distance between them.
     relax_sets: usize,
     relax_set_size: usize,
+    /// The training options whose noise the host draws (dropout, scheduled sampling).
+    image: ImageConfig,
 }
 
 impl ImageLayout {
@@ -171,6 +175,7 @@ impl ImageLayout {
             layer_bases,
             relax_sets: sets,
             relax_set_size,
+            image: image.clone(),
         })
     }
 
@@ -230,6 +235,64 @@ impl ImageLayout {
         stages
     }
 
+    fn sampling(&self) -> bool {
+        self.image.sampling_rate > 0.0 && self.model.has_decoder()
+    }
+
+    /// The training noise of `batch` as `sequence.wgsl` reads it, per sequence at the
+    /// batch's width n: with dropout the encoder's n + 1 masks and the decoder's n (each
+    /// an image; the masks a sequence of width n_b draws, at its columns and first steps,
+    /// and 1 elsewhere), then with scheduled sampling one float per decoder step (the
+    /// uniform draw where the step samples, −1 where it feeds the target). The draws are
+    /// `models::neural_gpu::training_noise`'s, so both paths see the same noise.
+    pub fn training_noise(&self, batch: &Batch) -> Vec<f32> {
+        let dropout = self.image.dropout > 0.0;
+        if !dropout && !self.sampling() {
+            return Vec::new();
+        }
+        let n = batch.steps;
+        let (m, h) = (self.maps, self.height);
+        let image = m * h * n;
+        let masks = if dropout {
+            (n + 1 + (self.coders() - 1) * n) * image
+        } else {
+            0
+        };
+        let samples = if self.sampling() { n } else { 0 };
+        let mut noise = Vec::with_capacity(batch.size * (masks + samples));
+        for b in 0..batch.size {
+            let width = batch.lengths[b];
+            let geometry = Image {
+                maps: m,
+                height: h,
+                width,
+            };
+            let sequence = batch.sequence(b);
+            let drawn = training_noise(
+                &self.image,
+                self.model.has_decoder(),
+                geometry,
+                sequence.noise_seed,
+                sequence.batch_seed,
+            );
+            let start = noise.len();
+            noise.resize(start + masks, 1.0);
+            // The encoder's masks at indices 0..=n_b, the decoder's from n + 1.
+            let encoder = drawn.masks.iter().take(width + 1).enumerate();
+            let decoder = drawn.masks.iter().skip(width + 1).enumerate();
+            for (index, mask) in encoder.chain(decoder.map(|(k, mask)| (n + 1 + k, mask))) {
+                for (cell, &keep) in mask.iter().enumerate() {
+                    let (channel, y, x) = (cell / (h * width), (cell / width) % h, cell % width);
+                    noise[start + index * image + channel * h * n + y * n + x] = keep;
+                }
+            }
+            noise.extend(
+                (0..samples).map(|k| drawn.samples.get(k).copied().flatten().unwrap_or(-1.0)),
+            );
+        }
+        noise
+    }
+
     /// Workgroups of the weight-gradient kernel: one per row of each parameter tensor
     /// (x: rows, z: tensors; see `weight_gradients.wgsl`).
     pub fn weight_groups(&self) -> (u32, u32, u32) {
@@ -253,6 +316,8 @@ impl ImageLayout {
         constant("A_OUT", self.symbols_out);
         constant("CODERS", self.coders());
         constant("RELAX_SETS", self.relax_sets);
+        constant("DROPOUT", usize::from(self.image.dropout > 0.0));
+        constant("SAMPLING", usize::from(self.sampling()));
         constant("RELAX_SET_SIZE", self.relax_set_size);
         constant("P_EMBEDDING", self.embedding);
         constant("P_OUTPUT_WEIGHT", self.output_weight);

@@ -106,6 +106,55 @@ fn convolve_transposed(c: u32, j: u32, g: u32, i: u32, y: u32, x: u32, dz: u32) 
     return total;
 }
 
+// The sequence's training noise in `batch` (host twin: ImageLayout::training_noise),
+// present only in training steps of a model with dropout or scheduled sampling.
+fn noise() -> u32 {
+    return run.noise_offset + sequence * run.noise_stride;
+}
+
+fn masked() -> bool {
+    return DROPOUT == 1u && run.noise_stride != 0u;
+}
+
+// Dropout mask `index`: the encoder's 0..=n (0 on the embedded input, k + 1 after step
+// k), the decoder's from n + 1 (after decoder step k).
+fn mask(index: u32) -> u32 {
+    return noise() + index * image_size();
+}
+
+fn apply_mask(at: u32, index: u32) {
+    let size = image_size();
+    for (var cell = lane; cell < size; cell += WG) {
+        work[at + cell] *= batch[mask(index) + cell];
+    }
+}
+
+// Scheduled sampling's uniform draw for decoder step k, or −1 where it feeds the target.
+fn sample_draw(k: u32) -> f32 {
+    let masks = select(0u, run.steps + 1u + (CODERS - 1u) * run.steps, DROPOUT == 1u);
+    return batch[noise() + masks * image_size() + k];
+}
+
+// A symbol drawn from softmax(logits) with the uniform `draw` (twin of noise::sample).
+fn sample_symbol(logits: u32, draw: f32) -> u32 {
+    var largest = work[logits];
+    for (var a = 1u; a < A_OUT; a++) {
+        largest = max(largest, work[logits + a]);
+    }
+    var total = 0.0;
+    for (var a = 0u; a < A_OUT; a++) {
+        total += exp(work[logits + a] - largest);
+    }
+    var threshold = draw * total;
+    for (var a = 0u; a < A_OUT; a++) {
+        threshold -= exp(work[logits + a] - largest);
+        if threshold < 0.0 {
+            return a;
+        }
+    }
+    return A_OUT - 1u;
+}
+
 // s_0[:, 0, x] = E[i_x] (x < n_b; the input row is one-hot, so Σ_a x_a E[a]).
 fn embed() {
     let size = image_size();
@@ -120,6 +169,9 @@ fn embed() {
             for (var a = 0u; a < A_IN; a++) {
                 value += batch[input + a] * params[P_EMBEDDING + a * M + channel];
             }
+        }
+        if masked() {
+            value *= batch[mask(0u) + cell];
         }
         work[s + cell] = value;
     }
@@ -203,7 +255,14 @@ fn score_column(x: u32, mode: u32) {
         }
     }
     let greedy = mode == GREEDY || mode == EVALUATE;
-    work[fed_at() + x] = f32(select(wanted, chosen, greedy));
+    var fed = select(wanted, chosen, greedy);
+    if mode == TEACHER && SAMPLING == 1u && run.noise_stride != 0u {
+        let draw = sample_draw(x);
+        if draw >= 0.0 {
+            fed = sample_symbol(logits, draw);
+        }
+    }
+    work[fed_at() + x] = f32(fed);
     let m = batch[run.mask_offset + sequence * run.steps + x];
     if m == 0.0 {
         for (var a = 0u; a < A_OUT; a++) {
@@ -291,6 +350,18 @@ fn forward(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_in
         sync();
     }
     cgru_forward(c, j, k, w);
+    // Dropout after each step: the encoder's always, the decoder's in its teacher-forced
+    // pass (the greedy decoding that measures errors runs without it, as on the CPU).
+    let step = j / LAYERS;
+    if masked() && j % LAYERS == LAYERS - 1u && step < w {
+        if c == 0u {
+            apply_mask(state(0u, j + 1u), step + 1u);
+            sync();
+        } else if stage.mode == TEACHER {
+            apply_mask(state(1u, j + 1u), run.steps + 1u + step);
+            sync();
+        }
+    }
     if c == 0u && CODERS == 1u && j + 1u == applications() {
         let last = state(0u, applications());
         for (var x = 0u; x < w; x++) {
@@ -407,9 +478,23 @@ fn backward(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_i
             sync();
         }
     }
-    if c == 1u && j % LAYERS == LAYERS - 1u && k < w {
+    let step = j / LAYERS;
+    let last_layer = j % LAYERS == LAYERS - 1u;
+    if c == 1u && last_layer && k < w {
         read_column_backward(k);
+        sync();
+        if masked() {
+            apply_mask(dout_at(), run.steps + 1u + k);
+            sync();
+        }
+    }
+    if c == 0u && last_layer && step < w && masked() {
+        apply_mask(dout_at(), step + 1u);
         sync();
     }
     cgru_backward(c, j, k, w);
+    if c == 0u && j == 0u && masked() {
+        apply_mask(dout_at(), 0u);
+        sync();
+    }
 }

@@ -21,6 +21,8 @@ struct Run {
     accumulate: u32,
     // Offset of the second acceptable targets (the targets' own when the task has none).
     alternative_offset: u32,
-    padding1: u32,
-    padding2: u32,
+    // The Neural GPU's training noise (dropout masks, scheduled sampling's draws): where
+    // it starts in `batch` and the floats per sequence (0: none, as when scoring).
+    noise_offset: u32,
+    noise_stride: u32,
 }

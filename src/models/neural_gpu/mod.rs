@@ -21,6 +21,7 @@ mod config;
 mod decoder;
 mod noise;
 pub mod relaxation;
+pub use noise::{training_noise, TrainingNoise};
 mod trace;
 
 pub use cgru::{gate_cutoff, gate_cutoff_derivative, CgruCache, CgruLayer, Image};
@@ -380,8 +381,9 @@ impl Model for NeuralGpu {
     ) -> SequenceScore {
         let image = self.geometry(sequence.steps);
         let symbols = self.config.output_width;
-        let dropout = self.dropout(image, sequence.noise_seed);
-        let own = self.sampled_steps(image, sequence.batch_seed);
+        let decoder = self.decoder.is_some();
+        let dropout = noise::dropout(&self.image, decoder, image, sequence.noise_seed);
+        let own = noise::sampled_steps(&self.image, decoder, image, sequence.batch_seed);
         let feed = match &own {
             Some(own) => Feed::Sampled {
                 targets: sequence.target,
