@@ -208,7 +208,7 @@ gpu_test! {
         let mut whole = session(&context, model.as_ref(), OptimizerConfig::default());
         let mut chunked = session(&context, model.as_ref(), OptimizerConfig::default());
         // Room for two sequences' records per buffer.
-        let layout = engram::gpu::layout::Layout::new(model.config(), model.params()).unwrap();
+        let layout = engram::gpu::memory::Layout::new(model.config(), model.params()).unwrap();
         chunked.limit_buffer_bytes(2 * 4 * layout.sequence_floats(batch.steps) as u64);
         assert_eq!(whole.dispatches_per_step(&batch).unwrap(), 5);
         assert_eq!(chunked.dispatches_per_step(&batch).unwrap(), 3 * 4 + 2);

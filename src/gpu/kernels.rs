@@ -2,7 +2,7 @@
 //! WGSL of its sequence and weight-gradient kernels, and how the weight-gradient kernel
 //! is dispatched. The session, its buffers and the optimiser kernels are shared.
 
-use super::layout::{Layout, WeightGradientJob};
+use super::memory::{Layout, WeightGradientJob};
 use super::neural_gpu::{ImageLayout, Stage, Stages};
 use crate::error::Result;
 use crate::models::{ModelConfig, ModelKind};
@@ -42,14 +42,14 @@ impl Kernels {
 
     pub fn sequence_source(&self) -> String {
         match self {
-            Kernels::Memory(layout) => super::program::sequence_source(layout),
+            Kernels::Memory(layout) => layout.sequence_source(),
             Kernels::Image(layout) => layout.sequence_source(),
         }
     }
 
     pub fn weight_source(&self) -> String {
         match self {
-            Kernels::Memory(layout) => super::program::weight_source(layout),
+            Kernels::Memory(layout) => layout.weight_source(),
             Kernels::Image(layout) => layout.weight_source(),
         }
     }

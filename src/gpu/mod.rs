@@ -2,14 +2,19 @@
 //! weight gradients, clipping and the optimiser) as WGSL compute kernels run through
 //! wgpu, natively (Vulkan, Metal, DX12, GL) and in the browser (WebGPU).
 //!
-//! The CPU kernels in `ops/`, `nn/` and `memory/` are the reference: every kernel here
-//! has a CPU twin named in its doc comment, and the tests compare them. The design and
-//! its measured figures are in the README's "GPU" section.
+//! The CPU kernels in `ops/`, `nn/`, `memory/` and `models/` are the reference: every
+//! kernel here has a CPU twin named in its doc comment, and the tests compare them. The
+//! design and its measured figures are in the README's "GPU" section.
+//!
+//! Each model family's GPU part lives in a folder of its own beside its WGSL
+//! (`memory/`: LSTM, NTM, DNC, LRU; `neural_gpu/`), and [`Kernels`] is what the rest
+//! asks of it; the session, its buffers, the uniforms and the optimiser's kernels
+//! (`shaders/`) are shared.
 
 mod buffers;
 mod context;
 mod kernels;
-pub mod layout;
+pub mod memory;
 pub mod neural_gpu;
 mod program;
 mod readback;
@@ -18,5 +23,4 @@ mod uniforms;
 
 pub use context::{GpuContext, GpuUnavailable};
 pub use kernels::Kernels;
-pub use program::sequence_source;
 pub use session::{GpuSession, StepScores, READBACK_BYTES};

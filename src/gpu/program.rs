@@ -1,28 +1,17 @@
 //! The compute pipelines of one model: the sequence kernels (forward, backward), the
 //! weight-gradient kernel and the optimiser kernels, with their bind group layouts.
-//! Shader sources are the files in `shaders/`, embedded at compile time and prefixed
-//! with the model's generated layout (see [`super::layout`]).
+//! The family's kernels ([`super::kernels`]) give the sources of the first two; the
+//! optimiser's, in `shaders/`, serve every family.
 
 use super::context::{GpuContext, GpuUnavailable};
 use super::kernels::Kernels;
-use super::layout::Layout;
-use crate::models::ModelKind;
 
+// The shaders every family shares; each family's own are in its folder.
 pub const RUN: &str = include_str!("shaders/run.wgsl");
-const ACTIVATIONS: &str = include_str!("shaders/activations.wgsl");
-const COMMON: &str = include_str!("shaders/common.wgsl");
-const CONTROLLER: &str = include_str!("shaders/controller.wgsl");
-const MEMORY: &str = include_str!("shaders/memory.wgsl");
-const CONTENT: &str = include_str!("shaders/content.wgsl");
-const NO_MEMORY: &str = include_str!("shaders/no_memory.wgsl");
-const NTM: &str = include_str!("shaders/ntm.wgsl");
-const DNC: &str = include_str!("shaders/dnc.wgsl");
-const LRU: &str = include_str!("shaders/lru.wgsl");
-const SEQUENCE: &str = include_str!("shaders/sequence.wgsl");
-const WEIGHT_GRADIENTS: &str = include_str!("shaders/weight_gradients.wgsl");
+pub const ACTIVATIONS: &str = include_str!("shaders/activations.wgsl");
 const OPTIMIZER: &str = include_str!("shaders/optimizer.wgsl");
 
-/// Size of the `Run` uniform (shaders/common.wgsl) and the stride between the copies a
+/// Size of the `Run` uniform (shaders/run.wgsl) and the stride between the copies a
 /// step writes, one per chunk of its batch (a multiple of every adapter's uniform offset
 /// alignment).
 pub const RUN_SIZE: u64 = 48;
@@ -32,32 +21,6 @@ pub const STAGE_SIZE: u64 = 16;
 pub const STAGE_STRIDE: u64 = 256;
 /// Size of the optimiser's `Settings` uniform.
 pub const SETTINGS_SIZE: u64 = 64;
-
-/// The WGSL of the memory models' sequence kernels for `layout`'s model.
-pub fn sequence_source(layout: &Layout) -> String {
-    let core: &[&str] = match layout.model {
-        // The Neural GPU family has kernels of its own (gpu::neural_gpu).
-        ModelKind::Lstm | ModelKind::NeuralGpu | ModelKind::NeuralGpuDep => &[NO_MEMORY],
-        ModelKind::Ntm => &[MEMORY, CONTENT, NTM],
-        ModelKind::Dnc => &[MEMORY, CONTENT, DNC],
-        ModelKind::Lru => &[MEMORY, CONTENT, LRU],
-    };
-    let mut source = layout.wgsl();
-    for part in [RUN, ACTIVATIONS, COMMON, CONTROLLER]
-        .iter()
-        .chain(core)
-        .chain([&SEQUENCE])
-    {
-        source.push('\n');
-        source.push_str(part);
-    }
-    source
-}
-
-/// The WGSL of the memory models' weight-gradient kernel.
-pub fn weight_source(layout: &Layout) -> String {
-    format!("{}\n{RUN}\n{WEIGHT_GRADIENTS}", layout.wgsl())
-}
 
 pub struct Program {
     pub forward: wgpu::ComputePipeline,

@@ -12,7 +12,7 @@
 use super::buffers::{buffer, floats, BatchBuffers, ModelBuffers, SCORES_PER_SEQUENCE, STORAGE};
 use super::context::{GpuContext, GpuUnavailable};
 use super::kernels::Kernels;
-use super::layout::Layout;
+use super::memory::Layout;
 use super::program::{Program, RUN_STRIDE, SETTINGS_SIZE, STAGE_STRIDE};
 use super::readback::read_back;
 use super::uniforms::{Run, Settings};

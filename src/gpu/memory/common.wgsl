@@ -6,7 +6,7 @@
 // forward records (record t is the state after step t − 1; record 0 the initial state),
 // `steps` gradient records, and a carry region for gradients flowing between steps.
 // The sizes and offsets (X, H, REC, F_*, S_*, G_*, C_*, P_*) come from the prelude that
-// `gpu::layout` generates for each model.
+// `gpu::memory` generates for each model.
 
 @group(0) @binding(0) var<uniform> run: Run;
 @group(0) @binding(1) var<storage, read> params: array<f32>;
