@@ -142,15 +142,7 @@ fn four_rows_at_a_time<'b>(
             }
         }
     }
-    for i in full..rows {
-        let c_row = &mut c[i * n..(i + 1) * n];
-        for p in 0..depth {
-            let alpha = a(i, p);
-            for (c, &v) in c_row.iter_mut().zip(b(p)) {
-                *c = fma(alpha, v, *c);
-            }
-        }
-    }
+    remaining_rows(full..rows, n, depth, a, b, c);
 }
 
 /// [`four_rows_at_a_time`] for WebAssembly: a tile of four rows by eight columns of `c`
@@ -215,7 +207,21 @@ fn four_rows_at_a_time<'b>(
             }
         }
     }
-    for i in full..rows {
+    remaining_rows(full..rows, n, depth, a, b, c);
+}
+
+/// Rows `range` of [`four_rows_at_a_time`]'s product one at a time (those past the last
+/// whole block of four).
+#[inline(always)]
+fn remaining_rows<'b>(
+    range: std::ops::Range<usize>,
+    n: usize,
+    depth: usize,
+    a: impl Fn(usize, usize) -> f32,
+    b: impl Fn(usize) -> &'b [f32],
+    c: &mut [f32],
+) {
+    for i in range {
         let c_row = &mut c[i * n..(i + 1) * n];
         for p in 0..depth {
             let alpha = a(i, p);
