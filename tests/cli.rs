@@ -343,3 +343,38 @@ fn an_unknown_backend_is_refused() {
         "expected auto, cpu or gpu",
     );
 }
+
+/// `--threads` does not change what is learned: the checkpoints of 50 steps on one and on
+/// three threads are the same bytes.
+#[test]
+fn checkpoints_do_not_depend_on_the_thread_count() {
+    let train = |threads: &str| -> Vec<u8> {
+        let path = scratch(&format!("threads-{threads}.safetensors"));
+        let output = engram(&[
+            "train",
+            "--model",
+            "ntm",
+            "--task",
+            "copy",
+            "--steps",
+            "50",
+            "--threads",
+            threads,
+            "--backend",
+            "cpu",
+            "--out",
+            path.to_str().unwrap(),
+        ]);
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        std::fs::read(path).unwrap()
+    };
+    let one = train("1");
+    assert!(
+        one == train("3"),
+        "1 and 3 threads wrote different checkpoints"
+    );
+}

@@ -1,7 +1,9 @@
 //! A batch's loss and gradient, with its sequences split across threads natively.
-//! Sequences are independent, so each thread sums its own gradient buffer and the
-//! buffers are added at the end; the result does not depend on the thread count
-//! beyond f32 summation order.
+//!
+//! The sums do not depend on the thread count: the batch is cut into chunks fixed by its
+//! size alone ([`chunk_ranges`]), each chunk sums its sequences in order, and the
+//! chunks' sums are added in chunk order. Threads only change which chunks run at the
+//! same time, so the same seed gives the same bits on any number of cores.
 
 use crate::models::Model;
 use crate::ops::loss::SequenceScore;
@@ -19,30 +21,59 @@ pub fn default_threads() -> usize {
     }
 }
 
-/// Runs `work` on each contiguous share of `0..batch.size`, in parallel natively.
-fn split<T: Send>(
+/// The most chunks a batch is cut into: the most threads a batch can keep busy, and the
+/// most per-chunk gradient buffers alive at once.
+const MAX_CHUNKS: usize = 16;
+
+/// The chunks of a batch of `size` sequences: contiguous runs of `⌈size / 16⌉`.
+fn chunk_ranges(size: usize) -> Vec<std::ops::Range<usize>> {
+    let chunk = size.div_ceil(MAX_CHUNKS).max(1);
+    (0..size)
+        .step_by(chunk)
+        .map(|start| start..(start + chunk).min(size))
+        .collect()
+}
+
+/// Runs `work` on every chunk of `0..size` and hands the results to `fold` in chunk
+/// order. Natively `threads` workers take the chunks as they come free, and the calling
+/// thread folds each result as soon as those before it are in (a result that arrives
+/// early waits).
+fn for_each_chunk<T: Send>(
     size: usize,
     threads: usize,
     work: impl Fn(std::ops::Range<usize>) -> T + Sync,
-) -> Vec<T> {
-    let threads = threads.clamp(1, size.max(1));
+    mut fold: impl FnMut(T),
+) {
+    let ranges = chunk_ranges(size);
+    let threads = threads.clamp(1, ranges.len().max(1));
     if threads == 1 || cfg!(target_arch = "wasm32") {
-        return vec![work(0..size)];
+        ranges.into_iter().map(work).for_each(fold);
+        return;
     }
-    let share = size.div_ceil(threads);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let (sender, receiver) = std::sync::mpsc::channel::<(usize, T)>();
     std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads)
-            .map(|k| {
-                let range = k * share..((k + 1) * share).min(size);
-                let work = &work;
-                scope.spawn(move || work(range))
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().expect("a batch worker panicked"))
-            .collect()
-    })
+        for _ in 0..threads {
+            let (sender, next, ranges, work) = (sender.clone(), &next, &ranges, &work);
+            scope.spawn(move || loop {
+                let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(range) = ranges.get(k) else { break };
+                if sender.send((k, work(range.clone()))).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(sender);
+        let mut waiting = std::collections::BTreeMap::new();
+        let mut expected = 0;
+        for (k, result) in receiver {
+            waiting.insert(k, result);
+            while let Some(result) = waiting.remove(&expected) {
+                fold(result);
+                expected += 1;
+            }
+        }
+    });
 }
 
 /// Writes the gradient of the batch-mean loss into `grads` (overwritten) and returns
@@ -55,21 +86,30 @@ pub fn batch_gradient(
 ) -> SequenceScore {
     let scale = 1.0 / batch.size as f32;
     let parameters = model.params().len();
-    let mut parts = split(batch.size, threads, |range| {
-        let mut local = vec![0.0; parameters];
-        let mut score = SequenceScore::default();
-        for b in range {
-            score.add(model.forward_backward(batch.sequence(b), scale, &mut local));
-        }
-        (local, score)
-    });
-    let (first, score) = parts.swap_remove(0);
-    grads.copy_from_slice(&first);
-    let mut total = score;
-    for (local, score) in parts {
-        grads.iter_mut().zip(&local).for_each(|(g, l)| *g += l);
-        total.add(score);
-    }
+    grads.fill(0.0);
+    let mut total = SequenceScore::default();
+    let mut first = true;
+    for_each_chunk(
+        batch.size,
+        threads,
+        |range| {
+            let mut local = vec![0.0; parameters];
+            let mut score = SequenceScore::default();
+            for b in range {
+                score.add(model.forward_backward(batch.sequence(b), scale, &mut local));
+            }
+            (local, score)
+        },
+        |(local, score)| {
+            if first {
+                grads.copy_from_slice(&local);
+                first = false;
+            } else {
+                grads.iter_mut().zip(&local).for_each(|(g, l)| *g += l);
+            }
+            total.add(score);
+        },
+    );
     total
 }
 
@@ -78,28 +118,29 @@ pub fn batch_gradient(
 /// decoding: what evaluation measures).
 pub fn batch_score(model: &dyn Model, batch: &Batch, threads: usize) -> SequenceScore {
     let objective = model.objective();
-    let parts = split(batch.size, threads, |range| {
-        let mut score = SequenceScore::default();
-        for b in range {
-            let s = batch.sequence(b);
-            let logits = model.forward(s.input, s.steps);
-            score.add(objective.score(
-                &logits,
-                s.target,
-                s.alternative,
-                s.mask,
-                batch.output_width,
-                0.0,
-                1.0,
-                None,
-            ));
-        }
-        score
-    });
-    parts
-        .into_iter()
-        .fold(SequenceScore::default(), |mut total, s| {
-            total.add(s);
-            total
-        })
+    let mut total = SequenceScore::default();
+    for_each_chunk(
+        batch.size,
+        threads,
+        |range| {
+            let mut score = SequenceScore::default();
+            for b in range {
+                let s = batch.sequence(b);
+                let logits = model.forward(s.input, s.steps);
+                score.add(objective.score(
+                    &logits,
+                    s.target,
+                    s.alternative,
+                    s.mask,
+                    batch.output_width,
+                    0.0,
+                    1.0,
+                    None,
+                ));
+            }
+            score
+        },
+        |score| total.add(score),
+    );
+    total
 }
