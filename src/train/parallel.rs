@@ -23,9 +23,9 @@ pub fn default_threads() -> usize {
 
 /// The most chunks a batch is cut into: the most threads a batch can keep busy, and the
 /// most per-chunk gradient buffers alive at once.
-const MAX_CHUNKS: usize = 16;
+const MAX_CHUNKS: usize = 8;
 
-/// The chunks of a batch of `size` sequences: contiguous runs of `⌈size / 16⌉`.
+/// The chunks of a batch of `size` sequences: contiguous runs of `⌈size / 8⌉`.
 fn chunk_ranges(size: usize) -> Vec<std::ops::Range<usize>> {
     let chunk = size.div_ceil(MAX_CHUNKS).max(1);
     (0..size)
@@ -35,9 +35,9 @@ fn chunk_ranges(size: usize) -> Vec<std::ops::Range<usize>> {
 }
 
 /// Runs `work` on every chunk of `0..size` and hands the results to `fold` in chunk
-/// order. Natively `threads` workers take the chunks as they come free, and the calling
-/// thread folds each result as soon as those before it are in (a result that arrives
-/// early waits).
+/// order. Natively the calling thread and `threads − 1` workers take the chunks as they
+/// come free; the calling thread folds each result once those before it are in (a result
+/// that arrives early waits), between chunks of its own and after the last.
 fn for_each_chunk<T: Send>(
     size: usize,
     threads: usize,
@@ -51,27 +51,41 @@ fn for_each_chunk<T: Send>(
         return;
     }
     let next = std::sync::atomic::AtomicUsize::new(0);
+    let take = || {
+        let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        ranges.get(k).map(|range| (k, range.clone()))
+    };
     let (sender, receiver) = std::sync::mpsc::channel::<(usize, T)>();
+    let mut waiting = std::collections::BTreeMap::new();
+    let mut expected = 0;
+    let mut arrived = |k: usize, result: T| {
+        waiting.insert(k, result);
+        while let Some(result) = waiting.remove(&expected) {
+            fold(result);
+            expected += 1;
+        }
+    };
     std::thread::scope(|scope| {
-        for _ in 0..threads {
-            let (sender, next, ranges, work) = (sender.clone(), &next, &ranges, &work);
-            scope.spawn(move || loop {
-                let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some(range) = ranges.get(k) else { break };
-                if sender.send((k, work(range.clone()))).is_err() {
-                    break;
+        for _ in 1..threads {
+            let (sender, take, work) = (sender.clone(), &take, &work);
+            scope.spawn(move || {
+                while let Some((k, range)) = take() {
+                    if sender.send((k, work(range))).is_err() {
+                        break;
+                    }
                 }
             });
         }
         drop(sender);
-        let mut waiting = std::collections::BTreeMap::new();
-        let mut expected = 0;
-        for (k, result) in receiver {
-            waiting.insert(k, result);
-            while let Some(result) = waiting.remove(&expected) {
-                fold(result);
-                expected += 1;
+        while let Some((k, range)) = take() {
+            let result = work(range);
+            arrived(k, result);
+            while let Ok((k, result)) = receiver.try_recv() {
+                arrived(k, result);
             }
+        }
+        for (k, result) in receiver {
+            arrived(k, result);
         }
     });
 }
@@ -89,11 +103,16 @@ pub fn batch_gradient(
     grads.fill(0.0);
     let mut total = SequenceScore::default();
     let mut first = true;
+    // Chunk buffers come back here once folded, so a step allocates about one per
+    // thread, not one per chunk.
+    let spare = std::sync::Mutex::new(Vec::<Vec<f32>>::new());
     for_each_chunk(
         batch.size,
         threads,
         |range| {
-            let mut local = vec![0.0; parameters];
+            let recycled = spare.lock().expect("the buffer pool").pop();
+            let mut local = recycled.unwrap_or_else(|| vec![0.0; parameters]);
+            local.fill(0.0);
             let mut score = SequenceScore::default();
             for b in range {
                 score.add(model.forward_backward(batch.sequence(b), scale, &mut local));
@@ -108,6 +127,7 @@ pub fn batch_gradient(
                 grads.iter_mut().zip(&local).for_each(|(g, l)| *g += l);
             }
             total.add(score);
+            spare.lock().expect("the buffer pool").push(local);
         },
     );
     total
