@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startServer, launch, openPage, waitReady, train, parseSafetensors, ENGRAM } from './harness.mjs';
+import { startServer, launch, openPage, waitReady, train, step, parseSafetensors, ENGRAM } from './harness.mjs';
 
 let server, browser, session;
 const scratch = mkdtempSync(path.join(tmpdir(), 'engram-browser-'));
@@ -128,3 +128,19 @@ test('"Load trained model" shows a working NTM on copy at once', async () => {
   assert.ok(result.bit_errors_per_sequence < 0.5, `bit errors ${result.bit_errors_per_sequence}`);
 });
 
+
+// The same link trains the same model on every visit: a run is fixed by its seed, never by
+// timing (how the page chunks its steps, when it snapshots).
+test('the same link twice gives byte-identical exports after the same steps', async () => {
+  const link = '#model=neural_gpu&task=reverse&max_length=5&maps=6&height=2&batch_size=4&seed=11';
+  const exports = [];
+  for (let visit = 0; visit < 2; visit++) {
+    const { page } = await openPage(browser, server.url + link);
+    await waitReady(page);
+    await step(page, 12);
+    exports.push((await exportCheckpoint(page)).bytes);
+    await page.close();
+  }
+  assert.equal(exports[0].length, exports[1].length);
+  assert.ok(exports[0].equals(exports[1]), 'two visits to one link exported different models');
+});
