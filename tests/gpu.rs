@@ -377,3 +377,23 @@ gpu_test! {
         assert!(difference < 1e-3, "{difference} at {at}");
     }
 }
+
+gpu_test! {
+    /// The GPU's reductions are order-fixed (no atomics): the same seed trains the same
+    /// bits twice on one device.
+    fn the_same_seed_gives_the_same_bits_on_the_gpu(_context) {
+        for model in gpu_models() {
+            let run = || -> Vec<u32> {
+                let mut trainer = gpu_trainer(train_config(model));
+                for _ in 0..10 {
+                    trainer.step().unwrap();
+                }
+                trainer.sync_blocking().unwrap();
+                trainer.model().params().values().iter().map(|v| v.to_bits()).collect()
+            };
+            let first = run();
+            let differing = first.iter().zip(&run()).filter(|(a, b)| a != b).count();
+            assert_eq!(differing, 0, "{model}: {differing} parameters differ between two runs");
+        }
+    }
+}

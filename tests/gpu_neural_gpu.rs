@@ -391,3 +391,34 @@ fn relaxed_sets_are_averaged_on_the_device_too() {
     // Three steps after the last average the sets are close, but apart again.
     assert!(spread > 0.0 && spread < 0.05, "{spread}");
 }
+
+/// Order-fixed reductions: the same seed trains the same bits twice on one device.
+#[test]
+fn the_same_seed_gives_the_same_bits_on_the_gpu() {
+    let Some(_context) = common::gpu::context() else {
+        return;
+    };
+    for kind in KINDS {
+        let run = || -> Vec<u32> {
+            let mut trainer = Trainer::new(train_config(kind)).unwrap();
+            trainer.select_backend_blocking(BackendChoice::Gpu).unwrap();
+            for _ in 0..10 {
+                trainer.step().unwrap();
+            }
+            trainer.sync_blocking().unwrap();
+            trainer
+                .model()
+                .params()
+                .values()
+                .iter()
+                .map(|v| v.to_bits())
+                .collect()
+        };
+        let first = run();
+        let differing = first.iter().zip(&run()).filter(|(a, b)| a != b).count();
+        assert_eq!(
+            differing, 0,
+            "{kind}: {differing} parameters differ between two runs"
+        );
+    }
+}
