@@ -134,33 +134,40 @@ pub fn run(args: EvalArgs) -> Result<(), String> {
     println!("backend: {backend}");
     let objective = checkpoint.model.objective();
     let error = objective.error_info();
-    let header: Vec<String> = objective
+    // Each column as wide as its label and two spaces, so no label runs into the next.
+    let labels: Vec<String> = objective
         .metrics()
         .iter()
-        .map(|m| format!("{:>18}", format!("{} ({})", m.label, m.unit)))
+        .map(|m| format!("{} ({})", m.label, m.unit))
         .collect();
-    println!("{:>8}{}", "length", header.join(""));
+    let widths: Vec<usize> = labels.iter().map(|l| l.chars().count() + 2).collect();
+    let header: String = labels
+        .iter()
+        .zip(&widths)
+        .map(|(label, &width)| format!("{label:>width$}"))
+        .collect();
+    println!("{:>8}{header}", "length");
     for m in &metrics {
         let note = if m.beyond_training {
             "  (beyond training)"
         } else {
             ""
         };
-        let shown = |value: f64, fraction: bool| {
+        let shown = |value: f64, fraction: bool, width: usize| {
             if fraction {
-                format!("{:>18.2}", 100.0 * value)
+                format!("{:>width$.2}", 100.0 * value)
             } else {
-                format!("{value:>18.4}")
+                format!("{value:>width$.4}")
             }
         };
         let mut line = format!(
             "{:>8}{}{}",
             m.length,
-            shown(m.metrics.bits_per_sequence, false),
-            shown(m.metrics.error, error.fraction)
+            shown(m.metrics.bits_per_sequence, false, widths[0]),
+            shown(m.metrics.error, error.fraction, widths[1])
         );
         if let Some(accuracy) = m.metrics.sequence_accuracy {
-            line.push_str(&shown(accuracy, true));
+            line.push_str(&shown(accuracy, true, widths[2]));
         }
         println!("{line}{note}");
     }

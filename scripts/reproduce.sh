@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Re-runs the figures the README quotes, from the commands it names, and prints them as
+# one table (figure, seed, command's result). Learning figures run over seeds 1–3.
+#
+#   bash scripts/reproduce.sh            every figure (about 25 minutes on 2 cores)
+#   bash scripts/reproduce.sh quick      the fast ones only (speed and short runs)
+#
+# Results depend on the machine only through speed: training is bit-identical for a seed
+# on any number of threads (docs/spec/decisions.md, decision 6b).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
+mode="${1:-all}"
+cargo build --release --quiet
+engram=target/release/engram
+scratch="$(mktemp -d)"
+trap 'rm -rf "$scratch"' EXIT
+
+row() { printf '%-44s | %-6s | %s\n' "$1" "$2" "$3"; }
+# The held-out figure and timing of a `train` run's last line.
+trained() { "$engram" train "$@" 2>&1 | tail -1 | sed -e 's/^done: //' -e 's/ | not saved.*//' -e 's/ | saved .*//'; }
+# `eval` at the given lengths, one "length: metrics" pair per length.
+evaluated() {
+  "$engram" eval --checkpoint "$1" --lengths "$2" --json |
+    node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const r=JSON.parse(s);
+      console.log(r.lengths.map(l=>{const m=l.metrics;const v=m.sequence_accuracy!==undefined?
+        `${(100*m.sequence_accuracy).toFixed(1)}% right`:`${m.bit_errors_per_sequence.toFixed(3)} bit errors`;
+        return `${l.length}: ${v}`}).join(", "))})'
+}
+bench() { "$engram" bench "$@" 2>&1 | grep -E '^ +[a-z_]+ +[0-9]' | awk '{print $4 " seq/s"}' | paste -sd' ' -; }
+
+row "figure" "seed" "result"
+row "--------------------------------------------" "------" "------"
+row "bench ntm, batch 1, 1 thread" "-" "$(bench --model ntm --batch 1 --threads 1)"
+row "bench dnc, batch 32, 2 threads" "-" "$(bench --model dnc --batch 32 --threads 2)"
+row "bench neural_gpu, batch 16, n = 17, 1 thread" "-" "$(bench --model neural_gpu --batch 16 --length 17 --threads 1)"
+row "bench neural_gpu, batch 16, n = 17, 2 threads" "-" "$(bench --model neural_gpu --batch 16 --length 17 --threads 2)"
+row "bench neural_gpu_dep, batch 16, n = 17" "-" "$(bench --model neural_gpu_dep --batch 16 --length 17 --threads 1)"
+for seed in 1 2 3; do
+  row "ntm copy --stop-at-errors 0.1" "$seed" "$(trained --model ntm --task copy --stop-at-errors 0.1 --seed "$seed")"
+  row "dnc copy --stop-at-errors 0.1" "$seed" "$(trained --model dnc --task copy --stop-at-errors 0.1 --seed "$seed")"
+done
+[ "$mode" = quick ] && exit 0
+
+for seed in 1 2 3; do
+  trained --model ntm --task copy --seed "$seed" --out "$scratch/ntm-$seed.safetensors" > /dev/null
+  row "ntm copy 4000 steps: eval at 10, 20, 30" "$seed" "$(evaluated "$scratch/ntm-$seed.safetensors" 10,20,30)"
+done
+for seed in 1 2 3; do
+  out="$scratch/reverse-$seed.safetensors"
+  row "neural_gpu reverse 3000 steps" "$seed" "$(trained --model neural_gpu --task reverse --seed "$seed" --steps 3000 --out "$out")"
+  row "  eval at 8, 16, 32" "$seed" "$(evaluated "$out" 8,16,32)"
+done
+for seed in 1 2 3; do
+  out="$scratch/add-$seed.safetensors"
+  row "neural_gpu add, stop at 1% wrong" "$seed" "$(trained --model neural_gpu --task add --seed "$seed" --steps 10000 --stop-at-errors 0.01 --out "$out")"
+  row "  eval at 8, 16, 32, 64 bits" "$seed" "$(evaluated "$out" 8,16,32,64)"
+done
+for model in neural_gpu neural_gpu_dep; do
+  for seed in 1 2 3; do
+    out="$scratch/either-$model-$seed.safetensors"
+    trained --model "$model" --task either --alphabet 4 --min-length 8 --max-length 8 \
+      --no-curriculum --seed "$seed" --steps 3000 --out "$out" > /dev/null
+    row "$model either A = 4, L = 8: eval at 8" "$seed" "$(evaluated "$out" 8)"
+  done
+done
