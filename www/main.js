@@ -2,7 +2,7 @@
 // animation frames from the worker's snapshots.
 
 import {
-  PROPERTIES, MODELS, configure, defaults, sizeControls, taskInfo, parseHash, toHash, crossCheck, parseValue,
+  PROPERTIES, MODELS, property, configure, defaults, sizeControls, taskInfo, parseHash, toHash, crossCheck, parseValue,
   engineConfig,
 } from './state.js';
 import { startEngine } from './engine.js';
@@ -123,7 +123,7 @@ function writeControls() {
   const task = taskInfo(page.state.model, page.state.task);
   for (const label of document.querySelectorAll('[data-control]')) {
     const name = label.dataset.control;
-    const otherModels = PROPERTIES[name]?.size && !sizes.has(name);
+    const otherModels = property(name)?.size && !sizes.has(name);
     label.hidden = hidden.has(name) || otherModels || (name === 'bits' && !task.bits_label);
   }
   $('bits-label').textContent = task.bits_label ?? 'Bits';
@@ -158,10 +158,10 @@ function restart() {
 // A control changed: check it against the table, then apply.
 function onSettingChange(event) {
   const { name, value } = event.target;
-  if (!page.state || !(name in PROPERTIES)) return; // the schema has not arrived yet
+  if (!page.state || !property(name)) return; // the schema has not arrived yet
   const parsed = parseValue(name, String(value));
   if (parsed.error) {
-    showMessage(`${PROPERTIES[name].label}: ${parsed.error}. Kept ${page.state[name]}.`);
+    showMessage(`${property(name).label}: ${parsed.error}. Kept ${page.state[name]}.`);
     event.target.value = page.state[name];
     return;
   }
@@ -226,13 +226,13 @@ const handlers = {
     config.learning_rate = Number(config.learning_rate.toPrecision(6));
     // f32 settings shown as the decimals they came from.
     for (const [key, value] of Object.entries(config)) {
-      if (PROPERTIES[key]?.type === 'float' && typeof value === 'number') config[key] = Number(value.toPrecision(6));
+      if (property(key)?.type === 'float' && typeof value === 'number') config[key] = Number(value.toPrecision(6));
     }
     // The engine's record names every model's sizes; keep this model's.
     const sizes = new Set(sizeControls(config.model));
-    const own = Object.entries(config).filter(([key]) => !PROPERTIES[key]?.size || sizes.has(key));
+    const own = Object.entries(config).filter(([key]) => !property(key)?.size || sizes.has(key));
     const state = { ...page.state, ...Object.fromEntries(own) };
-    for (const key of Object.keys(state)) if (PROPERTIES[key]?.size && !sizes.has(key)) delete state[key];
+    for (const key of Object.keys(state)) if (property(key)?.size && !sizes.has(key)) delete state[key];
     page.state = state;
     page.history.clear();
     page.readyCount += 1;

@@ -1,12 +1,7 @@
 // "Copy link" and the "Embed" dialog: the URL hash already holds the whole
 // configuration, so sharing is copying the address (plus embed options).
 
-import { PROPERTIES, toHash } from './state.js';
-
-// Controls a teacher may hide from an embedded copy (`hide=` in the hash).
-const HIDEABLE = ['model', 'task', 'memory_slots', 'memory_width', 'read_heads', 'hidden', 'bits',
-  'min_length', 'max_length', 'learning_rate', 'batch_size', 'seed', 'speed', 'test_length',
-  'checkpoints', 'share'];
+import { BUTTON_GROUPS, hideable, property, sizeControls, toHash } from './state.js';
 
 function pageAddress(hash) {
   return location.href.replace(/#.*$/, '') + hash;
@@ -25,21 +20,28 @@ async function copyText(text, button) {
 }
 
 function label(name) {
-  return PROPERTIES[name]?.label ?? { checkpoints: 'Checkpoint buttons', share: 'Share buttons' }[name];
+  return property(name)?.label ?? BUTTON_GROUPS[name];
 }
 
 export function setupSharing(page) {
   const dialog = document.getElementById('embed-dialog');
   const snippet = document.getElementById('embed-snippet');
   const choices = document.getElementById('embed-hide');
-  for (const name of HIDEABLE) {
-    const item = document.createElement('label');
-    item.className = 'check';
-    item.innerHTML = '<input type="checkbox" checked> ';
-    item.append(label(name));
-    item.firstChild.value = name;
-    choices.append(item);
-  }
+  // Controls a teacher may hide from an embedded copy (`hide=` in the hash): the
+  // current model's, listed when the dialog opens (the schema has arrived by then).
+  const offer = () => {
+    const sizes = new Set(sizeControls(page.state.model));
+    choices.replaceChildren();
+    for (const name of hideable()) {
+      if (property(name)?.size && !sizes.has(name)) continue;
+      const item = document.createElement('label');
+      item.className = 'check';
+      item.innerHTML = '<input type="checkbox" checked> ';
+      item.append(label(name));
+      item.firstChild.value = name;
+      choices.append(item);
+    }
+  };
   const update = () => {
     const hide = [...choices.querySelectorAll('input:not(:checked)')].map((i) => i.value);
     const hash = toHash({ ...page.state, embed: true, hide });
@@ -49,6 +51,7 @@ export function setupSharing(page) {
   choices.addEventListener('change', update);
   document.getElementById('copy-link').addEventListener('click', (e) => copyText(location.href, e.target));
   document.getElementById('embed').addEventListener('click', () => {
+    offer();
     update();
     dialog.showModal();
   });

@@ -31,6 +31,22 @@ export const PROPERTIES = {
 // The schema's models by name, in its order.
 export const MODELS = {};
 
+// Button groups that `hide=` may name beside the labelled settings.
+export const BUTTON_GROUPS = { checkpoints: 'Checkpoint buttons', share: 'Share buttons' };
+
+// A property by its own name only: a link's "constructor" or "__proto__" is an unknown
+// setting, not something found through the object's prototype.
+export function property(name) {
+  return Object.hasOwn(PROPERTIES, name) ? PROPERTIES[name] : undefined;
+}
+
+// Everything an embedded copy may hide (`hide=` in the hash): every labelled setting
+// (the schema's sizes included) and the button groups.
+export function hideable() {
+  const settings = Object.keys(PROPERTIES).filter((name) => PROPERTIES[name].label);
+  return [...settings, ...Object.keys(BUTTON_GROUPS)];
+}
+
 // Learning rates of the presets (the schema carries architecture defaults; the page's
 // learning rate is a training setting).
 const LEARNING_RATES = { memory: 0.003, neural_gpu: 0.001 };
@@ -93,7 +109,7 @@ export function defaults(model = PROPERTIES.model.default, task = undefined) {
 
 // Parses one value against its property; returns { value } or { error }.
 export function parseValue(name, raw) {
-  const p = PROPERTIES[name];
+  const p = property(name);
   if (!p) return { error: `unknown setting "${name}"` };
   switch (p.type) {
     case 'enum':
@@ -103,8 +119,14 @@ export function parseValue(name, raw) {
       return raw === '1' || raw === 'true' ? { value: true }
         : raw === '0' || raw === 'false' ? { value: false }
         : { error: `${name} must be 1 or 0, got "${raw}"` };
-    case 'list':
-      return { value: raw.split(',').filter((s) => s in PROPERTIES) };
+    case 'list': {
+      const items = raw.split(',').filter((s) => s !== '');
+      const allowed = hideable();
+      const unknown = items.filter((s) => !allowed.includes(s));
+      return unknown.length
+        ? { error: `${name} names no control ${unknown.map((u) => `"${u}"`).join(', ')} (it takes ${allowed.join(', ')})` }
+        : { value: items };
+    }
     default: {
       const value = Number(raw);
       const integral = p.type === 'int';
@@ -126,7 +148,7 @@ export function crossCheck(state) {
     return `${model.label} trains on ${model.tasks.map((t) => t.name).join(', ')}, not ${state.task}`;
   }
   for (const name of Object.keys(state)) {
-    if (PROPERTIES[name]?.size && !sizeControls(state.model).includes(name)) {
+    if (property(name)?.size && !sizeControls(state.model).includes(name)) {
       return `${name} is not a setting of ${model.label}`;
     }
   }

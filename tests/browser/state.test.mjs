@@ -62,6 +62,11 @@ for (const [hash, expected] of [
   ['#seed=abc', /seed must be a whole number/],
   ['#min_length=9&max_length=3', /shortest length \(9\) is longer than the longest \(3\)/],
   ['#%E0%A4%A', /./],
+  // Names reached through the prototype chain are unknown, not settings.
+  ['#constructor=0', /unknown setting "constructor"/],
+  ['#__proto__=1', /unknown setting "__proto__"/],
+  ['#toString=x', /unknown setting "toString"/],
+  ['#hide=seed,bogus', /hide names no control "bogus"/],
 ]) {
   test(`a malformed link (${hash}) shows why and falls back to the defaults`, async () => {
     const { page, problems } = await openPage(browser, server.url + hash);
@@ -88,4 +93,70 @@ test('an out-of-range control value is refused with a message and the old value 
   assert.match(await page.textContent('#message'), /batch_size must be between 1 and 256/);
   assert.equal(await page.inputValue('input[name=batch_size]'), '16');
   await page.context().close();
+});
+
+test('hide= hides every control the Embed dialog offers, the button groups included', async () => {
+  const { page, problems } = await openPage(browser, server.url + '#model=neural_gpu');
+  await waitReady(page);
+  await page.click('#embed');
+  const offered = await page.$$eval('#embed-hide input', (inputs) => inputs.map((i) => i.value));
+  await page.context().close();
+  assert.ok(offered.includes('checkpoints') && offered.includes('share') && offered.includes('maps'));
+  const shown = await openPage(browser, server.url + `#model=neural_gpu&hide=${offered.join(',')}`);
+  await waitReady(shown.page);
+  const visible = await shown.page.$$eval('[data-control]', (labels) =>
+    labels.filter((l) => l.offsetParent !== null).map((l) => l.dataset.control));
+  assert.deepEqual(visible, [], `still shown: ${visible.join(', ')}`);
+  assert.equal(await shown.page.isVisible('#export'), false);
+  assert.equal(await shown.page.isVisible('#copy-link'), false);
+  assert.deepEqual([...problems, ...shown.problems], []);
+  await shown.page.context().close();
+});
+
+// Random links: keys from the table, the prototype's names and junk; values empty, huge,
+// non-finite or percent-encoded junk. The parser never throws, names what is wrong in
+// every link it refuses, and falls back to the defaults; a sample of them opens in the
+// page without breaking it.
+test('1,000 random links: no exception, every refusal says why, the page keeps working', async () => {
+  const { page, problems } = await openPage(browser, server.url);
+  await waitReady(page);
+  const results = await page.evaluate(async () => {
+    const state = await import(new URL('www/state.js', location.href).href);
+    let seed = 12345;
+    const random = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
+    const pick = (list) => list[Math.floor(random() * list.length)];
+    const keys = [...Object.keys(state.PROPERTIES), 'constructor', '__proto__', 'toString',
+      'hasOwnProperty', 'valueOf', 'prototype', 'x', '', '%00', 'hide'];
+    const values = ['', '0', '1', '-1', '3.5', 'NaN', 'Infinity', '-Infinity', '1e309', '9'.repeat(400),
+      '%E0%A4%A', '%ZZ', 'ntm', 'neural_gpu', 'copy', 'seed,share,checkpoints', 'constructor',
+      '<script>', '\u0000', ' '];
+    const defaults = JSON.stringify(state.defaults());
+    const out = { links: [], thrown: [], silent: [], halfApplied: [] };
+    for (let i = 0; i < 1000; i++) {
+      const parts = Array.from({ length: 1 + Math.floor(random() * 4) },
+        () => `${pick(keys)}=${pick(values)}`);
+      const hash = '#' + parts.join('&');
+      out.links.push(hash);
+      try {
+        const parsed = state.parseHash(hash);
+        if (parsed.errors.some((e) => typeof e !== 'string' || e.length < 5)) out.silent.push(hash);
+        if (parsed.errors.length && JSON.stringify(parsed.state) !== defaults) out.halfApplied.push(hash);
+      } catch (error) {
+        out.thrown.push(`${hash}: ${error}`);
+      }
+    }
+    return out;
+  });
+  await page.context().close();
+  assert.deepEqual(results.thrown, []);
+  assert.deepEqual(results.silent, []);
+  assert.deepEqual(results.halfApplied, []);
+  for (const hash of results.links.slice(0, 8)) {
+    const opened = await openPage(browser, server.url + hash);
+    await waitReady(opened.page);
+    assert.equal(await opened.page.isEnabled('#play'), true, `${hash}: the page works`);
+    assert.deepEqual(opened.problems, [], hash);
+    await opened.page.context().close();
+  }
+  assert.deepEqual(problems, []);
 });
