@@ -21,11 +21,13 @@ row() { printf '%-44s | %-6s | %s\n' "$1" "$2" "$3"; }
 trained() { "$engram" train "$@" 2>&1 | tail -1 | sed -e 's/^done: //' -e 's/ | not saved.*//' -e 's/ | saved .*//'; }
 # `eval` at the given lengths, one "length: metrics" pair per length.
 evaluated() {
-  "$engram" eval --checkpoint "$1" --lengths "$2" --json |
-    node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const r=JSON.parse(s);
-      console.log(r.lengths.map(l=>{const m=l.metrics;const v=m.sequence_accuracy!==undefined?
-        `${(100*m.sequence_accuracy).toFixed(1)}% right`:`${m.bit_errors_per_sequence.toFixed(3)} bit errors`;
-        return `${l.length}: ${v}`}).join(", "))})'
+  "$engram" eval --checkpoint "$1" --lengths "$2" --backend cpu --json 2> /dev/null |
+    node -e 'let s = ""; process.stdin.on("data", (d) => s += d).on("end", () => {
+      const shown = (l) => l.sequence_accuracy !== undefined
+        ? `${(100 * l.sequence_accuracy).toFixed(1)}% right`
+        : `${l.bit_errors_per_sequence.toFixed(3)} bit errors`;
+      console.log(JSON.parse(s).lengths.map((l) => `${l.length}: ${shown(l)}`).join(", "));
+    })'
 }
 bench() { "$engram" bench "$@" 2>&1 | grep -E '^ +[a-z_]+ +[0-9]' | awk '{print $4 " seq/s"}' | paste -sd' ' -; }
 
