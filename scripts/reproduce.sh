@@ -2,7 +2,7 @@
 # Re-runs the figures the README quotes, from the commands it names, and prints them as
 # one table (figure, seed, command's result). Learning figures run over seeds 1–3.
 #
-#   bash scripts/reproduce.sh            every figure (about 25 minutes on 2 cores)
+#   bash scripts/reproduce.sh            every figure (about 27 minutes on 2 cores)
 #   bash scripts/reproduce.sh quick      the fast ones only (speed and short runs)
 #
 # Results depend on the machine only through speed: training is bit-identical for a seed
@@ -29,7 +29,7 @@ evaluated() {
       console.log(JSON.parse(s).lengths.map((l) => `${l.length}: ${shown(l)}`).join(", "));
     })'
 }
-bench() { "$engram" bench "$@" 2>&1 | grep -E '^ +[a-z_]+ +[0-9]' | awk '{print $4 " seq/s"}' | paste -sd' ' -; }
+bench() { "$engram" bench "$@" 2>&1 | grep -E '^ +[a-z_]+ +[0-9]' | awk '{print $5 " seq/s"}' | paste -sd' ' -; }
 
 row "figure" "seed" "result"
 row "--------------------------------------------" "------" "------"

@@ -149,6 +149,10 @@ fn bad_flags_are_refused_clearly() {
     refused(&["bench", "--batch", "0"], "not a positive whole number");
     refused(&["bench", "--seconds=-1"], "--seconds");
     refused(
+        &["bench", "--threads", "100000"],
+        "--threads must be at most 256",
+    );
+    refused(
         &[
             "bench",
             "--model",
@@ -377,4 +381,38 @@ fn checkpoints_do_not_depend_on_the_thread_count() {
         one == train("3"),
         "1 and 3 threads wrote different checkpoints"
     );
+}
+
+/// `bench` reports the threads that ran: a batch of one keeps one busy, whatever
+/// `--threads` offers.
+#[test]
+fn bench_reports_the_threads_it_used() {
+    let output = engram(&[
+        "bench",
+        "--model",
+        "lstm",
+        "--batch",
+        "1,16",
+        "--threads",
+        "2",
+        "--seconds",
+        "0.01",
+        "--backend",
+        "cpu",
+        "--json",
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let results: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let threads: Vec<u64> = results
+        .as_array()
+        .or_else(|| results["results"].as_array())
+        .expect("a list of measurements")
+        .iter()
+        .map(|m| m["threads"].as_u64().unwrap())
+        .collect();
+    assert_eq!(threads, [1, 2]);
 }

@@ -54,6 +54,9 @@ impl DecayConfig {
     }
 }
 
+/// The most worker threads a run may ask for (`--threads`).
+pub const MAX_THREADS: usize = 256;
+
 /// Everything a training run needs.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -268,9 +271,9 @@ impl TrainConfig {
                 self.clip_norm
             )));
         }
-        if self.threads > 256 {
+        if self.threads > MAX_THREADS {
             return Err(config_error(format!(
-                "threads must be at most 256, got {}",
+                "threads must be at most {MAX_THREADS}, got {}",
                 self.threads
             )));
         }

@@ -13,8 +13,8 @@ pub use backend::{open_gpu, BackendChoice, BackendStatus};
 pub use checkpoint::{
     load_checkpoint, save_checkpoint, Checkpoint, CheckpointConfig, FORMAT_VERSION,
 };
-pub use config::{CurriculumConfig, DecayConfig, TrainConfig};
+pub use config::{CurriculumConfig, DecayConfig, TrainConfig, MAX_THREADS};
 pub use evaluate::{evaluate, evaluate_with, LengthMetrics};
-pub use parallel::{batch_gradient, batch_score, default_threads};
+pub use parallel::{batch_gradient, batch_score, default_threads, threads_used};
 pub use progress::{Curriculum, Decay};
 pub use trainer::{StepReport, Trainer, MIRROR_INTERVAL};

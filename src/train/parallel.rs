@@ -34,6 +34,12 @@ fn chunk_ranges(size: usize) -> Vec<std::ops::Range<usize>> {
         .collect()
 }
 
+/// The threads a batch of `size` sequences can keep busy when `threads` are offered
+/// (one per chunk at most).
+pub fn threads_used(size: usize, threads: usize) -> usize {
+    threads.clamp(1, chunk_ranges(size).len().max(1))
+}
+
 /// Runs `work` on every chunk of `0..size` and hands the results to `fold` in chunk
 /// order. Natively the calling thread and `threads − 1` workers take the chunks as they
 /// come free; the calling thread folds each result once those before it are in (a result
@@ -45,7 +51,7 @@ fn for_each_chunk<T: Send>(
     mut fold: impl FnMut(T),
 ) {
     let ranges = chunk_ranges(size);
-    let threads = threads.clamp(1, ranges.len().max(1));
+    let threads = threads_used(size, threads);
     if threads == 1 || cfg!(target_arch = "wasm32") {
         ranges.into_iter().map(work).for_each(fold);
         return;

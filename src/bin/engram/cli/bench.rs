@@ -6,7 +6,9 @@ use engram::gpu::{GpuContext, GpuSession, READBACK_BYTES};
 use engram::models::neural_gpu::ImageConfig;
 use engram::nn::OptimizerConfig;
 use engram::tasks::{Batch, SymbolTask, TaskConfig};
-use engram::train::{batch_gradient, default_threads, open_gpu, BackendChoice};
+use engram::train::{
+    batch_gradient, default_threads, open_gpu, threads_used, BackendChoice, MAX_THREADS,
+};
 use engram::{build, Model, ModelConfig, ModelKind};
 use pollster::block_on;
 use serde::Serialize;
@@ -53,6 +55,7 @@ struct Measurement {
     backend: String,
     batch: usize,
     steps_per_sequence: usize,
+    /// CPU threads that ran the batch (0 on the GPU).
     threads: usize,
     parameters: usize,
     sequences_per_second: f64,
@@ -247,6 +250,12 @@ pub fn run(args: BenchArgs) -> Result<(), String> {
         min_length: columns,
         max_length: columns,
     };
+    if args.threads > MAX_THREADS {
+        return Err(format!(
+            "--threads must be at most {MAX_THREADS}, got {}",
+            args.threads
+        ));
+    }
     let threads = if args.threads == 0 {
         default_threads()
     } else {
@@ -278,8 +287,8 @@ pub fn run(args: BenchArgs) -> Result<(), String> {
             2 * copy_length + 1
         );
         println!(
-            "{:>15} {:>6} {:>10} {:>12} {:>12} {:>10}",
-            "model", "batch", "params", "seq/s", "µs/step", "GFLOP/s"
+            "{:>15} {:>6} {:>8} {:>10} {:>12} {:>12} {:>10}",
+            "model", "batch", "threads", "params", "seq/s", "µs/step", "GFLOP/s"
         );
     }
     for model_kind in models {
@@ -312,12 +321,19 @@ pub fn run(args: BenchArgs) -> Result<(), String> {
                     (rate, None)
                 }
             };
+            // The threads that ran: a batch keeps at most one busy per chunk (a batch of
+            // one, one thread), and the GPU runs none of its own.
+            let used = if gpu.is_some() {
+                0
+            } else {
+                threads_used(batch_size, threads)
+            };
             let m = Measurement {
                 model: model_kind,
                 backend: backend.clone(),
                 batch: batch_size,
                 steps_per_sequence: batch.steps,
-                threads,
+                threads: used,
                 parameters: model.params().len(),
                 sequences_per_second: rate,
                 microseconds_per_step: 1e6 / (rate * batch.steps as f64),
@@ -333,15 +349,20 @@ pub fn run(args: BenchArgs) -> Result<(), String> {
                 // The single-core peak is the CPU's: a GPU's figure is not a fraction of it.
                 let fraction = match (m.gflops, peak) {
                     (Some(g), Some(p)) if gpu.is_none() => format!(
-                        " ({:.0}% of {threads} × {p:.1})",
-                        100.0 * g / (p * threads as f64)
+                        " ({:.0}% of {used} × {p:.1})",
+                        100.0 * g / (p * used as f64)
                     ),
                     _ => String::new(),
                 };
                 println!(
-                    "{:>15} {:>6} {:>10} {:>12.1} {:>12.2} {:>10}{fraction}",
+                    "{:>15} {:>6} {:>8} {:>10} {:>12.1} {:>12.2} {:>10}{fraction}",
                     m.model.name(),
                     m.batch,
+                    if gpu.is_some() {
+                        "-".to_string()
+                    } else {
+                        used.to_string()
+                    },
                     m.parameters,
                     m.sequences_per_second,
                     m.microseconds_per_step,
