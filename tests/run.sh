@@ -11,8 +11,6 @@ step() { printf '\n== %s\n' "$*"; }
 
 step "toolchain"
 ENGRAM_TEST_TOOLS=1 source scripts/setup.sh
-# The GPU tests must run here (on lavapipe), not skip for want of an adapter.
-export ENGRAM_REQUIRE_GPU=1
 
 step "format"
 cargo fmt --check
@@ -24,7 +22,9 @@ step "lints (wasm32)"
 cargo clippy --release --all-targets --target wasm32-unknown-unknown -- -D warnings
 
 step "tests (native)"
-cargo test --release
+# GPU tests are #[ignore]d (plain `cargo test` reports them as ignored); here they run,
+# on lavapipe, and fail without an adapter.
+cargo test --release -- --include-ignored
 
 step "page build (wasm32)"
 bash scripts/build-page.sh
