@@ -9,10 +9,11 @@
 //! the gradient norm) and `update` (clipping and the optimiser). With the whole batch in
 //! one chunk that is 5 dispatches.
 
+mod readout;
+
 use super::buffers::{buffer, floats, BatchBuffers, ModelBuffers, SCORES_PER_SEQUENCE, STORAGE};
 use super::context::{GpuContext, GpuUnavailable};
 use super::kernels::Kernels;
-use super::memory::Layout;
 use super::program::{Program, RUN_STRIDE, SETTINGS_SIZE, STAGE_STRIDE};
 use super::readback::read_back;
 use super::uniforms::{Run, Settings};
@@ -434,83 +435,6 @@ impl GpuSession {
         }
     }
 
-    /// The forward records of every sequence of `batch`, from the forward kernel (one
-    /// `Vec` per sequence, `steps + 1` records of [`Layout::record_size`] floats; the
-    /// fields' offsets are [`Layout::offset`]'s). Reads back the whole work buffer, so it
-    /// is for inspecting the kernels, not for training.
-    pub async fn forward_records(
-        &mut self,
-        batch: &Batch,
-    ) -> Result<Vec<Vec<f32>>, GpuUnavailable> {
-        let record = self
-            .kernels
-            .memory()
-            .ok_or_else(|| GpuUnavailable("only the memory models have forward records".into()))?
-            .record_size();
-        let chunks = self.upload(batch, false)?;
-        let stride = self.kernels.sequence_floats(batch.steps);
-        let mut records = Vec::with_capacity(batch.size);
-        for (c, &(first, sequences)) in chunks.iter().enumerate() {
-            let sized = self.sized.as_ref().expect("sized by upload");
-            let mut encoder = self
-                .context
-                .device
-                .create_command_encoder(&Default::default());
-            {
-                let mut pass = encoder.begin_compute_pass(&Default::default());
-                pass.set_bind_group(
-                    0,
-                    &sized.sequence_group,
-                    &[(c as u64 * RUN_STRIDE) as u32, 0],
-                );
-                pass.set_pipeline(&self.program.forward);
-                pass.dispatch_workgroups(sequences as u32, 1, 1);
-            }
-            self.context.queue.submit([encoder.finish()]);
-            let work = self.read(&sized.work, sequences * stride).await?;
-            for b in 0..sequences {
-                let steps = batch.lengths[first + b];
-                records.push(work[b * stride..b * stride + (steps + 1) * record].to_vec());
-            }
-        }
-        Ok(records)
-    }
-
-    /// This model's kernels and the layout of its records.
-    pub fn kernels(&self) -> &Kernels {
-        &self.kernels
-    }
-
-    /// The memory models' record layout (`None` for the Neural GPU family).
-    pub fn layout(&self) -> Option<&Layout> {
-        self.kernels.memory()
-    }
-
-    /// The first `floats` of the `work` buffer (the last batch's records), read back from
-    /// the device, for inspecting the kernels.
-    pub async fn work(&self, floats: usize) -> Result<Vec<f32>, GpuUnavailable> {
-        let sized = self
-            .sized
-            .as_ref()
-            .ok_or_else(|| GpuUnavailable("no batch has run".into()))?;
-        self.read(&sized.work, floats).await
-    }
-
-    /// The parameters, read back from the device.
-    pub async fn parameters(&self) -> Result<Vec<f32>, GpuUnavailable> {
-        self.read(&self.buffers.params, self.parameters).await
-    }
-
-    /// The optimiser's moments (first, then second), read back from the device.
-    pub async fn moments(&self) -> Result<Vec<f32>, GpuUnavailable> {
-        self.read(&self.buffers.moments, 2 * self.parameters).await
-    }
-
-    /// The last step's gradient (after clipping), read back from the device.
-    pub async fn gradients(&self) -> Result<Vec<f32>, GpuUnavailable> {
-        self.read(&self.buffers.grads, self.parameters).await
-    }
-
     /// Changes the learning rate from the next step on, keeping the moments.
     pub fn set_learning_rate(&mut self, learning_rate: f32) {
         self.optimizer.learning_rate = learning_rate;
@@ -529,25 +453,5 @@ impl GpuSession {
         queue.write_buffer(&self.buffers.params, 0, bytemuck::cast_slice(parameters));
         queue.write_buffer(&self.buffers.moments, 0, bytemuck::cast_slice(moments));
         self.updates = updates;
-    }
-
-    async fn read(&self, source: &wgpu::Buffer, count: usize) -> Result<Vec<f32>, GpuUnavailable> {
-        self.check()?;
-        let bytes = floats(count);
-        let staging = buffer(
-            &self.context,
-            "parameter readback",
-            bytes,
-            wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
-        );
-        let mut encoder =
-            self.context
-                .device
-                .create_command_encoder(&wgpu::CommandEncoderDescriptor {
-                    label: Some("read"),
-                });
-        encoder.copy_buffer_to_buffer(source, 0, &staging, 0, bytes.next_multiple_of(4));
-        self.context.queue.submit([encoder.finish()]);
-        read_back(&self.context, &staging, bytes).await
     }
 }
