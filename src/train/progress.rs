@@ -4,7 +4,8 @@
 //! over a full window is under a threshold. The length curriculum (tasks.md) raises the task length; the learning-rate
 //! decay lowers the step size once the task is solved.
 
-use super::config::{CurriculumConfig, DecayConfig};
+use super::config::{CurriculumConfig, DecayConfig, TrainConfig};
+use crate::models::neural_gpu::relaxation::{Advance, Pull};
 use crate::rng::Pcg32;
 use std::collections::VecDeque;
 
@@ -227,5 +228,70 @@ mod tests {
             assert_eq!(d.record(0.0), None);
         }
         assert_eq!(d.learning_rate(), 2e-4);
+    }
+}
+
+/// The schedules that follow training's progress.
+#[derive(Clone, Debug)]
+pub(super) struct Progress {
+    pub(super) curriculum: Option<Curriculum>,
+    pub(super) decay: Option<Decay>,
+    /// Parameter-sharing relaxation's pull (Neural GPU with relaxed sets).
+    pub(super) pull: Option<Pull>,
+}
+
+/// What recording a step asks of the trainer.
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct Recorded {
+    /// The learning rate the decay lowered to.
+    pub(super) learning_rate: Option<f32>,
+    /// The curriculum advanced with the pull at its limit: average the relaxed sets.
+    pub(super) average: bool,
+}
+
+impl Progress {
+    pub(super) fn new(config: &TrainConfig) -> Progress {
+        Progress {
+            curriculum: config
+                .curriculum
+                .clone()
+                .map(|c| Curriculum::new(c, config.task.min_length(), config.task.max_length())),
+            decay: config
+                .decay
+                .clone()
+                .map(|d| Decay::new(d, config.optimizer.learning_rate)),
+            pull: config
+                .image
+                .as_ref()
+                .is_some_and(|image| image.relax_sets > 1)
+                .then(Pull::default),
+        }
+    }
+
+    /// Records a step at `length` with its schedule error: a lowered learning rate when
+    /// the decay calls for one (decay waits for the curriculum to reach the full length),
+    /// and relaxation's step when the curriculum advances (neural_gpu.md §5.1).
+    pub(super) fn record(&mut self, length: usize, error: f64) -> Recorded {
+        if let Some(c) = &mut self.curriculum {
+            if !c.finished() {
+                let advanced = c.record(length, error);
+                let average = match &mut self.pull {
+                    Some(pull) if advanced => pull.advance() == Advance::Average,
+                    _ => false,
+                };
+                return Recorded {
+                    learning_rate: None,
+                    average,
+                };
+            }
+        }
+        Recorded {
+            learning_rate: self.decay.as_mut().and_then(|d| d.record(error)),
+            average: false,
+        }
+    }
+
+    pub(super) fn pull(&self) -> Option<f32> {
+        self.pull.map(|p| p.value)
     }
 }

@@ -9,10 +9,9 @@
 use super::backend::{fallback_or_error, open_gpu, BackendChoice, BackendStatus};
 use super::config::TrainConfig;
 use super::parallel::batch_gradient;
-use super::progress::{Curriculum, Decay};
+use super::progress::{Decay, Progress};
 use crate::error::{config_error, EngramError, Result};
 use crate::gpu::{GpuContext, GpuSession, GpuUnavailable};
-use crate::models::neural_gpu::relaxation::{Advance, Pull};
 use crate::models::{build, Model};
 use crate::nn::{clip_global_norm, Optimizer};
 use crate::objective::Metrics;
@@ -42,71 +41,6 @@ pub struct StepReport {
     pub max_length: usize,
     /// The learning rate this step used (the decay's, if any).
     pub learning_rate: f32,
-}
-
-/// The schedules that follow training's progress.
-#[derive(Clone, Debug)]
-struct Progress {
-    curriculum: Option<Curriculum>,
-    decay: Option<Decay>,
-    /// Parameter-sharing relaxation's pull (Neural GPU with relaxed sets).
-    pull: Option<Pull>,
-}
-
-/// What recording a step asks of the trainer.
-#[derive(Clone, Copy, Debug, Default)]
-struct Recorded {
-    /// The learning rate the decay lowered to.
-    learning_rate: Option<f32>,
-    /// The curriculum advanced with the pull at its limit: average the relaxed sets.
-    average: bool,
-}
-
-impl Progress {
-    fn new(config: &TrainConfig) -> Progress {
-        Progress {
-            curriculum: config
-                .curriculum
-                .clone()
-                .map(|c| Curriculum::new(c, config.task.min_length(), config.task.max_length())),
-            decay: config
-                .decay
-                .clone()
-                .map(|d| Decay::new(d, config.optimizer.learning_rate)),
-            pull: config
-                .image
-                .as_ref()
-                .is_some_and(|image| image.relax_sets > 1)
-                .then(Pull::default),
-        }
-    }
-
-    /// Records a step at `length` with its schedule error: a lowered learning rate when
-    /// the decay calls for one (decay waits for the curriculum to reach the full length),
-    /// and relaxation's step when the curriculum advances (neural_gpu.md §5.1).
-    fn record(&mut self, length: usize, error: f64) -> Recorded {
-        if let Some(c) = &mut self.curriculum {
-            if !c.finished() {
-                let advanced = c.record(length, error);
-                let average = match &mut self.pull {
-                    Some(pull) if advanced => pull.advance() == Advance::Average,
-                    _ => false,
-                };
-                return Recorded {
-                    learning_rate: None,
-                    average,
-                };
-            }
-        }
-        Recorded {
-            learning_rate: self.decay.as_mut().and_then(|d| d.record(error)),
-            average: false,
-        }
-    }
-
-    fn pull(&self) -> Option<f32> {
-        self.pull.map(|p| p.value)
-    }
 }
 
 struct CpuEngine {
