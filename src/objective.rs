@@ -6,7 +6,9 @@
 //! [`Metrics`] value serialises under the objective's names (`bit_errors_per_sequence`
 //! for bits, `symbol_error` and `sequence_accuracy` for symbols).
 
-use crate::ops::loss::{masked_sigmoid_cross_entropy, masked_softmax_cross_entropy, SequenceScore};
+use crate::ops::loss::{
+    masked_sigmoid_cross_entropy, masked_softmax_cross_entropy, BoundParts, SequenceScore,
+};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize, Serializer};
 use std::f64::consts::LN_2;
@@ -21,6 +23,10 @@ pub enum Objective {
     /// Softmax cross-entropy over symbols at every active position; symbol error and
     /// sequence accuracy (the Neural GPU family).
     SoftmaxSymbols,
+    /// The negative variational bound (−ELBO) of binary frames, split into reconstruction
+    /// and KL over the recall set and the other frames; recall pixel errors (the
+    /// generative models, generative.md § Metrics).
+    VariationalBound,
 }
 
 /// How one metric is shown: its key in JSON, its label, and how to plot it.
@@ -67,6 +73,48 @@ const SEQUENCE_ACCURACY: MetricInfo = MetricInfo {
     fraction: true,
 };
 
+const RECALL_PIXEL_ERRORS: MetricInfo = MetricInfo {
+    key: "recall_pixel_errors",
+    label: "recall pixel errors",
+    unit: "pixels/frame",
+    lower_is_better: true,
+    fraction: false,
+};
+
+const RECALL_BOUND: MetricInfo = MetricInfo {
+    key: "recall_bits_per_frame",
+    label: "recall −ELBO",
+    unit: "bits/frame",
+    lower_is_better: true,
+    fraction: false,
+};
+
+/// The bound per frame in bits, over the recall set and over the other frames.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct BoundMetrics {
+    pub recall_bits_per_frame: f64,
+    pub recall_reconstruction_bits_per_frame: f64,
+    pub recall_kl_bits_per_frame: f64,
+    pub other_bits_per_frame: f64,
+    pub other_reconstruction_bits_per_frame: f64,
+    pub other_kl_bits_per_frame: f64,
+}
+
+impl BoundMetrics {
+    fn from_parts(parts: &BoundParts) -> BoundMetrics {
+        let per_frame = |nats: f64, frames: f64| nats / LN_2 / frames.max(1.0);
+        let (r, o) = (parts.recall_frames, parts.other_frames);
+        BoundMetrics {
+            recall_bits_per_frame: per_frame(parts.recall_reconstruction + parts.recall_kl, r),
+            recall_reconstruction_bits_per_frame: per_frame(parts.recall_reconstruction, r),
+            recall_kl_bits_per_frame: per_frame(parts.recall_kl, r),
+            other_bits_per_frame: per_frame(parts.other_reconstruction + parts.other_kl, o),
+            other_reconstruction_bits_per_frame: per_frame(parts.other_reconstruction, o),
+            other_kl_bits_per_frame: per_frame(parts.other_kl, o),
+        }
+    }
+}
+
 /// An objective's metrics over some sequences.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Metrics {
@@ -78,6 +126,8 @@ pub struct Metrics {
     pub error: f64,
     /// The fraction of sequences with every scored output right (symbols only).
     pub sequence_accuracy: Option<f64>,
+    /// The bound's parts per frame (generative models only).
+    pub bound: Option<BoundMetrics>,
 }
 
 impl Objective {
@@ -86,6 +136,7 @@ impl Objective {
         match self {
             Objective::SigmoidBits => &[LOSS, BIT_ERRORS],
             Objective::SoftmaxSymbols => &[LOSS, SYMBOL_ERROR, SEQUENCE_ACCURACY],
+            Objective::VariationalBound => &[LOSS, RECALL_PIXEL_ERRORS, RECALL_BOUND],
         }
     }
 
@@ -102,6 +153,7 @@ impl Objective {
             Objective::SoftmaxSymbols => {
                 "sequence error (fraction of sequences with a wrong symbol)"
             }
+            Objective::VariationalBound => "recall pixel errors per recall frame",
         }
     }
 
@@ -121,6 +173,9 @@ impl Objective {
         match self {
             Objective::SigmoidBits => {
                 masked_sigmoid_cross_entropy(logits, target, mask, width, scale, dlogits)
+            }
+            Objective::VariationalBound => {
+                unreachable!("a generative model scores its own frames (Model::score)")
             }
             Objective::SoftmaxSymbols => masked_softmax_cross_entropy(
                 logits,
@@ -145,12 +200,21 @@ impl Objective {
                 bits_per_sequence,
                 error: score.errors / sequences,
                 sequence_accuracy: None,
+                bound: None,
             },
             Objective::SoftmaxSymbols => Metrics {
                 objective: self,
                 bits_per_sequence,
                 error: score.errors / score.scored.max(1.0),
                 sequence_accuracy: Some(1.0 - score.wrong_sequences / sequences),
+                bound: None,
+            },
+            Objective::VariationalBound => Metrics {
+                objective: self,
+                bits_per_sequence,
+                error: score.errors / score.scored.max(1.0),
+                sequence_accuracy: None,
+                bound: Some(BoundMetrics::from_parts(&score.bound)),
             },
         }
     }
@@ -170,6 +234,15 @@ impl Metrics {
     /// The errors as a person reads them: "0.125 bit errors/seq" or
     /// "3.1% symbol error, 80.0% sequences right".
     pub fn describe_errors(&self) -> String {
+        if let Some(bound) = &self.bound {
+            return format!(
+                "{:.2} recall pixel errors/frame, recall −ELBO {:.2} bits/frame (KL {:.2}), other frames {:.2}",
+                self.error,
+                bound.recall_bits_per_frame,
+                bound.recall_kl_bits_per_frame,
+                bound.other_bits_per_frame
+            );
+        }
         match self.sequence_accuracy {
             Some(accuracy) => format!(
                 "{:.2}% symbol error, {:.1}% sequences right",
@@ -190,6 +263,20 @@ impl Serialize for Metrics {
         if let Some(accuracy) = self.sequence_accuracy {
             map.serialize_entry(SEQUENCE_ACCURACY.key, &accuracy)?;
         }
+        if let Some(bound) = &self.bound {
+            map.serialize_entry(RECALL_BOUND.key, &bound.recall_bits_per_frame)?;
+            map.serialize_entry(
+                "recall_reconstruction_bits_per_frame",
+                &bound.recall_reconstruction_bits_per_frame,
+            )?;
+            map.serialize_entry("recall_kl_bits_per_frame", &bound.recall_kl_bits_per_frame)?;
+            map.serialize_entry("other_bits_per_frame", &bound.other_bits_per_frame)?;
+            map.serialize_entry(
+                "other_reconstruction_bits_per_frame",
+                &bound.other_reconstruction_bits_per_frame,
+            )?;
+            map.serialize_entry("other_kl_bits_per_frame", &bound.other_kl_bits_per_frame)?;
+        }
         map.end()
     }
 }
@@ -205,6 +292,7 @@ mod tests {
             errors: 3.0,
             scored: 12.0,
             wrong_sequences: 1.0,
+            ..Default::default()
         };
         let bits = Objective::SigmoidBits.summarise(&score, 2);
         assert_eq!((bits.bits_per_sequence, bits.error), (2.0, 1.5));

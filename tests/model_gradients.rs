@@ -72,6 +72,7 @@ fn check_model(kind: ModelKind, seed: u64) {
         target: &sequence.target,
         mask: &sequence.mask,
         alternative: None,
+        recall: None,
         steps: sequence.steps,
         noise_seed: 0,
         batch_seed: 0,

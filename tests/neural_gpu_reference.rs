@@ -107,6 +107,7 @@ impl Case {
             target: &self.target,
             mask: &mask,
             alternative: None,
+            recall: None,
             steps: self.steps,
             noise_seed: 0,
             batch_seed: 0,

@@ -45,6 +45,22 @@ pub trait Model: Send + Sync {
         scale: f32,
         grads: &mut [f32],
     ) -> SequenceScore;
+    /// The sequence's score as evaluation measures it, without gradients: by default the
+    /// objective on the logits of [`Model::forward`] (for the Neural GPU with dependent
+    /// outputs, greedy decoding).
+    fn score(&self, sequence: SequenceRef<'_>) -> SequenceScore {
+        let logits = self.forward(sequence.input, sequence.steps);
+        self.objective().score(
+            &logits,
+            sequence.target,
+            sequence.alternative,
+            sequence.mask,
+            self.config().output_width,
+            0.0,
+            1.0,
+            None,
+        )
+    }
     /// Logits and the per-step internals of one sequence, for the views.
     fn trace(&self, input: &[f32], steps: usize) -> (Vec<f32>, Vec<StepTrace>);
     /// The mental image step by step, for models that have one (the Neural GPU family).

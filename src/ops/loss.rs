@@ -14,6 +14,31 @@ pub struct SequenceScore {
     pub scored: f64,
     /// Sequences with at least one wrong scored output.
     pub wrong_sequences: f64,
+    /// The variational bound's parts (generative models only; zero otherwise).
+    pub bound: BoundParts,
+}
+
+/// Sums of the generative models' −ELBO parts in nats, over the recall set and over the
+/// other frames (generative.md, Metrics).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct BoundParts {
+    pub recall_reconstruction: f64,
+    pub recall_kl: f64,
+    pub recall_frames: f64,
+    pub other_reconstruction: f64,
+    pub other_kl: f64,
+    pub other_frames: f64,
+}
+
+impl BoundParts {
+    pub fn add(&mut self, other: BoundParts) {
+        self.recall_reconstruction += other.recall_reconstruction;
+        self.recall_kl += other.recall_kl;
+        self.recall_frames += other.recall_frames;
+        self.other_reconstruction += other.other_reconstruction;
+        self.other_kl += other.other_kl;
+        self.other_frames += other.other_frames;
+    }
 }
 
 impl SequenceScore {
@@ -22,6 +47,7 @@ impl SequenceScore {
         self.errors += other.errors;
         self.scored += other.scored;
         self.wrong_sequences += other.wrong_sequences;
+        self.bound.add(other.bound);
     }
 }
 

@@ -10,6 +10,8 @@ pub struct SequenceRef<'a> {
     /// A second acceptable target, laid out like `target` (scored for accuracy only;
     /// the loss is taken against `target`).
     pub alternative: Option<&'a [f32]>,
+    /// 1 on the frames an image-sequence task reports (its recall set), else 0.
+    pub recall: Option<&'a [f32]>,
     pub steps: usize,
     /// Seed of the training noise this sequence sees (dropout masks), drawn on the host
     /// so every path sees the same.
@@ -29,6 +31,8 @@ pub struct SequenceBuffer {
     pub mask: Vec<f32>,
     /// A second acceptable target, like `target`, or empty.
     pub alternative: Vec<f32>,
+    /// A recall flag per step (image-sequence tasks), or empty.
+    pub recall: Vec<f32>,
 }
 
 impl SequenceBuffer {
@@ -40,6 +44,7 @@ impl SequenceBuffer {
             target: Vec::new(),
             mask: Vec::new(),
             alternative: Vec::new(),
+            recall: Vec::new(),
         }
     }
 
@@ -87,6 +92,8 @@ pub struct Batch {
     /// `size × steps × output_width`: second acceptable targets, where the task has them
     /// (a sequence without one repeats its target).
     pub alternative: Option<Vec<f32>>,
+    /// `size × steps`: the recall flags of an image-sequence task (0 on padding).
+    pub recall: Option<Vec<f32>>,
     /// Seed of the batch's training noise; sequence b's is derived from it and b.
     pub noise_seed: u64,
 }
@@ -109,6 +116,7 @@ impl Batch {
             mask: vec![0.0; size * steps],
             lengths: sequences.iter().map(SequenceBuffer::steps).collect(),
             alternative: None,
+            recall: None,
             noise_seed: 0,
         };
         let mut alternative = sequences
@@ -130,6 +138,13 @@ impl Batch {
             }
         }
         batch.alternative = alternative;
+        if sequences.iter().any(|s| !s.recall.is_empty()) {
+            let mut recall = vec![0.0; size * steps];
+            for (b, s) in sequences.iter().enumerate() {
+                recall[b * steps..][..s.recall.len()].copy_from_slice(&s.recall);
+            }
+            batch.recall = Some(recall);
+        }
         batch
     }
 
@@ -146,6 +161,7 @@ impl Batch {
                 .alternative
                 .as_ref()
                 .map(|a| &a[start * self.output_width..][..steps * self.output_width]),
+            recall: self.recall.as_ref().map(|r| &r[start..][..steps]),
             steps,
             noise_seed: crate::rng::derive_seed(self.noise_seed, b as u64),
             batch_seed: self.noise_seed,

@@ -9,11 +9,16 @@
 mod associative_recall;
 mod batch;
 mod copy;
+mod frames;
 mod priority_sort;
 mod repeat_copy;
 mod symbols;
 
 pub use batch::{Batch, SequenceBuffer, SequenceRef};
+pub use frames::{
+    indicator, instance, prototypes, Frame, FrameTask, FRAME_PIXELS, FRAME_SIDE, GLYPH_CLASSES,
+    TRAINING_CLASSES,
+};
 pub use symbols::{SymbolTask, PAD};
 
 use crate::error::{config_error, Result};
@@ -69,12 +74,29 @@ pub enum TaskConfig {
         min_length: usize,
         max_length: usize,
     },
+    /// An image-sequence task of the generative models: "length" is `l` (walk: the grid
+    /// side; periodic: the period), `queries` is `k` (walk, periodic: the frame count T),
+    /// `flips` the pixels flipped in every glyph instance.
+    Frames {
+        task: FrameTask,
+        min_length: usize,
+        max_length: usize,
+        queries: usize,
+        flips: usize,
+        /// Draw glyphs from the held-out classes only (`oneshot`'s evaluation sets).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        held_out: bool,
+    },
 }
 
 /// Bit-vector task names as typed on the command line.
 pub const TASK_NAMES: [&str; 4] = ["copy", "repeat-copy", "recall", "priority-sort"];
 /// Symbol task names as typed on the command line.
 pub const SYMBOL_TASK_NAMES: [&str; 7] = ["copy", "reverse", "sort", "dup", "add", "mul", "either"];
+/// Image-sequence task names as typed on the command line.
+pub const FRAME_TASK_NAMES: [&str; 7] = [
+    "recall", "parity", "oneshot", "index", "cued", "walk", "periodic",
+];
 
 fn check(name: &str, value: usize, low: usize, high: usize) -> Result<()> {
     if (low..=high).contains(&value) {
@@ -155,6 +177,48 @@ impl TaskConfig {
         })
     }
 
+    /// The tiny default configuration of an image-sequence task by its command-line name
+    /// (generative.md's tiny defaults, 2 flipped pixels).
+    pub fn frames_by_name(name: &str) -> Result<TaskConfig> {
+        let task = FrameTask::ALL
+            .into_iter()
+            .find(|t| t.name() == name)
+            .ok_or_else(|| {
+                config_error(format!(
+                    "unknown image-sequence task '{name}' (expected one of: {})",
+                    FRAME_TASK_NAMES.join(", ")
+                ))
+            })?;
+        let (min_length, max_length, queries) = task.defaults();
+        Ok(TaskConfig::Frames {
+            task,
+            min_length,
+            max_length,
+            queries,
+            flips: 2,
+            held_out: false,
+        })
+    }
+
+    /// Whether this is an image-sequence task (the generative models').
+    pub fn is_frames(&self) -> bool {
+        matches!(self, TaskConfig::Frames { .. })
+    }
+
+    /// The configuration an evaluation set uses: `oneshot` evaluates on held-out classes.
+    pub fn for_evaluation(&self) -> TaskConfig {
+        let mut task = self.clone();
+        if let TaskConfig::Frames {
+            task: FrameTask::Oneshot,
+            held_out,
+            ..
+        } = &mut task
+        {
+            *held_out = true;
+        }
+        task
+    }
+
     /// Whether this is a symbol task (the Neural GPU family's).
     pub fn is_symbols(&self) -> bool {
         matches!(self, TaskConfig::Symbols { .. })
@@ -164,6 +228,7 @@ impl TaskConfig {
     pub fn name(&self) -> &'static str {
         match self {
             TaskConfig::Symbols { task, .. } => task.name(),
+            TaskConfig::Frames { task, .. } => task.name(),
             TaskConfig::Copy { .. } => "copy",
             TaskConfig::RepeatCopy { .. } => "repeat-copy",
             TaskConfig::AssociativeRecall { .. } => "recall",
@@ -180,12 +245,14 @@ impl TaskConfig {
             | TaskConfig::AssociativeRecall { bits, .. }
             | TaskConfig::PrioritySort { bits, .. } => bits,
             TaskConfig::Symbols { alphabet, .. } => alphabet,
+            TaskConfig::Frames { flips, .. } => flips,
         }
     }
 
     pub fn input_width(&self) -> usize {
         match self {
             TaskConfig::Symbols { task, alphabet, .. } => task.symbols(*alphabet),
+            TaskConfig::Frames { task, .. } => FRAME_PIXELS + task.action_width(),
             TaskConfig::Copy { bits, .. } => bits + 1,
             _ => self.bits() + 2,
         }
@@ -194,6 +261,7 @@ impl TaskConfig {
     pub fn output_width(&self) -> usize {
         match self {
             TaskConfig::Symbols { task, alphabet, .. } => task.symbols(*alphabet),
+            TaskConfig::Frames { .. } => FRAME_PIXELS,
             TaskConfig::RepeatCopy { bits, .. } => bits + 1,
             _ => self.bits(),
         }
@@ -215,6 +283,22 @@ impl TaskConfig {
                 .last()
                 .unwrap_or(1);
             return check_span("length", min_length, max_length, 1, longest);
+        }
+        if let TaskConfig::Frames {
+            task,
+            min_length,
+            max_length,
+            queries,
+            flips,
+            ..
+        } = *self
+        {
+            check_span("length", min_length, max_length, 1, MAX_LENGTH)?;
+            check("queries", queries, 1, MAX_LENGTH)?;
+            check("flips", flips, 0, frames::MAX_FLIPS)?;
+            return task
+                .check(min_length, max_length, queries)
+                .map_err(config_error);
         }
         check("bits", self.bits(), 1, MAX_BITS)?;
         match *self {
@@ -248,7 +332,9 @@ impl TaskConfig {
                 check("length", length, 1, MAX_LENGTH)?;
                 check("outputs", outputs, 1, length)
             }
-            TaskConfig::Symbols { .. } => unreachable!("checked above"),
+            TaskConfig::Symbols { .. } | TaskConfig::Frames { .. } => {
+                unreachable!("checked above")
+            }
         }
     }
 
@@ -258,7 +344,8 @@ impl TaskConfig {
         match *self {
             TaskConfig::Copy { max_length, .. }
             | TaskConfig::RepeatCopy { max_length, .. }
-            | TaskConfig::Symbols { max_length, .. } => max_length,
+            | TaskConfig::Symbols { max_length, .. }
+            | TaskConfig::Frames { max_length, .. } => max_length,
             TaskConfig::AssociativeRecall { max_items, .. } => max_items,
             TaskConfig::PrioritySort { length, .. } => length,
         }
@@ -269,7 +356,8 @@ impl TaskConfig {
         match *self {
             TaskConfig::Copy { min_length, .. }
             | TaskConfig::RepeatCopy { min_length, .. }
-            | TaskConfig::Symbols { min_length, .. } => min_length,
+            | TaskConfig::Symbols { min_length, .. }
+            | TaskConfig::Frames { min_length, .. } => min_length,
             TaskConfig::AssociativeRecall { min_items, .. } => min_items,
             TaskConfig::PrioritySort { length, .. } => length,
         }
@@ -291,6 +379,11 @@ impl TaskConfig {
                 ..
             }
             | TaskConfig::Symbols {
+                min_length,
+                max_length,
+                ..
+            }
+            | TaskConfig::Frames {
                 min_length,
                 max_length,
                 ..
@@ -324,7 +417,8 @@ impl TaskConfig {
             | TaskConfig::RepeatCopy { bits, .. }
             | TaskConfig::AssociativeRecall { bits, .. }
             | TaskConfig::PrioritySort { bits, .. }
-            | TaskConfig::Symbols { alphabet: bits, .. } => *bits = new_bits,
+            | TaskConfig::Symbols { alphabet: bits, .. }
+            | TaskConfig::Frames { flips: bits, .. } => *bits = new_bits,
         }
         task
     }
@@ -336,7 +430,8 @@ impl TaskConfig {
         match &mut task {
             TaskConfig::Copy { min_length, .. }
             | TaskConfig::RepeatCopy { min_length, .. }
-            | TaskConfig::Symbols { min_length, .. } => *min_length = length,
+            | TaskConfig::Symbols { min_length, .. }
+            | TaskConfig::Frames { min_length, .. } => *min_length = length,
             TaskConfig::AssociativeRecall { min_items, .. } => *min_items = length,
             TaskConfig::PrioritySort { .. } => return self.with_max_length(length),
         }
@@ -349,7 +444,8 @@ impl TaskConfig {
         match &mut task {
             TaskConfig::Copy { min_length, .. }
             | TaskConfig::RepeatCopy { min_length, .. }
-            | TaskConfig::Symbols { min_length, .. } => *min_length = length,
+            | TaskConfig::Symbols { min_length, .. }
+            | TaskConfig::Frames { min_length, .. } => *min_length = length,
             TaskConfig::AssociativeRecall { min_items, .. } => *min_items = length,
             TaskConfig::PrioritySort { .. } => {}
         }
@@ -376,6 +472,12 @@ impl TaskConfig {
             TaskConfig::Symbols {
                 task, max_length, ..
             } => task.columns(max_length),
+            TaskConfig::Frames {
+                task,
+                max_length,
+                queries,
+                ..
+            } => task.steps(max_length, queries),
         }
     }
 
@@ -419,6 +521,21 @@ impl TaskConfig {
                 min_length,
                 max_length,
             } => task.generate(alphabet, min_length, max_length, rng, sequence),
+            TaskConfig::Frames {
+                task,
+                min_length,
+                max_length,
+                queries,
+                flips,
+                held_out,
+            } => task.generate(
+                (min_length, max_length),
+                queries,
+                flips,
+                held_out,
+                rng,
+                sequence,
+            ),
         }
     }
 

@@ -139,11 +139,9 @@ pub fn batch_gradient(
     total
 }
 
-/// The summed score of the batch without gradients, in the model's objective, on the
-/// logits of [`Model::forward`] (for the Neural GPU with dependent outputs, greedy
-/// decoding: what evaluation measures).
+/// The summed score of the batch without gradients, in the model's objective
+/// ([`Model::score`]: what evaluation measures).
 pub fn batch_score(model: &dyn Model, batch: &Batch, threads: usize) -> SequenceScore {
-    let objective = model.objective();
     let mut total = SequenceScore::default();
     for_each_chunk(
         batch.size,
@@ -151,18 +149,7 @@ pub fn batch_score(model: &dyn Model, batch: &Batch, threads: usize) -> Sequence
         |range| {
             let mut score = SequenceScore::default();
             for b in range {
-                let s = batch.sequence(b);
-                let logits = model.forward(s.input, s.steps);
-                score.add(objective.score(
-                    &logits,
-                    s.target,
-                    s.alternative,
-                    s.mask,
-                    batch.output_width,
-                    0.0,
-                    1.0,
-                    None,
-                ));
+                score.add(model.score(batch.sequence(b)));
             }
             score
         },

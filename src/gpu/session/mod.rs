@@ -44,6 +44,7 @@ impl From<StepScores> for crate::ops::loss::SequenceScore {
             errors: scores.errors,
             scored: scores.scored,
             wrong_sequences: scores.wrong_sequences,
+            ..Default::default()
         }
     }
 }

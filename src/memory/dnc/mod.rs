@@ -81,13 +81,56 @@ pub struct DncStepCache {
     pub content_read: Vec<f32>,
 }
 
-/// One memory step from `previous` under interface `xi`; returns the new state and the cache.
+/// One memory step of models.md §3 from `previous` under interface `xi`: write, then
+/// read `M_t`; returns the new state and the cache.
 pub fn step(previous: &DncState, xi: &Interface) -> (DncState, DncStepCache) {
+    let (mut next, mut cache) = start_step(previous, xi);
+    write_half(previous, &previous.read_weights, xi, &mut next, &mut cache);
+    let (memory, link) = (
+        std::mem::take(&mut next.memory),
+        std::mem::take(&mut next.link),
+    );
+    let row_norms = std::mem::take(&mut cache.row_norms);
+    read_half(
+        &memory,
+        &row_norms,
+        &link,
+        &previous.read_weights,
+        xi,
+        &mut next,
+        &mut cache,
+    );
+    (next.memory, next.link, cache.row_norms) = (memory, link, row_norms);
+    (next, cache)
+}
+
+/// The generative models' order (generative.md §8.2): read `M_{t−1}` through
+/// `L_{t−1}` and the previous read weights, then write, with the retention ψ taken from
+/// this step's read weights.
+pub fn read_then_write(previous: &DncState, xi: &Interface) -> (DncState, DncStepCache) {
+    let (mut next, mut cache) = start_step(previous, xi);
+    let norms = std::mem::take(&mut cache.previous_row_norms);
+    read_half(
+        &previous.memory,
+        &norms,
+        &previous.link,
+        &previous.read_weights,
+        xi,
+        &mut next,
+        &mut cache,
+    );
+    cache.previous_row_norms = norms;
+    let reads = std::mem::take(&mut next.read_weights);
+    write_half(previous, &reads, xi, &mut next, &mut cache);
+    next.read_weights = reads;
+    (next, cache)
+}
+
+fn start_step(previous: &DncState, xi: &Interface) -> (DncState, DncStepCache) {
     let n = previous.slots();
     let width = xi.write_key.len();
     let reads = xi.free_gates.len();
-    let mut next = DncState::zeros(n, width, reads);
-    let mut cache = DncStepCache {
+    let cache = DncStepCache {
         previous_row_norms: row_norms(&previous.memory, width),
         retention: vec![1.0; n],
         usage_before_retention: vec![0.0; n],
@@ -100,9 +143,23 @@ pub fn step(previous: &DncState, xi: &Interface) -> (DncState, DncStepCache) {
         content_read: vec![0.0; reads * n],
         ..DncStepCache::default()
     };
+    (DncState::zeros(n, width, reads), cache)
+}
 
+/// Usage, allocation, the write and the temporal links: fills `next`'s memory, usage,
+/// precedence, link and write weights. `retention_reads` (`R × N`) are the read weights
+/// the free gates release.
+fn write_half(
+    previous: &DncState,
+    retention_reads: &[f32],
+    xi: &Interface,
+    next: &mut DncState,
+    cache: &mut DncStepCache,
+) {
+    let n = previous.slots();
+    let width = xi.write_key.len();
     // Usage: ψ = Π_i (1 − f^i w^{r,i}_{t−1});  u_t = (u + w^w − u ⊙ w^w) ⊙ ψ.
-    for (i, previous_read) in previous.read_weights.chunks_exact(n).enumerate() {
+    for (i, previous_read) in retention_reads.chunks_exact(n).enumerate() {
         for k in 0..n {
             cache.retention[k] *= 1.0 - xi.free_gates[i] * previous_read[k];
         }
@@ -168,20 +225,36 @@ pub fn step(previous: &DncState, xi: &Interface) -> (DncState, DncStepCache) {
     for k in 0..n {
         next.precedence[k] = (1.0 - written) * previous.precedence[k] + ww[k];
     }
+}
 
+/// The reads: forward and backward weightings through `link` from `previous_reads`,
+/// content weightings of `memory` (with its row norms), mixed by the read modes; fills
+/// `next`'s read weights and vectors.
+fn read_half(
+    memory: &[f32],
+    norms: &[f32],
+    link: &[f32],
+    previous_reads: &[f32],
+    xi: &Interface,
+    next: &mut DncState,
+    cache: &mut DncStepCache,
+) {
+    let n = norms.len();
+    let width = xi.write_key.len();
+    let reads = xi.free_gates.len();
     // Reads.
     for i in 0..reads {
         let heads = i * n..(i + 1) * n;
-        let previous_read = &previous.read_weights[heads.clone()];
-        linalg::matvec(&next.link, previous_read, &mut cache.forward[heads.clone()]);
+        let previous_read = &previous_reads[heads.clone()];
+        linalg::matvec(link, previous_read, &mut cache.forward[heads.clone()]);
         linalg::matvec_transposed_accumulate(
-            &next.link,
+            link,
             previous_read,
             &mut cache.backward[heads.clone()],
         );
         content_weighting(
-            &next.memory,
-            &cache.row_norms,
+            memory,
+            norms,
             &xi.read_keys[i * width..(i + 1) * width],
             xi.read_strengths[i],
             &mut cache.read_similarity[heads.clone()],
@@ -194,12 +267,11 @@ pub fn step(previous: &DncState, xi: &Interface) -> (DncState, DncStepCache) {
                 + modes[2] * cache.forward[k];
         }
         read(
-            &next.memory,
+            memory,
             &next.read_weights[heads],
             &mut next.read_vectors[i * width..(i + 1) * width],
         );
     }
-    (next, cache)
 }
 
 /// Backward of [`step`]. `dnext` holds the gradient with respect to every part of the
@@ -214,20 +286,111 @@ pub fn step_backward(
     dprevious: &mut DncState,
     dxi: &mut Interface,
 ) {
-    let n = previous.slots();
+    let mut dmemory = std::mem::take(&mut dnext.memory);
+    let mut dlink = std::mem::take(&mut dnext.link);
+    read_half_backward(
+        &next.memory,
+        &cache.row_norms,
+        &next.link,
+        &previous.read_weights,
+        xi,
+        cache,
+        next,
+        dnext,
+        &mut dmemory,
+        &mut dlink,
+        &mut dprevious.read_weights,
+        dxi,
+    );
+    (dnext.memory, dnext.link) = (dmemory, dlink);
+    let mut dretention_reads = std::mem::take(&mut dprevious.read_weights);
+    write_half_backward(
+        previous,
+        &previous.read_weights,
+        xi,
+        cache,
+        next,
+        dnext,
+        dprevious,
+        &mut dretention_reads,
+        dxi,
+    );
+    dprevious.read_weights = dretention_reads;
+}
+
+/// Backward of [`read_then_write`], with the same contract as [`step_backward`].
+pub fn read_then_write_backward(
+    previous: &DncState,
+    xi: &Interface,
+    cache: &DncStepCache,
+    next: &DncState,
+    dnext: &mut DncState,
+    dprevious: &mut DncState,
+    dxi: &mut Interface,
+) {
+    let mut dreads = std::mem::take(&mut dnext.read_weights);
+    write_half_backward(
+        previous,
+        &next.read_weights,
+        xi,
+        cache,
+        next,
+        dnext,
+        dprevious,
+        &mut dreads,
+        dxi,
+    );
+    dnext.read_weights = dreads;
+    let mut dmemory = std::mem::take(&mut dprevious.memory);
+    let mut dlink = std::mem::take(&mut dprevious.link);
+    let mut dprevious_reads = std::mem::take(&mut dprevious.read_weights);
+    read_half_backward(
+        &previous.memory,
+        &cache.previous_row_norms,
+        &previous.link,
+        &previous.read_weights,
+        xi,
+        cache,
+        next,
+        dnext,
+        &mut dmemory,
+        &mut dlink,
+        &mut dprevious_reads,
+        dxi,
+    );
+    (dprevious.memory, dprevious.link, dprevious.read_weights) = (dmemory, dlink, dprevious_reads);
+}
+
+/// Backward of [`read_half`]: `dnext`'s read vectors and read weights are the incoming
+/// gradients (used as scratch); accumulates into `dmemory`, `dlink`, `dprevious_reads`
+/// and `dxi`.
+#[allow(clippy::too_many_arguments)]
+fn read_half_backward(
+    memory: &[f32],
+    norms: &[f32],
+    link: &[f32],
+    previous_reads: &[f32],
+    xi: &Interface,
+    cache: &DncStepCache,
+    next: &DncState,
+    dnext: &mut DncState,
+    dmemory: &mut [f32],
+    dlink: &mut [f32],
+    dprevious_reads: &mut [f32],
+    dxi: &mut Interface,
+) {
+    let n = norms.len();
     let width = xi.write_key.len();
     let reads = xi.free_gates.len();
-
     // Reads: r = M_tᵀ w^r, w^r = π₀ b + π₁ c + π₂ f.
-    let mut dlink = std::mem::take(&mut dnext.link);
     for i in 0..reads {
         let heads = i * n..(i + 1) * n;
         let keys = i * width..(i + 1) * width;
         read_backward(
-            &next.memory,
+            memory,
             &next.read_weights[heads.clone()],
             &dnext.read_vectors[keys.clone()],
-            &mut dnext.memory,
+            dmemory,
             &mut dnext.read_weights[heads.clone()],
         );
         let dread = &dnext.read_weights[heads.clone()];
@@ -237,27 +400,46 @@ pub fn step_backward(
         dxi.read_modes[i * READ_MODES + 2] += dot(dread, &cache.forward[heads.clone()]);
         let dcontent: Vec<f32> = dread.iter().map(|d| modes[1] * d).collect();
         dxi.read_strengths[i] += content_weighting_backward(
-            &next.memory,
-            &cache.row_norms,
+            memory,
+            norms,
             &xi.read_keys[keys.clone()],
             xi.read_strengths[i],
             &cache.read_similarity[heads.clone()],
             &cache.content_read[heads.clone()],
             &dcontent,
-            &mut dnext.memory,
+            dmemory,
             &mut dxi.read_keys[keys],
         );
         // f = L_t w_{t−1}, b = L_tᵀ w_{t−1}.
-        let previous_read = &previous.read_weights[heads.clone()];
+        let previous_read = &previous_reads[heads.clone()];
         let dforward: Vec<f32> = dread.iter().map(|d| modes[2] * d).collect();
         let dbackward: Vec<f32> = dread.iter().map(|d| modes[0] * d).collect();
-        linalg::outer_accumulate(&dforward, previous_read, &mut dlink);
-        linalg::outer_accumulate(previous_read, &dbackward, &mut dlink);
-        let dprevious_read = &mut dprevious.read_weights[heads];
-        linalg::matvec_transposed_accumulate(&next.link, &dforward, dprevious_read);
-        linalg::matvec_accumulate(&next.link, &dbackward, dprevious_read);
+        linalg::outer_accumulate(&dforward, previous_read, dlink);
+        linalg::outer_accumulate(previous_read, &dbackward, dlink);
+        let dprevious_read = &mut dprevious_reads[heads];
+        linalg::matvec_transposed_accumulate(link, &dforward, dprevious_read);
+        linalg::matvec_accumulate(link, &dbackward, dprevious_read);
     }
+}
 
+/// Backward of [`write_half`]: `dnext`'s memory, link, write weights, usage and
+/// precedence are the incoming gradients (taken or used as scratch); accumulates into
+/// `dprevious`, `dretention_reads` and `dxi`.
+#[allow(clippy::too_many_arguments)]
+fn write_half_backward(
+    previous: &DncState,
+    retention_reads: &[f32],
+    xi: &Interface,
+    cache: &DncStepCache,
+    next: &DncState,
+    dnext: &mut DncState,
+    dprevious: &mut DncState,
+    dretention_reads: &mut [f32],
+    dxi: &mut Interface,
+) {
+    let n = previous.slots();
+    let reads = xi.free_gates.len();
+    let dlink = std::mem::take(&mut dnext.link);
     // Precedence: p_t = (1 − Σ w^w) p + w^w.
     let ww = &next.write_weights;
     let mut dwrite = std::mem::take(&mut dnext.write_weights);
@@ -355,11 +537,11 @@ pub fn step_backward(
         for i in 0..reads {
             let others: f32 = (0..reads)
                 .filter(|&l| l != i)
-                .map(|l| 1.0 - xi.free_gates[l] * previous.read_weights[l * n + k])
+                .map(|l| 1.0 - xi.free_gates[l] * retention_reads[l * n + k])
                 .product();
             let g = dretention[k] * others;
-            dxi.free_gates[i] -= g * previous.read_weights[i * n + k];
-            dprevious.read_weights[i * n + k] -= g * xi.free_gates[i];
+            dxi.free_gates[i] -= g * retention_reads[i * n + k];
+            dretention_reads[i * n + k] -= g * xi.free_gates[i];
         }
     }
     dnext.link = dlink;
