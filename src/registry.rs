@@ -7,10 +7,11 @@
 //! the schema too.
 
 use crate::models::config::{MAX_HIDDEN, MAX_LAYERS, MAX_READ_HEADS, MAX_SLOTS, MAX_WIDTH};
+use crate::models::gtmm::config::{MAX_LATENT, MAX_MLP};
 use crate::models::neural_gpu::{MAX_CGRU_LAYERS, MAX_HEIGHT, MAX_MAPS};
 use crate::models::ModelKind;
 use crate::objective::{MetricInfo, Objective};
-use crate::tasks::{TaskConfig, SYMBOL_TASK_NAMES, TASK_NAMES};
+use crate::tasks::{FrameTask, TaskConfig, FRAME_TASK_NAMES, SYMBOL_TASK_NAMES, TASK_NAMES};
 use crate::train::TrainConfig;
 use serde::Serialize;
 
@@ -22,6 +23,8 @@ pub enum Family {
     Memory,
     /// The Neural GPU and its dependent-output successor, on symbol tasks.
     NeuralGpu,
+    /// Variational sequence models whose latents live in a memory, on image sequences.
+    Generative,
 }
 
 /// One model's declaration.
@@ -89,11 +92,14 @@ const GATE_CUTOFF: HyperparameterInfo = HyperparameterInfo {
     integer: false,
 };
 
+const LATENT: HyperparameterInfo = whole("latent", "Latent size Z", 1, MAX_LATENT);
+const MAP_HIDDEN: HyperparameterInfo = whole("map_hidden", "Prior/posterior hidden P", 1, MAX_MLP);
+
 const MEMORY_VIEWS: &[&str] = &["bits", "memory", "weightings", "loss"];
 const IMAGE_VIEWS: &[&str] = &["symbols", "mental_image", "change_map", "loss"];
 
 /// The registry: one line per model.
-pub const MODELS: [ModelInfo; 6] = [
+pub const MODELS: [ModelInfo; 7] = [
     ModelInfo {
         kind: ModelKind::Ntm,
         label: "Neural Turing Machine",
@@ -164,6 +170,14 @@ pub const MODELS: [ModelInfo; 6] = [
         views: &["symbols", "mental_image", "change_map", "tape", "loss"],
         trained: &[],
     },
+    ModelInfo {
+        kind: ModelKind::Gtmm,
+        label: "Generative temporal model with memory",
+        family: Family::Generative,
+        hyperparameters: &[CONTROLLER, LATENT, MAP_HIDDEN, SLOTS, WIDTH, READS],
+        views: &["frames", "kl", "read_map", "memory", "loss"],
+        trained: &[],
+    },
 ];
 
 impl Family {
@@ -175,6 +189,7 @@ impl Family {
         match self {
             Family::Memory => Objective::SigmoidBits,
             Family::NeuralGpu => Objective::SoftmaxSymbols,
+            Family::Generative => Objective::VariationalBound,
         }
     }
 
@@ -183,6 +198,7 @@ impl Family {
         match self {
             Family::Memory => &TASK_NAMES,
             Family::NeuralGpu => &SYMBOL_TASK_NAMES,
+            Family::Generative => &FRAME_TASK_NAMES,
         }
     }
 
@@ -191,6 +207,7 @@ impl Family {
         match self {
             Family::Memory => TaskConfig::by_name(name),
             Family::NeuralGpu => TaskConfig::symbols_by_name(name),
+            Family::Generative => TaskConfig::frames_by_name(name),
         }
     }
 }
@@ -230,7 +247,13 @@ pub struct TaskSchema {
 }
 
 /// A task's label.
-fn task_label(name: &str) -> &'static str {
+fn task_label(family: Family, name: &str) -> &'static str {
+    if family == Family::Generative {
+        return FrameTask::ALL
+            .into_iter()
+            .find(|t| t.name() == name)
+            .map_or("Task", FrameTask::label);
+    }
     match name {
         "copy" => "Copy",
         "repeat-copy" => "Repeat copy",
@@ -252,11 +275,12 @@ impl TaskSchema {
         let bits_label = match &default {
             TaskConfig::Symbols { task, .. } if task.is_arithmetic() => None,
             TaskConfig::Symbols { .. } => Some("Alphabet"),
+            TaskConfig::Frames { .. } => Some("Flipped pixels"),
             _ => Some("Bits"),
         };
         TaskSchema {
             name,
-            label: task_label(name),
+            label: task_label(family, name),
             bits: default.bits(),
             bits_label,
             min_length: default.min_length(),
@@ -290,6 +314,7 @@ pub struct Schema {
 /// The value of hyperparameter `key` in a training configuration.
 fn value_of(config: &TrainConfig, key: &str) -> f64 {
     let image = config.image.clone().unwrap_or_default();
+    let generative = config.generative.clone().unwrap_or_default();
     match key {
         "hidden" => config.hidden as f64,
         "layers" => config.layers as f64,
@@ -301,6 +326,8 @@ fn value_of(config: &TrainConfig, key: &str) -> f64 {
         "cgru_layers" => image.cgru_layers as f64,
         // The shortest decimal that reads back as the f32 (1.2, not 1.2000000476837158).
         "gate_cutoff" => image.gate_cutoff.to_string().parse().unwrap_or(1.2),
+        "latent" => generative.latent as f64,
+        "map_hidden" => generative.map_hidden as f64,
         other => unreachable!("the registry names no hyperparameter '{other}'"),
     }
 }

@@ -47,6 +47,7 @@ fn small(model: ModelKind, task: &TaskConfig) -> ModelConfig {
         memory_width: 3,
         read_heads: 2,
         image: None,
+        generative: None,
     }
 }
 

@@ -18,6 +18,7 @@ fn small_config(model: ModelKind) -> ModelConfig {
         memory_width: 3,
         read_heads: 2,
         image: None,
+        generative: None,
     }
 }
 

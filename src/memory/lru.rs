@@ -62,7 +62,7 @@ impl LruState {
 }
 
 /// Indicator of the `count` smallest usages, ties to the lower index.
-fn least_used(usage: &[f32], count: usize) -> Vec<f32> {
+pub(crate) fn least_used(usage: &[f32], count: usize) -> Vec<f32> {
     let mut order: Vec<usize> = (0..usage.len()).collect();
     order.sort_by(|&a, &b| usage[a].total_cmp(&usage[b]));
     let mut indicator = vec![0.0; usage.len()];
@@ -70,6 +70,11 @@ fn least_used(usage: &[f32], count: usize) -> Vec<f32> {
         indicator[slot] = 1.0;
     }
     indicator
+}
+
+/// `argmin_j usage[j]`, ties to the lower index: the slot the next write clears.
+pub(crate) fn least_used_slot(usage: &[f32]) -> usize {
+    (0..usage.len()).fold(0, |best, k| if usage[k] < usage[best] { k } else { best })
 }
 
 /// Intermediates of one step for the backward pass and the views.
@@ -102,13 +107,7 @@ pub fn step(previous: &LruState, keys: &[f32], write_gates: &[f32]) -> (LruState
                 alpha * previous.read_weights[i * n + k] + (1.0 - alpha) * previous.least_used[k];
         }
     }
-    cache.zeroed_slot = (0..n).fold(0, |best, k| {
-        if previous.usage[k] < previous.usage[best] {
-            k
-        } else {
-            best
-        }
-    });
+    cache.zeroed_slot = least_used_slot(&previous.usage);
     next.memory.copy_from_slice(&previous.memory);
     next.memory[cache.zeroed_slot * width..(cache.zeroed_slot + 1) * width].fill(0.0);
     for (i, key) in keys.chunks_exact(width).enumerate() {

@@ -1,5 +1,6 @@
 //! Model configuration: the architecture part of a checkpoint's `engram_config`.
 
+use super::gtmm::GenerativeConfig;
 use super::neural_gpu::ImageConfig;
 use crate::error::{check_range, config_error, Result};
 use serde::{Deserialize, Serialize};
@@ -15,16 +16,19 @@ pub enum ModelKind {
     Lru,
     NeuralGpu,
     NeuralGpuDep,
+    /// A generative temporal model with memory (generative.md).
+    Gtmm,
 }
 
 impl ModelKind {
-    pub const ALL: [ModelKind; 6] = [
+    pub const ALL: [ModelKind; 7] = [
         ModelKind::Lstm,
         ModelKind::Ntm,
         ModelKind::Dnc,
         ModelKind::Lru,
         ModelKind::NeuralGpu,
         ModelKind::NeuralGpuDep,
+        ModelKind::Gtmm,
     ];
 
     pub fn name(self) -> &'static str {
@@ -35,6 +39,7 @@ impl ModelKind {
             ModelKind::Lru => "lru",
             ModelKind::NeuralGpu => "neural_gpu",
             ModelKind::NeuralGpuDep => "neural_gpu_dep",
+            ModelKind::Gtmm => "gtmm",
         }
     }
 
@@ -45,7 +50,12 @@ impl ModelKind {
 
     /// A controller-plus-memory model (or the LSTM baseline) on bit-vector tasks.
     pub fn is_recurrent(self) -> bool {
-        !self.is_image()
+        !self.is_image() && !self.is_generative()
+    }
+
+    /// A generative temporal model on image-sequence tasks.
+    pub fn is_generative(self) -> bool {
+        self == ModelKind::Gtmm
     }
 
     /// The Neural GPU family: a mental image of CGRUs on symbol tasks.
@@ -102,6 +112,9 @@ pub struct ModelConfig {
     /// The Neural GPU family's image and CGRU settings.
     #[serde(flatten, default, skip_serializing_if = "Option::is_none")]
     pub image: Option<ImageConfig>,
+    /// The generative models' settings (memory variant, latent and MLP sizes).
+    #[serde(flatten, default, skip_serializing_if = "Option::is_none")]
+    pub generative: Option<GenerativeConfig>,
 }
 
 /// Bounds on sizes: generous for experiments, small enough that a typo cannot ask for
@@ -126,6 +139,15 @@ impl ModelConfig {
                 ))),
             };
         }
+        if self.model.is_generative() {
+            return self.validate_generative();
+        }
+        if self.generative.is_some() {
+            return Err(config_error(format!(
+                "generative settings (memory, latent, …) belong to the gtmm model, not {}",
+                self.model
+            )));
+        }
         if self.image.is_some() {
             return Err(config_error(format!(
                 "image settings (maps, height, cgru_layers) belong to the Neural GPU models, not {}",
@@ -141,6 +163,55 @@ impl ModelConfig {
             if self.model == ModelKind::Lru && self.read_heads > self.memory_slots {
                 return Err(config_error(format!(
                     "an LRU model needs at least as many memory slots as heads ({} slots, {} heads)",
+                    self.memory_slots, self.read_heads
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    fn validate_generative(&self) -> Result<()> {
+        use super::gtmm::LatentMemoryKind;
+        let Some(generative) = &self.generative else {
+            return Err(config_error(
+                "a gtmm model needs its generative settings (memory, latent, frame_size, …)",
+            ));
+        };
+        if self.image.is_some() {
+            return Err(config_error(
+                "image settings (maps, height, cgru_layers) belong to the Neural GPU models, not gtmm",
+            ));
+        }
+        generative.validate()?;
+        check_range("hidden", self.hidden, 1, MAX_HIDDEN)?;
+        if self.layers != 1 {
+            return Err(config_error(format!(
+                "a gtmm controller has one LSTM layer (generative.md), got layers = {}",
+                self.layers
+            )));
+        }
+        let frame = generative.frame_pixels();
+        if self.output_width != frame || self.input_width != frame + generative.action_width {
+            return Err(config_error(format!(
+                "a gtmm model with {0}×{0} frames and {1} actions takes {2} inputs and {3} outputs, \
+                 got {4} and {5}",
+                generative.frame_size,
+                generative.action_width,
+                frame + generative.action_width,
+                frame,
+                self.input_width,
+                self.output_width
+            )));
+        }
+        if generative.memory != LatentMemoryKind::None {
+            check_range("memory_slots", self.memory_slots, 1, MAX_SLOTS)?;
+            check_range("read_heads", self.read_heads, 1, MAX_READ_HEADS)?;
+            if generative.memory != LatentMemoryKind::Introspective {
+                check_range("memory_width", self.memory_width, 1, MAX_WIDTH)?;
+            }
+            if generative.memory == LatentMemoryKind::Lru && self.read_heads > self.memory_slots {
+                return Err(config_error(format!(
+                    "an LRU memory needs at least as many slots as heads ({} slots, {} heads)",
                     self.memory_slots, self.read_heads
                 )));
             }

@@ -7,6 +7,7 @@
 
 pub mod config;
 mod dnc;
+pub mod gtmm;
 mod lru;
 mod memory_model;
 pub mod neural_gpu;
@@ -67,6 +68,19 @@ pub trait Model: Send + Sync {
     fn image_trace(&self, _input: &[f32], _steps: usize) -> Option<ImageTrace> {
         None
     }
+    /// The generative models' per-step record (generative.md §8.4) of one sequence in
+    /// `mode`, with the sequence's own sampling noise or, given, `noise` (`steps × Z`).
+    fn frame_trace(
+        &self,
+        _sequence: SequenceRef<'_>,
+        _mode: gtmm::Mode<'_>,
+        _noise: Option<&[f32]>,
+    ) -> Option<gtmm::FrameTrace> {
+        None
+    }
+    /// Tells the model which training step comes next (1-based), for schedules that
+    /// live in the model (the generative models' KL warm-up).
+    fn set_training_step(&self, _step: u64) {}
     /// Where parameter-sharing relaxation's sets lie, for a model that has them.
     fn relaxed_sets(&self) -> Option<RelaxedSets> {
         None
@@ -88,5 +102,6 @@ pub fn build(config: &ModelConfig, seed: u64) -> Result<Box<dyn Model>> {
         ModelKind::NeuralGpu | ModelKind::NeuralGpuDep => {
             Box::new(NeuralGpu::new(config.clone(), seed))
         }
+        ModelKind::Gtmm => gtmm::build(config, seed),
     })
 }

@@ -3,6 +3,7 @@
 
 use super::parallel::default_threads;
 use crate::error::{config_error, Result};
+use crate::models::gtmm::GenerativeConfig;
 use crate::models::neural_gpu::ImageConfig;
 use crate::models::{ModelConfig, ModelKind};
 use crate::nn::{OptimizerConfig, OptimizerKind};
@@ -85,6 +86,9 @@ pub struct TrainConfig {
     /// The Neural GPU family's image settings (absent for the other models).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<ImageConfig>,
+    /// The generative models' settings (absent for the other models).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generative: Option<GenerativeConfig>,
 }
 
 impl CurriculumConfig {
@@ -145,12 +149,17 @@ impl TrainConfig {
         if model.is_image() {
             return Self::image_preset(model, task);
         }
+        if model.is_generative() {
+            return Self::generative_preset(task);
+        }
         let (hidden, memory_slots, memory_width, read_heads, learning_rate) = match model {
             ModelKind::Lstm => (128, 0, 0, 0, 3e-3),
             ModelKind::Ntm => (100, 32, 20, 1, 3e-3),
             ModelKind::Dnc => (64, 16, 16, 1, 3e-3),
             ModelKind::Lru => (100, 32, 20, 1, 3e-3),
-            ModelKind::NeuralGpu | ModelKind::NeuralGpuDep => unreachable!("returned above"),
+            ModelKind::NeuralGpu | ModelKind::NeuralGpuDep | ModelKind::Gtmm => {
+                unreachable!("returned above")
+            }
         };
         TrainConfig {
             model,
@@ -178,6 +187,40 @@ impl TrainConfig {
             decay: Some(DecayConfig::standard()),
             threads: 0,
             image: None,
+            generative: None,
+        }
+    }
+
+    /// The generative models' preset (generative.md, the tiny defaults): H = 64, Z = 8,
+    /// E = P = G = 64, N = 32 slots of W = 16, one read head, the DNC memory; Adam
+    /// lr 1e-3; global norm 10; no curriculum, a constant learning rate.
+    fn generative_preset(task: TaskConfig) -> TrainConfig {
+        let generative = GenerativeConfig {
+            action_width: task.input_width().saturating_sub(task.output_width()),
+            ..GenerativeConfig::default()
+        };
+        TrainConfig {
+            model: ModelKind::Gtmm,
+            hidden: 64,
+            layers: 1,
+            memory_slots: 32,
+            memory_width: 16,
+            read_heads: 1,
+            task,
+            optimizer: OptimizerConfig {
+                kind: OptimizerKind::Adam,
+                learning_rate: 1e-3,
+                ..OptimizerConfig::default()
+            },
+            batch_size: 16,
+            steps: 4000,
+            seed: 1,
+            clip_norm: 10.0,
+            curriculum: None,
+            decay: None,
+            threads: 0,
+            image: None,
+            generative: Some(generative),
         }
     }
 
@@ -207,6 +250,7 @@ impl TrainConfig {
             decay: None,
             threads: 0,
             image: Some(ImageConfig::default()),
+            generative: None,
         }
     }
 
@@ -230,18 +274,21 @@ impl TrainConfig {
             memory_width: self.memory_width,
             read_heads: self.read_heads,
             image: self.image.clone(),
+            generative: self.generative.clone(),
         }
     }
 
     /// Range checks on every field, each with a message naming it.
     pub fn validate(&self) -> Result<()> {
         self.task.validate()?;
-        if self.task.is_symbols() != self.model.is_image() {
-            let (wanted, given) = if self.model.is_image() {
-                ("symbol", "bit-vector")
-            } else {
-                ("bit-vector", "symbol")
-            };
+        let kind = |symbols: bool, frames: bool| match (symbols, frames) {
+            (true, _) => "symbol",
+            (_, true) => "image-sequence",
+            _ => "bit-vector",
+        };
+        let wanted = kind(self.model.is_image(), self.model.is_generative());
+        let given = kind(self.task.is_symbols(), self.task.is_frames());
+        if wanted != given {
             return Err(config_error(format!(
                 "{} trains on {wanted} tasks, and the task {} here is the {given} one",
                 self.model,

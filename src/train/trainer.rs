@@ -374,6 +374,7 @@ impl Trainer {
             unreachable!("cpu_step runs on the CPU engine");
         };
         let pull = self.progress.pull();
+        self.model.set_training_step(step);
         let (score, gradient_norm) =
             cpu.step(self.model.as_mut(), &batch, self.config.clip_norm, pull);
         let report = self.complete(step, &task, score, gradient_norm)?;

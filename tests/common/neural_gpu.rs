@@ -47,6 +47,7 @@ pub fn config(
         memory_width: 0,
         read_heads: 0,
         image: Some(image),
+        generative: None,
     }
 }
 

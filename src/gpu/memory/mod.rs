@@ -102,6 +102,11 @@ impl Layout {
                 "the Neural GPU's GPU layout is gpu::neural_gpu's",
             ));
         }
+        if config.model.is_generative() {
+            return Err(config_error(
+                "the generative models (gtmm) have no WebGPU kernels yet: train them on the CPU backend",
+            ));
+        }
         let core = if config.model.has_memory() {
             CoreSizes {
                 slots: config.memory_slots,
@@ -124,7 +129,9 @@ impl Layout {
         state.add("S_READ", read_width);
         let mut cache = Fields::default();
         let (raw, interface, scratch) = match config.model {
-            ModelKind::Lstm | ModelKind::NeuralGpu | ModelKind::NeuralGpuDep => (0, 0, 0),
+            ModelKind::Lstm | ModelKind::NeuralGpu | ModelKind::NeuralGpuDep | ModelKind::Gtmm => {
+                (0, 0, 0)
+            }
             ModelKind::Ntm => {
                 state.add("S_MEMORY", n * w);
                 state.add("S_NORMS", n);
@@ -291,7 +298,7 @@ impl Layout {
             }
         }
         match config.model {
-            ModelKind::Lstm | ModelKind::NeuralGpu | ModelKind::NeuralGpuDep => {}
+            ModelKind::Lstm | ModelKind::NeuralGpu | ModelKind::NeuralGpuDep | ModelKind::Gtmm => {}
             ModelKind::Ntm => {
                 let write = ntm_head_size(w, true);
                 let read = ntm_head_size(w, false);
@@ -435,7 +442,9 @@ impl Layout {
     pub fn sequence_source(&self) -> String {
         let core: &[&str] = match self.model {
             // Layout::new refuses the Neural GPU family: it has kernels of its own.
-            ModelKind::Lstm | ModelKind::NeuralGpu | ModelKind::NeuralGpuDep => &[NO_MEMORY],
+            ModelKind::Lstm | ModelKind::NeuralGpu | ModelKind::NeuralGpuDep | ModelKind::Gtmm => {
+                &[NO_MEMORY]
+            }
             ModelKind::Ntm => &[MEMORY, CONTENT, NTM],
             ModelKind::Dnc => &[MEMORY, CONTENT, DNC],
             ModelKind::Lru => &[MEMORY, CONTENT, LRU],

@@ -104,10 +104,14 @@ pub fn step(previous: &DncState, xi: &Interface) -> (DncState, DncStepCache) {
     (next, cache)
 }
 
-/// The generative models' order (generative.md §8.2): read `M_{t−1}` through
-/// `L_{t−1}` and the previous read weights, then write, with the retention ψ taken from
-/// this step's read weights.
-pub fn read_then_write(previous: &DncState, xi: &Interface) -> (DncState, DncStepCache) {
+/// The generative models' order (generative.md §8.2) is [`read_first`] then
+/// [`write_second`]: read `M_{t−1}` through `L_{t−1}` and the previous read weights,
+/// then write, with the retention ψ taken from this step's read weights.
+///
+/// The read half: only `xi`'s read keys, strengths and modes are
+/// used. The returned state holds the read weights and vectors; [`write_second`]
+/// completes it.
+pub fn read_first(previous: &DncState, xi: &Interface) -> (DncState, DncStepCache) {
     let (mut next, mut cache) = start_step(previous, xi);
     let norms = std::mem::take(&mut cache.previous_row_norms);
     read_half(
@@ -120,10 +124,19 @@ pub fn read_then_write(previous: &DncState, xi: &Interface) -> (DncState, DncSte
         &mut cache,
     );
     cache.previous_row_norms = norms;
-    let reads = std::mem::take(&mut next.read_weights);
-    write_half(previous, &reads, xi, &mut next, &mut cache);
-    next.read_weights = reads;
     (next, cache)
+}
+
+/// The write half of the generative order, after [`read_first`].
+pub fn write_second(
+    previous: &DncState,
+    xi: &Interface,
+    next: &mut DncState,
+    cache: &mut DncStepCache,
+) {
+    let reads = std::mem::take(&mut next.read_weights);
+    write_half(previous, &reads, xi, next, cache);
+    next.read_weights = reads;
 }
 
 fn start_step(previous: &DncState, xi: &Interface) -> (DncState, DncStepCache) {
@@ -318,8 +331,10 @@ pub fn step_backward(
     dprevious.read_weights = dretention_reads;
 }
 
-/// Backward of [`read_then_write`], with the same contract as [`step_backward`].
-pub fn read_then_write_backward(
+/// Backward of [`write_second`]: `dnext` holds the gradient reaching the new state
+/// (used as scratch; its read weights leave holding the gradient of this step's reads,
+/// the retention's part included); accumulates into `dprevious` and `dxi`'s write part.
+pub fn write_second_backward(
     previous: &DncState,
     xi: &Interface,
     cache: &DncStepCache,
@@ -341,6 +356,20 @@ pub fn read_then_write_backward(
         dxi,
     );
     dnext.read_weights = dreads;
+}
+
+/// Backward of [`read_first`], after [`write_second_backward`]: `dnext`'s read vectors
+/// and read weights are the incoming gradients; accumulates into `dprevious` and
+/// `dxi`'s read part.
+pub fn read_first_backward(
+    previous: &DncState,
+    xi: &Interface,
+    cache: &DncStepCache,
+    next: &DncState,
+    dnext: &mut DncState,
+    dprevious: &mut DncState,
+    dxi: &mut Interface,
+) {
     let mut dmemory = std::mem::take(&mut dprevious.memory);
     let mut dlink = std::mem::take(&mut dprevious.link);
     let mut dprevious_reads = std::mem::take(&mut dprevious.read_weights);

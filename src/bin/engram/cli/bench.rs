@@ -133,17 +133,27 @@ fn bench_config(model: ModelKind, task: &TaskConfig, sizes: &SizeArgs) -> ModelC
         ModelKind::Ntm | ModelKind::Lru => (100, 128, 20, 1),
         ModelKind::Dnc => (64, 16, 16, 4),
         ModelKind::NeuralGpu | ModelKind::NeuralGpuDep => (0, 0, 0, 0),
+        ModelKind::Gtmm => (64, 32, 16, 1),
     };
+    let generative = model.is_generative().then(|| {
+        let mut generative = engram::models::gtmm::GenerativeConfig {
+            action_width: task.input_width() - task.output_width(),
+            ..Default::default()
+        };
+        sizes.apply_to_generative(&mut generative);
+        generative
+    });
     ModelConfig {
         model,
         input_width: task.input_width(),
         output_width: task.output_width(),
         hidden: sizes.hidden.unwrap_or(hidden),
         layers: sizes.layers.unwrap_or(1),
-        memory_slots: sizes.memory_slots.unwrap_or(slots),
+        memory_slots: sizes.memory_slots().unwrap_or(slots),
         memory_width: sizes.memory_width.unwrap_or(width),
         read_heads: sizes.read_heads.unwrap_or(reads),
         image,
+        generative,
     }
 }
 

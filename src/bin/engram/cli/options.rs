@@ -1,18 +1,23 @@
 //! Flags shared by several commands, and their parsers.
 
 use clap::Args;
+use engram::models::gtmm::{GenerativeConfig, LatentMemoryKind};
 use engram::models::neural_gpu::ImageConfig;
 use engram::registry::Family;
-use engram::tasks::{TaskConfig, SYMBOL_TASK_NAMES, TASK_NAMES};
+use engram::tasks::{TaskConfig, FRAME_TASK_NAMES, SYMBOL_TASK_NAMES, TASK_NAMES};
 use engram::train::BackendChoice;
 use engram::ModelKind;
 
 /// Model size flags; each overrides the preset's value.
 #[derive(Args, Clone, Debug, Default)]
 pub struct SizeArgs {
-    /// Memory slots N.
-    #[arg(long = "memory", value_name = "N")]
-    pub memory_slots: Option<usize>,
+    /// Memory slots N; for gtmm, also where its latents are stored: none,
+    /// introspective, ntm, lru or dnc (`--memory dnc --slots 32`).
+    #[arg(long = "memory", value_name = "N|KIND", value_parser = parse_memory)]
+    pub memory: Option<MemoryArg>,
+    /// Memory slots N (the same as `--memory N`).
+    #[arg(long = "slots", value_name = "N")]
+    pub slots: Option<usize>,
     /// Memory width W.
     #[arg(long = "width", value_name = "W")]
     pub memory_width: Option<usize>,
@@ -37,9 +42,50 @@ pub struct SizeArgs {
     /// Neural GPU: the gate cutoff c of σc (1.0: the plain sigmoid).
     #[arg(long, value_name = "C")]
     pub gate_cutoff: Option<f32>,
+    /// gtmm: latent size Z.
+    #[arg(long, value_name = "Z")]
+    pub latent: Option<usize>,
+}
+
+/// `--memory`: a slot count, or a generative model's memory variant.
+#[derive(Clone, Copy, Debug)]
+pub enum MemoryArg {
+    Slots(usize),
+    Kind(LatentMemoryKind),
+}
+
+fn parse_memory(text: &str) -> Result<MemoryArg, String> {
+    match text.parse::<usize>() {
+        Ok(n) => Ok(MemoryArg::Slots(n)),
+        Err(_) => text.parse().map(MemoryArg::Kind),
+    }
 }
 
 impl SizeArgs {
+    /// Memory slots from `--slots` or `--memory N`.
+    pub fn memory_slots(&self) -> Option<usize> {
+        match self.memory {
+            Some(MemoryArg::Slots(n)) => Some(n),
+            _ => self.slots,
+        }
+    }
+
+    /// The memory variant from `--memory KIND`.
+    pub fn memory_kind(&self) -> Option<LatentMemoryKind> {
+        match self.memory {
+            Some(MemoryArg::Kind(kind)) => Some(kind),
+            _ => None,
+        }
+    }
+
+    /// `generative` with every gtmm flag given applied.
+    pub fn apply_to_generative(&self, generative: &mut GenerativeConfig) {
+        if let Some(kind) = self.memory_kind() {
+            generative.memory = kind;
+        }
+        generative.latent = self.latent.unwrap_or(generative.latent);
+    }
+
     /// `image` with every Neural GPU flag given applied.
     pub fn apply_to_image(&self, image: &mut ImageConfig) {
         image.override_sizes(self.maps, self.height, self.cgru_layers, self.gate_cutoff);
@@ -51,13 +97,17 @@ pub fn parse_model(text: &str) -> Result<ModelKind, String> {
 }
 
 pub fn parse_task(text: &str) -> Result<String, String> {
-    if TASK_NAMES.contains(&text) || SYMBOL_TASK_NAMES.contains(&text) {
+    if TASK_NAMES.contains(&text)
+        || SYMBOL_TASK_NAMES.contains(&text)
+        || FRAME_TASK_NAMES.contains(&text)
+    {
         Ok(text.to_string())
     } else {
         Err(format!(
-            "unknown task '{text}' (bit-vector tasks: {}; symbol tasks: {})",
+            "unknown task '{text}' (bit-vector tasks: {}; symbol tasks: {}; image-sequence tasks: {})",
             TASK_NAMES.join(", "),
-            SYMBOL_TASK_NAMES.join(", ")
+            SYMBOL_TASK_NAMES.join(", "),
+            FRAME_TASK_NAMES.join(", ")
         ))
     }
 }

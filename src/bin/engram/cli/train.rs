@@ -16,11 +16,12 @@ use std::time::Instant;
 
 #[derive(Args)]
 pub struct TrainArgs {
-    /// Model: lstm, ntm, dnc, lru, neural_gpu or neural_gpu_dep [default: ntm].
+    /// Model: lstm, ntm, dnc, lru, neural_gpu, neural_gpu_dep or gtmm [default: ntm].
     #[arg(long, value_parser = parse_model)]
     model: Option<ModelKind>,
     /// Task: copy, repeat-copy, recall or priority-sort for the memory models; copy,
-    /// reverse, sort, dup, add, mul or either for the Neural GPU models [default: copy].
+    /// reverse, sort, dup, add, mul or either for the Neural GPU models; recall, parity,
+    /// oneshot, index, cued, walk or periodic for gtmm [default: copy, gtmm: recall].
     #[arg(long, value_parser = parse_task)]
     task: Option<String>,
     /// Optimiser steps.
@@ -81,6 +82,12 @@ pub struct TrainArgs {
     /// original code's r is 6; 1: none).
     #[arg(long, value_name = "R")]
     relax_sets: Option<usize>,
+    /// gtmm: queried frames k of the task (walk, periodic: the frame count T).
+    #[arg(long)]
+    queries: Option<usize>,
+    /// gtmm: KL warm-up, β rising from 0 to 1 over this many steps (0: off).
+    #[arg(long, value_name = "STEPS")]
+    kl_warmup: Option<u64>,
     /// Worker threads (0: one per core).
     #[arg(long)]
     threads: Option<usize>,
@@ -126,7 +133,12 @@ fn resolve(args: &TrainArgs) -> Result<TrainConfig, String> {
         }
         None => {
             let model = args.model.unwrap_or(ModelKind::Ntm);
-            let mut task = task_for(model, args.task.as_deref().unwrap_or("copy"))?;
+            let default_task = if model.is_generative() {
+                "recall"
+            } else {
+                "copy"
+            };
+            let mut task = task_for(model, args.task.as_deref().unwrap_or(default_task))?;
             if let Some(bits) = args.bits {
                 task = task.with_bits(bits);
             }
@@ -158,9 +170,18 @@ fn resolve(args: &TrainArgs) -> Result<TrainConfig, String> {
             config.task = config.task.with_min_length(min);
         }
     }
+    if let Some(queries) = args.queries {
+        match &mut config.task {
+            engram::tasks::TaskConfig::Frames { queries: k, .. } => *k = queries,
+            _ => return Err("--queries applies to gtmm's image-sequence tasks".to_string()),
+        }
+    }
     let s = &args.sizes;
+    if s.slots.is_some() && matches!(s.memory, Some(super::options::MemoryArg::Slots(_))) {
+        return Err("give the slot count once: --memory N or --slots N".to_string());
+    }
     let memory_flags = [
-        ("--memory", s.memory_slots.is_some()),
+        ("--memory", s.memory_slots().is_some()),
         ("--width", s.memory_width.is_some()),
         ("--reads", s.read_heads.is_some()),
         ("--hidden", s.hidden.is_some()),
@@ -172,15 +193,27 @@ fn resolve(args: &TrainArgs) -> Result<TrainConfig, String> {
         ("--cgru-layers", s.cgru_layers.is_some()),
         ("--gate-cutoff", s.gate_cutoff.is_some()),
     ];
-    let foreign = if config.model.is_image() {
-        &memory_flags[..]
+    let generative_flags = [
+        ("--memory KIND", s.memory_kind().is_some()),
+        ("--latent", s.latent.is_some()),
+        ("--kl-warmup", args.kl_warmup.is_some()),
+    ];
+    let foreign: Vec<_> = if config.model.is_image() {
+        memory_flags.iter().chain(&generative_flags).collect()
+    } else if config.model.is_generative() {
+        image_flags.iter().collect()
     } else {
-        &image_flags[..]
+        image_flags.iter().chain(&generative_flags).collect()
     };
     if let Some((flag, _)) = foreign.iter().find(|(_, given)| *given) {
         return Err(format!("{flag} is not a setting of {}", config.model));
     }
-    config.memory_slots = s.memory_slots.unwrap_or(config.memory_slots);
+    if let Some(generative) = &mut config.generative {
+        s.apply_to_generative(generative);
+        generative.kl_warmup = args.kl_warmup.unwrap_or(generative.kl_warmup);
+        generative.action_width = config.task.input_width() - config.task.output_width();
+    }
+    config.memory_slots = s.memory_slots().unwrap_or(config.memory_slots);
     config.memory_width = s.memory_width.unwrap_or(config.memory_width);
     config.read_heads = s.read_heads.unwrap_or(config.read_heads);
     config.hidden = s.hidden.unwrap_or(config.hidden);

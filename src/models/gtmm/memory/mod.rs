@@ -1,0 +1,178 @@
+//! The memories a generative model stores its latents in (generative.md §8.2). Every
+//! step reads `M_{t−1}` from the controller state `h_t` before `z_t` exists, then writes
+//! from `[h_t; z_t]` once it does.
+
+mod dnc;
+mod introspective;
+mod lru;
+mod ntm;
+
+pub use dnc::DncMemory;
+pub use introspective::IntrospectiveMemory;
+pub use lru::LruMemory;
+pub use ntm::NtmMemory;
+
+use crate::nn::{Linear, ParamStore};
+use crate::rng::Pcg32;
+
+/// What a step of a latent memory shows the views and the trace.
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct MemoryView {
+    /// `R × N`: this step's read weightings.
+    pub read_weights: Vec<Vec<f32>>,
+    /// The write weighting(s): one row for NTM and DNC, one per head for LRU, the FIFO
+    /// slot one-hot for introspective.
+    pub write_weights: Vec<Vec<f32>>,
+    /// `M_t`, after the write (`N × W`).
+    pub memory: Vec<Vec<f32>>,
+}
+
+/// A memory driven by the controller state and the latent.
+pub trait LatentMemory: Send + Sync {
+    /// The recurrent state after a step's write; gradients use the same type.
+    type State: Send + Sync;
+    /// What a step keeps for its backward pass, filled by the read and then the write.
+    type Cache: Send + Sync;
+
+    /// `R·W`, the width of the read vectors in Ψ.
+    fn read_width(&self) -> usize;
+    fn initial_state(&self) -> Self::State;
+    fn zero_state(&self) -> Self::State;
+    /// Reads `previous` (`M_{t−1}`) at step `t` from `hidden` (`h_t`): the read vectors
+    /// and the step's cache.
+    fn read(
+        &self,
+        params: &[f32],
+        hidden: &[f32],
+        previous: &Self::State,
+        t: usize,
+    ) -> (Vec<f32>, Self::Cache);
+    /// Writes after the latent exists; `input` is `[h_t; z_t]`.
+    fn write(
+        &self,
+        params: &[f32],
+        input: &[f32],
+        previous: &Self::State,
+        cache: &mut Self::Cache,
+        t: usize,
+    ) -> Self::State;
+    /// Backward through the write: `dnext`, the gradient reaching the new state, is
+    /// used as scratch and may carry what [`LatentMemory::backward_read`] needs (the
+    /// gradient of this step's read weights); accumulates into `dprevious`, the
+    /// parameters' gradients and `dinput` (`[h; z]`).
+    #[allow(clippy::too_many_arguments)]
+    fn backward_write(
+        &self,
+        params: &[f32],
+        grads: &mut [f32],
+        input: &[f32],
+        previous: &Self::State,
+        cache: &Self::Cache,
+        next: &Self::State,
+        dnext: &mut Self::State,
+        dprevious: &mut Self::State,
+        dinput: &mut [f32],
+    );
+    /// Backward through the read, after [`LatentMemory::backward_write`]: `dreads` is
+    /// the gradient reaching the read vectors; accumulates into `dprevious`, the
+    /// parameters' gradients and `dhidden`.
+    #[allow(clippy::too_many_arguments)]
+    fn backward_read(
+        &self,
+        params: &[f32],
+        grads: &mut [f32],
+        hidden: &[f32],
+        previous: &Self::State,
+        cache: &Self::Cache,
+        next: &Self::State,
+        dnext: &mut Self::State,
+        dreads: &[f32],
+        dprevious: &mut Self::State,
+        dhidden: &mut [f32],
+    );
+    /// The step's weightings and memory for the views.
+    fn view(&self, state: &Self::State, cache: &Self::Cache) -> MemoryView;
+}
+
+/// The baseline's memory: nothing is read or written (Ψ = h).
+pub struct NoMemory;
+
+impl LatentMemory for NoMemory {
+    type State = ();
+    type Cache = ();
+    fn read_width(&self) -> usize {
+        0
+    }
+    fn initial_state(&self) {}
+    fn zero_state(&self) {}
+    fn read(&self, _: &[f32], _: &[f32], _: &(), _: usize) -> (Vec<f32>, ()) {
+        (Vec::new(), ())
+    }
+    fn write(&self, _: &[f32], _: &[f32], _: &(), _: &mut (), _: usize) {}
+    fn backward_write(
+        &self,
+        _: &[f32],
+        _: &mut [f32],
+        _: &[f32],
+        _: &(),
+        _: &(),
+        _: &(),
+        _: &mut (),
+        _: &mut (),
+        _: &mut [f32],
+    ) {
+    }
+    fn backward_read(
+        &self,
+        _: &[f32],
+        _: &mut [f32],
+        _: &[f32],
+        _: &(),
+        _: &(),
+        _: &(),
+        _: &mut (),
+        _: &[f32],
+        _: &mut (),
+        _: &mut [f32],
+    ) {
+    }
+    fn view(&self, _: &(), _: &()) -> MemoryView {
+        MemoryView::default()
+    }
+}
+
+/// The sizes every memory is built from.
+#[derive(Clone, Copy, Debug)]
+pub struct MemorySizes {
+    /// H.
+    pub hidden: usize,
+    /// Z.
+    pub latent: usize,
+    /// N.
+    pub slots: usize,
+    /// W.
+    pub width: usize,
+    /// R.
+    pub reads: usize,
+}
+
+/// Registers a head Linear from `h` (reads) or from `[h; z]` (writes).
+fn head(
+    params: &mut ParamStore,
+    name: &str,
+    sizes: MemorySizes,
+    from_latent: bool,
+    outputs: usize,
+    rng: &mut Pcg32,
+) -> Linear {
+    let inputs = sizes.hidden + if from_latent { sizes.latent } else { 0 };
+    Linear::register(params, name, inputs, outputs, rng)
+}
+
+/// `rows` of `width` values as nested vectors (for the views).
+fn rows(values: &[f32], width: usize) -> Vec<Vec<f32>> {
+    values
+        .chunks_exact(width.max(1))
+        .map(<[f32]>::to_vec)
+        .collect()
+}

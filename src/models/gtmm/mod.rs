@@ -1,0 +1,383 @@
+//! Generative temporal models with memory (generative.md; Gemici et al. 2017): a
+//! variational sequence model whose latents are stored in, and read back from, an
+//! introspective, NTM, LRU or DNC memory, or in none (the VRNN-style baseline).
+//!
+//! The step and its backward pass are in [`unroll`], the memories in [`memory`], the
+//! sampling noise in [`noise`] and the per-step record the views draw in [`trace`].
+
+pub mod config;
+pub mod memory;
+pub mod noise;
+pub mod trace;
+mod unroll;
+
+pub use config::{GenerativeConfig, LatentMemoryKind};
+pub use trace::FrameTrace;
+pub use unroll::Mode;
+
+use super::{Model, ModelConfig, SequenceRef, StepTrace};
+use crate::nn::{Linear, LstmStack, ParamStore};
+use crate::objective::Objective;
+use crate::ops::loss::{BoundParts, SequenceScore};
+use crate::rng::Pcg32;
+use memory::{
+    DncMemory, IntrospectiveMemory, LatentMemory, LruMemory, MemorySizes, NoMemory, NtmMemory,
+};
+use std::sync::atomic::{AtomicU32, Ordering};
+
+/// The sizes of one model.
+#[derive(Clone, Copy, Debug)]
+pub struct Sizes {
+    /// D.
+    pub frame: usize,
+    /// A.
+    pub actions: usize,
+    /// Z.
+    pub latent: usize,
+    /// H.
+    pub hidden: usize,
+    /// E.
+    pub encoder: usize,
+    /// P.
+    pub map: usize,
+    /// G.
+    pub decoder: usize,
+    /// R·W.
+    pub read_width: usize,
+}
+
+impl Sizes {
+    /// |Ψ| = H + R·W.
+    pub fn context(&self) -> usize {
+        self.hidden + self.read_width
+    }
+
+    /// The controller's input `[z_{t−1}; u_t]`.
+    pub fn controller_input(&self) -> usize {
+        self.latent + self.actions
+    }
+}
+
+/// A generative model with memory `M`.
+pub struct Gtmm<M: LatentMemory> {
+    config: ModelConfig,
+    generative: GenerativeConfig,
+    params: ParamStore,
+    controller: LstmStack,
+    encoder: Linear,
+    /// (hidden, out) of each map.
+    prior: (Linear, Linear),
+    posterior: (Linear, Linear),
+    decoder: (Linear, Linear),
+    memory: M,
+    /// β of the KL term in training (f32 bits), set per step by the trainer.
+    kl_weight: AtomicU32,
+}
+
+/// Builds a generative model with its configured memory.
+pub fn build(config: &ModelConfig, seed: u64) -> Box<dyn Model> {
+    let generative = config
+        .generative
+        .clone()
+        .expect("a validated gtmm configuration has its generative settings");
+    match generative.memory {
+        LatentMemoryKind::None => Box::new(Gtmm::new(config, seed, |_, _, _| NoMemory)),
+        LatentMemoryKind::Introspective => {
+            Box::new(Gtmm::new(config, seed, IntrospectiveMemory::new))
+        }
+        LatentMemoryKind::Ntm => Box::new(Gtmm::new(config, seed, NtmMemory::new)),
+        LatentMemoryKind::Lru => Box::new(Gtmm::new(config, seed, LruMemory::new)),
+        LatentMemoryKind::Dnc => Box::new(Gtmm::new(config, seed, DncMemory::new)),
+    }
+}
+
+/// The memory sizes a configuration asks for: R = 0 without memory; W = Z for the
+/// introspective memory (it stores latents).
+pub fn memory_sizes(config: &ModelConfig, generative: &GenerativeConfig) -> MemorySizes {
+    let (reads, width) = match generative.memory {
+        LatentMemoryKind::None => (0, 0),
+        LatentMemoryKind::Introspective => (config.read_heads, generative.latent),
+        _ => (config.read_heads, config.memory_width),
+    };
+    MemorySizes {
+        hidden: config.hidden,
+        latent: generative.latent,
+        slots: config.memory_slots,
+        width,
+        reads,
+    }
+}
+
+impl<M: LatentMemory> Gtmm<M> {
+    /// Registers the parameters in the order of generative.md §8.4's list: controller,
+    /// encoder, prior, posterior, decoder, then the memory's heads.
+    pub fn new(
+        config: &ModelConfig,
+        seed: u64,
+        make_memory: impl FnOnce(MemorySizes, &mut ParamStore, &mut Pcg32) -> M,
+    ) -> Self {
+        let generative = config
+            .generative
+            .clone()
+            .expect("a validated gtmm configuration has its generative settings");
+        let mut rng = Pcg32::new(seed);
+        let mut params = ParamStore::new();
+        let memory_sizes = memory_sizes(config, &generative);
+        let (z, h) = (generative.latent, config.hidden);
+        let (e, p, g) = (
+            generative.encoder_hidden,
+            generative.map_hidden,
+            generative.decoder_hidden,
+        );
+        let context = h + memory_sizes.reads * memory_sizes.width;
+        let controller = LstmStack::register(
+            &mut params,
+            "controller",
+            z + generative.action_width,
+            h,
+            1,
+            &mut rng,
+        );
+        let encoder = Linear::register(
+            &mut params,
+            "encoder",
+            generative.frame_pixels(),
+            e,
+            &mut rng,
+        );
+        let prior = (
+            Linear::register(&mut params, "prior.hidden", context, p, &mut rng),
+            Linear::register(&mut params, "prior.out", p, 2 * z, &mut rng),
+        );
+        let posterior = (
+            Linear::register(&mut params, "posterior.hidden", e + context, p, &mut rng),
+            Linear::register(&mut params, "posterior.out", p, 2 * z, &mut rng),
+        );
+        let decoder = (
+            Linear::register(&mut params, "decoder.hidden", z, g, &mut rng),
+            Linear::register(
+                &mut params,
+                "decoder.out",
+                g,
+                generative.frame_pixels(),
+                &mut rng,
+            ),
+        );
+        let memory = make_memory(memory_sizes, &mut params, &mut rng);
+        debug_assert_eq!(memory.read_width(), context - h);
+        Gtmm {
+            config: config.clone(),
+            generative,
+            params,
+            controller,
+            encoder,
+            prior,
+            posterior,
+            decoder,
+            memory,
+            kl_weight: AtomicU32::new(1f32.to_bits()),
+        }
+    }
+
+    pub fn sizes(&self) -> Sizes {
+        let g = &self.generative;
+        Sizes {
+            frame: g.frame_pixels(),
+            actions: g.action_width,
+            latent: g.latent,
+            hidden: self.config.hidden,
+            encoder: g.encoder_hidden,
+            map: g.map_hidden,
+            decoder: g.decoder_hidden,
+            read_width: self.memory.read_width(),
+        }
+    }
+
+    fn noise(&self, sequence: &SequenceRef<'_>) -> Vec<f32> {
+        noise::latent_noise(sequence.noise_seed, sequence.steps, self.generative.latent)
+    }
+
+    /// The bound's parts of an inference run, by recall flag.
+    fn bound_parts(reconstruction: &[f32], kl: &[f32], recall: Option<&[f32]>) -> BoundParts {
+        let mut parts = BoundParts::default();
+        for t in 0..reconstruction.len() {
+            let (rec, kl) = (reconstruction[t] as f64, kl[t] as f64);
+            if recall.is_some_and(|r| r[t] != 0.0) {
+                parts.recall_reconstruction += rec;
+                parts.recall_kl += kl;
+                parts.recall_frames += 1.0;
+            } else {
+                parts.other_reconstruction += rec;
+                parts.other_kl += kl;
+                parts.other_frames += 1.0;
+            }
+        }
+        parts
+    }
+
+    /// Pixels of the flagged frames where `σ(o) > 0.5` differs from the frame, and the
+    /// number of flagged frames; `logits_at(t)` gives step t's logits.
+    fn recall_errors(
+        &self,
+        input: &[f32],
+        recall: Option<&[f32]>,
+        logits_at: impl Fn(usize) -> Vec<f32>,
+    ) -> (f64, f64) {
+        let Some(recall) = recall else {
+            return (0.0, 0.0);
+        };
+        let s = self.sizes();
+        let width = s.frame + s.actions;
+        let (mut errors, mut frames) = (0.0, 0.0);
+        for (t, &flag) in recall.iter().enumerate() {
+            if flag == 0.0 {
+                continue;
+            }
+            let frame = &input[t * width..t * width + s.frame];
+            let logits = logits_at(t);
+            errors += logits
+                .iter()
+                .zip(frame)
+                .filter(|(&o, &x)| (o > 0.0) != (x > 0.5))
+                .count() as f64;
+            frames += 1.0;
+        }
+        (errors, frames)
+    }
+}
+
+impl<M: LatentMemory> Model for Gtmm<M> {
+    fn config(&self) -> &ModelConfig {
+        &self.config
+    }
+
+    fn params(&self) -> &ParamStore {
+        &self.params
+    }
+
+    fn params_mut(&mut self) -> &mut ParamStore {
+        &mut self.params
+    }
+
+    fn objective(&self) -> Objective {
+        Objective::VariationalBound
+    }
+
+    /// Reconstruction logits with ε = 0 (each latent at its posterior mean).
+    fn forward(&self, input: &[f32], steps: usize) -> Vec<f32> {
+        let eps = vec![0.0; steps * self.generative.latent];
+        self.unroll(input, steps, &eps, Mode::Inference).logits
+    }
+
+    /// The loss `scale · Σ_t m_t (rec_t + β KL_t)` with z from the posterior; the score
+    /// reports the bound at β = 1 and, as its errors, the pixel errors of the prediction
+    /// from the prior mean on the recall frames (teacher-forced: the earlier latents
+    /// come from the posterior; [`Model::score`] runs the recall test itself).
+    fn forward_backward(
+        &self,
+        sequence: SequenceRef<'_>,
+        scale: f32,
+        grads: &mut [f32],
+    ) -> SequenceScore {
+        let eps = self.noise(&sequence);
+        let run = self.unroll(sequence.input, sequence.steps, &eps, Mode::Inference);
+        let kl_weight = f32::from_bits(self.kl_weight.load(Ordering::Relaxed));
+        self.backprop(
+            &run,
+            sequence.input,
+            &eps,
+            sequence.mask,
+            scale,
+            kl_weight,
+            grads,
+        );
+        let z = self.generative.latent;
+        let (errors, frames) = self.recall_errors(sequence.input, sequence.recall, |t| {
+            self.decode(&run.prior_raw[t * 2 * z..t * 2 * z + z])
+        });
+        self.score_of(&run, sequence.mask, sequence.recall, errors, frames)
+    }
+
+    /// The bound of an inference run, and the recall pixel errors of the recall test
+    /// (generative.md, Metrics).
+    fn score(&self, sequence: SequenceRef<'_>) -> SequenceScore {
+        let eps = self.noise(&sequence);
+        let run = self.unroll(sequence.input, sequence.steps, &eps, Mode::Inference);
+        let (errors, frames) = match sequence.recall {
+            Some(recall) => {
+                let test = self.unroll(
+                    sequence.input,
+                    sequence.steps,
+                    &eps,
+                    Mode::RecallTest(recall),
+                );
+                let d = self.generative.frame_pixels();
+                self.recall_errors(sequence.input, Some(recall), |t| {
+                    test.logits[t * d..(t + 1) * d].to_vec()
+                })
+            }
+            None => (0.0, 0.0),
+        };
+        self.score_of(&run, sequence.mask, sequence.recall, errors, frames)
+    }
+
+    fn trace(&self, input: &[f32], steps: usize) -> (Vec<f32>, Vec<StepTrace>) {
+        let eps = vec![0.0; steps * self.generative.latent];
+        let run = self.unroll(input, steps, &eps, Mode::Inference);
+        let traces = (0..steps)
+            .map(|t| {
+                let view = self.memory.view(&run.states[t + 1], &run.caches[t]);
+                StepTrace {
+                    hidden: self.controller.output(&run.controller, t).to_vec(),
+                    read_weights: view.read_weights,
+                    memory: (!view.memory.is_empty()).then_some(view.memory),
+                    ..StepTrace::default()
+                }
+            })
+            .collect();
+        (run.logits, traces)
+    }
+
+    fn frame_trace(
+        &self,
+        sequence: SequenceRef<'_>,
+        mode: Mode<'_>,
+        noise: Option<&[f32]>,
+    ) -> Option<FrameTrace> {
+        let z = self.generative.latent;
+        let eps = match noise {
+            Some(noise) if noise.len() == sequence.steps * z => noise.to_vec(),
+            Some(_) => return None,
+            None => self.noise(&sequence),
+        };
+        let run = self.unroll(sequence.input, sequence.steps, &eps, mode);
+        Some(self.record(&run, sequence, &eps))
+    }
+
+    fn set_training_step(&self, step: u64) {
+        self.kl_weight
+            .store(self.generative.kl_weight(step).to_bits(), Ordering::Relaxed);
+    }
+}
+
+impl<M: LatentMemory> Gtmm<M> {
+    fn score_of(
+        &self,
+        run: &unroll::Unrolled<M>,
+        mask: &[f32],
+        recall: Option<&[f32]>,
+        errors: f64,
+        frames: f64,
+    ) -> SequenceScore {
+        let loss_nats = (0..run.steps)
+            .map(|t| mask[t] as f64 * (run.reconstruction[t] as f64 + run.kl[t] as f64))
+            .sum();
+        SequenceScore {
+            loss_nats,
+            errors,
+            scored: frames,
+            wrong_sequences: 0.0,
+            bound: Self::bound_parts(&run.reconstruction, &run.kl, recall),
+        }
+    }
+}
