@@ -231,6 +231,50 @@ impl Metrics {
         }
     }
 
+    /// The value of the metric whose JSON key is `key` (see [`Objective::metrics`]).
+    pub fn value(&self, key: &str) -> Option<f64> {
+        match key {
+            k if k == LOSS.key => Some(self.bits_per_sequence),
+            k if k == self.objective.error_info().key => Some(self.error),
+            k if k == SEQUENCE_ACCURACY.key => self.sequence_accuracy,
+            k if k == RECALL_BOUND.key => self.bound.map(|b| b.recall_bits_per_frame),
+            _ => None,
+        }
+    }
+
+    /// The mean of several reports' metrics (one objective), every part averaged.
+    pub fn mean(all: &[Metrics]) -> Option<Metrics> {
+        let first = *all.first()?;
+        let n = all.len() as f64;
+        let average = |f: &dyn Fn(&Metrics) -> f64| all.iter().map(f).sum::<f64>() / n;
+        let bound = first.bound.map(|_| {
+            let part = |f: &dyn Fn(&BoundMetrics) -> f64| {
+                average(&|m: &Metrics| m.bound.as_ref().map_or(0.0, f))
+            };
+            BoundMetrics {
+                recall_bits_per_frame: part(&|b| b.recall_bits_per_frame),
+                recall_reconstruction_bits_per_frame: part(&|b| {
+                    b.recall_reconstruction_bits_per_frame
+                }),
+                recall_kl_bits_per_frame: part(&|b| b.recall_kl_bits_per_frame),
+                other_bits_per_frame: part(&|b| b.other_bits_per_frame),
+                other_reconstruction_bits_per_frame: part(&|b| {
+                    b.other_reconstruction_bits_per_frame
+                }),
+                other_kl_bits_per_frame: part(&|b| b.other_kl_bits_per_frame),
+            }
+        });
+        Some(Metrics {
+            objective: first.objective,
+            bits_per_sequence: average(&|m| m.bits_per_sequence),
+            error: average(&|m| m.error),
+            sequence_accuracy: first
+                .sequence_accuracy
+                .map(|_| average(&|m| m.sequence_accuracy.unwrap_or(0.0))),
+            bound,
+        })
+    }
+
     /// The errors as a person reads them: "0.125 bit errors/seq" or
     /// "3.1% symbol error, 80.0% sequences right".
     pub fn describe_errors(&self) -> String {

@@ -93,7 +93,11 @@ fn check_memory(memory: LatentMemoryKind, seed: u64) {
     // The loss sums ~60 nats in f32, so a step of 1e-3 drowns small components in
     // rounding noise; 1e-2 does not. The DNC's allocation order is piecewise constant,
     // so its loss has kinks a wide step can cross: there the step stays at 2e-3.
-    let step = if memory == LatentMemoryKind::Dnc { 2e-3 } else { 1e-2 };
+    let step = if memory == LatentMemoryKind::Dnc {
+        2e-3
+    } else {
+        1e-2
+    };
     let tolerance = Tolerance {
         step,
         absolute: 3e-3,

@@ -75,6 +75,10 @@ pub struct SequenceTrace {
     /// The Neural GPU family's mental image, step by step.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<ImageTrace>,
+    /// The generative models' frames, latents, bound and memory, step by step
+    /// (generative.md §8.4), from an inference run with the sequence's own noise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub frames: Option<super::gtmm::FrameTrace>,
 }
 
 impl SequenceTrace {
@@ -88,6 +92,7 @@ impl SequenceTrace {
         let sequence = batch.sequence(0);
         let (logits, steps) = model.trace(sequence.input, sequence.steps);
         let image = model.image_trace(sequence.input, sequence.steps);
+        let frames = model.frame_trace(sequence, super::gtmm::Mode::Inference, None);
         Ok(SequenceTrace {
             model: model.config().clone(),
             task: task.clone(),
@@ -99,6 +104,7 @@ impl SequenceTrace {
             logits: rows(&logits, batch.output_width),
             steps,
             image,
+            frames,
         })
     }
 

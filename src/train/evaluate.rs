@@ -49,7 +49,8 @@ pub fn evaluate_with(
     lengths
         .iter()
         .map(|&length| {
-            let at_length = task.at_length(length);
+            // One-shot recall is evaluated on held-out glyph classes.
+            let at_length = task.for_evaluation().at_length(length);
             at_length.validate()?;
             let batch = at_length.batch(sequences, derive_seed(seed, length as u64 | 1 << 40));
             let score = score(&batch)?;

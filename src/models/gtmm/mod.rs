@@ -321,21 +321,9 @@ impl<M: LatentMemory> Model for Gtmm<M> {
         self.score_of(&run, sequence.mask, sequence.recall, errors, frames)
     }
 
+    /// Reconstruction logits (ε = 0); the per-step record is [`Model::frame_trace`]'s.
     fn trace(&self, input: &[f32], steps: usize) -> (Vec<f32>, Vec<StepTrace>) {
-        let eps = vec![0.0; steps * self.generative.latent];
-        let run = self.unroll(input, steps, &eps, Mode::Inference);
-        let traces = (0..steps)
-            .map(|t| {
-                let view = self.memory.view(&run.states[t + 1], &run.caches[t]);
-                StepTrace {
-                    hidden: self.controller.output(&run.controller, t).to_vec(),
-                    read_weights: view.read_weights,
-                    memory: (!view.memory.is_empty()).then_some(view.memory),
-                    ..StepTrace::default()
-                }
-            })
-            .collect();
-        (run.logits, traces)
+        (self.forward(input, steps), Vec::new())
     }
 
     fn frame_trace(

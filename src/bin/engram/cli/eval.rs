@@ -91,8 +91,20 @@ pub fn run(args: EvalArgs) -> Result<(), String> {
             default_threads(),
         )
     };
-    // Evaluation runs without training noise, so every model has its kernels.
-    let opened = block_on(open_gpu(args.backend));
+    // Evaluation runs without training noise, so every model with kernels has them;
+    // the generative models have none yet and evaluate on the CPU.
+    let generative = checkpoint.model.config().model.is_generative();
+    if generative && args.backend == BackendChoice::Gpu {
+        return Err(
+            "the generative models (gtmm) evaluate on the CPU: they have no WebGPU kernels yet"
+                .into(),
+        );
+    }
+    let opened = if generative {
+        Ok(None)
+    } else {
+        block_on(open_gpu(args.backend))
+    };
     let (metrics, backend) = match opened {
         Ok(Some(context)) => {
             let device = context.describe();
@@ -133,7 +145,6 @@ pub fn run(args: EvalArgs) -> Result<(), String> {
     );
     println!("backend: {backend}");
     let objective = checkpoint.model.objective();
-    let error = objective.error_info();
     // Each column as wide as its label and two spaces, so no label runs into the next.
     let labels: Vec<String> = objective
         .metrics()
@@ -160,16 +171,24 @@ pub fn run(args: EvalArgs) -> Result<(), String> {
                 format!("{value:>width$.4}")
             }
         };
-        let mut line = format!(
-            "{:>8}{}{}",
-            m.length,
-            shown(m.metrics.bits_per_sequence, false, widths[0]),
-            shown(m.metrics.error, error.fraction, widths[1])
-        );
-        if let Some(accuracy) = m.metrics.sequence_accuracy {
-            line.push_str(&shown(accuracy, true, widths[2]));
+        let mut line = format!("{:>8}", m.length);
+        for (info, &width) in objective.metrics().iter().zip(&widths) {
+            if let Some(value) = m.metrics.value(info.key) {
+                line.push_str(&shown(value, info.fraction, width));
+            }
         }
         println!("{line}{note}");
+        if let Some(bound) = &m.metrics.bound {
+            println!(
+                "{:>8}recall set: rec {:.3} + KL {:.3} bits/frame; other frames: {:.3} (rec {:.3} + KL {:.3})",
+                "",
+                bound.recall_reconstruction_bits_per_frame,
+                bound.recall_kl_bits_per_frame,
+                bound.other_bits_per_frame,
+                bound.other_reconstruction_bits_per_frame,
+                bound.other_kl_bits_per_frame
+            );
+        }
     }
     Ok(())
 }

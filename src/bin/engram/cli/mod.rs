@@ -3,7 +3,9 @@
 
 mod bench;
 mod eval;
+mod frames;
 mod options;
+mod sample;
 mod schema;
 mod trace;
 mod train;
@@ -15,7 +17,7 @@ use std::process::ExitCode;
 #[command(
     name = "engram",
     version,
-    about = "Train and inspect memory-augmented neural networks (LSTM, NTM, DNC, LRU) and the Neural GPU on algorithmic tasks"
+    about = "Train and inspect memory-augmented neural networks (LSTM, NTM, DNC, LRU), the Neural GPU and generative temporal models with memory"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -30,6 +32,8 @@ enum Command {
     Eval(eval::EvalArgs),
     /// Run a checkpoint on one sequence and print every step's memory and weightings.
     Trace(trace::TraceArgs),
+    /// Generate frames with a generative model (gtmm), from an optional prompt.
+    Sample(sample::SampleArgs),
     /// Measure forward+backward speed in sequences per second.
     Bench(bench::BenchArgs),
     /// List every model: objective, tasks, hyperparameters with bounds and defaults.
@@ -42,6 +46,7 @@ pub fn run() -> ExitCode {
         Command::Train(args) => train::run(*args),
         Command::Eval(args) => eval::run(args),
         Command::Trace(args) => trace::run(args),
+        Command::Sample(args) => sample::run(args),
         Command::Bench(args) => bench::run(args),
         Command::Schema(args) => schema::run(args),
     };

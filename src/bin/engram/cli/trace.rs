@@ -65,6 +65,33 @@ pub fn run(args: TraceArgs) -> Result<(), String> {
         args.seed,
         trace.mask.len()
     );
+    if let Some(frames) = &trace.frames {
+        let side = frames.frame_size;
+        let row =
+            |title: &str, pick: &dyn Fn(&engram::models::gtmm::trace::FrameStep) -> &[f32]| {
+                println!("{title}");
+                let all: Vec<&[f32]> = frames.steps.iter().map(pick).collect();
+                for line in super::frames::frame_lines(&all, side) {
+                    println!("  {line}");
+                }
+            };
+        row("observed", &|s| &s.frame);
+        row("reconstructed (z from the posterior)", &|s| {
+            &s.reconstruction
+        });
+        row("predicted from memory (prior mean)", &|s| &s.prediction);
+        let bits = |nats: f32| nats / std::f32::consts::LN_2;
+        println!("step  recall  rec (bits)  KL (bits)");
+        for (t, s) in frames.steps.iter().enumerate() {
+            println!(
+                "{t:>4}  {:>6}  {:>10.2}  {:>9.2}",
+                if s.recall { "yes" } else { "" },
+                bits(s.reconstruction_nats),
+                bits(s.kl_nats)
+            );
+        }
+        return Ok(());
+    }
     if trace.image.is_some() {
         let symbols = |rows: &[Vec<f32>]| -> String {
             rows.iter()

@@ -269,20 +269,8 @@ fn resolve(args: &TrainArgs) -> Result<TrainConfig, String> {
 /// Mean of the reports since the last log line (at least one).
 fn mean(reports: &[StepReport]) -> (Metrics, f32) {
     let n = reports.len().max(1) as f64;
-    let mut metrics = reports[0].metrics;
-    metrics.bits_per_sequence = reports
-        .iter()
-        .map(|r| r.metrics.bits_per_sequence)
-        .sum::<f64>()
-        / n;
-    metrics.error = reports.iter().map(|r| r.metrics.error).sum::<f64>() / n;
-    metrics.sequence_accuracy = metrics.sequence_accuracy.map(|_| {
-        reports
-            .iter()
-            .filter_map(|r| r.metrics.sequence_accuracy)
-            .sum::<f64>()
-            / n
-    });
+    let all: Vec<Metrics> = reports.iter().map(|r| r.metrics).collect();
+    let metrics = Metrics::mean(&all).expect("at least one report");
     let norm = reports.iter().map(|r| r.gradient_norm as f64).sum::<f64>() / n;
     (metrics, norm as f32)
 }
