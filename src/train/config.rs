@@ -193,7 +193,8 @@ impl TrainConfig {
 
     /// The generative models' preset (generative.md, the tiny defaults): H = 64, Z = 8,
     /// E = P = G = 64, N = 32 slots of W = 16, one read head, the DNC memory; Adam
-    /// lr 1e-3; global norm 10; no curriculum, a constant learning rate.
+    /// lr 3e-3 (on recall, 10,000 steps: recall-set bound 30.4 bits/frame against 34.6
+    /// at 1e-3); global norm 10; no curriculum, a constant learning rate, no KL warm-up.
     fn generative_preset(task: TaskConfig) -> TrainConfig {
         let generative = GenerativeConfig {
             action_width: task.input_width().saturating_sub(task.output_width()),
@@ -209,11 +210,11 @@ impl TrainConfig {
             task,
             optimizer: OptimizerConfig {
                 kind: OptimizerKind::Adam,
-                learning_rate: 1e-3,
+                learning_rate: 3e-3,
                 ..OptimizerConfig::default()
             },
             batch_size: 16,
-            steps: 4000,
+            steps: 10_000,
             seed: 1,
             clip_norm: 10.0,
             curriculum: None,
