@@ -58,6 +58,10 @@ pub struct HyperparameterInfo {
     pub max: f64,
     /// Whole numbers only.
     pub integer: bool,
+    /// For a setting that names one of several options (gtmm's memory), the options;
+    /// `min`, `max` and `integer` are then unused. Empty for numbers.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub choices: &'static [&'static str],
 }
 
 const fn whole(
@@ -72,6 +76,7 @@ const fn whole(
         min: min as f64,
         max: max as f64,
         integer: true,
+        choices: &[],
     }
 }
 
@@ -90,6 +95,16 @@ const GATE_CUTOFF: HyperparameterInfo = HyperparameterInfo {
     min: 1.0,
     max: 2.0,
     integer: false,
+    choices: &[],
+};
+/// Where a generative model stores its latents (`LatentMemoryKind`'s names).
+const LATENT_MEMORY: HyperparameterInfo = HyperparameterInfo {
+    key: "memory",
+    label: "Latent memory",
+    min: 0.0,
+    max: 0.0,
+    integer: false,
+    choices: &["none", "introspective", "ntm", "lru", "dnc"],
 };
 
 const LATENT: HyperparameterInfo = whole("latent", "Latent size Z", 1, MAX_LATENT);
@@ -174,8 +189,16 @@ pub const MODELS: [ModelInfo; 7] = [
         kind: ModelKind::Gtmm,
         label: "Generative temporal model with memory",
         family: Family::Generative,
-        hyperparameters: &[CONTROLLER, LATENT, MAP_HIDDEN, SLOTS, WIDTH, READS],
-        views: &["frames", "kl", "read_map", "memory", "loss"],
+        hyperparameters: &[
+            LATENT_MEMORY,
+            CONTROLLER,
+            LATENT,
+            MAP_HIDDEN,
+            SLOTS,
+            WIDTH,
+            READS,
+        ],
+        views: &["frames", "kl", "read_map", "latent_memory", "loss"],
         trained: &[],
     },
 ];
@@ -220,12 +243,13 @@ pub fn info(kind: ModelKind) -> &'static ModelInfo {
         .expect("every model kind has a registry line")
 }
 
-/// A hyperparameter with its preset default, as the schema shows it.
+/// A hyperparameter with its preset default, as the schema shows it: a number, or for a
+/// setting with choices, one of them.
 #[derive(Clone, Debug, Serialize)]
 pub struct HyperparameterSchema {
     #[serde(flatten)]
     pub info: HyperparameterInfo,
-    pub default: f64,
+    pub default: serde_json::Value,
 }
 
 /// A task with its default configuration, and the three numbers the page's task
@@ -312,7 +336,15 @@ pub struct Schema {
 }
 
 /// The value of hyperparameter `key` in a training configuration.
-fn value_of(config: &TrainConfig, key: &str) -> f64 {
+fn value_of(config: &TrainConfig, key: &str) -> serde_json::Value {
+    if key == "memory" {
+        let memory = config.generative.clone().unwrap_or_default().memory;
+        return serde_json::Value::from(memory.name());
+    }
+    serde_json::Value::from(number_of(config, key))
+}
+
+fn number_of(config: &TrainConfig, key: &str) -> f64 {
     let image = config.image.clone().unwrap_or_default();
     let generative = config.generative.clone().unwrap_or_default();
     match key {
@@ -400,12 +432,18 @@ mod tests {
         }
         for model in &schema.models {
             for h in &model.hyperparameters {
+                if !h.info.choices.is_empty() {
+                    let default = h.default.as_str().unwrap();
+                    assert!(h.info.choices.contains(&default), "{}", h.info.key);
+                    continue;
+                }
+                let default = h.default.as_f64().unwrap();
                 assert!(
-                    (h.info.min..=h.info.max).contains(&h.default),
+                    (h.info.min..=h.info.max).contains(&default),
                     "{} {}: default {} outside [{}, {}]",
                     model.name,
                     h.info.key,
-                    h.default,
+                    default,
                     h.info.min,
                     h.info.max
                 );

@@ -14,12 +14,14 @@ export class TrainingHistory {
     this.errors = new Float64Array(1024);
     // 1 − sequence accuracy (NaN where the objective has none).
     this.wrong = new Float64Array(1024);
+    // The generative models' recall-set bound, bits per frame (NaN for the others).
+    this.recall = new Float64Array(1024);
   }
 
   append(reports) {
     if (this.length + reports.length > this.step.length) {
       const capacity = Math.max(this.step.length * 2, this.length + reports.length);
-      for (const key of ['step', 'bits', 'errors', 'wrong']) {
+      for (const key of ['step', 'bits', 'errors', 'wrong', 'recall']) {
         const grown = new Float64Array(capacity);
         grown.set(this[key].subarray(0, this.length));
         this[key] = grown;
@@ -30,6 +32,7 @@ export class TrainingHistory {
       this.bits[this.length] = r.bits;
       this.errors[this.length] = r.errors;
       this.wrong[this.length] = r.sequence_accuracy === undefined ? NaN : 1 - r.sequence_accuracy;
+      this.recall[this.length] = r.recall_bits_per_frame ?? NaN;
       this.length += 1;
     }
   }
@@ -60,6 +63,7 @@ export class TrainingHistory {
       bits: this.bits.subarray(0, this.length),
       errors: this.errors.subarray(0, this.length),
       wrong: this.wrong.subarray(0, this.length),
+      recall: this.recall.subarray(0, this.length),
     };
   }
 }

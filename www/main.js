@@ -14,6 +14,7 @@ import { drawAllocation } from './views/dnc.js';
 import { drawLink } from './views/link.js';
 import { drawLossChart } from './views/loss.js';
 import { drawMentalImage, drawSymbols, drawTape, imageFrames } from './views/image.js';
+import { drawFrames, drawKl, drawLatentMemory, drawReadMap, frameSteps } from './views/frames.js';
 import { setupCheckpoints } from './checkpoints.js';
 import { setupSharing } from './share.js';
 
@@ -70,11 +71,17 @@ function buildControls() {
       seen.add(h.key);
       const label = document.createElement('label');
       label.dataset.control = h.key;
-      const input = document.createElement('input');
+      let input;
+      if (h.choices) {
+        input = document.createElement('select');
+        input.append(...h.choices.map((choice) => new Option(choice, choice)));
+      } else {
+        input = document.createElement('input');
+        input.type = 'number';
+        if (h.integer) input.inputMode = 'numeric';
+        else input.step = 'any';
+      }
       input.name = h.key;
-      input.type = 'number';
-      if (h.integer) input.inputMode = 'numeric';
-      else input.step = 'any';
       label.append(`${h.label} `, input);
       sizes.append(label);
     }
@@ -99,6 +106,7 @@ function metrics() {
 // The number of frames the time scrubber walks: time steps, or the Neural GPU's layer
 // steps and decoder steps.
 function frames(snapshot) {
+  if (snapshot.frames) return frameSteps(snapshot);
   return snapshot.image ? imageFrames(snapshot) : snapshot.steps.length;
 }
 
@@ -202,7 +210,8 @@ function announce(force = false) {
   const errors = error.fraction
     ? `${(100 * latest?.errors).toFixed(1)}% ${error.label} (moving average ${(100 * average).toFixed(1)}%)` +
       (latest?.sequence_accuracy === undefined ? '' : `, ${(100 * latest.sequence_accuracy).toFixed(1)}% of sequences right`)
-    : `${latest?.errors.toFixed(2)} ${error.label} per sequence (moving average ${average.toFixed(2)})`;
+    : `${latest?.errors.toFixed(2)} ${error.label} per ${error.unit.endsWith('/frame') ? 'recall frame' : 'sequence'}` +
+      ` (moving average ${average.toFixed(2)})`;
   $('metrics').textContent = latest
     ? `Step ${latest.step}: ${latest.bits.toFixed(2)} bits per sequence, ${errors}.`
     : 'Ready. Press Play to train.';
@@ -235,6 +244,8 @@ const handlers = {
     for (const key of Object.keys(state)) if (property(key)?.size && !sizes.has(key)) delete state[key];
     page.state = state;
     page.history.clear();
+    page.dream = null;
+    $('dream-result').textContent = '';
     page.readyCount += 1;
     page.steps = steps;
     writeControls();
@@ -266,6 +277,11 @@ const handlers = {
     const time = $('time');
     time.max = last;
     if (!page.animating) page.time = Math.min(page.time, last);
+    page.dirty = true;
+  },
+  dream({ frames, prompt }) {
+    page.dream = { frames, prompt };
+    $('dream-result').textContent = `Dreamt ${frames.steps.length - prompt} frames after ${prompt} observed ones.`;
     page.dirty = true;
   },
   evaluation({ results }) {
@@ -320,7 +336,12 @@ function draw(now) {
     $('time').value = page.time;
     $('time-value').textContent = page.time;
     const s = page.snapshot;
-    if (s?.image) {
+    if (s?.frames) {
+      drawFrames($('frames-view'), s, page.time, page.dream);
+      drawKl($('kl-view'), s, page.time);
+      if (!$('read-map-view').closest('figure').hidden) drawReadMap($('read-map-view'), s, page.time);
+      if (!$('latent-memory-view').closest('figure').hidden) drawLatentMemory($('latent-memory-view'), s, page.time);
+    } else if (s?.image) {
       drawSymbols($('symbols-view'), s);
       $('time-value').textContent = drawMentalImage($('image-view'), s, page.time);
       if (!$('tape-view').closest('figure').hidden) drawTape($('tape-view'), s, page.time);
@@ -419,6 +440,14 @@ function main() {
   });
   $('time').addEventListener('input', (e) => { setAnimating(false); page.time = Number(e.target.value); page.dirty = true; });
   $('animate').addEventListener('click', () => setAnimating(!page.animating));
+  $('dream').addEventListener('click', () => {
+    const steps = page.snapshot?.frames?.steps ?? [];
+    // Everything before the first recall frame is the prompt: the model must dream the rest.
+    const firstRecall = steps.findIndex((s) => s.recall);
+    const prompt = firstRecall > 0 ? firstRecall : Math.ceil(steps.length / 2);
+    page.dreams = (page.dreams ?? 0) + 1;
+    page.engine.send({ type: 'dream', length: page.state.test_length || page.state.max_length, prompt, seed: page.dreams });
+  });
   reducedMotion.addEventListener('change', (e) => setAnimating(!e.matches));
   setAnimating(page.animating);
   document.addEventListener('keydown', onKey);

@@ -49,7 +49,7 @@ export function hideable() {
 
 // Learning rates of the presets (the schema carries architecture defaults; the page's
 // learning rate is a training setting).
-const LEARNING_RATES = { memory: 0.003, neural_gpu: 0.001 };
+const LEARNING_RATES = { memory: 0.003, neural_gpu: 0.001, generative: 0.003 };
 
 // Takes the engine's schema: adds the model, task and size properties to the table.
 export function configure(schema) {
@@ -58,10 +58,12 @@ export function configure(schema) {
   for (const model of schema.models) {
     MODELS[model.name] = model;
     for (const h of model.hyperparameters) {
-      sizes[h.key] ??= {
-        type: h.integer ? 'int' : 'float', min: h.min, max: h.max, default: h.default,
-        label: h.label, engine: true, size: true,
-      };
+      sizes[h.key] ??= h.choices
+        ? { type: 'enum', values: h.choices, default: h.default, label: h.label, engine: true, size: true }
+        : {
+          type: h.integer ? 'int' : 'float', min: h.min, max: h.max, default: h.default,
+          label: h.label, engine: true, size: true,
+        };
     }
   }
   const names = Object.keys(MODELS);

@@ -7,6 +7,7 @@
 //               {type: 'play'} | {type: 'pause'} | {type: 'step'}
 //               {type: 'speed', stepsPerChunk} | {type: 'snapshot', length}
 //               {type: 'export'} | {type: 'evaluate', lengths, sequences, seed}
+//               {type: 'dream', length, prompt, seed} (a generative model's generation mode)
 //               {type: 'learning-rate', value} (applies from the next step, keeping all else)
 //               {type: 'lose-device'} (destroys the GPU device, as a lost GPU would)
 // Messages out: {type: 'schema', schema} (every model, task and size: `engram schema`)
@@ -15,6 +16,7 @@
 //               {type: 'backend', backend} (after a switch)
 //               {type: 'snapshot', snapshot, length}
 //               {type: 'checkpoint', bytes} | {type: 'evaluation', results}
+//               {type: 'dream', frames, prompt}
 //               {type: 'stopped', reason} (training paused itself, e.g. on NaN)
 //               {type: 'error', message, during}
 // `backend` is {kind: 'cpu' | 'gpu', device, fallback}: fallback says why the GPU is not
@@ -163,6 +165,9 @@ const handlers = {
   async export() {
     const bytes = await engine.exportCheckpoint();
     post({ type: 'checkpoint', bytes }, [bytes.buffer]);
+  },
+  async dream({ length, prompt, seed }) {
+    post({ type: 'dream', frames: await engine.dream(length, prompt, seed), prompt });
   },
   async evaluate({ lengths, sequences, seed }) {
     post({ type: 'evaluation', results: await engine.evaluate(new Uint32Array(lengths), sequences, seed) });

@@ -46,6 +46,9 @@ struct Report {
     errors: f64,
     #[serde(skip_serializing_if = "Option::is_none")]
     sequence_accuracy: Option<f64>,
+    /// The generative models' bound on the recall frames, bits per frame.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    recall_bits_per_frame: Option<f64>,
     gradient_norm: f32,
     max_length: usize,
     learning_rate: f32,
@@ -220,6 +223,7 @@ impl Engine {
                     bits: r.metrics.bits_per_sequence,
                     errors: r.metrics.error,
                     sequence_accuracy: r.metrics.sequence_accuracy,
+                    recall_bits_per_frame: r.metrics.bound.map(|b| b.recall_bits_per_frame),
                     gradient_norm: r.gradient_norm,
                     max_length: r.max_length,
                     learning_rate: r.learning_rate,
@@ -243,6 +247,38 @@ impl Engine {
         // Below 2^53, so the seed in the snapshot is exact as a JavaScript number.
         let seed = derive_seed(trainer.config().seed ^ 0x5eed, u64::from(example)) >> 11;
         to_js(&SequenceTrace::record(trainer.model(), &task, seed)?)
+    }
+
+    /// A generative model dreams (generation mode, as `engram sample`): the posterior on
+    /// the first `prompt` frames of the snapshot's example sequence at task length
+    /// `length`, then latents from the prior, with noise drawn from `seed`. The
+    /// generative part of a snapshot (`frames`) comes back, its `reconstruction` rows
+    /// the dreamt frames.
+    pub async fn dream(&self, length: usize, prompt: usize, seed: u32) -> Result<JsValue, JsError> {
+        let trainer = self.synced().await?;
+        let task = trainer.config().task.at_length(length);
+        task.validate()?;
+        let example = derive_seed(trainer.config().seed ^ 0x5eed, 0) >> 11;
+        let batch = task.batch(1, example);
+        let sequence = crate::tasks::SequenceRef {
+            noise_seed: derive_seed(u64::from(seed), 0x4452_4541),
+            ..batch.sequence(0)
+        };
+        if prompt > sequence.steps {
+            return Err(JsError::new(&format!(
+                "the prompt ({prompt} frames) is longer than the sequence ({} frames)",
+                sequence.steps
+            )));
+        }
+        let frames = trainer
+            .model()
+            .frame_trace(
+                sequence,
+                crate::models::gtmm::Mode::Generation { prompt },
+                None,
+            )
+            .ok_or_else(|| JsError::new("only the generative models (gtmm) dream"))?;
+        to_js(&frames)
     }
 
     /// Metrics at each length over `sequences` sequences, exactly as `engram eval`

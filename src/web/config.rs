@@ -2,6 +2,7 @@
 //! turned into a full [`TrainConfig`] by the same presets as `engram train`.
 
 use crate::error::Result;
+use crate::models::gtmm::LatentMemoryKind;
 use crate::models::neural_gpu::ImageConfig;
 use crate::models::ModelKind;
 use crate::registry::Family;
@@ -45,6 +46,14 @@ pub struct PlaygroundConfig {
     pub cgru_layers: Option<usize>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gate_cutoff: Option<f32>,
+    /// The generative models' memory, latent size Z and prior/posterior width P
+    /// (absent: the preset's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory: Option<LatentMemoryKind>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latent: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub map_hidden: Option<usize>,
 }
 
 impl PlaygroundConfig {
@@ -70,6 +79,11 @@ impl PlaygroundConfig {
         if let Some(image) = &mut config.image {
             self.apply_image(image);
         }
+        if let Some(generative) = &mut config.generative {
+            generative.memory = self.memory.unwrap_or(generative.memory);
+            generative.latent = self.latent.unwrap_or(generative.latent);
+            generative.map_hidden = self.map_hidden.unwrap_or(generative.map_hidden);
+        }
         self.finish(config)
     }
 
@@ -89,6 +103,7 @@ impl PlaygroundConfig {
         config.hidden = model.hidden;
         config.layers = model.layers;
         config.image = model.image.clone();
+        config.generative = model.generative.clone();
         // A trained model continues at every length of its task, not from a
         // curriculum's first.
         config.curriculum = None;
@@ -126,6 +141,9 @@ impl PlaygroundConfig {
             height: model.image.as_ref().map(|i| i.height),
             cgru_layers: model.image.as_ref().map(|i| i.cgru_layers),
             gate_cutoff: model.image.as_ref().map(|i| i.gate_cutoff),
+            memory: model.generative.as_ref().map(|g| g.memory),
+            latent: model.generative.as_ref().map(|g| g.latent),
+            map_hidden: model.generative.as_ref().map(|g| g.map_hidden),
             ..self.clone()
         }
     }

@@ -137,9 +137,18 @@ export function drawLossChart(canvas, history, metrics) {
     { name: 'bits per sequence', axis: 'bits', values: history?.bits ?? [], floor: 1e-3, fallback: [-1, 2] },
     error.fraction
       ? { name: `${error.label} (fraction)`, axis: 'error', values: history?.errors ?? [], floor: 1e-3, fallback: [-3, 0] }
-      : { name: `${error.label} per sequence`, axis: 'errors', values: history?.errors ?? [], floor: 0.01, fallback: [-2, 1] },
+      : {
+        name: `${error.label} per ${error.unit.endsWith('/frame') ? 'recall frame' : 'sequence'}`,
+        axis: 'errors', values: history?.errors ?? [], floor: 0.01, fallback: [-2, 1],
+      },
   ];
-  if (accuracy) {
+  if (accuracy && !accuracy.fraction) {
+    // The generative models: the recall frames' bound, bits per frame.
+    panels.push({
+      name: `${accuracy.label} (${accuracy.unit})`, axis: 'recall', values: history?.recall ?? [], floor: 1e-3,
+      fallback: [-1, 2],
+    });
+  } else if (accuracy) {
     panels.push({
       name: `sequences wrong (1 − ${accuracy.label})`, axis: 'wrong', values: history?.wrong ?? [], floor: 1e-3,
       fallback: [-3, 0],

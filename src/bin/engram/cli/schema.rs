@@ -28,6 +28,16 @@ pub fn run(args: SchemaArgs) -> Result<(), String> {
         println!("  objective {:?}: {}", model.objective, metrics.join(", "));
         println!("  tasks: {}", tasks.join(", "));
         for h in &model.hyperparameters {
+            if !h.info.choices.is_empty() {
+                println!(
+                    "  --{:<14} {:<24} {}, default {}",
+                    h.info.key.replace('_', "-"),
+                    h.info.label,
+                    h.info.choices.join(" | "),
+                    h.default
+                );
+                continue;
+            }
             println!(
                 "  --{:<14} {:<24} {} to {}, default {}",
                 h.info.key.replace('_', "-"),

@@ -1,0 +1,96 @@
+// The generative family in the page: a memory variant trains on recall and its bound
+// falls, the frame rows, KL and read views draw, Dream produces frames, the memory
+// variant travels in the link, and a GPU that cannot run the model falls back.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launch, openPage, waitReady, train } from './harness.mjs';
+
+let server, browser, session;
+
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+  session = await openPage(browser, server.url + '#model=gtmm&task=recall&memory=introspective');
+  await waitReady(session.page);
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+// Distinct colours drawn in a canvas.
+function colours(page, id) {
+  return page.evaluate((canvasId) => {
+    const canvas = document.getElementById(canvasId);
+    const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    const seen = new Set();
+    for (let i = 0; i < pixels.length; i += 4) seen.add((pixels[i] << 16) | (pixels[i + 1] << 8) | pixels[i + 2]);
+    return seen.size;
+  }, id);
+}
+
+test('the memory variant comes from the link and shows in its selector', async () => {
+  const { page, problems } = session;
+  assert.equal(await page.inputValue('select[name=memory]'), 'introspective');
+  assert.equal(await page.isVisible('label[data-control=memory]'), true);
+  assert.equal(await page.isVisible('label[data-control=maps]'), false);
+  assert.deepEqual(problems, []);
+});
+
+test('training on recall lowers the bound', async () => {
+  const { page, problems } = session;
+  await train(page, 150);
+  const { first, last } = await page.evaluate(() => {
+    const { bits } = window.engram.history.series();
+    const mean = (a) => a.reduce((s, v) => s + v, 0) / a.length;
+    return { first: mean(Array.from(bits.subarray(0, 15))), last: mean(Array.from(bits.subarray(-15))) };
+  });
+  assert.ok(last < first * 0.9, `bits per sequence went from ${first} to ${last}`);
+  assert.match(await page.textContent('#metrics'), /recall pixel errors/);
+  assert.deepEqual(problems, []);
+});
+
+test('the frame rows, KL, read map and memory draw from the snapshot', async () => {
+  const { page, problems } = session;
+  await page.waitForFunction(() => window.engram.snapshot?.frames?.steps.length === 15);
+  for (const id of ['frames-view', 'kl-view', 'read-map-view', 'latent-memory-view', 'loss-view']) {
+    assert.equal(await page.isVisible(`#${id}`), true, id);
+    assert.ok((await colours(page, id)) > 8, `${id} is drawn`);
+  }
+  for (const id of ['bits-view', 'image-view', 'memory-view']) {
+    assert.equal(await page.isVisible(`#${id}`), false, `${id} is another family's`);
+  }
+  const record = await page.evaluate(() => window.engram.snapshot.frames.steps.map((s) => s.recall));
+  assert.deepEqual(record, Array.from({ length: 15 }, (_, t) => t >= 10));
+  assert.deepEqual(problems, []);
+});
+
+test('Dream generates the frames after the prompt', async () => {
+  const { page, problems } = session;
+  await page.click('#dream');
+  await page.waitForFunction(() => window.engram.dream);
+  const dream = await page.evaluate(() => ({
+    prompt: window.engram.dream.prompt,
+    steps: window.engram.dream.frames.steps.length,
+    valid: window.engram.dream.frames.steps.every((s) => s.reconstruction.length === 64
+      && s.reconstruction.every((p) => p >= 0 && p <= 1)),
+  }));
+  assert.deepEqual(dream, { prompt: 10, steps: 15, valid: true });
+  assert.match(await page.textContent('#dream-result'), /Dreamt 5 frames after 10 observed/);
+  assert.deepEqual(problems, []);
+});
+
+test('a GPU backend falls back to the CPU with the reason', async () => {
+  const gpu = await launch([], { webgpu: true });
+  try {
+    const { page, problems } = await openPage(gpu, server.url + '#model=gtmm&task=recall&memory=dnc&backend=gpu');
+    await waitReady(page);
+    assert.match(await page.textContent('#backend'), /CPU/);
+    assert.match(await page.textContent('#backend-note'), /no WebGPU kernels/);
+    await train(page, 5);
+    assert.deepEqual(problems, []);
+  } finally {
+    await gpu.close();
+  }
+});
