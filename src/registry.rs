@@ -225,6 +225,15 @@ impl Family {
         }
     }
 
+    /// Whether `task` is one of the family's kind (bit vectors, symbols, image sequences).
+    pub fn accepts(self, task: &TaskConfig) -> bool {
+        match self {
+            Family::Memory => !task.is_symbols() && !task.is_frames(),
+            Family::NeuralGpu => task.is_symbols(),
+            Family::Generative => task.is_frames(),
+        }
+    }
+
     /// The default configuration of one of the family's tasks.
     pub fn task(self, name: &str) -> crate::Result<TaskConfig> {
         match self {

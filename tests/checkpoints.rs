@@ -9,8 +9,9 @@ use safetensors::tensor::{Dtype, TensorView};
 use std::collections::HashMap;
 
 fn trained_like(kind: ModelKind) -> (Box<dyn engram::Model>, TaskConfig) {
-    // Each family's first task: copy for both (bits, or symbols).
-    let task = Family::of(kind).task("copy").unwrap();
+    // Each family's first task (copy for bits and symbols, recall for image sequences).
+    let family = Family::of(kind);
+    let task = family.task(family.tasks()[0]).unwrap();
     let mut config = TrainConfig::preset(kind, task.clone());
     config.memory_slots = 8;
     let mut model = build(&config.model_config(), 5).unwrap();
@@ -56,6 +57,39 @@ fn every_model_round_trips_bit_for_bit_through_a_file() {
         );
     }
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn every_generative_memory_round_trips_and_keeps_its_variant() {
+    use engram::models::gtmm::LatentMemoryKind;
+    for memory in LatentMemoryKind::ALL {
+        let task = TaskConfig::frames_by_name("walk").unwrap();
+        let mut config = TrainConfig::preset(ModelKind::Gtmm, task.clone());
+        config.generative.as_mut().unwrap().memory = memory;
+        let model = build(&config.model_config(), 3).unwrap();
+        let bytes = Checkpoint::to_bytes(model.as_ref(), &task, 7).unwrap();
+        let loaded = Checkpoint::from_bytes(&bytes).unwrap();
+        assert_eq!(loaded.model.config(), model.config(), "{memory}");
+        assert_eq!(loaded.model.params().values(), model.params().values());
+        // Another variant's name over these tensors is refused, naming a tensor.
+        let other = if memory == LatentMemoryKind::Dnc { "ntm" } else { "dnc" };
+        let swapped = rewrite(&bytes, |_, meta| {
+            let c = meta.get_mut("engram_config").unwrap();
+            *c = c.replace(&format!("\"memory\":\"{memory}\""), &format!("\"memory\":\"{other}\""));
+        });
+        let message = rejection(&swapped);
+        assert!(message.contains("tensor"), "{memory} → {other}: {message}");
+    }
+    // A generative model paired with a bit-vector task is refused.
+    let (model, task) = trained_like(ModelKind::Gtmm);
+    let bytes = Checkpoint::to_bytes(model.as_ref(), &task, 0).unwrap();
+    let crossed = rewrite(&bytes, |_, meta| {
+        let c = meta.get_mut("engram_config").unwrap();
+        let start = c.find("\"task\":").unwrap();
+        let end = c[start..].find('}').unwrap() + start + 1;
+        c.replace_range(start..end, "\"task\":{\"name\":\"copy\",\"bits\":8,\"min_length\":1,\"max_length\":10}");
+    });
+    assert!(rejection(&crossed).contains("different families"));
 }
 
 #[test]

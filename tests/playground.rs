@@ -25,6 +25,9 @@ fn page_defaults() -> PlaygroundConfig {
         height: None,
         cgru_layers: None,
         gate_cutoff: None,
+        memory: None,
+        latent: None,
+        map_hidden: None,
     }
 }
 
@@ -142,4 +145,40 @@ fn the_page_s_size_controls_reach_the_engine_for_either_family() {
     );
     assert_eq!(settings.gate_cutoff, 1.0);
     assert_eq!(train.task.name(), "reverse");
+}
+
+#[test]
+fn the_page_s_generative_controls_reach_the_configuration() {
+    let page = PlaygroundConfig {
+        model: ModelKind::Gtmm,
+        task: "walk".into(),
+        bits: 3,
+        min_length: 3,
+        max_length: 3,
+        memory_slots: 16,
+        memory_width: 8,
+        read_heads: 2,
+        hidden: 32,
+        layers: None,
+        memory: Some(engram::models::gtmm::LatentMemoryKind::Lru),
+        latent: Some(6),
+        map_hidden: Some(20),
+        ..page_defaults()
+    };
+    let train = page.train_config().unwrap();
+    let generative = train.generative.clone().unwrap();
+    assert_eq!(generative.memory.name(), "lru");
+    assert_eq!((generative.latent, generative.map_hidden), (6, 20));
+    assert_eq!(generative.action_width, 4, "walk's actions");
+    assert_eq!((train.memory_slots, train.read_heads, train.hidden), (16, 2, 32));
+    assert_eq!(train.task.bits(), 3, "flipped pixels");
+    // A checkpoint's controls show its variant; an unknown variant is refused by serde.
+    let model = engram::build(&train.model_config(), 1).unwrap();
+    let checkpoint = engram::train::Checkpoint::from_bytes(
+        &engram::train::Checkpoint::to_bytes(model.as_ref(), &train.task, 0).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(page_defaults().for_checkpoint(&checkpoint).memory, page.memory);
+    let json = serde_json::to_string(&page).unwrap().replace("\"lru\"", "\"tape\"");
+    assert!(serde_json::from_str::<PlaygroundConfig>(&json).is_err());
 }

@@ -22,6 +22,7 @@ fn small(kind: ModelKind) -> TrainConfig {
         Family::NeuralGpu => TaskConfig::symbols_by_name("reverse")
             .unwrap()
             .with_max_length(3),
+        Family::Generative => TaskConfig::frames_by_name("recall").unwrap(),
     };
     let mut config = TrainConfig::preset(kind, task);
     if let Some(image) = &mut config.image {

@@ -101,7 +101,7 @@ impl Checkpoint {
             .task
             .validate()
             .map_err(|e| rejected(e.to_string()))?;
-        if config.task.is_symbols() != config.model.model.is_image() {
+        if !crate::registry::Family::of(config.model.model).accepts(&config.task) {
             return Err(rejected(format!(
                 "a {} model does not train on the task {} (its config pairs a model and a task of different families)",
                 config.model.model,
