@@ -72,10 +72,17 @@ fn every_generative_memory_round_trips_and_keeps_its_variant() {
         assert_eq!(loaded.model.config(), model.config(), "{memory}");
         assert_eq!(loaded.model.params().values(), model.params().values());
         // Another variant's name over these tensors is refused, naming a tensor.
-        let other = if memory == LatentMemoryKind::Dnc { "ntm" } else { "dnc" };
+        let other = if memory == LatentMemoryKind::Dnc {
+            "ntm"
+        } else {
+            "dnc"
+        };
         let swapped = rewrite(&bytes, |_, meta| {
             let c = meta.get_mut("engram_config").unwrap();
-            *c = c.replace(&format!("\"memory\":\"{memory}\""), &format!("\"memory\":\"{other}\""));
+            *c = c.replace(
+                &format!("\"memory\":\"{memory}\""),
+                &format!("\"memory\":\"{other}\""),
+            );
         });
         let message = rejection(&swapped);
         assert!(message.contains("tensor"), "{memory} → {other}: {message}");
@@ -87,7 +94,10 @@ fn every_generative_memory_round_trips_and_keeps_its_variant() {
         let c = meta.get_mut("engram_config").unwrap();
         let start = c.find("\"task\":").unwrap();
         let end = c[start..].find('}').unwrap() + start + 1;
-        c.replace_range(start..end, "\"task\":{\"name\":\"copy\",\"bits\":8,\"min_length\":1,\"max_length\":10}");
+        c.replace_range(
+            start..end,
+            "\"task\":{\"name\":\"copy\",\"bits\":8,\"min_length\":1,\"max_length\":10}",
+        );
     });
     assert!(rejection(&crossed).contains("different families"));
 }

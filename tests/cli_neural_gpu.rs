@@ -140,7 +140,15 @@ fn the_neural_gpu_trains_evaluates_traces_and_benches_in_its_own_metrics() {
         .collect();
     assert_eq!(
         names,
-        ["ntm", "dnc", "lru", "lstm", "neural_gpu", "neural_gpu_dep", "gtmm"]
+        [
+            "ntm",
+            "dnc",
+            "lru",
+            "lstm",
+            "neural_gpu",
+            "neural_gpu_dep",
+            "gtmm"
+        ]
     );
 }
 

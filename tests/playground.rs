@@ -170,7 +170,10 @@ fn the_page_s_generative_controls_reach_the_configuration() {
     assert_eq!(generative.memory.name(), "lru");
     assert_eq!((generative.latent, generative.map_hidden), (6, 20));
     assert_eq!(generative.action_width, 4, "walk's actions");
-    assert_eq!((train.memory_slots, train.read_heads, train.hidden), (16, 2, 32));
+    assert_eq!(
+        (train.memory_slots, train.read_heads, train.hidden),
+        (16, 2, 32)
+    );
     assert_eq!(train.task.bits(), 3, "flipped pixels");
     // A checkpoint's controls show its variant; an unknown variant is refused by serde.
     let model = engram::build(&train.model_config(), 1).unwrap();
@@ -178,7 +181,12 @@ fn the_page_s_generative_controls_reach_the_configuration() {
         &engram::train::Checkpoint::to_bytes(model.as_ref(), &train.task, 0).unwrap(),
     )
     .unwrap();
-    assert_eq!(page_defaults().for_checkpoint(&checkpoint).memory, page.memory);
-    let json = serde_json::to_string(&page).unwrap().replace("\"lru\"", "\"tape\"");
+    assert_eq!(
+        page_defaults().for_checkpoint(&checkpoint).memory,
+        page.memory
+    );
+    let json = serde_json::to_string(&page)
+        .unwrap()
+        .replace("\"lru\"", "\"tape\"");
     assert!(serde_json::from_str::<PlaygroundConfig>(&json).is_err());
 }

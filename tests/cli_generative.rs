@@ -1,0 +1,223 @@
+//! The `engram` binary with the generative family: train, eval (the bound per frame,
+//! recall set apart), trace (frame rows; JSON with the per-step record), sample (text and
+//! PGM), and bad input refused with a reason.
+
+mod common;
+
+use common::cli::{engram, refused, scratch};
+
+fn ok(args: &[&str]) -> String {
+    let output = engram(args);
+    let stdout = String::from_utf8_lossy(&output.stdout).to_string();
+    assert!(
+        output.status.success(),
+        "{args:?}: {stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout
+}
+
+#[test]
+fn a_generative_model_trains_evaluates_traces_and_dreams() {
+    let checkpoint = scratch("gtmm-walk.safetensors");
+    let path = checkpoint.to_str().unwrap();
+    let train = ok(&[
+        "train",
+        "--model",
+        "gtmm",
+        "--memory",
+        "lru",
+        "--slots",
+        "8",
+        "--width",
+        "6",
+        "--reads",
+        "2",
+        "--hidden",
+        "16",
+        "--latent",
+        "4",
+        "--task",
+        "walk",
+        "--steps",
+        "20",
+        "--batch",
+        "4",
+        "--kl-warmup",
+        "10",
+        "--log-every",
+        "10",
+        "--backend",
+        "cpu",
+        "--out",
+        path,
+    ]);
+    assert!(train.contains("recall pixel errors/frame"), "{train}");
+    assert!(train.contains("recall −ELBO"), "{train}");
+
+    let eval: serde_json::Value = serde_json::from_str(&ok(&[
+        "eval",
+        "--checkpoint",
+        path,
+        "--sequences",
+        "8",
+        "--backend",
+        "cpu",
+        "--json",
+    ]))
+    .unwrap();
+    assert_eq!(eval["model"]["memory"], "lru");
+    assert_eq!(eval["model"]["action_width"], 4);
+    let first = &eval["lengths"][0];
+    for key in [
+        "bits_per_sequence",
+        "recall_pixel_errors",
+        "recall_bits_per_frame",
+        "recall_kl_bits_per_frame",
+        "other_bits_per_frame",
+    ] {
+        assert!(first[key].as_f64().unwrap().is_finite(), "{key}: {first}");
+    }
+    // The parts add up: rec + KL = the bound, per frame.
+    let parts = first["recall_reconstruction_bits_per_frame"]
+        .as_f64()
+        .unwrap()
+        + first["recall_kl_bits_per_frame"].as_f64().unwrap();
+    assert!((parts - first["recall_bits_per_frame"].as_f64().unwrap()).abs() < 1e-9);
+    let table = ok(&[
+        "eval",
+        "--checkpoint",
+        path,
+        "--sequences",
+        "8",
+        "--backend",
+        "cpu",
+    ]);
+    assert!(table.contains("recall set: rec"), "{table}");
+
+    let text = ok(&["trace", "--checkpoint", path]);
+    for row in ["observed", "reconstructed", "predicted from memory"] {
+        assert!(text.contains(row), "{text}");
+    }
+    let trace: serde_json::Value =
+        serde_json::from_str(&ok(&["trace", "--checkpoint", path, "--json"])).unwrap();
+    let steps = trace["frames"]["steps"].as_array().unwrap();
+    assert_eq!(steps.len(), 20);
+    for key in [
+        "frame",
+        "logits",
+        "reconstruction",
+        "prediction",
+        "prior_mean",
+        "posterior_mean",
+        "latent",
+        "noise",
+        "kl_nats",
+        "read_weights",
+        "write_weights",
+        "memory",
+    ] {
+        assert!(!steps[3][key].is_null(), "{key}");
+    }
+    assert_eq!(
+        steps[3]["read_weights"].as_array().unwrap().len(),
+        2,
+        "two heads"
+    );
+
+    let image = scratch("dream.pgm");
+    let dream = ok(&[
+        "sample",
+        "--checkpoint",
+        path,
+        "--frames",
+        "12",
+        "--prompt",
+        "4",
+        "--out",
+        image.to_str().unwrap(),
+    ]);
+    assert!(dream.contains("model's frames"), "{dream}");
+    let bytes = std::fs::read(&image).unwrap();
+    // P5, 12 frames of 8 × 8 pixels at scale 8 with 1-pixel gaps, two rows.
+    assert!(
+        bytes.starts_with(b"P5\n780 130\n255\n"),
+        "{:?}",
+        &bytes[..16]
+    );
+    assert_eq!(bytes.len(), "P5\n780 130\n255\n".len() + 780 * 130);
+}
+
+#[test]
+fn generative_bad_input_is_refused_with_a_reason() {
+    refused(
+        &["train", "--model", "gtmm", "--memory", "tape"],
+        "unknown memory 'tape'",
+    );
+    refused(
+        &["train", "--model", "ntm", "--memory", "dnc"],
+        "--memory KIND is not a setting of ntm",
+    );
+    refused(
+        &["train", "--model", "ntm", "--kl-warmup", "5"],
+        "--kl-warmup is not a setting of ntm",
+    );
+    refused(
+        &["train", "--model", "gtmm", "--task", "reverse"],
+        "unknown image-sequence task 'reverse'",
+    );
+    refused(
+        &["train", "--model", "ntm", "--queries", "3"],
+        "--queries applies to gtmm",
+    );
+    refused(
+        &[
+            "train",
+            "--model",
+            "gtmm",
+            "--task",
+            "recall",
+            "--queries",
+            "11",
+        ],
+        "queries k must be between 1 and the shortest l",
+    );
+    refused(
+        &["train", "--model", "gtmm", "--layers", "2"],
+        "one LSTM layer",
+    );
+    refused(
+        &[
+            "train", "--model", "gtmm", "--memory", "lru", "--slots", "1", "--reads", "2",
+        ],
+        "at least as many slots as heads",
+    );
+    refused(
+        &[
+            "train", "--model", "gtmm", "--memory", "12", "--slots", "12",
+        ],
+        "give the slot count once",
+    );
+    refused(
+        &["eval", "--checkpoint", "/nonexistent/x.safetensors"],
+        "x.safetensors",
+    );
+    let lstm = scratch("lstm-for-sample.safetensors");
+    ok(&[
+        "train",
+        "--model",
+        "lstm",
+        "--steps",
+        "1",
+        "--hidden",
+        "4",
+        "--backend",
+        "cpu",
+        "--out",
+        lstm.to_str().unwrap(),
+    ]);
+    refused(
+        &["sample", "--checkpoint", lstm.to_str().unwrap()],
+        "sample needs a generative model",
+    );
+}
