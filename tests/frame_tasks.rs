@@ -100,7 +100,7 @@ fn recall_parity_and_oneshot_repeat_or_summarise_the_first_frames() {
                     "training sequences use training classes"
                 );
                 match name {
-                    "parity" => assert_eq!(later, indicator(class % 2 == 0).to_vec()),
+                    "parity" => assert_eq!(later, indicator(class.is_multiple_of(2)).to_vec()),
                     _ => assert_eq!(later, first),
                 }
             }

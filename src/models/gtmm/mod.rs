@@ -282,15 +282,7 @@ impl<M: LatentMemory> Model for Gtmm<M> {
         let eps = self.noise(&sequence);
         let run = self.unroll(sequence.input, sequence.steps, &eps, Mode::Inference);
         let kl_weight = f32::from_bits(self.kl_weight.load(Ordering::Relaxed));
-        self.backprop(
-            &run,
-            sequence.input,
-            &eps,
-            sequence.mask,
-            scale,
-            kl_weight,
-            grads,
-        );
+        self.backprop(&run, &sequence, &eps, scale, kl_weight, grads);
         let z = self.generative.latent;
         let (errors, frames) = self.recall_errors(sequence.input, sequence.recall, |t| {
             self.decode(&run.prior_raw[t * 2 * z..t * 2 * z + z])

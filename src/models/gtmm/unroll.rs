@@ -19,6 +19,7 @@ use super::memory::LatentMemory;
 use super::Gtmm;
 use crate::nn::LstmTape;
 use crate::ops::activation::{sigmoid, softplus};
+use crate::tasks::SequenceRef;
 
 /// The bound on log-σ: `ℓ = LOG_SIGMA_BOUND · tanh(s / LOG_SIGMA_BOUND)`.
 const LOG_SIGMA_BOUND: f32 = 6.0;
@@ -81,12 +82,6 @@ pub struct Unrolled<M: LatentMemory> {
     /// `steps + 1` states; `states[0]` is the initial one.
     pub states: Vec<M::State>,
     pub caches: Vec<M::Cache>,
-}
-
-impl<M: LatentMemory> Unrolled<M> {
-    pub fn row<'a>(values: &'a [f32], t: usize, width: usize) -> &'a [f32] {
-        &values[t * width..(t + 1) * width]
-    }
 }
 
 impl<M: LatentMemory> Gtmm<M> {
@@ -230,13 +225,13 @@ impl<M: LatentMemory> Gtmm<M> {
     pub fn backprop(
         &self,
         run: &Unrolled<M>,
-        input: &[f32],
+        sequence: &SequenceRef<'_>,
         eps: &[f32],
-        mask: &[f32],
         scale: f32,
         kl_weight: f32,
         grads: &mut [f32],
     ) {
+        let (input, mask) = (sequence.input, sequence.mask);
         let s = self.sizes();
         let p = self.params.values();
         let (z, d, h) = (s.latent, s.frame, s.hidden);
