@@ -45,6 +45,15 @@ pub struct SizeArgs {
     /// gtmm: latent size Z.
     #[arg(long, value_name = "Z")]
     pub latent: Option<usize>,
+    /// gtmm: the encoder's width E.
+    #[arg(long, value_name = "E")]
+    pub encoder_hidden: Option<usize>,
+    /// gtmm: the prior's and posterior's hidden width P.
+    #[arg(long, value_name = "P")]
+    pub map_hidden: Option<usize>,
+    /// gtmm: the decoder's hidden width G.
+    #[arg(long, value_name = "G")]
+    pub decoder_hidden: Option<usize>,
 }
 
 /// `--memory`: a slot count, or a generative model's memory variant.
@@ -84,6 +93,9 @@ impl SizeArgs {
             generative.memory = kind;
         }
         generative.latent = self.latent.unwrap_or(generative.latent);
+        generative.encoder_hidden = self.encoder_hidden.unwrap_or(generative.encoder_hidden);
+        generative.map_hidden = self.map_hidden.unwrap_or(generative.map_hidden);
+        generative.decoder_hidden = self.decoder_hidden.unwrap_or(generative.decoder_hidden);
     }
 
     /// `image` with every Neural GPU flag given applied.

@@ -196,6 +196,9 @@ fn resolve(args: &TrainArgs) -> Result<TrainConfig, String> {
     let generative_flags = [
         ("--memory KIND", s.memory_kind().is_some()),
         ("--latent", s.latent.is_some()),
+        ("--encoder-hidden", s.encoder_hidden.is_some()),
+        ("--map-hidden", s.map_hidden.is_some()),
+        ("--decoder-hidden", s.decoder_hidden.is_some()),
         ("--kl-warmup", args.kl_warmup.is_some()),
     ];
     let foreign: Vec<_> = if config.model.is_image() {
