@@ -6,6 +6,10 @@
 # held-out classes).
 #
 #   bash scripts/gtmm-figures.sh [STEPS] [TASK...]     (defaults: 10000; recall oneshot parity index)
+#
+# SIZES adds flags to every `train` (e.g. SIZES="--latent 16 --encoder-hidden 256
+# --decoder-hidden 256 --map-hidden 128" for the larger model of the README), MEMORIES
+# replaces the memories (e.g. MEMORIES="none dnc").
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -25,12 +29,13 @@ for task in "${tasks[@]}"; do
     recall | oneshot) memories=(none introspective ntm lru dnc) ;;
     *) memories=(none introspective dnc) ;;
   esac
+  if [ -n "${MEMORIES:-}" ]; then read -r -a memories <<< "$MEMORIES"; fi
   for memory in "${memories[@]}"; do
     for seed in 1 2 3; do
       out="$scratch/$task-$memory-$seed.safetensors"
       start=$(date +%s)
       "$engram" train --model gtmm --memory "$memory" --task "$task" --steps "$steps" \
-        --seed "$seed" --backend cpu --log-every "$steps" --out "$out" > /dev/null 2>&1
+        --seed "$seed" --backend cpu --log-every "$steps" ${SIZES:-} --out "$out" > /dev/null 2>&1
       took=$(( $(date +%s) - start ))
       "$engram" eval --checkpoint "$out" --sequences 256 --seed 1000 --backend cpu --json 2> /dev/null |
         node -e 'let s = ""; process.stdin.on("data", (d) => s += d).on("end", () => {
