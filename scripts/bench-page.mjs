@@ -36,6 +36,10 @@ const cpuRate = await pageRate(page, 40, MEASURE_STEPS);
 const imageRun = await openPage(browser, server.url + `#model=neural_gpu&task=reverse&min_length=17&max_length=17&backend=cpu`);
 await imageRun.page.waitForFunction(() => !document.getElementById('play').disabled);
 const imageRate = await pageRate(imageRun.page, 4, IMAGE_STEPS);
+// A generative model at the spec's tiny defaults: the DNC memory on recall (15 frames).
+const generativeRun = await openPage(browser, server.url + '#model=gtmm&task=recall&memory=dnc&backend=cpu');
+await generativeRun.page.waitForFunction(() => !document.getElementById('play').disabled);
+const generativeRate = await pageRate(generativeRun.page, 20, MEASURE_STEPS);
 await browser.close();
 
 browser = await launch([], { webgpu: true });
@@ -55,7 +59,13 @@ const imageNative = execFileSync(ENGRAM, ['train', '--model', 'neural_gpu', '--t
   '--log-every', String(IMAGE_STEPS + 4)], { encoding: 'utf8' });
 const imageNativeRate = Number(imageNative.match(/\(([\d.]+) seq\/s\)/)[1]);
 
+const generativeNative = execFileSync(ENGRAM, ['train', '--model', 'gtmm', '--memory', 'dnc', '--task', 'recall',
+  '--threads', '1', '--backend', 'cpu', '--steps', String(MEASURE_STEPS + 20), '--log-every', String(MEASURE_STEPS + 20)],
+{ encoding: 'utf8' });
+const generativeNativeRate = Number(generativeNative.match(/\(([\d.]+) seq\/s\)/)[1]);
+
 console.log(`time to interactive (page load → Play enabled): ${interactiveMs} ms (DOMContentLoaded ${navigation.toFixed(0)} ms)`);
 console.log(`NTM copy training, batch 16: page ${cpuRate.toFixed(0)} seq/s, native 1 thread ${nativeRate.toFixed(0)} seq/s, ratio ${(cpuRate / nativeRate).toFixed(2)}`);
 console.log(`Neural GPU reverse n = 17, batch 16: page ${imageRate.toFixed(1)} seq/s, native 1 thread ${imageNativeRate.toFixed(1)} seq/s, ratio ${(imageRate / imageNativeRate).toFixed(2)}`);
+console.log(`gtmm (DNC memory) recall, batch 16: page ${generativeRate.toFixed(0)} seq/s, native 1 thread ${generativeNativeRate.toFixed(0)} seq/s, ratio ${(generativeRate / generativeNativeRate).toFixed(2)}`);
 console.log(`the same on WebGPU (${adapter}): ${gpuRate.toFixed(1)} seq/s`);

@@ -47,6 +47,9 @@ pub struct ModelInfo {
 pub struct TrainedModel {
     pub task: &'static str,
     pub file: &'static str,
+    /// A generative model's memory variant (absent for the other families).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub memory: Option<&'static str>,
 }
 
 /// A hyperparameter as data: its key in the configuration, a label, and bounds.
@@ -124,6 +127,7 @@ pub const MODELS: [ModelInfo; 7] = [
         trained: &[TrainedModel {
             task: "copy",
             file: "ntm-copy",
+            memory: None,
         }],
     },
     ModelInfo {
@@ -142,6 +146,7 @@ pub const MODELS: [ModelInfo; 7] = [
         trained: &[TrainedModel {
             task: "copy",
             file: "dnc-copy",
+            memory: None,
         }],
     },
     ModelInfo {
@@ -170,10 +175,12 @@ pub const MODELS: [ModelInfo; 7] = [
             TrainedModel {
                 task: "reverse",
                 file: "neural_gpu-reverse",
+                memory: None,
             },
             TrainedModel {
                 task: "add",
                 file: "neural_gpu-add",
+                memory: None,
             },
         ],
     },
@@ -199,7 +206,18 @@ pub const MODELS: [ModelInfo; 7] = [
             READS,
         ],
         views: &["frames", "kl", "read_map", "latent_memory", "loss"],
-        trained: &[],
+        trained: &[
+            TrainedModel {
+                task: "recall",
+                file: "gtmm_dnc-recall",
+                memory: Some("dnc"),
+            },
+            TrainedModel {
+                task: "recall",
+                file: "gtmm_none-recall",
+                memory: Some("none"),
+            },
+        ],
     },
 ];
 
@@ -437,6 +455,8 @@ mod tests {
                 let checkpoint = crate::train::load_checkpoint(&path).unwrap();
                 assert_eq!(checkpoint.model.config().model, m.kind, "{}", t.file);
                 assert_eq!(checkpoint.task.name(), t.task, "{}", t.file);
+                let memory = checkpoint.model.config().generative.as_ref();
+                assert_eq!(memory.map(|g| g.memory.name()), t.memory, "{}", t.file);
             }
         }
         for model in &schema.models {

@@ -18,11 +18,13 @@ function download(bytes, name) {
 }
 
 // The shipped trained model closest to the current choice (the schema lists each
-// model's): this model's on this task, else its first, else the first of another model
-// of the same family. Returns { file, model } or null.
-function trainedModel({ model, task }) {
+// model's): this model's on this task (and, for a generative model, with this memory),
+// else its first, else the first of another model of the same family. Returns
+// { file, model } or null.
+function trainedModel({ model, task, memory }) {
   const own = MODELS[model].trained;
-  const mine = own.find((t) => t.task === task) ?? own[0];
+  const mine = own.find((t) => t.task === task && (t.memory ?? memory) === memory)
+    ?? own.find((t) => t.task === task) ?? own[0];
   if (mine) return { file: mine.file, model };
   const family = Object.values(MODELS).find((m) => m.family === MODELS[model].family && m.trained.length);
   return family ? { file: family.trained[0].file, model: family.name } : null;

@@ -291,6 +291,7 @@ const handlers = {
     const shown = (r) => [...known.values()]
       .filter((info) => info.key !== 'bits_per_sequence' && info.key in r)
       .map((info) => (info.fraction ? `${(100 * r[info.key]).toFixed(1)}% ${info.label}`
+        : info.unit.endsWith('/frame') ? `${r[info.key].toFixed(3)} ${info.label} (${info.unit})`
         : `${r[info.key].toFixed(3)} ${info.label} per sequence`))
       .join(', ');
     $('test-result').textContent = results

@@ -81,6 +81,15 @@ test('Dream generates the frames after the prompt', async () => {
   assert.deepEqual(problems, []);
 });
 
+test('Test reports the bound per frame on 256 sequences', async () => {
+  const { page, problems } = session;
+  await page.click('#test');
+  await page.waitForFunction(() => /recall −ELBO/.test(document.getElementById('test-result').textContent));
+  const text = await page.textContent('#test-result');
+  assert.match(text, /Length 10: [\d.]+ bits, [\d.]+ recall pixel errors \(pixels\/frame\), [\d.]+ recall −ELBO \(bits\/frame\) \(256 sequences\)/);
+  assert.deepEqual(problems, []);
+});
+
 test('a GPU backend falls back to the CPU with the reason', async () => {
   const gpu = await launch([], { webgpu: true });
   try {
