@@ -90,6 +90,26 @@ test('Test reports the bound per frame on 256 sequences', async () => {
   assert.deepEqual(problems, []);
 });
 
+test('"Load trained model" shows the DNC variant remembering, and the baseline not', async () => {
+  const { page, problems } = session;
+  const recallBits = {};
+  for (const memory of ['dnc', 'none']) {
+    await page.selectOption('select[name=memory]', memory);
+    await waitReady(page);
+    await page.evaluate(() => { window.engram.evaluation = null; });
+    await page.click('#load-trained');
+    await page.waitForFunction(() => window.engram.steps >= 10000);
+    assert.equal(await page.inputValue('select[name=memory]'), memory);
+    assert.equal(await page.inputValue('input[name=latent]'), '16');
+    await page.click('#test');
+    await page.waitForFunction(() => window.engram.evaluation);
+    recallBits[memory] = await page.evaluate(() => window.engram.evaluation[0].recall_bits_per_frame);
+  }
+  // Measured natively: 19.8 against 34.0 bits per recall frame (README).
+  assert.ok(recallBits.dnc < recallBits.none - 8, JSON.stringify(recallBits));
+  assert.deepEqual(problems, []);
+});
+
 test('a GPU backend falls back to the CPU with the reason', async () => {
   const gpu = await launch([], { webgpu: true });
   try {
