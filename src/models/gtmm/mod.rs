@@ -7,6 +7,7 @@
 
 pub mod config;
 pub mod memory;
+mod networks;
 pub mod noise;
 pub mod trace;
 mod unroll;
@@ -23,6 +24,7 @@ use crate::rng::Pcg32;
 use memory::{
     DncMemory, IntrospectiveMemory, LatentMemory, LruMemory, MemorySizes, NoMemory, NtmMemory,
 };
+use networks::Networks;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 /// The sizes of one model.
@@ -63,12 +65,7 @@ pub struct Gtmm<M: LatentMemory> {
     config: ModelConfig,
     generative: GenerativeConfig,
     params: ParamStore,
-    controller: LstmStack,
-    encoder: Linear,
-    /// (hidden, out) of each map.
-    prior: (Linear, Linear),
-    posterior: (Linear, Linear),
-    decoder: (Linear, Linear),
+    nets: Networks,
     memory: M,
     /// β of the KL term in training (f32 bits), set per step by the trainer.
     kl_weight: AtomicU32,
@@ -165,32 +162,35 @@ impl<M: LatentMemory> Gtmm<M> {
         );
         let memory = make_memory(memory_sizes, &mut params, &mut rng);
         debug_assert_eq!(memory.read_width(), context - h);
+        let sizes = Sizes {
+            frame: generative.frame_pixels(),
+            actions: generative.action_width,
+            latent: z,
+            hidden: h,
+            encoder: e,
+            map: p,
+            decoder: g,
+            read_width: memory.read_width(),
+        };
         Gtmm {
             config: config.clone(),
             generative,
             params,
-            controller,
-            encoder,
-            prior,
-            posterior,
-            decoder,
+            nets: Networks {
+                sizes,
+                controller,
+                encoder,
+                prior,
+                posterior,
+                decoder,
+            },
             memory,
             kl_weight: AtomicU32::new(1f32.to_bits()),
         }
     }
 
     pub fn sizes(&self) -> Sizes {
-        let g = &self.generative;
-        Sizes {
-            frame: g.frame_pixels(),
-            actions: g.action_width,
-            latent: g.latent,
-            hidden: self.config.hidden,
-            encoder: g.encoder_hidden,
-            map: g.map_hidden,
-            decoder: g.decoder_hidden,
-            read_width: self.memory.read_width(),
-        }
+        self.nets.sizes
     }
 
     fn noise(&self, sequence: &SequenceRef<'_>) -> Vec<f32> {
@@ -266,7 +266,7 @@ impl<M: LatentMemory> Model for Gtmm<M> {
     /// Reconstruction logits with ε = 0 (each latent at its posterior mean).
     fn forward(&self, input: &[f32], steps: usize) -> Vec<f32> {
         let eps = vec![0.0; steps * self.generative.latent];
-        self.unroll(input, steps, &eps, Mode::Inference).logits
+        self.unroll(input, steps, &eps, Mode::Inference).tape.logits
     }
 
     /// The loss `scale · Σ_t m_t (rec_t + β KL_t)` with z from the posterior; the score
@@ -285,7 +285,7 @@ impl<M: LatentMemory> Model for Gtmm<M> {
         self.backprop(&run, &sequence, &eps, scale, kl_weight, grads);
         let z = self.generative.latent;
         let (errors, frames) = self.recall_errors(sequence.input, sequence.recall, |t| {
-            self.decode(&run.prior_raw[t * 2 * z..t * 2 * z + z])
+            self.decode(&run.tape.prior_raw[t * 2 * z..t * 2 * z + z])
         });
         self.score_of(&run, sequence.mask, sequence.recall, errors, frames)
     }
@@ -305,7 +305,7 @@ impl<M: LatentMemory> Model for Gtmm<M> {
                 );
                 let d = self.generative.frame_pixels();
                 self.recall_errors(sequence.input, Some(recall), |t| {
-                    test.logits[t * d..(t + 1) * d].to_vec()
+                    test.tape.logits[t * d..(t + 1) * d].to_vec()
                 })
             }
             None => (0.0, 0.0),
@@ -349,15 +349,16 @@ impl<M: LatentMemory> Gtmm<M> {
         errors: f64,
         frames: f64,
     ) -> SequenceScore {
-        let loss_nats = (0..run.steps)
-            .map(|t| mask[t] as f64 * (run.reconstruction[t] as f64 + run.kl[t] as f64))
+        let tape = &run.tape;
+        let loss_nats = (0..tape.steps)
+            .map(|t| mask[t] as f64 * (tape.reconstruction[t] as f64 + tape.kl[t] as f64))
             .sum();
         SequenceScore {
             loss_nats,
             errors,
             scored: frames,
             wrong_sequences: 0.0,
-            bound: Self::bound_parts(&run.reconstruction, &run.kl, recall),
+            bound: Self::bound_parts(&tape.reconstruction, &tape.kl, recall),
         }
     }
 }

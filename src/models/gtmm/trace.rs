@@ -58,31 +58,32 @@ impl<M: LatentMemory> Gtmm<M> {
         let (z, d) = (s.latent, s.frame);
         let input_width = d + s.actions;
         let read_width = s.read_width;
-        let steps = (0..run.steps)
+        let tape = &run.tape;
+        let steps = (0..tape.steps)
             .map(|t| {
                 let view = self.memory.view(&run.states[t + 1], &run.caches[t]);
-                let prior = &run.prior_raw[t * 2 * z..(t + 1) * 2 * z];
-                let posterior = &run.posterior_raw[t * 2 * z..(t + 1) * 2 * z];
+                let prior = &tape.prior_raw[t * 2 * z..(t + 1) * 2 * z];
+                let posterior = &tape.posterior_raw[t * 2 * z..(t + 1) * 2 * z];
                 FrameStep {
                     frame: sequence.input[t * input_width..t * input_width + d].to_vec(),
-                    logits: run.logits[t * d..(t + 1) * d].to_vec(),
-                    reconstruction: run.logits[t * d..(t + 1) * d]
+                    logits: tape.logits[t * d..(t + 1) * d].to_vec(),
+                    reconstruction: tape.logits[t * d..(t + 1) * d]
                         .iter()
                         .map(|&o| sigmoid(o))
                         .collect(),
                     prediction: self.decode(&prior[..z]).into_iter().map(sigmoid).collect(),
                     prior_mean: prior[..z].to_vec(),
-                    prior_log_sigma: run.prior_log_sigma[t * z..(t + 1) * z].to_vec(),
+                    prior_log_sigma: tape.prior_log_sigma[t * z..(t + 1) * z].to_vec(),
                     posterior_mean: posterior[..z].to_vec(),
-                    posterior_log_sigma: run.posterior_log_sigma[t * z..(t + 1) * z].to_vec(),
-                    latent: run.latents[t * z..(t + 1) * z].to_vec(),
+                    posterior_log_sigma: tape.posterior_log_sigma[t * z..(t + 1) * z].to_vec(),
+                    latent: tape.latents[t * z..(t + 1) * z].to_vec(),
                     noise: eps[t * z..(t + 1) * z].to_vec(),
-                    reconstruction_nats: run.reconstruction[t],
-                    kl_nats: run.kl[t],
+                    reconstruction_nats: tape.reconstruction[t],
+                    kl_nats: tape.kl[t],
                     recall: sequence.recall.is_some_and(|r| r[t] != 0.0),
                     read_weights: view.read_weights,
                     write_weights: view.write_weights,
-                    reads: run.reads[t * read_width..(t + 1) * read_width].to_vec(),
+                    reads: tape.reads[t * read_width..(t + 1) * read_width].to_vec(),
                     memory: view.memory,
                 }
             })
