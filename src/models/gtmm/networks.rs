@@ -247,6 +247,7 @@ impl Networks {
 
     /// Backward through step t's decoder (`m · ∂rec/∂o = m (σ(o) − x)`): returns
     /// ∂/∂z_t, with the gradient from step t+1's controller input added.
+    #[allow(clippy::too_many_arguments)]
     pub fn decoder_backward(
         &self,
         p: &[f32],
