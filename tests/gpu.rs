@@ -320,6 +320,42 @@ gpu_test! {
 }
 
 gpu_test! {
+    /// A live learning-rate change made after the last sync survives a lost device: the
+    /// CPU replays the GPU's steps with the old rate up to the change and the new one
+    /// from there, and ends where an all-CPU run with the same change ends.
+    fn a_live_learning_rate_survives_a_fallback(_context) {
+        let config = train_config(ModelKind::Ntm);
+        let mut trainer = gpu_trainer(config.clone());
+        let mut reference = Trainer::new(config).unwrap();
+        for run in [&mut trainer, &mut reference] {
+            for _ in 0..3 {
+                run.step().unwrap();
+            }
+        }
+        trainer.sync_blocking().unwrap();
+        for run in [&mut trainer, &mut reference] {
+            for _ in 0..2 {
+                run.step().unwrap();
+            }
+            run.set_learning_rate(1e-4).unwrap();
+            for _ in 0..2 {
+                run.step().unwrap();
+            }
+        }
+        trainer.gpu_context().unwrap().destroy();
+        let report = trainer.step().unwrap();
+        reference.step().unwrap();
+        assert_eq!(trainer.backend().kind, "cpu");
+        assert_eq!(trainer.steps_done(), 8);
+        assert_eq!(report.learning_rate, 1e-4, "the step after the fallback uses the live rate");
+        assert_eq!(trainer.config().optimizer.learning_rate, 1e-4);
+        let (difference, at) = largest_difference(reference.model(), reference.model().params().values(), trainer.model().params().values());
+        eprintln!("live rate through a fallback: largest parameter difference from the all-CPU run {difference:.2e} ({at})");
+        assert!(difference < 1e-3, "{difference} at {at}");
+    }
+}
+
+gpu_test! {
     /// `auto` passes over software adapters (they run the kernels on the CPU, slower than
     /// the CPU path) and says so; `gpu` takes them.
     fn auto_passes_over_software_adapters_and_says_why(context) {

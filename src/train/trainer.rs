@@ -77,6 +77,8 @@ pub struct Trainer {
     engine: Engine,
     /// Why the GPU is not in use, if it was sought.
     fallback: Option<String>,
+    /// The last live learning-rate change: the steps done when it was made, and the rate.
+    live_rate: Option<(u64, f32)>,
     /// Relaxation's averaging is due after the step that advanced the curriculum.
     average_pending: bool,
 }
@@ -139,6 +141,7 @@ impl Trainer {
             progress,
             steps_done: 0,
             fallback: None,
+            live_rate: None,
             average_pending: false,
         })
     }
@@ -247,9 +250,20 @@ impl Trainer {
         let mut config = self.config.clone();
         config.optimizer.learning_rate = learning_rate;
         config.validate()?;
-        self.progress.decay = config.decay.clone().map(|d| Decay::new(d, learning_rate));
+        self.restart_decay(learning_rate);
         self.apply_learning_rate(learning_rate);
+        // A GPU that fails later replays its steps from the last sync on the CPU; the
+        // replay takes this rate from the same step on.
+        self.live_rate = Some((self.steps_done, learning_rate));
         Ok(())
+    }
+
+    fn restart_decay(&mut self, learning_rate: f32) {
+        self.progress.decay = self
+            .config
+            .decay
+            .clone()
+            .map(|d| Decay::new(d, learning_rate));
     }
 
     fn apply_learning_rate(&mut self, learning_rate: f32) {
@@ -493,7 +507,19 @@ impl Trainer {
     fn fall_back(&mut self, reason: GpuUnavailable) -> Result<()> {
         let reached = self.restore_cpu();
         self.fallback = Some(format!("{reason}; training continued on the CPU"));
-        while self.steps_done < reached {
+        // A live learning-rate change made after the last sync is applied again at the
+        // step it was made (the mirror holds the rate from before it).
+        let pending = self.live_rate.filter(|&(from, _)| from >= self.steps_done);
+        loop {
+            if let Some((from, rate)) = pending {
+                if self.steps_done == from {
+                    self.restart_decay(rate);
+                    self.apply_learning_rate(rate);
+                }
+            }
+            if self.steps_done >= reached {
+                break;
+            }
             self.cpu_step()?;
         }
         Ok(())
