@@ -4,6 +4,8 @@
 #
 #   bash scripts/reproduce.sh            every figure (about 27 minutes on 2 cores)
 #   bash scripts/reproduce.sh quick      the fast ones only (speed and short runs)
+#   bash scripts/reproduce.sh generative the generative family's tables (scripts/gtmm-figures.sh,
+#                                        tiny and larger sizes; about an hour)
 #
 # Results depend on the machine only through speed: training is bit-identical for a seed
 # on any number of threads (docs/spec/decisions.md, decision 6b).
@@ -11,6 +13,12 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
 mode="${1:-all}"
+if [ "$mode" = generative ]; then
+  bash scripts/gtmm-figures.sh
+  SIZES="--latent 16 --encoder-hidden 256 --decoder-hidden 256 --map-hidden 128" \
+    MEMORIES="none introspective dnc" bash scripts/gtmm-figures.sh 10000 recall
+  exit 0
+fi
 cargo build --release --quiet
 engram=target/release/engram
 scratch="$(mktemp -d)"
