@@ -40,6 +40,8 @@ pub struct ModelInfo {
     /// Trained checkpoints the page ships for it (`www/checkpoints/{file}.safetensors`),
     /// with the command that made each in the README.
     pub trained: &'static [TrainedModel],
+    /// Whether it has WebGPU kernels (otherwise it trains on the CPU everywhere).
+    pub gpu: bool,
 }
 
 /// A shipped trained checkpoint of a model on one task.
@@ -129,6 +131,7 @@ pub const MODELS: [ModelInfo; 7] = [
             file: "ntm-copy",
             memory: None,
         }],
+        gpu: true,
     },
     ModelInfo {
         kind: ModelKind::Dnc,
@@ -148,6 +151,7 @@ pub const MODELS: [ModelInfo; 7] = [
             file: "dnc-copy",
             memory: None,
         }],
+        gpu: true,
     },
     ModelInfo {
         kind: ModelKind::Lru,
@@ -156,6 +160,7 @@ pub const MODELS: [ModelInfo; 7] = [
         hyperparameters: &[CONTROLLER, LAYERS, SLOTS, WIDTH, READS],
         views: &["bits", "memory", "weightings", "usage", "loss"],
         trained: &[],
+        gpu: true,
     },
     ModelInfo {
         kind: ModelKind::Lstm,
@@ -164,6 +169,7 @@ pub const MODELS: [ModelInfo; 7] = [
         hyperparameters: &[CONTROLLER, LAYERS],
         views: &["bits", "loss"],
         trained: &[],
+        gpu: true,
     },
     ModelInfo {
         kind: ModelKind::NeuralGpu,
@@ -183,6 +189,7 @@ pub const MODELS: [ModelInfo; 7] = [
                 memory: None,
             },
         ],
+        gpu: true,
     },
     ModelInfo {
         kind: ModelKind::NeuralGpuDep,
@@ -191,6 +198,7 @@ pub const MODELS: [ModelInfo; 7] = [
         hyperparameters: &[MAPS, HEIGHT, CGRU_LAYERS, GATE_CUTOFF],
         views: &["symbols", "mental_image", "change_map", "tape", "loss"],
         trained: &[],
+        gpu: true,
     },
     ModelInfo {
         kind: ModelKind::Gtmm,
@@ -218,6 +226,8 @@ pub const MODELS: [ModelInfo; 7] = [
                 memory: Some("none"),
             },
         ],
+        // Its WebGPU kernels are not written yet.
+        gpu: false,
     },
 ];
 
@@ -354,6 +364,8 @@ pub struct ModelSchema {
     pub hyperparameters: Vec<HyperparameterSchema>,
     pub views: &'static [&'static str],
     pub trained: &'static [TrainedModel],
+    /// Whether it trains on WebGPU where there is one.
+    pub gpu: bool,
 }
 
 /// Every model with its tasks, hyperparameters, bounds and preset defaults.
@@ -420,6 +432,7 @@ pub fn schema() -> Schema {
                 tasks,
                 views: m.views,
                 trained: m.trained,
+                gpu: m.gpu,
             }
         })
         .collect();
@@ -442,6 +455,9 @@ mod tests {
                 config.validate().unwrap();
                 let model = build(&config.model_config(), 1).unwrap();
                 assert_eq!(model.objective(), family.objective(), "{kind}");
+                // The GPU flag says whether the WebGPU path has its kernels.
+                let kernels = crate::gpu::Kernels::new(model.config(), model.params());
+                assert_eq!(kernels.is_ok(), info(kind).gpu, "{kind}");
             }
         }
         let schema = schema();

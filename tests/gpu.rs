@@ -60,7 +60,9 @@ fn copy_task() -> TaskConfig {
 
 /// The models the GPU path has kernels for (the registry says which).
 fn gpu_models() -> impl Iterator<Item = ModelKind> {
-    ModelKind::ALL.into_iter().filter(|kind| !kind.is_image())
+    ModelKind::ALL
+        .into_iter()
+        .filter(|&kind| !kind.is_image() && engram::registry::info(kind).gpu)
 }
 
 fn session(context: &Rc<GpuContext>, model: &dyn Model, optimizer: OptimizerConfig) -> GpuSession {

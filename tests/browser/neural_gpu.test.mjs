@@ -38,7 +38,7 @@ test('the controls come from the schema: the Neural GPU shows its own sizes and 
   const { page, problems } = await openPage(browser, server.url);
   await waitReady(page);
   const models = await page.$$eval('select[name=model] option', (o) => o.map((e) => e.value));
-  assert.deepEqual(models, ['ntm', 'dnc', 'lru', 'lstm', 'neural_gpu', 'neural_gpu_dep']);
+  assert.deepEqual(models, ['ntm', 'dnc', 'lru', 'lstm', 'neural_gpu', 'neural_gpu_dep', 'gtmm']);
   assert.equal(await visible(page, 'input[name=memory_slots]'), true);
   assert.equal(await visible(page, 'input[name=maps]'), false);
   await page.selectOption('select[name=model]', 'neural_gpu');
