@@ -39,6 +39,13 @@ async function streamToBuffer(stream) {
   return Buffer.concat(chunks);
 }
 
+// Measured on SwiftShader: loss traces within 1.1–1.3e-7 (relative) of the CPU page's
+// over 20 steps, parameters within 5.4e-7–9.2e-7 after a fallback (run to run). The bounds
+// below leave a margin of 30× or more for other adapters' fused operations, and still
+// fail on any real mismatch (the old bound, 1e-3, let a wrong gradient through).
+const LOSS_TOLERANCE = 1e-5;
+const PARAMETER_TOLERANCE = 3e-5;
+
 function largestDifference(a, b) {
   let largest = 0;
   for (const name of Object.keys(a)) {
@@ -62,7 +69,7 @@ test('with WebGPU the badge says so, and NTM copy trains through it as on the CP
   assert.equal(gpuTrace.length, STEPS);
   const largest = Math.max(...gpuTrace.map((bits, i) => Math.abs(bits - cpuTrace[i]) / cpuTrace[i]));
   console.log(`largest relative difference of the loss over ${STEPS} steps, WebGPU vs CPU: ${largest.toExponential(2)}`);
-  assert.ok(largest < 1e-3, `loss traces differ by ${largest}`);
+  assert.ok(largest < LOSS_TOLERANCE, `loss traces differ by ${largest}`);
   assert.deepEqual(problems, []);
 });
 
@@ -80,7 +87,7 @@ for (const model of ['neural_gpu', 'neural_gpu_dep']) {
     assert.equal(trace.length, STEPS);
     const largest = Math.max(...trace.map((bits, i) => Math.abs(bits - expected[i]) / expected[i]));
     console.log(`${model}: largest relative difference of the loss over ${STEPS} steps, WebGPU vs CPU: ${largest.toExponential(2)}`);
-    assert.ok(largest < 1e-3, `loss traces differ by ${largest}`);
+    assert.ok(largest < LOSS_TOLERANCE, `loss traces differ by ${largest}`);
     const wrong = (p) => p.evaluate(() => Array.from(window.engram.history.series().wrong));
     assert.deepEqual(await wrong(page), await wrong(onCpu.page));
     assert.deepEqual(problems, []);
@@ -96,7 +103,7 @@ test('a GPU device lost mid-run: training continues on the CPU, nothing learned 
   assert.match(await page.textContent('#backend-note'), /GPU not used: .*(lost|destroyed).*continued on the CPU/);
   const largest = largestDifference(await exportedParameters(page), await exportedParameters(cpu.page));
   console.log(`after the device was lost at step 8, largest parameter difference at step ${STEPS} from an all-CPU run: ${largest.toExponential(2)}`);
-  assert.ok(largest < 1e-3, `parameters differ by ${largest}`);
+  assert.ok(largest < PARAMETER_TOLERANCE, `parameters differ by ${largest}`);
 });
 
 test('without WebGPU, asking for the GPU falls back to the CPU and says why', async () => {
@@ -116,5 +123,5 @@ test('the compute control moves a model between CPU and GPU mid-run, keeping its
   await step(page, STEPS - 5);
   const trace = await bitsTrace(page);
   const largest = Math.max(...trace.map((bits, i) => Math.abs(bits - cpuTrace[i]) / cpuTrace[i]));
-  assert.ok(largest < 1e-3, `loss traces differ by ${largest}`);
+  assert.ok(largest < LOSS_TOLERANCE, `loss traces differ by ${largest}`);
 });
