@@ -42,7 +42,7 @@ async function streamToBuffer(stream) {
 // Measured on SwiftShader: loss traces within 1.1–1.3e-7 (relative) of the CPU page's
 // over 20 steps, parameters within 5.4e-7–9.2e-7 after a fallback (run to run). The bounds
 // below leave a margin of 30× or more for other adapters' fused operations, and still
-// fail on any real mismatch (the old bound, 1e-3, let a wrong gradient through).
+// fail on any real mismatch (the bound was 1e-3).
 const LOSS_TOLERANCE = 1e-5;
 const PARAMETER_TOLERANCE = 3e-5;
 
