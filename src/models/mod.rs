@@ -13,6 +13,7 @@ mod memory_model;
 pub mod neural_gpu;
 mod no_memory;
 mod ntm;
+mod ntm_head;
 pub mod trace;
 
 pub use config::{ModelConfig, ModelKind};

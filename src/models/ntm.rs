@@ -2,14 +2,13 @@
 //! its own Linear from `h_t` (`heads.read.{i}`, `heads.write`). The write head addresses
 //! `M_{t−1}`; the read heads address `M_t`, after the write.
 
+use super::ntm_head::{Addressed, AddressedGradients, EraseAdd, Head};
 use super::trace::{rows, Weights};
 use super::{MemoryCore, ModelConfig, StepTrace};
 use crate::memory::content::row_norms;
-use crate::memory::ntm::{address, address_backward, head_size, Addressing, HeadParams};
-use crate::memory::write::{erase_and_add, erase_and_add_backward};
+use crate::memory::ntm::head_size;
 use crate::memory::{read, read_backward, INITIAL_MEMORY_VALUE};
 use crate::nn::{Linear, ParamStore};
-use crate::ops::activation::sigmoid;
 use crate::rng::Pcg32;
 
 pub struct NtmCore {
@@ -30,17 +29,10 @@ pub struct NtmState {
     read_vectors: Vec<f32>,
 }
 
-struct Head {
-    raw: Vec<f32>,
-    params: HeadParams,
-    addressing: Addressing,
-}
-
 pub struct NtmCache {
     reads: Vec<Head>,
     write: Head,
-    erase: Vec<f32>,
-    add: Vec<f32>,
+    written: EraseAdd,
 }
 
 impl NtmCore {
@@ -74,26 +66,6 @@ impl NtmCore {
             read_weights: vec![0.0; reads * self.slots],
             write_weights: vec![0.0; self.slots],
             read_vectors: vec![0.0; reads * self.width],
-        }
-    }
-
-    fn head(
-        &self,
-        layer: &Linear,
-        params: &[f32],
-        hidden: &[f32],
-        memory: &[f32],
-        norms: &[f32],
-        previous: &[f32],
-    ) -> Head {
-        let mut raw = vec![0.0; layer.outputs];
-        layer.forward(params, hidden, &mut raw);
-        let head_params = HeadParams::from_raw(&raw, self.width);
-        let addressing = address(memory, norms, &head_params, previous);
-        Head {
-            raw,
-            params: head_params,
-            addressing,
         }
     }
 }
@@ -131,27 +103,21 @@ impl MemoryCore for NtmCore {
 
     fn step(&self, params: &[f32], hidden: &[f32], previous: &NtmState) -> (NtmState, NtmCache) {
         let (n, w) = (self.slots, self.width);
-        let write = self.head(
+        let at_previous = |last| Addressed {
+            memory: &previous.memory,
+            norms: &previous.row_norms,
+            previous: last,
+        };
+        let write = Head::new(
             &self.write_head,
             params,
             hidden,
-            &previous.memory,
-            &previous.row_norms,
-            &previous.write_weights,
+            at_previous(&previous.write_weights),
+            w,
         );
-        let erase: Vec<f32> = write.raw[w + 6..2 * w + 6]
-            .iter()
-            .map(|&x| sigmoid(x))
-            .collect();
-        let add = write.raw[2 * w + 6..3 * w + 6].to_vec();
+        let written = write.erase_add(w);
         let mut next = self.state(0.0);
-        erase_and_add(
-            &previous.memory,
-            &write.addressing.weights,
-            &erase,
-            &add,
-            &mut next.memory,
-        );
+        write.write(&previous.memory, &written, &mut next.memory);
         next.row_norms = row_norms(&next.memory, w);
         next.write_weights
             .copy_from_slice(&write.addressing.weights);
@@ -160,30 +126,28 @@ impl MemoryCore for NtmCore {
             .iter()
             .enumerate()
             .map(|(i, layer)| {
-                let head = self.head(
-                    layer,
-                    params,
-                    hidden,
-                    &next.memory,
-                    &next.row_norms,
-                    &previous.read_weights[i * n..(i + 1) * n],
-                );
-                read(
-                    &next.memory,
-                    &head.addressing.weights,
-                    &mut next.read_vectors[i * w..(i + 1) * w],
-                );
-                next.read_weights[i * n..(i + 1) * n].copy_from_slice(&head.addressing.weights);
-                head
+                let at = Addressed {
+                    memory: &next.memory,
+                    norms: &next.row_norms,
+                    previous: &previous.read_weights[i * n..(i + 1) * n],
+                };
+                Head::new(layer, params, hidden, at, w)
             })
             .collect();
+        for (i, head) in reads.iter().enumerate() {
+            read(
+                &next.memory,
+                &head.addressing.weights,
+                &mut next.read_vectors[i * w..(i + 1) * w],
+            );
+            next.read_weights[i * n..(i + 1) * n].copy_from_slice(&head.addressing.weights);
+        }
         (
             next,
             NtmCache {
                 reads,
                 write,
-                erase,
-                add,
+                written,
             },
         )
     }
@@ -210,52 +174,48 @@ impl MemoryCore for NtmCore {
                 &mut dnext.memory,
                 &mut dnext.read_weights[heads.clone()],
             );
-            let grad = address_backward(
-                &next.memory,
-                &next.row_norms,
-                &head.params,
-                &previous.read_weights[heads.clone()],
-                &head.addressing,
-                &dnext.read_weights[heads.clone()],
-                &mut dnext.memory,
-                &mut dprevious.read_weights[heads],
+            let at = Addressed {
+                memory: &next.memory,
+                norms: &next.row_norms,
+                previous: &previous.read_weights[heads.clone()],
+            };
+            let into = AddressedGradients {
+                memory: &mut dnext.memory,
+                previous: &mut dprevious.read_weights[heads.clone()],
+            };
+            let dweights = dnext.read_weights[heads].to_vec();
+            head.backward(
+                layer, params, grads, hidden, at, &dweights, into, None, dhidden,
             );
-            let mut draw = vec![0.0; layer.outputs];
-            head.params.raw_backward(&head.raw, &grad, &mut draw);
-            layer.backward(params, grads, hidden, &draw, Some(dhidden));
         }
         let write = &cache.write;
-        let mut derase = vec![0.0; w];
-        let mut dadd = vec![0.0; w];
-        erase_and_add_backward(
+        let (derase, dadd) = write.write_backward(
             &previous.memory,
-            &write.addressing.weights,
-            &cache.erase,
-            &cache.add,
+            &cache.written,
             &dnext.memory,
             &mut dprevious.memory,
             &mut dnext.write_weights,
-            &mut derase,
-            &mut dadd,
         );
-        let grad = address_backward(
-            &previous.memory,
-            &previous.row_norms,
-            &write.params,
-            &previous.write_weights,
-            &write.addressing,
+        let at = Addressed {
+            memory: &previous.memory,
+            norms: &previous.row_norms,
+            previous: &previous.write_weights,
+        };
+        let into = AddressedGradients {
+            memory: &mut dprevious.memory,
+            previous: &mut dprevious.write_weights,
+        };
+        write.backward(
+            &self.write_head,
+            params,
+            grads,
+            hidden,
+            at,
             &dnext.write_weights,
-            &mut dprevious.memory,
-            &mut dprevious.write_weights,
+            into,
+            Some((&cache.written, &derase, &dadd)),
+            dhidden,
         );
-        let mut draw = vec![0.0; self.write_head.outputs];
-        write.params.raw_backward(&write.raw, &grad, &mut draw);
-        for j in 0..w {
-            draw[w + 6 + j] = derase[j] * cache.erase[j] * (1.0 - cache.erase[j]);
-            draw[2 * w + 6 + j] = dadd[j];
-        }
-        self.write_head
-            .backward(params, grads, hidden, &draw, Some(dhidden));
     }
 
     fn trace(&self, state: &NtmState, cache: &NtmCache, trace: &mut StepTrace) {
@@ -280,6 +240,6 @@ impl MemoryCore for NtmCore {
         }
         trace
             .gates
-            .insert("write.erase".into(), cache.erase.clone());
+            .insert("write.erase".into(), cache.written.erase.clone());
     }
 }

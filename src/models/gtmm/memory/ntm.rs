@@ -5,11 +5,10 @@
 
 use super::{head, rows, LatentMemory, MemorySizes, MemoryView};
 use crate::memory::content::row_norms;
-use crate::memory::ntm::{address, address_backward, head_size, Addressing, HeadParams};
-use crate::memory::write::{erase_and_add, erase_and_add_backward};
+use crate::memory::ntm::head_size;
 use crate::memory::{read, read_backward, INITIAL_MEMORY_VALUE};
+use crate::models::ntm_head::{Addressed, AddressedGradients, EraseAdd, Head};
 use crate::nn::{Linear, ParamStore};
-use crate::ops::activation::sigmoid;
 use crate::rng::Pcg32;
 
 pub struct NtmMemory {
@@ -28,17 +27,10 @@ pub struct NtmState {
     pub write_weights: Vec<f32>,
 }
 
-struct Head {
-    raw: Vec<f32>,
-    params: HeadParams,
-    addressing: Addressing,
-}
-
 pub struct NtmCache {
     reads: Vec<Head>,
-    write: Option<Head>,
-    erase: Vec<f32>,
-    add: Vec<f32>,
+    /// The write head and its erase and add, once the latent exists.
+    write: Option<(Head, EraseAdd)>,
 }
 
 impl NtmMemory {
@@ -74,22 +66,12 @@ impl NtmMemory {
         }
     }
 
-    fn head(
-        &self,
-        layer: &Linear,
-        params: &[f32],
-        input: &[f32],
-        previous: &NtmState,
-        last: &[f32],
-    ) -> Head {
-        let mut raw = vec![0.0; layer.outputs];
-        layer.forward(params, input, &mut raw);
-        let head_params = HeadParams::from_raw(&raw, self.width);
-        let addressing = address(&previous.memory, &previous.row_norms, &head_params, last);
-        Head {
-            raw,
-            params: head_params,
-            addressing,
+    /// `previous` as a head addresses it, from its weighting `last`.
+    fn at<'a>(previous: &'a NtmState, last: &'a [f32]) -> Addressed<'a> {
+        Addressed {
+            memory: &previous.memory,
+            norms: &previous.row_norms,
+            previous: last,
         }
     }
 }
@@ -126,33 +108,29 @@ impl LatentMemory for NtmMemory {
     ) -> (Vec<f32>, NtmCache) {
         let (n, w) = (self.slots, self.width);
         let mut reads = vec![0.0; self.read_width()];
-        let heads = self
+        let heads: Vec<Head> = self
             .read_heads
             .iter()
             .enumerate()
             .map(|(i, layer)| {
-                let head = self.head(
-                    layer,
-                    params,
-                    hidden,
-                    previous,
-                    &previous.read_weights[i * n..(i + 1) * n],
-                );
-                read(
-                    &previous.memory,
-                    &head.addressing.weights,
-                    &mut reads[i * w..(i + 1) * w],
-                );
-                head
+                let last = &previous.read_weights[i * n..(i + 1) * n];
+                Head::new(layer, params, hidden, Self::at(previous, last), w)
             })
             .collect();
-        let cache = NtmCache {
-            reads: heads,
-            write: None,
-            erase: Vec::new(),
-            add: Vec::new(),
-        };
-        (reads, cache)
+        for (i, head) in heads.iter().enumerate() {
+            read(
+                &previous.memory,
+                &head.addressing.weights,
+                &mut reads[i * w..(i + 1) * w],
+            );
+        }
+        (
+            reads,
+            NtmCache {
+                reads: heads,
+                write: None,
+            },
+        )
     }
 
     fn write(
@@ -164,33 +142,18 @@ impl LatentMemory for NtmMemory {
         _t: usize,
     ) -> NtmState {
         let (n, w) = (self.slots, self.width);
-        let write = self.head(
-            &self.write_head,
-            params,
-            input,
-            previous,
-            &previous.write_weights,
-        );
-        cache.erase = write.raw[w + 6..2 * w + 6]
-            .iter()
-            .map(|&x| sigmoid(x))
-            .collect();
-        cache.add = write.raw[2 * w + 6..3 * w + 6].to_vec();
+        let at = Self::at(previous, &previous.write_weights);
+        let write = Head::new(&self.write_head, params, input, at, w);
+        let written = write.erase_add(w);
         let mut next = self.state(0.0);
-        erase_and_add(
-            &previous.memory,
-            &write.addressing.weights,
-            &cache.erase,
-            &cache.add,
-            &mut next.memory,
-        );
+        write.write(&previous.memory, &written, &mut next.memory);
         next.row_norms = row_norms(&next.memory, w);
         next.write_weights
             .copy_from_slice(&write.addressing.weights);
         for (i, head) in cache.reads.iter().enumerate() {
             next.read_weights[i * n..(i + 1) * n].copy_from_slice(&head.addressing.weights);
         }
-        cache.write = Some(write);
+        cache.write = Some((write, written));
         next
     }
 
@@ -206,42 +169,32 @@ impl LatentMemory for NtmMemory {
         dprevious: &mut NtmState,
         dinput: &mut [f32],
     ) {
-        let w = self.width;
-        let write = cache
+        let (write, written) = cache
             .write
             .as_ref()
             .expect("a step writes before its backward pass");
-        let mut derase = vec![0.0; w];
-        let mut dadd = vec![0.0; w];
-        erase_and_add_backward(
+        let (derase, dadd) = write.write_backward(
             &previous.memory,
-            &write.addressing.weights,
-            &cache.erase,
-            &cache.add,
+            written,
             &dnext.memory,
             &mut dprevious.memory,
             &mut dnext.write_weights,
-            &mut derase,
-            &mut dadd,
         );
-        let grad = address_backward(
-            &previous.memory,
-            &previous.row_norms,
-            &write.params,
-            &previous.write_weights,
-            &write.addressing,
+        let into = AddressedGradients {
+            memory: &mut dprevious.memory,
+            previous: &mut dprevious.write_weights,
+        };
+        write.backward(
+            &self.write_head,
+            params,
+            grads,
+            input,
+            Self::at(previous, &previous.write_weights),
             &dnext.write_weights,
-            &mut dprevious.memory,
-            &mut dprevious.write_weights,
+            into,
+            Some((written, &derase, &dadd)),
+            dinput,
         );
-        let mut draw = vec![0.0; self.write_head.outputs];
-        write.params.raw_backward(&write.raw, &grad, &mut draw);
-        for j in 0..w {
-            draw[w + 6 + j] = derase[j] * cache.erase[j] * (1.0 - cache.erase[j]);
-            draw[2 * w + 6 + j] = dadd[j];
-        }
-        self.write_head
-            .backward(params, grads, input, &draw, Some(dinput));
     }
 
     /// `dnext.read_weights` holds the gradient of this step's read weightings (from the
@@ -262,27 +215,22 @@ impl LatentMemory for NtmMemory {
         let (n, w) = (self.slots, self.width);
         for (i, (layer, head)) in self.read_heads.iter().zip(&cache.reads).enumerate() {
             let heads = i * n..(i + 1) * n;
-            let dweights = &mut dnext.read_weights[heads.clone()];
+            let mut dweights = dnext.read_weights[heads.clone()].to_vec();
             read_backward(
                 &previous.memory,
                 &head.addressing.weights,
                 &dreads[i * w..(i + 1) * w],
                 &mut dprevious.memory,
-                dweights,
+                &mut dweights,
             );
-            let grad = address_backward(
-                &previous.memory,
-                &previous.row_norms,
-                &head.params,
-                &previous.read_weights[heads.clone()],
-                &head.addressing,
-                dweights,
-                &mut dprevious.memory,
-                &mut dprevious.read_weights[heads],
+            let into = AddressedGradients {
+                memory: &mut dprevious.memory,
+                previous: &mut dprevious.read_weights[heads.clone()],
+            };
+            let at = Self::at(previous, &previous.read_weights[heads]);
+            head.backward(
+                layer, params, grads, hidden, at, &dweights, into, None, dhidden,
             );
-            let mut draw = vec![0.0; layer.outputs];
-            head.params.raw_backward(&head.raw, &grad, &mut draw);
-            layer.backward(params, grads, hidden, &draw, Some(dhidden));
         }
     }
 
