@@ -149,6 +149,29 @@ fn a_generative_model_trains_evaluates_traces_and_dreams() {
 }
 
 #[test]
+fn output_into_a_closed_pipe_ends_quietly() {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    // A trace of a shipped checkpoint: far more than a pipe's buffer.
+    let checkpoint = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/www/checkpoints/gtmm_dnc-recall.safetensors"
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_engram"))
+        .args(["trace", "--checkpoint", checkpoint, "--json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read a few bytes, then close the pipe, as `| head -c 10` does.
+    let mut first = [0u8; 10];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
 fn generative_bad_input_is_refused_with_a_reason() {
     refused(
         &["train", "--model", "gtmm", "--memory", "tape"],
