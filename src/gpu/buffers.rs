@@ -10,8 +10,12 @@ pub const STORAGE: wgpu::BufferUsages = wgpu::BufferUsages::STORAGE
     .union(wgpu::BufferUsages::COPY_DST)
     .union(wgpu::BufferUsages::COPY_SRC);
 
-/// Scores each sequence leaves: loss (nats), errors, and whether it is wrong.
-pub const SCORES_PER_SEQUENCE: usize = 3;
+/// Scores each sequence leaves: loss (nats), errors, whether it is wrong, and the
+/// generative models' recall-frame reconstruction and KL and all frames' KL (nats).
+pub const SCORES_PER_SEQUENCE: usize = 6;
+
+/// The batch's totals after the per-sequence scores (`measure` writes them).
+pub const TOTALS: usize = 8;
 
 pub fn floats(count: usize) -> u64 {
     (count * std::mem::size_of::<f32>()) as u64
@@ -81,7 +85,7 @@ impl BatchBuffers {
         let scores = buffer(
             context,
             "scores",
-            floats(SCORES_PER_SEQUENCE * sequences + 4),
+            floats(SCORES_PER_SEQUENCE * sequences + TOTALS),
             STORAGE,
         );
         let chunks = sequences.div_ceil(chunk.max(1)) as u64;

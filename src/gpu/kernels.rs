@@ -2,6 +2,7 @@
 //! WGSL of its sequence and weight-gradient kernels, and how the weight-gradient kernel
 //! is dispatched. The session, its buffers and the optimiser kernels are shared.
 
+use super::gtmm::GenerativeLayout;
 use super::memory::{Layout, WeightGradientJob};
 use super::neural_gpu::{ImageLayout, Stage, Stages};
 use crate::error::Result;
@@ -14,12 +15,16 @@ pub enum Kernels {
     Memory(Layout),
     /// The Neural GPU and the Neural GPU with dependent outputs.
     Image(ImageLayout),
+    /// The generative models with memory (gtmm).
+    Generative(GenerativeLayout),
 }
 
 impl Kernels {
     pub fn new(config: &ModelConfig, params: &ParamStore) -> Result<Kernels> {
         Ok(if config.model.is_image() {
             Kernels::Image(ImageLayout::new(config, params)?)
+        } else if config.model.is_generative() {
+            Kernels::Generative(GenerativeLayout::new(config, params)?)
         } else {
             Kernels::Memory(Layout::new(config, params)?)
         })
@@ -29,6 +34,7 @@ impl Kernels {
         match self {
             Kernels::Memory(layout) => layout.model,
             Kernels::Image(layout) => layout.model,
+            Kernels::Generative(layout) => layout.model(),
         }
     }
 
@@ -37,6 +43,7 @@ impl Kernels {
         match self {
             Kernels::Memory(layout) => layout.sequence_floats(steps),
             Kernels::Image(layout) => layout.sequence_floats(steps),
+            Kernels::Generative(layout) => layout.sequence_floats(steps),
         }
     }
 
@@ -44,6 +51,7 @@ impl Kernels {
         match self {
             Kernels::Memory(layout) => layout.sequence_source(),
             Kernels::Image(layout) => layout.sequence_source(),
+            Kernels::Generative(layout) => layout.sequence_source(),
         }
     }
 
@@ -51,6 +59,7 @@ impl Kernels {
         match self {
             Kernels::Memory(layout) => layout.weight_source(),
             Kernels::Image(layout) => layout.weight_source(),
+            Kernels::Generative(layout) => layout.weight_source(),
         }
     }
 
@@ -68,22 +77,28 @@ impl Kernels {
                 },
             },
             Kernels::Image(layout) => layout.stages(steps, train),
+            Kernels::Generative(layout) => layout.stages(steps, train),
         }
     }
 
-    /// The training noise of `batch` as the kernels read it (the same floats per
-    /// sequence), empty when the model draws none.
-    pub fn training_noise(&self, batch: &crate::tasks::Batch) -> Vec<f32> {
+    /// The noise of `batch` as the kernels read it (the same floats per sequence), empty
+    /// when the model draws none: the Neural GPU's training noise (training steps only),
+    /// the generative models' ε and recall flags (every pass).
+    pub fn noise(&self, batch: &crate::tasks::Batch, train: bool) -> Vec<f32> {
         match self {
             Kernels::Memory(_) => Vec::new(),
-            Kernels::Image(layout) => layout.training_noise(batch),
+            Kernels::Image(layout) if train => layout.training_noise(batch),
+            Kernels::Image(_) => Vec::new(),
+            Kernels::Generative(layout) => layout.sequence_data(batch),
         }
     }
 
-    /// The memory models' weight-gradient jobs (the Neural GPU's kernel knows its own).
+    /// The weight-gradient jobs of the kernel the memory and generative models share
+    /// (the Neural GPU's kernel knows its own).
     pub fn jobs(&self) -> &[WeightGradientJob] {
         match self {
             Kernels::Memory(layout) => layout.jobs(),
+            Kernels::Generative(layout) => layout.jobs(),
             Kernels::Image(_) => &[],
         }
     }
@@ -91,9 +106,9 @@ impl Kernels {
     /// Workgroups of one weight-gradient dispatch.
     pub fn weight_groups(&self) -> (u32, u32, u32) {
         match self {
-            Kernels::Memory(layout) => {
+            Kernels::Memory(_) | Kernels::Generative(_) => {
                 // 16 × 16 tiles of the largest layer; smaller layers' extra tiles return.
-                let jobs = layout.jobs();
+                let jobs = self.jobs();
                 let rows = jobs.iter().map(|j| j.rows).max().unwrap_or(1);
                 let cols = jobs.iter().map(|j| j.cols + 1).max().unwrap_or(1);
                 (rows.div_ceil(16), cols.div_ceil(16), jobs.len() as u32)
@@ -102,11 +117,20 @@ impl Kernels {
         }
     }
 
+    /// Floats per forward record, for the families that keep one per step.
+    pub fn record_size(&self) -> Option<usize> {
+        match self {
+            Kernels::Memory(layout) => Some(layout.record_size()),
+            Kernels::Generative(layout) => Some(layout.record_size()),
+            Kernels::Image(_) => None,
+        }
+    }
+
     /// The memory models' record layout (for inspecting their forward records).
     pub fn memory(&self) -> Option<&Layout> {
         match self {
             Kernels::Memory(layout) => Some(layout),
-            Kernels::Image(_) => None,
+            Kernels::Image(_) | Kernels::Generative(_) => None,
         }
     }
 }

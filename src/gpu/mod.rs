@@ -13,6 +13,8 @@
 
 mod buffers;
 mod context;
+mod fields;
+pub mod gtmm;
 mod kernels;
 pub mod memory;
 pub mod neural_gpu;

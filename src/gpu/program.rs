@@ -3,6 +3,7 @@
 //! The family's kernels ([`super::kernels`]) give the sources of the first two; the
 //! optimiser's, in `shaders/`, serve every family.
 
+use super::buffers::SCORES_PER_SEQUENCE;
 use super::context::{GpuContext, GpuUnavailable};
 use super::kernels::Kernels;
 
@@ -14,7 +15,7 @@ const OPTIMIZER: &str = include_str!("shaders/optimizer.wgsl");
 /// Size of the `Run` uniform (shaders/run.wgsl) and the stride between the copies a
 /// step writes, one per chunk of its batch (a multiple of every adapter's uniform offset
 /// alignment).
-pub const RUN_SIZE: u64 = 48;
+pub const RUN_SIZE: u64 = 64;
 pub const RUN_STRIDE: u64 = 256;
 /// Size of the Neural GPU's `Stage` uniform and the stride between a step's stages.
 pub const STAGE_SIZE: u64 = 16;
@@ -100,9 +101,15 @@ impl Program {
                 storage(4, false),
             ],
         );
-        let sequence = module(device, "sequence", &kernels.sequence_source());
+        // The scores' stride, from the host's constant, for the kernels that write them.
+        let scores = format!("const SCORES: u32 = {SCORES_PER_SEQUENCE}u;\n");
+        let sequence = module(
+            device,
+            "sequence",
+            &format!("{scores}{}", kernels.sequence_source()),
+        );
         let weights = module(device, "weight gradients", &kernels.weight_source());
-        let optimizer = module(device, "optimizer", OPTIMIZER);
+        let optimizer = module(device, "optimizer", &format!("{scores}{OPTIMIZER}"));
         let program = Program {
             forward: pipeline(device, &sequence_layout, &sequence, "forward"),
             backward: pipeline(device, &sequence_layout, &sequence, "backward"),

@@ -22,6 +22,8 @@ pub struct Run {
     pub alternative_offset: u32,
     pub noise_offset: u32,
     pub noise_stride: u32,
+    pub kl_weight: f32,
+    pub padding: [u32; 3],
 }
 
 /// The `Settings` uniform of shaders/optimizer.wgsl.

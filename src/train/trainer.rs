@@ -408,6 +408,9 @@ impl Trainer {
                 unreachable!("matched above");
             };
             gpu.session.set_pull(self.progress.pull());
+            let generative = self.model.config().generative.as_ref();
+            gpu.session
+                .set_kl_weight(generative.map_or(1.0, |g| g.kl_weight(step)));
             match gpu.session.train_step(&batch).await {
                 Ok(scores) => {
                     let report = self.complete(step, &task, scores.into(), scores.gradient_norm)?;

@@ -2,17 +2,18 @@
 //   K(u, v) = (u · v) / (‖u‖ ‖v‖ + 1e-6)
 //   c[i] = softmax_i( β · K(k, M[i]) )
 // The memory is `N × MW` at `memory` with its row norms at `norms`; the key (MW floats)
-// at `key` has norm `key_norm`.
+// at `key` has norm `key_norm`. Only the first `slots` rows are addressed (N, except for
+// the generative models' introspective memory, which addresses its filled slots).
 
 const DENOMINATOR_EPSILON: f32 = 1e-6;
 
 // Writes K(k, M[i]) to `similarity` and the weighting to `weights`. Ends with a barrier.
 fn content_weighting(
     memory: u32, norms: u32, key: u32, key_norm: f32, strength: f32,
-    similarity: u32, weights: u32,
+    similarity: u32, weights: u32, slots: u32,
 ) {
     var largest = -3.0e38;
-    for (var i = lane; i < N; i += WG) {
+    for (var i = lane; i < slots; i += WG) {
         var product = 0.0;
         for (var j = 0u; j < MW; j++) {
             product += work[key + j] * work[memory + i * MW + j];
@@ -23,13 +24,13 @@ fn content_weighting(
     }
     let shift = max1(largest);
     var total = 0.0;
-    for (var i = lane; i < N; i += WG) {
+    for (var i = lane; i < slots; i += WG) {
         let e = exp(strength * work[similarity + i] - shift);
         work[weights + i] = e;
         total += e;
     }
     let inverse = 1.0 / sum1(total);
-    for (var i = lane; i < N; i += WG) {
+    for (var i = lane; i < slots; i += WG) {
         work[weights + i] *= inverse;
     }
     sync();
@@ -40,16 +41,17 @@ fn content_weighting(
 fn content_weighting_backward(
     memory: u32, norms: u32, key: u32, key_norm: f32, strength: f32,
     similarity: u32, weights: u32, dweights: u32, dmemory: u32, dkey: u32, scratch: u32,
+    slots: u32,
 ) -> f32 {
     var weighted = 0.0;
-    for (var i = lane; i < N; i += WG) {
+    for (var i = lane; i < slots; i += WG) {
         weighted += work[weights + i] * work[dweights + i];
     }
     weighted = sum1(weighted);
     // K = dot / D with D = ‖k‖‖m‖ + ε:
     // ∂K/∂k = m/D − dot/D² · ‖m‖ k/‖k‖ ;  ∂K/∂m = k/D − dot/D² · ‖k‖ m/‖m‖
     var partial = vec4<f32>(0.0);
-    for (var i = lane; i < N; i += WG) {
+    for (var i = lane; i < slots; i += WG) {
         let score = work[weights + i] * (work[dweights + i] - weighted);
         let s = work[similarity + i];
         partial.x += score * s;
@@ -68,7 +70,7 @@ fn content_weighting_backward(
     let totals = sum4(partial);
     for (var j = lane; j < MW; j += WG) {
         var total = 0.0;
-        for (var i = 0u; i < N; i++) {
+        for (var i = 0u; i < slots; i++) {
             total += work[scratch + i] * work[memory + i * MW + j];
         }
         work[dkey + j] += total - totals.y * work[key + j];

@@ -135,7 +135,7 @@ fn core_forward(now: u32, before: u32) {
     usage_and_allocation(now, before);
     content_weighting(old + S_MEMORY, old + S_NORMS, now + F_XI + XI_WRITE_KEY,
         work[now + F_KEY_NORMS + R], xi(now, XI_WRITE_STRENGTH), now + F_WRITE_SIMILARITY,
-        now + F_CONTENT_WRITE);
+        now + F_CONTENT_WRITE, N);
     let allocation_gate = xi(now, XI_ALLOCATION_GATE);
     let write_gate = xi(now, XI_WRITE_GATE);
     for (var k = lane; k < N; k += WG) {
@@ -189,7 +189,7 @@ fn core_forward(now: u32, before: u32) {
     for (var i = 0u; i < R; i++) {
         content_weighting(state + S_MEMORY, state + S_NORMS, now + F_XI + i * MW,
             work[now + F_KEY_NORMS + i], xi(now, XI_READ_STRENGTHS + i),
-            now + F_READ_SIMILARITY + i * N, now + F_CONTENT_READ + i * N);
+            now + F_READ_SIMILARITY + i * N, now + F_CONTENT_READ + i * N, N);
     }
     for (var at = lane; at < R * N; at += WG) {
         let modes = now + F_XI + XI_READ_MODES + 3u * (at / N);
@@ -229,7 +229,7 @@ fn read_head_backward(i: u32, now: u32, before: u32, dnext: u32, dprevious: u32)
     let dstrength = content_weighting_backward(state + S_MEMORY, state + S_NORMS,
         now + F_XI + i * MW, work[now + F_KEY_NORMS + i], xi(now, XI_READ_STRENGTHS + i),
         now + F_READ_SIMILARITY + i * N, now + F_CONTENT_READ + i * N, carry + DCONTENT,
-        dnext + S_MEMORY, carry + C_DXI + i * MW, carry + CONTENT_SCRATCH);
+        dnext + S_MEMORY, carry + C_DXI + i * MW, carry + CONTENT_SCRATCH, N);
     if lane == 0u {
         work[carry + C_DXI + XI_READ_STRENGTHS + i] += dstrength;
     }
@@ -325,7 +325,7 @@ fn write_weighting_backward(now: u32, before: u32, dnext: u32, dprevious: u32) {
     let dstrength = content_weighting_backward(old + S_MEMORY, old + S_NORMS,
         now + F_XI + XI_WRITE_KEY, work[now + F_KEY_NORMS + R], xi(now, XI_WRITE_STRENGTH),
         now + F_WRITE_SIMILARITY, now + F_CONTENT_WRITE, carry + DCONTENT_WRITE,
-        dprevious + S_MEMORY, carry + C_DXI + XI_WRITE_KEY, carry + CONTENT_SCRATCH);
+        dprevious + S_MEMORY, carry + C_DXI + XI_WRITE_KEY, carry + CONTENT_SCRATCH, N);
     // Allocation in sorted order s_j, P_j = Π_{m<j} s_m, a_j = (1 − s_j) P_j:
     // ∂/∂s_k = −P_k da_k + P_k S_k with S_k = da_{k+1}(1 − s_{k+1}) + s_{k+1} S_{k+1}.
     if lane == 0u {

@@ -69,7 +69,7 @@ fn core_forward(now: u32, before: u32) {
     for (var i = 0u; i < R; i++) {
         content_weighting(state + S_MEMORY, state + S_NORMS, now + F_RAW + i * HEAD_RAW,
             work[now + F_KEY_NORMS + i], 1.0, now + F_SIMILARITY + i * N,
-            state + S_READ_WEIGHTS + i * N);
+            state + S_READ_WEIGHTS + i * N, N);
         read_memory(state + S_MEMORY, state + S_READ_WEIGHTS + i * N, state + S_READ + i * MW);
     }
     // w^u_t = γ w^u_{t−1} + Σ_i (w^{r,i}_t + w^{w,i}_t).
@@ -107,7 +107,7 @@ fn core_backward(now: u32, before: u32, dnext: u32, dprevious: u32, gradients: u
         content_weighting_backward(state + S_MEMORY, state + S_NORMS, now + F_RAW + i * HEAD_RAW,
             work[now + F_KEY_NORMS + i], 1.0, now + F_SIMILARITY + i * N, weights,
             dnext + S_READ_WEIGHTS + i * N, dnext + S_MEMORY, draw + i * HEAD_RAW,
-            carry + CONTENT_SCRATCH);
+            carry + CONTENT_SCRATCH, N);
     }
     for (var i = 0u; i < R; i++) {
         // M_t = M' + Σ_i w^{w,i} k^iᵀ.

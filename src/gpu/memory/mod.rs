@@ -7,6 +7,7 @@
 //! `common.wgsl`). The offsets are generated here, from the model's configuration
 //! and its parameter store, so the shaders and the host can never disagree.
 
+use super::fields::Fields;
 use super::program::{ACTIVATIONS, RUN};
 use crate::error::{config_error, Result};
 use crate::memory::dnc::interface_size;
@@ -16,43 +17,20 @@ use crate::models::{ModelConfig, ModelKind};
 use crate::nn::ParamStore;
 use std::fmt::Write;
 
-const COMMON: &str = include_str!("common.wgsl");
+pub(super) const COMMON: &str = include_str!("common.wgsl");
+pub(super) const LSTM: &str = include_str!("lstm.wgsl");
 const CONTROLLER: &str = include_str!("controller.wgsl");
-const MEMORY: &str = include_str!("memory.wgsl");
-const CONTENT: &str = include_str!("content.wgsl");
+pub(super) const MEMORY: &str = include_str!("memory.wgsl");
+pub(super) const CONTENT: &str = include_str!("content.wgsl");
 const NO_MEMORY: &str = include_str!("no_memory.wgsl");
 const NTM: &str = include_str!("ntm.wgsl");
 const DNC: &str = include_str!("dnc.wgsl");
 const LRU: &str = include_str!("lru.wgsl");
 const SEQUENCE: &str = include_str!("sequence.wgsl");
-const WEIGHT_GRADIENTS: &str = include_str!("weight_gradients.wgsl");
+pub(super) const WEIGHT_GRADIENTS: &str = include_str!("weight_gradients.wgsl");
 
 /// Invocations per workgroup of the sequence kernels (a power of two for the reductions).
 pub const WORKGROUP_SIZE: usize = 128;
-
-/// Named offsets in one kind of region, in the order they were added.
-#[derive(Clone, Debug, Default)]
-struct Fields {
-    names: Vec<(&'static str, usize)>,
-    size: usize,
-}
-
-impl Fields {
-    fn add(&mut self, name: &'static str, length: usize) -> usize {
-        let at = self.size;
-        self.names.push((name, at));
-        self.size += length;
-        at
-    }
-
-    fn get(&self, name: &str) -> usize {
-        self.names
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|&(_, at)| at)
-            .expect("a field the layout itself added")
-    }
-}
 
 /// One weight gradient `dW = Σ_{b,t} dy xᵀ`, `db = Σ dy` over every step of every
 /// sequence: what the weight-gradient kernel computes for one linear layer.
@@ -450,7 +428,7 @@ impl Layout {
             ModelKind::Lru => &[MEMORY, CONTENT, LRU],
         };
         let mut source = self.wgsl();
-        for part in [RUN, ACTIVATIONS, COMMON, CONTROLLER]
+        for part in [RUN, ACTIVATIONS, COMMON, LSTM, CONTROLLER]
             .iter()
             .chain(core)
             .chain([&SEQUENCE])

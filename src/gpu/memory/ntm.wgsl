@@ -105,7 +105,7 @@ fn address(head: u32, now: u32, memory: u32, norms: u32, previous: u32, weights:
     let cache = now + head_cache(head);
     let scalars = now + head_scalars(head);
     content_weighting(memory, norms, now + head_raw(head), work[scalars + KEY_NORM],
-        work[scalars + STRENGTH], cache, cache + N);
+        work[scalars + STRENGTH], cache, cache + N, N);
     let gate = work[scalars + GATE];
     for (var i = lane; i < N; i += WG) {
         work[cache + 2u * N + i] = gate * work[cache + N + i] + (1.0 - gate) * work[previous + i];
@@ -215,7 +215,7 @@ fn address_backward(
     dgate = sum1(dgate);
     let strength = work[scalars + STRENGTH];
     let dstrength = content_weighting_backward(memory, norms, raw, work[scalars + KEY_NORM],
-        strength, cache, cache + N, carry + DCONTENT, dmemory, draw, carry + CONTENT_SCRATCH);
+        strength, cache, cache + N, carry + DCONTENT, dmemory, draw, carry + CONTENT_SCRATCH, N);
     if lane == 0u {
         work[draw + MW] = dstrength * sigmoid(work[raw + MW]);
         work[draw + MW + 1u] = dgate * gate * (1.0 - gate);

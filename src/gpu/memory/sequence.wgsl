@@ -11,10 +11,10 @@ fn forward(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_in
     controller_initial(record(0u));
     core_initial(record(0u));
     if lane == 0u {
-        scores[3u * sequence] = 0.0;
-        scores[3u * sequence + 1u] = 0.0;
-        // Whole sequences are not this objective's measure.
-        scores[3u * sequence + 2u] = 0.0;
+        // Whole sequences are not this objective's measure, nor are the bound's parts.
+        for (var k = 0u; k < SCORES; k++) {
+            scores[SCORES * sequence + k] = 0.0;
+        }
     }
     sync();
     for (var t = 0u; t < steps; t++) {

@@ -374,9 +374,12 @@ fn forward(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_in
     if (stage.flags & FINISH) != 0u && lane == 0u {
         let totals = totals_at();
         let errors = min(work[totals + 1u], work[totals + 2u]);
-        scores[3u * sequence] = work[totals];
-        scores[3u * sequence + 1u] = errors;
-        scores[3u * sequence + 2u] = select(0.0, 1.0, errors > 0.0);
+        for (var k = 3u; k < SCORES; k++) {
+            scores[SCORES * sequence + k] = 0.0;
+        }
+        scores[SCORES * sequence] = work[totals];
+        scores[SCORES * sequence + 1u] = errors;
+        scores[SCORES * sequence + 2u] = select(0.0, 1.0, errors > 0.0);
     }
 }
 

@@ -1,17 +1,20 @@
 //! A model resident on the GPU: its parameters, gradients and optimiser moments live in
 //! device buffers, and one training step is one command encoder, submitted once, whose
-//! only readback is the step's loss, errors, gradient norm and wrong sequences (16 bytes).
+//! only readback is the step's totals: loss, errors, gradient norm, wrong sequences and
+//! the generative models' bound parts (32 bytes).
 //!
 //! Per step, for each chunk of the batch that fits the device's buffer limits: the
-//! forward kernel (one workgroup per sequence), the backward kernel, and the
-//! weight-gradient kernel (every parameter tensor at once); the family's own (see
-//! [`super::kernels`]); then `measure` (loss totals and
-//! the gradient norm) and `update` (clipping and the optimiser). With the whole batch in
-//! one chunk that is 5 dispatches.
+//! forward kernel (one workgroup per sequence; one dispatch per stage where the family
+//! has stages), the backward kernel, and the weight-gradient kernel (every parameter
+//! tensor at once); the family's own (see [`super::kernels`]); then `measure` (loss
+//! totals and the gradient norm) and `update` (clipping and the optimiser). With the
+//! whole batch in one chunk and one stage each that is 5 dispatches.
 
 mod readout;
 
-use super::buffers::{buffer, floats, BatchBuffers, ModelBuffers, SCORES_PER_SEQUENCE, STORAGE};
+use super::buffers::{
+    buffer, floats, BatchBuffers, ModelBuffers, SCORES_PER_SEQUENCE, STORAGE, TOTALS,
+};
 use super::context::{GpuContext, GpuUnavailable};
 use super::kernels::Kernels;
 use super::program::{Program, RUN_STRIDE, SETTINGS_SIZE, STAGE_STRIDE};
@@ -20,6 +23,7 @@ use super::uniforms::{Run, Settings};
 use crate::models::neural_gpu::relaxation::RelaxedSets;
 use crate::models::Model;
 use crate::nn::OptimizerConfig;
+use crate::ops::loss::BoundParts;
 use crate::tasks::Batch;
 use std::rc::Rc;
 
@@ -33,8 +37,11 @@ pub struct StepScores {
     pub gradient_norm: f32,
     /// Sequences with a wrong symbol (the symbol objective; 0 for the memory models).
     pub wrong_sequences: f64,
-    /// Positions scored (the batch's mask, summed on the host).
+    /// Positions scored (the batch's mask, summed on the host; the generative models:
+    /// recall frames, the frames their errors are counted on).
     pub scored: f64,
+    /// The generative models' −ELBO parts (zero for the others).
+    pub bound: BoundParts,
 }
 
 impl From<StepScores> for crate::ops::loss::SequenceScore {
@@ -44,13 +51,14 @@ impl From<StepScores> for crate::ops::loss::SequenceScore {
             errors: scores.errors,
             scored: scores.scored,
             wrong_sequences: scores.wrong_sequences,
-            ..Default::default()
+            bound: scores.bound,
         }
     }
 }
 
-/// Bytes read back per step: loss, errors, gradient norm and wrong sequences.
-pub const READBACK_BYTES: u64 = 16;
+/// Bytes read back per step: loss, errors, gradient norm, wrong sequences, the recall
+/// frames' reconstruction and KL, all frames' KL, and a pad.
+pub const READBACK_BYTES: u64 = (TOTALS * std::mem::size_of::<f32>()) as u64;
 
 pub struct GpuSession {
     context: Rc<GpuContext>,
@@ -69,6 +77,8 @@ pub struct GpuSession {
     /// Parameter-sharing relaxation's sets, and the pull the next step applies.
     relaxed: Option<RelaxedSets>,
     pull: Option<f32>,
+    /// β of the generative models' KL term in the next steps (their KL warm-up).
+    kl_weight: f32,
 }
 
 fn megabytes(bytes: u64) -> String {
@@ -137,6 +147,7 @@ impl GpuSession {
             buffer_limit: u64::MAX,
             relaxed: model.relaxed_sets(),
             pull: None,
+            kl_weight: 1.0,
         })
     }
 
@@ -200,11 +211,7 @@ impl GpuSession {
         with_gradients: bool,
     ) -> Result<Vec<(usize, usize)>, GpuUnavailable> {
         let chunk = self.chunk(batch.size, batch.steps)?;
-        let noise = if with_gradients {
-            self.kernels.training_noise(batch)
-        } else {
-            Vec::new()
-        };
+        let noise = self.kernels.noise(batch, with_gradients);
         self.fit(batch, chunk, noise.len());
         let sized = self.sized.as_ref().expect("sized by fit");
         let alternative = batch.alternative.as_deref().unwrap_or(&[]);
@@ -256,6 +263,8 @@ impl GpuSession {
                 alternative_offset: alternative_offset as u32,
                 noise_offset: noise_offset as u32,
                 noise_stride: (noise.len() / batch.size.max(1)) as u32,
+                kl_weight: self.kl_weight,
+                padding: [0; 3],
             };
             queue.write_buffer(&sized.runs, c as u64 * RUN_STRIDE, bytemuck::bytes_of(&run));
         }
@@ -268,6 +277,11 @@ impl GpuSession {
         }
         queue.write_buffer(&sized.stages, 0, &bytes);
         Ok(chunks)
+    }
+
+    /// Sets β of the generative models' KL term for the steps that follow.
+    pub fn set_kl_weight(&mut self, kl_weight: f32) {
+        self.kl_weight = kl_weight;
     }
 
     /// Sets relaxation's pull for the steps that follow (`None`: no pull).
@@ -416,13 +430,18 @@ impl GpuSession {
             return Err(GpuUnavailable(format!("a GPU step failed: {error}")));
         }
         let totals = read_back(&self.context, &self.readback, READBACK_BYTES).await?;
-        let scores = StepScores {
+        let mut scores = StepScores {
             loss_nats: f64::from(totals[0]),
             errors: f64::from(totals[1]),
             gradient_norm: totals[2],
             wrong_sequences: f64::from(totals[3]),
             scored: batch.mask.iter().map(|&m| f64::from(m)).sum(),
+            bound: BoundParts::default(),
         };
+        if self.kernels.model().is_generative() {
+            scores.bound = bound_parts(batch, &scores, &totals);
+            scores.scored = scores.bound.recall_frames;
+        }
         if train && scores.loss_nats.is_finite() && scores.gradient_norm.is_finite() {
             self.updates = next_update;
         }
@@ -454,5 +473,33 @@ impl GpuSession {
         queue.write_buffer(&self.buffers.params, 0, bytemuck::cast_slice(parameters));
         queue.write_buffer(&self.buffers.moments, 0, bytemuck::cast_slice(moments));
         self.updates = updates;
+    }
+}
+
+/// The bound's parts from a step's totals: the kernels sum the recall frames' rec and KL
+/// and every frame's KL; the rest follows from the loss (Σ rec + KL over the scored
+/// frames) and the frame counts from the batch.
+fn bound_parts(batch: &Batch, scores: &StepScores, totals: &[f32]) -> BoundParts {
+    let scored: f64 = batch.mask.iter().map(|&m| f64::from(m)).sum();
+    let recall_frames: f64 = match &batch.recall {
+        Some(flags) => flags
+            .iter()
+            .zip(&batch.mask)
+            .map(|(&r, &m)| f64::from(r * m))
+            .sum(),
+        None => 0.0,
+    };
+    let (recall_reconstruction, recall_kl, kl) = (
+        f64::from(totals[4]),
+        f64::from(totals[5]),
+        f64::from(totals[6]),
+    );
+    BoundParts {
+        recall_reconstruction,
+        recall_kl,
+        recall_frames,
+        other_reconstruction: scores.loss_nats - kl - recall_reconstruction,
+        other_kl: kl - recall_kl,
+        other_frames: scored - recall_frames,
     }
 }

@@ -5,25 +5,25 @@ use super::super::buffers::{buffer, floats};
 use super::super::context::GpuUnavailable;
 use super::super::kernels::Kernels;
 use super::super::memory::Layout;
-use super::super::program::RUN_STRIDE;
+use super::super::program::{RUN_STRIDE, STAGE_STRIDE};
 use super::super::readback::read_back;
 use super::GpuSession;
 use crate::tasks::Batch;
 
 impl GpuSession {
     /// The forward records of every sequence of `batch`, from the forward kernel (one
-    /// `Vec` per sequence, `steps + 1` records of [`Layout::record_size`] floats; the
-    /// fields' offsets are [`Layout::offset`]'s). Reads back the whole work buffer, so it
-    /// is for inspecting the kernels, not for training.
+    /// `Vec` per sequence, `steps + 1` records of the layout's `record_size` floats; the
+    /// fields' offsets are its `offset`'s) for the memory and generative models. Reads
+    /// back the whole work buffer, so it is for inspecting the kernels, not for
+    /// training.
     pub async fn forward_records(
         &mut self,
         batch: &Batch,
     ) -> Result<Vec<Vec<f32>>, GpuUnavailable> {
-        let record = self
-            .kernels
-            .memory()
-            .ok_or_else(|| GpuUnavailable("only the memory models have forward records".into()))?
-            .record_size();
+        let record = self.kernels.record_size().ok_or_else(|| {
+            GpuUnavailable("the Neural GPU's kernels keep no per-step records".into())
+        })?;
+        let stages = self.kernels.stages(batch.steps, false).forward.len();
         let chunks = self.upload(batch, false)?;
         let stride = self.kernels.sequence_floats(batch.steps);
         let mut records = Vec::with_capacity(batch.size);
@@ -35,13 +35,18 @@ impl GpuSession {
                 .create_command_encoder(&Default::default());
             {
                 let mut pass = encoder.begin_compute_pass(&Default::default());
-                pass.set_bind_group(
-                    0,
-                    &sized.sequence_group,
-                    &[(c as u64 * RUN_STRIDE) as u32, 0],
-                );
                 pass.set_pipeline(&self.program.forward);
-                pass.dispatch_workgroups(sequences as u32, 1, 1);
+                for stage in 0..stages {
+                    pass.set_bind_group(
+                        0,
+                        &sized.sequence_group,
+                        &[
+                            (c as u64 * RUN_STRIDE) as u32,
+                            (stage as u64 * STAGE_STRIDE) as u32,
+                        ],
+                    );
+                    pass.dispatch_workgroups(sequences as u32, 1, 1);
+                }
             }
             self.context.queue.submit([encoder.finish()]);
             let work = self.read(&sized.work, sequences * stride).await?;

@@ -1,6 +1,6 @@
 // The end of a training step, twin of `nn::clip_global_norm` and `nn::Optimizer`:
-// `measure` sums the batch's loss, errors and wrong sequences and the gradient's global
-// norm; `update`
+// `measure` sums the batch's scores (loss, errors, wrong sequences and the generative
+// models' bound parts) and the gradient's global norm; `update`
 // clips and applies Adam or RMSProp, unless the loss or the norm is not finite, in which
 // case the parameters stay as they were (the host reports the step as failed).
 
@@ -33,39 +33,52 @@ struct Settings {
 @group(0) @binding(2) var<storage, read_write> params: array<f32>;
 // First moments, then second moments (Adam), or velocity, then mean square (RMSProp).
 @group(0) @binding(3) var<storage, read_write> moments: array<f32>;
-// Per sequence: loss (nats), errors and whether it is wrong (symbol objective); after
-// them the batch's loss, errors, gradient norm and wrong sequences.
+// Per sequence, SCORES floats (the constant is generated with the host's
+// `SCORES_PER_SEQUENCE`): loss (nats), errors, whether it is wrong (symbol objective),
+// and the generative models' recall-frame rec and KL and all frames' KL (nats). After
+// them the batch's loss, errors, gradient norm, wrong sequences, recall rec, recall KL,
+// KL and 0: what the host reads back.
 @group(0) @binding(4) var<storage, read_write> scores: array<f32>;
 
 const MEASURE_SIZE: u32 = 256u;
 var<workgroup> partial: array<vec4<f32>, MEASURE_SIZE>;
+var<workgroup> bound_partial: array<vec4<f32>, MEASURE_SIZE>;
 
 @compute @workgroup_size(256)
 fn measure(@builtin(local_invocation_index) lane: u32) {
     var sums = vec4<f32>(0.0);
+    var bound = vec4<f32>(0.0);
     for (var i = lane; i < settings.parameters; i += MEASURE_SIZE) {
         sums.x += grads[i] * grads[i];
     }
     for (var b = lane; b < settings.sequences; b += MEASURE_SIZE) {
-        sums.y += scores[3u * b];
-        sums.z += scores[3u * b + 1u];
-        sums.w += scores[3u * b + 2u];
+        let at = SCORES * b;
+        sums.y += scores[at];
+        sums.z += scores[at + 1u];
+        sums.w += scores[at + 2u];
+        bound += vec4<f32>(scores[at + 3u], scores[at + 4u], scores[at + 5u], 0.0);
     }
     partial[lane] = sums;
+    bound_partial[lane] = bound;
     workgroupBarrier();
     for (var width = MEASURE_SIZE / 2u; width > 0u; width = width / 2u) {
         if lane < width {
             partial[lane] += partial[lane + width];
+            bound_partial[lane] += bound_partial[lane + width];
         }
         workgroupBarrier();
     }
     if lane == 0u {
         let totals = partial[0];
-        let at = 3u * settings.sequences;
+        let at = SCORES * settings.sequences;
         scores[at] = totals.y;
         scores[at + 1u] = totals.z;
         scores[at + 2u] = sqrt(totals.x);
         scores[at + 3u] = totals.w;
+        scores[at + 4u] = bound_partial[0].x;
+        scores[at + 5u] = bound_partial[0].y;
+        scores[at + 6u] = bound_partial[0].z;
+        scores[at + 7u] = 0.0;
     }
 }
 
@@ -98,7 +111,7 @@ fn update(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups)
     if i >= settings.parameters {
         return;
     }
-    let at = 3u * settings.sequences;
+    let at = SCORES * settings.sequences;
     let loss = scores[at];
     let norm = scores[at + 2u];
     if !finite(loss) || !finite(norm) {

@@ -25,4 +25,9 @@ struct Run {
     // it starts in `batch` and the floats per sequence (0: none, as when scoring).
     noise_offset: u32,
     noise_stride: u32,
+    // β of the KL term in the generative models' loss (their KL warm-up).
+    kl_weight: f32,
+    padding0: u32,
+    padding1: u32,
+    padding2: u32,
 }
