@@ -94,6 +94,32 @@ for (const model of ['neural_gpu', 'neural_gpu_dep']) {
   });
 }
 
+// The generative models through their kernels (one dispatch per frame), for every memory
+// with WebGPU kernels: the bound and the recall frames' bound per step, as on the CPU.
+for (const memory of ['none', 'introspective']) {
+  test(`gtmm with the ${memory} memory on recall trains through WebGPU as on the CPU`, async () => {
+    const hash = `#model=gtmm&task=recall&memory=${memory}&hidden=16&latent=4&map_hidden=16&memory_slots=8&batch_size=4&seed=3`;
+    const onCpu = await open(`${hash}&backend=cpu`);
+    await step(onCpu.page, STEPS);
+    const { page, problems } = await open(`${hash}&backend=gpu`, { webgpu: true });
+    assert.equal(await page.getAttribute('#backend', 'data-kind'), 'gpu');
+    await step(page, STEPS);
+    const series = (p) => p.evaluate(() => {
+      const s = window.engram.history.series();
+      return { bits: Array.from(s.bits), recall: Array.from(s.recall) };
+    });
+    const [expected, trace] = [await series(onCpu.page), await series(page)];
+    assert.equal(trace.bits.length, STEPS);
+    let largest = 0;
+    for (const key of ['bits', 'recall']) {
+      trace[key].forEach((v, i) => { largest = Math.max(largest, Math.abs(v - expected[key][i]) / expected[key][i]); });
+    }
+    console.log(`gtmm (${memory}): largest relative difference of the bound over ${STEPS} steps, WebGPU vs CPU: ${largest.toExponential(2)}`);
+    assert.ok(largest < LOSS_TOLERANCE, `bound traces differ by ${largest}`);
+    assert.deepEqual(problems, []);
+  });
+}
+
 test('a GPU device lost mid-run: training continues on the CPU, nothing learned is lost', async () => {
   const { page } = await open(`${SMALL}&backend=gpu`, { webgpu: true });
   await step(page, 8);

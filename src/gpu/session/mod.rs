@@ -411,6 +411,11 @@ impl GpuSession {
     /// The summed loss and errors of `batch` under the current parameters, as evaluation
     /// measures them (no label smoothing; the decoder of 5.2 decodes greedily).
     pub async fn score(&mut self, batch: &Batch) -> Result<StepScores, GpuUnavailable> {
+        if self.kernels.model().is_generative() {
+            return Err(GpuUnavailable(
+                "the generative models' evaluation (its recall test) runs on the CPU".into(),
+            ));
+        }
         self.run(batch, false).await
     }
 

@@ -304,10 +304,6 @@ pub fn run(args: BenchArgs) -> Result<(), String> {
         );
     }
     for model_kind in models {
-        if gpu.is_some() && model_kind.is_generative() {
-            eprintln!("{model_kind}: not measured on the GPU (its WebGPU kernels are not written yet; --backend cpu measures it)");
-            continue;
-        }
         let task = if model_kind.is_image() {
             &reverse
         } else if model_kind.is_generative() {
@@ -317,6 +313,14 @@ pub fn run(args: BenchArgs) -> Result<(), String> {
         };
         let config = bench_config(model_kind, task, &args.sizes);
         let model = build(&config, 1).map_err(|e| e.to_string())?;
+        if gpu.is_some() {
+            if let Err(reason) = engram::gpu::Kernels::new(model.config(), model.params()) {
+                eprintln!(
+                    "{model_kind}: not measured on the GPU ({reason}; --backend cpu measures it)"
+                );
+                continue;
+            }
+        }
         let mut grads = vec![0.0; model.params().len()];
         for &batch_size in &args.batch {
             if batch_size > 4096 {

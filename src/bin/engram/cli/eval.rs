@@ -91,12 +91,13 @@ pub fn run(args: EvalArgs) -> Result<(), String> {
             default_threads(),
         )
     };
-    // Evaluation runs without training noise, so every model with kernels has them;
-    // the generative models have none yet and evaluate on the CPU.
+    // The generative models evaluate on the CPU: their metrics include the recall test
+    // (generative.md, Metrics), a second pass that feeds the prior mean forward on
+    // recall frames, which their training kernels do not run.
     let generative = checkpoint.model.config().model.is_generative();
     if generative && args.backend == BackendChoice::Gpu {
         return Err(
-            "the generative models (gtmm) evaluate on the CPU: they have no WebGPU kernels yet"
+            "the generative models (gtmm) evaluate on the CPU: the recall test that their metrics need has no WebGPU kernels (training does)"
                 .into(),
         );
     }
