@@ -37,7 +37,11 @@ macro_rules! gpu_test {
 }
 
 /// The memories with WebGPU kernels.
-const MEMORIES: [LatentMemoryKind; 2] = [LatentMemoryKind::None, LatentMemoryKind::Introspective];
+const MEMORIES: [LatentMemoryKind; 3] = [
+    LatentMemoryKind::None,
+    LatentMemoryKind::Introspective,
+    LatentMemoryKind::Ntm,
+];
 
 /// The preset (the spec's tiny defaults) with `memory`, on `task`.
 fn preset(memory: LatentMemoryKind, task: &str) -> TrainConfig {

@@ -27,10 +27,13 @@
 //! (sequence.wgsl).
 
 use super::fields::Fields;
-use super::memory::{WeightGradientJob, COMMON, CONTENT, LSTM, MEMORY, WEIGHT_GRADIENTS};
+use super::memory::{
+    WeightGradientJob, COMMON, CONTENT, LSTM, MEMORY, NTM_ADDRESSING, WEIGHT_GRADIENTS,
+};
 use super::neural_gpu::{Stage, Stages};
 use super::program::{ACTIVATIONS, RUN};
 use crate::error::{config_error, Result};
+use crate::memory::ntm::head_size as ntm_head_size;
 use crate::models::gtmm::noise::latent_noise;
 use crate::models::gtmm::{memory_sizes, LatentMemoryKind};
 use crate::models::{ModelConfig, ModelKind};
@@ -42,6 +45,7 @@ const MAPS: &str = include_str!("maps.wgsl");
 const SEQUENCE: &str = include_str!("sequence.wgsl");
 const NO_MEMORY: &str = include_str!("no_memory.wgsl");
 const INTROSPECTIVE: &str = include_str!("introspective.wgsl");
+const NTM: &str = include_str!("ntm.wgsl");
 
 /// Invocations per workgroup of the sequence kernels (a power of two for the reductions).
 pub const WORKGROUP_SIZE: usize = 128;
@@ -104,7 +108,7 @@ impl GenerativeLayout {
         let memory = generative.memory;
         if !matches!(
             memory,
-            LatentMemoryKind::None | LatentMemoryKind::Introspective
+            LatentMemoryKind::None | LatentMemoryKind::Introspective | LatentMemoryKind::Ntm
         ) {
             return Err(config_error(format!(
                 "the {} memory of the generative models has no WebGPU kernels yet: train it on the CPU backend",
@@ -264,6 +268,56 @@ impl GenerativeLayout {
                     parameters.offset("heads.read.bias")?,
                 ));
             }
+            LatentMemoryKind::Ntm => {
+                state.add("S_MEMORY", n * w);
+                state.add("S_NORMS", n);
+                state.add("S_WRITE_WEIGHTS", n);
+                state.add("S_READ_WEIGHTS", r * n);
+                let (write, read) = (ntm_head_size(w, true), ntm_head_size(w, false));
+                cache.add("F_RAW", write + r * read);
+                cache.add("F_ERASE", w);
+                cache.add("F_HEADS", (r + 1) * (5 * n + 10));
+                let draw = gradient_record.add("G_DRAW", write + r * read);
+                carry.add("C_SCRATCH", 3 * n);
+                jobs.push(parameters.job("heads.write", draw, write_input, write, h + z)?);
+                for i in 0..r {
+                    let name = format!("heads.read.{i}");
+                    jobs.push(parameters.job(
+                        &name,
+                        draw + write + i * read,
+                        context_at,
+                        read,
+                        h,
+                    )?);
+                }
+                let first = parameters.offset("heads.read.0.weight")?;
+                let stride = if r > 1 {
+                    parameters.offset("heads.read.1.weight")? - first
+                } else {
+                    0
+                };
+                for i in 0..r {
+                    if parameters.offset(&format!("heads.read.{i}.weight"))? != first + i * stride {
+                        return Err(config_error("NTM read heads are not evenly spaced"));
+                    }
+                }
+                constants.extend([
+                    (
+                        "P_HEADS_WRITE_WEIGHT".into(),
+                        parameters.offset("heads.write.weight")?,
+                    ),
+                    (
+                        "P_HEADS_WRITE_BIAS".into(),
+                        parameters.offset("heads.write.bias")?,
+                    ),
+                    ("P_HEADS_READ_0_WEIGHT".into(), first),
+                    (
+                        "P_HEADS_READ_0_BIAS".into(),
+                        parameters.offset("heads.read.0.bias")?,
+                    ),
+                    ("READ_HEAD_STRIDE".into(), stride),
+                ]);
+            }
             _ => unreachable!("refused above"),
         }
         record.add("F_STATE", state.size);
@@ -419,6 +473,7 @@ impl GenerativeLayout {
         let memory: &[&str] = match self.memory {
             LatentMemoryKind::None => &[NO_MEMORY],
             LatentMemoryKind::Introspective => &[MEMORY, CONTENT, INTROSPECTIVE],
+            LatentMemoryKind::Ntm => &[MEMORY, CONTENT, NTM_ADDRESSING, NTM],
             _ => unreachable!("GenerativeLayout::new refuses the others"),
         };
         let mut source = self.wgsl();

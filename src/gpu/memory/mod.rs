@@ -23,6 +23,7 @@ const CONTROLLER: &str = include_str!("controller.wgsl");
 pub(super) const MEMORY: &str = include_str!("memory.wgsl");
 pub(super) const CONTENT: &str = include_str!("content.wgsl");
 const NO_MEMORY: &str = include_str!("no_memory.wgsl");
+pub(super) const NTM_ADDRESSING: &str = include_str!("ntm_addressing.wgsl");
 const NTM: &str = include_str!("ntm.wgsl");
 const DNC: &str = include_str!("dnc.wgsl");
 const LRU: &str = include_str!("lru.wgsl");
@@ -423,7 +424,7 @@ impl Layout {
             ModelKind::Lstm | ModelKind::NeuralGpu | ModelKind::NeuralGpuDep | ModelKind::Gtmm => {
                 &[NO_MEMORY]
             }
-            ModelKind::Ntm => &[MEMORY, CONTENT, NTM],
+            ModelKind::Ntm => &[MEMORY, CONTENT, NTM_ADDRESSING, NTM],
             ModelKind::Dnc => &[MEMORY, CONTENT, DNC],
             ModelKind::Lru => &[MEMORY, CONTENT, LRU],
         };

@@ -1,0 +1,122 @@
+// The NTM memory in the generative order (generative.md §8.2), twin of
+// `models::gtmm::memory::ntm`, on the addressing of `memory/ntm_addressing.wgsl`:
+// R read heads address M_{t−1} from h_t (content, interpolation with the head's previous
+// weighting, shift, sharpening); then the write head addresses M_{t−1} from [h_t; z_t]
+// and M_t = M_{t−1} ⊙ (1 − w eᵀ) + w aᵀ, with e = σ(ê) and a learned from [h_t; z_t].
+
+fn memory_initial(first: u32) {
+    let state = first + F_STATE;
+    fill(state + S_MEMORY, N * MW, INITIAL_MEMORY);
+    fill(state + S_WRITE_WEIGHTS, N, 0.0);
+    fill(state + S_READ_WEIGHTS, R * N, 0.0);
+    sync();
+    row_norms(state + S_MEMORY, state + S_NORMS);
+    // Every head's weighting one-hot on slot 0 (models.md §0).
+    if lane == 0u {
+        work[state + S_WRITE_WEIGHTS] = 1.0;
+        for (var i = 0u; i < R; i++) {
+            work[state + S_READ_WEIGHTS + i * N] = 1.0;
+        }
+    }
+}
+
+fn memory_read(t: u32, now: u32, before: u32) {
+    let state = now + F_STATE;
+    let old = before + F_STATE;
+    // The read heads' raw parameters from h_t, one invocation per row across the heads.
+    for (var r = lane; r < R * READ_RAW; r += WG) {
+        let head = r / READ_RAW;
+        let row = r % READ_RAW;
+        let weight = P_HEADS_READ_0_WEIGHT + head * READ_HEAD_STRIDE + row * H;
+        var total = params[P_HEADS_READ_0_BIAS + head * READ_HEAD_STRIDE + row];
+        for (var c = 0u; c < H; c++) {
+            total += params[weight + c] * work[now + F_CONTEXT + c];
+        }
+        work[now + F_RAW + WRITE_RAW + r] = total;
+    }
+    sync();
+    for (var head = 1u + lane; head <= R; head += WG) {
+        head_transforms(head, now);
+    }
+    sync();
+    for (var i = 0u; i < R; i++) {
+        address(i + 1u, now, old + S_MEMORY, old + S_NORMS, old + S_READ_WEIGHTS + i * N,
+            state + S_READ_WEIGHTS + i * N);
+        read_memory(old + S_MEMORY, state + S_READ_WEIGHTS + i * N, now + F_CONTEXT + H + i * MW);
+    }
+    sync();
+}
+
+fn memory_write(t: u32, now: u32, before: u32) {
+    let state = now + F_STATE;
+    let old = before + F_STATE;
+    affine(P_HEADS_WRITE_WEIGHT, P_HEADS_WRITE_BIAS, WRITE_RAW, H + Z, now + F_HZ, now + F_RAW);
+    sync();
+    if lane == 0u {
+        head_transforms(0u, now);
+    }
+    for (var j = lane; j < MW; j += WG) {
+        work[now + F_ERASE + j] = sigmoid(work[now + F_RAW + MW + 6u + j]);
+    }
+    sync();
+    address(0u, now, old + S_MEMORY, old + S_NORMS, old + S_WRITE_WEIGHTS, state + S_WRITE_WEIGHTS);
+    erase_and_add(old + S_MEMORY, state + S_WRITE_WEIGHTS, now + F_ERASE,
+        now + F_RAW + 2u * MW + 6u, state + S_MEMORY);
+    sync();
+    row_norms(state + S_MEMORY, state + S_NORMS);
+    sync();
+}
+
+// Erase and add (the write head's raw erase and add gradients), its addressing, and
+// [h_t; z_t]'s gradient through the write head.
+fn memory_write_backward(t: u32, now: u32, before: u32, dnext: u32, dprevious: u32, gradients: u32) {
+    let state = now + F_STATE;
+    let old = before + F_STATE;
+    let draw = gradients + G_DRAW;
+    fill(draw, WRITE_RAW, 0.0);
+    sync();
+    erase_and_add_backward(old + S_MEMORY, state + S_WRITE_WEIGHTS, now + F_ERASE,
+        now + F_RAW + 2u * MW + 6u, dnext + S_MEMORY, dprevious + S_MEMORY,
+        dnext + S_WRITE_WEIGHTS, draw + MW + 6u, draw + 2u * MW + 6u);
+    for (var j = lane; j < MW; j += WG) {
+        let e = work[now + F_ERASE + j];
+        work[draw + MW + 6u + j] *= e * (1.0 - e);
+    }
+    sync();
+    address_backward(0u, now, old + S_MEMORY, old + S_NORMS, old + S_WRITE_WEIGHTS,
+        state + S_WRITE_WEIGHTS, dnext + S_WRITE_WEIGHTS, dprevious + S_MEMORY,
+        dprevious + S_WRITE_WEIGHTS, draw);
+    affine_backward_input(P_HEADS_WRITE_WEIGHT, WRITE_RAW, H + Z, draw, carry + C_DHZ);
+    sync();
+}
+
+// The reads: dnext's read weightings hold the gradient of this step's weightings (from
+// the next step, where they are the previous ones); the read vectors' is at C_DCONTEXT.
+fn memory_read_backward(t: u32, now: u32, before: u32, dnext: u32, dprevious: u32, gradients: u32) {
+    let state = now + F_STATE;
+    let old = before + F_STATE;
+    let draw = gradients + G_DRAW;
+    fill(draw + WRITE_RAW, R * READ_RAW, 0.0);
+    sync();
+    for (var i = 0u; i < R; i++) {
+        let weights = state + S_READ_WEIGHTS + i * N;
+        read_memory_backward(old + S_MEMORY, weights, carry + C_DCONTEXT + H + i * MW,
+            dprevious + S_MEMORY, dnext + S_READ_WEIGHTS + i * N);
+        address_backward(i + 1u, now, old + S_MEMORY, old + S_NORMS,
+            old + S_READ_WEIGHTS + i * N, weights, dnext + S_READ_WEIGHTS + i * N,
+            dprevious + S_MEMORY, dprevious + S_READ_WEIGHTS + i * N,
+            draw + head_raw(i + 1u) - F_RAW);
+    }
+    // dh_t += Σ_heads Wᵀ draw.
+    for (var c = lane; c < H; c += WG) {
+        var total = 0.0;
+        for (var head = 0u; head < R; head++) {
+            for (var r = 0u; r < READ_RAW; r++) {
+                let weight = P_HEADS_READ_0_WEIGHT + head * READ_HEAD_STRIDE + r * H;
+                total += params[weight + c] * work[draw + WRITE_RAW + head * READ_RAW + r];
+            }
+        }
+        work[carry + C_DH_TOP + c] += total;
+    }
+    sync();
+}
