@@ -37,10 +37,11 @@ macro_rules! gpu_test {
 }
 
 /// The memories with WebGPU kernels.
-const MEMORIES: [LatentMemoryKind; 3] = [
+const MEMORIES: [LatentMemoryKind; 4] = [
     LatentMemoryKind::None,
     LatentMemoryKind::Introspective,
     LatentMemoryKind::Ntm,
+    LatentMemoryKind::Lru,
 ];
 
 /// The preset (the spec's tiny defaults) with `memory`, on `task`.

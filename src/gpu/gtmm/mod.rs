@@ -46,6 +46,7 @@ const SEQUENCE: &str = include_str!("sequence.wgsl");
 const NO_MEMORY: &str = include_str!("no_memory.wgsl");
 const INTROSPECTIVE: &str = include_str!("introspective.wgsl");
 const NTM: &str = include_str!("ntm.wgsl");
+const LRU: &str = include_str!("lru.wgsl");
 
 /// Invocations per workgroup of the sequence kernels (a power of two for the reductions).
 pub const WORKGROUP_SIZE: usize = 128;
@@ -73,6 +74,20 @@ impl Parameters<'_> {
             .entry(name)
             .map(|e| e.offset)
             .ok_or_else(|| config_error(format!("the model has no parameter {name}")))
+    }
+
+    /// `{constant}_WEIGHT` and `{constant}_BIAS`: where Linear `name`'s tensors are.
+    fn weight_and_bias(&self, constant: &str, name: &str) -> Result<[(String, usize); 2]> {
+        Ok([
+            (
+                format!("{constant}_WEIGHT"),
+                self.offset(&format!("{name}.weight"))?,
+            ),
+            (
+                format!("{constant}_BIAS"),
+                self.offset(&format!("{name}.bias"))?,
+            ),
+        ])
     }
 
     /// The job of Linear `name` (`rows × cols`): dy at `dy` in a gradient record, x at
@@ -108,7 +123,10 @@ impl GenerativeLayout {
         let memory = generative.memory;
         if !matches!(
             memory,
-            LatentMemoryKind::None | LatentMemoryKind::Introspective | LatentMemoryKind::Ntm
+            LatentMemoryKind::None
+                | LatentMemoryKind::Introspective
+                | LatentMemoryKind::Ntm
+                | LatentMemoryKind::Lru
         ) {
             return Err(config_error(format!(
                 "the {} memory of the generative models has no WebGPU kernels yet: train it on the CPU backend",
@@ -224,7 +242,8 @@ impl GenerativeLayout {
                 padding: 0,
             });
         }
-        let mut constants: Vec<(String, usize)> = [
+        let mut constants = Vec::new();
+        for (constant, name) in [
             ("P_ENCODER", "encoder"),
             ("P_PRIOR_HIDDEN", "prior.hidden"),
             ("P_PRIOR_OUT", "prior.out"),
@@ -232,16 +251,9 @@ impl GenerativeLayout {
             ("P_POSTERIOR_OUT", "posterior.out"),
             ("P_DECODER_HIDDEN", "decoder.hidden"),
             ("P_DECODER_OUT", "decoder.out"),
-        ]
-        .into_iter()
-        .flat_map(|(constant, name)| {
-            [
-                (format!("{constant}_WEIGHT"), format!("{name}.weight")),
-                (format!("{constant}_BIAS"), format!("{name}.bias")),
-            ]
-        })
-        .map(|(constant, name)| Ok((constant, parameters.offset(&name)?)))
-        .collect::<Result<_>>()?;
+        ] {
+            constants.extend(parameters.weight_and_bias(constant, name)?);
+        }
 
         // The memory's state, caches, gradients and heads.
         let mut state = Fields::default();
@@ -259,14 +271,7 @@ impl GenerativeLayout {
                 carry.add("C_DWEIGHTS", n);
                 carry.add("C_CONTENT_SCRATCH", n);
                 jobs.push(parameters.job("heads.read", draw, context_at, raw, h)?);
-                constants.push((
-                    "P_HEADS_READ_WEIGHT".into(),
-                    parameters.offset("heads.read.weight")?,
-                ));
-                constants.push((
-                    "P_HEADS_READ_BIAS".into(),
-                    parameters.offset("heads.read.bias")?,
-                ));
+                constants.extend(parameters.weight_and_bias("P_HEADS_READ", "heads.read")?);
             }
             LatentMemoryKind::Ntm => {
                 state.add("S_MEMORY", n * w);
@@ -317,6 +322,34 @@ impl GenerativeLayout {
                     ),
                     ("READ_HEAD_STRIDE".into(), stride),
                 ]);
+            }
+            LatentMemoryKind::Lru => {
+                state.add("S_MEMORY", n * w);
+                state.add("S_NORMS", n);
+                state.add("S_USAGE", n);
+                state.add("S_LEAST_USED", n);
+                cache.add("F_KEYS", r * w);
+                cache.add("F_KEY_NORMS", r);
+                cache.add("F_SIMILARITY", r * n);
+                cache.add("F_READ_WEIGHTS", r * n);
+                cache.add("F_WRITE_RAW", r * (w + 1));
+                cache.add("F_WRITE_WEIGHTS", r * n);
+                cache.add("F_ZEROED", 1);
+                let dkeys = gradient_record.add("G_DREAD_RAW", r * w);
+                let dwrite = gradient_record.add("G_DWRITE_RAW", r * (w + 1));
+                carry.add("C_DREAD_WEIGHTS", r * n);
+                carry.add("C_CONTENT_SCRATCH", n);
+                carry.add("C_DWRITE", n);
+                jobs.push(parameters.job("heads.read", dkeys, context_at, r * w, h)?);
+                jobs.push(parameters.job(
+                    "heads.write",
+                    dwrite,
+                    write_input,
+                    r * (w + 1),
+                    h + z,
+                )?);
+                constants.extend(parameters.weight_and_bias("P_HEADS_READ", "heads.read")?);
+                constants.extend(parameters.weight_and_bias("P_HEADS_WRITE", "heads.write")?);
             }
             _ => unreachable!("refused above"),
         }
@@ -474,6 +507,7 @@ impl GenerativeLayout {
             LatentMemoryKind::None => &[NO_MEMORY],
             LatentMemoryKind::Introspective => &[MEMORY, CONTENT, INTROSPECTIVE],
             LatentMemoryKind::Ntm => &[MEMORY, CONTENT, NTM_ADDRESSING, NTM],
+            LatentMemoryKind::Lru => &[MEMORY, CONTENT, LRU],
             _ => unreachable!("GenerativeLayout::new refuses the others"),
         };
         let mut source = self.wgsl();
