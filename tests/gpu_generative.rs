@@ -63,6 +63,34 @@ fn session(context: &Rc<engram::gpu::GpuContext>, model: &dyn Model) -> GpuSessi
     .expect("a session")
 }
 
+/// The tensor whose gradient differs most relative to its own largest entry: (that
+/// ratio, the tensor's name, its largest entry). Small tensors (a memory's heads) are
+/// held to their own scale, not to the model's largest gradient.
+fn worst_tensor(model: &dyn Model, cpu: &[f32], gpu: &[f32]) -> (f32, String, f32) {
+    model
+        .params()
+        .entries()
+        .iter()
+        .map(|e| {
+            let range = e.range();
+            let scale = cpu[range.clone()]
+                .iter()
+                .fold(0.0f32, |m, g| m.max(g.abs()));
+            let difference = cpu[range.clone()]
+                .iter()
+                .zip(&gpu[range])
+                .fold(0.0f32, |m, (a, b)| m.max((a - b).abs()));
+            (difference / scale.max(1e-6), e.name.clone(), scale)
+        })
+        .fold((0.0, String::new(), 0.0), |worst, v| {
+            if v.0 > worst.0 {
+                v
+            } else {
+                worst
+            }
+        })
+}
+
 fn relative(a: f64, b: f64) -> f64 {
     (a - b).abs() / a.abs().max(1.0)
 }
@@ -127,6 +155,12 @@ fn compare_step(
     assert!(
         difference <= 1e-6 + 1e-4 * scale,
         "{what}: {difference} at {at}"
+    );
+    let (ratio, tensor, tensor_scale) = worst_tensor(model, &grads, &gpu_grads);
+    eprintln!("{what}: worst tensor {tensor}, difference {ratio:.2e} of its largest gradient {tensor_scale:.2e}");
+    assert!(
+        ratio <= 1e-3,
+        "{what}: {tensor} differs by {ratio} of its scale"
     );
 }
 
