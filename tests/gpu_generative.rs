@@ -36,13 +36,8 @@ macro_rules! gpu_test {
     };
 }
 
-/// The memories with WebGPU kernels.
-const MEMORIES: [LatentMemoryKind; 4] = [
-    LatentMemoryKind::None,
-    LatentMemoryKind::Introspective,
-    LatentMemoryKind::Ntm,
-    LatentMemoryKind::Lru,
-];
+/// Every memory.
+const MEMORIES: [LatentMemoryKind; 5] = LatentMemoryKind::ALL;
 
 /// The preset (the spec's tiny defaults) with `memory`, on `task`.
 fn preset(memory: LatentMemoryKind, task: &str) -> TrainConfig {

@@ -28,11 +28,12 @@
 
 use super::fields::Fields;
 use super::memory::{
-    WeightGradientJob, COMMON, CONTENT, LSTM, MEMORY, NTM_ADDRESSING, WEIGHT_GRADIENTS,
+    WeightGradientJob, COMMON, CONTENT, DNC_HALVES, LSTM, MEMORY, NTM_ADDRESSING, WEIGHT_GRADIENTS,
 };
 use super::neural_gpu::{Stage, Stages};
 use super::program::{ACTIVATIONS, RUN};
 use crate::error::{config_error, Result};
+use crate::memory::dnc::interface_size as dnc_interface_size;
 use crate::memory::ntm::head_size as ntm_head_size;
 use crate::models::gtmm::noise::latent_noise;
 use crate::models::gtmm::{memory_sizes, LatentMemoryKind};
@@ -47,6 +48,7 @@ const NO_MEMORY: &str = include_str!("no_memory.wgsl");
 const INTROSPECTIVE: &str = include_str!("introspective.wgsl");
 const NTM: &str = include_str!("ntm.wgsl");
 const LRU: &str = include_str!("lru.wgsl");
+const DNC: &str = include_str!("dnc.wgsl");
 
 /// Invocations per workgroup of the sequence kernels (a power of two for the reductions).
 pub const WORKGROUP_SIZE: usize = 128;
@@ -121,18 +123,6 @@ impl GenerativeLayout {
             .as_ref()
             .ok_or_else(|| config_error("a gtmm configuration without its generative settings"))?;
         let memory = generative.memory;
-        if !matches!(
-            memory,
-            LatentMemoryKind::None
-                | LatentMemoryKind::Introspective
-                | LatentMemoryKind::Ntm
-                | LatentMemoryKind::Lru
-        ) {
-            return Err(config_error(format!(
-                "the {} memory of the generative models has no WebGPU kernels yet: train it on the CPU backend",
-                memory.name()
-            )));
-        }
         let sizes = memory_sizes(config, generative);
         let (z, a, d) = (
             generative.latent,
@@ -351,7 +341,72 @@ impl GenerativeLayout {
                 constants.extend(parameters.weight_and_bias("P_HEADS_READ", "heads.read")?);
                 constants.extend(parameters.weight_and_bias("P_HEADS_WRITE", "heads.write")?);
             }
-            _ => unreachable!("refused above"),
+            LatentMemoryKind::Dnc => {
+                for (name, length) in [
+                    ("S_MEMORY", n * w),
+                    ("S_NORMS", n),
+                    ("S_USAGE", n),
+                    ("S_PRECEDENCE", n),
+                    ("S_LINK", n * n),
+                    ("S_WRITE_WEIGHTS", n),
+                    ("S_READ_WEIGHTS", r * n),
+                ] {
+                    state.add(name, length);
+                }
+                let size = dnc_interface_size(w, r);
+                cache.add("F_RAW", size);
+                cache.add("F_XI", size);
+                for name in [
+                    "F_RETENTION",
+                    "F_USAGE_BEFORE",
+                    "F_ORDER",
+                    "F_SORTED",
+                    "F_ALLOCATION",
+                    "F_WRITE_SIMILARITY",
+                    "F_CONTENT_WRITE",
+                ] {
+                    cache.add(name, n);
+                }
+                for name in [
+                    "F_FORWARD",
+                    "F_BACKWARD",
+                    "F_READ_SIMILARITY",
+                    "F_CONTENT_READ",
+                ] {
+                    cache.add(name, r * n);
+                }
+                cache.add("F_KEY_NORMS", r + 1);
+                cache.add("F_WRITTEN", 1);
+                let draw = gradient_record.add("G_DRAW", size);
+                carry.add("C_DXI", size);
+                carry.add("C_SCRATCH", 6 * n + r * n);
+                // ξ in models.md §3's order: [read keys and strengths | the write's rows |
+                // read modes]; interface.read's rows are the first and last parts.
+                let split = r * w + r;
+                let write_rows = 3 * w + r + 3;
+                let mut read_modes = parameters.job(
+                    "interface.read",
+                    draw + split + write_rows,
+                    context_at,
+                    3 * r,
+                    h,
+                )?;
+                let read_keys = parameters.job("interface.read", draw, context_at, split, h)?;
+                read_modes.weight += (split * h) as u32;
+                read_modes.bias += split as u32;
+                jobs.push(read_keys);
+                jobs.push(read_modes);
+                jobs.push(parameters.job(
+                    "interface.write",
+                    draw + split,
+                    write_input,
+                    write_rows,
+                    h + z,
+                )?);
+                constants.extend(parameters.weight_and_bias("P_INTERFACE_READ", "interface.read")?);
+                constants
+                    .extend(parameters.weight_and_bias("P_INTERFACE_WRITE", "interface.write")?);
+            }
         }
         record.add("F_STATE", state.size);
         let cache_at = record.size;
@@ -508,7 +563,7 @@ impl GenerativeLayout {
             LatentMemoryKind::Introspective => &[MEMORY, CONTENT, INTROSPECTIVE],
             LatentMemoryKind::Ntm => &[MEMORY, CONTENT, NTM_ADDRESSING, NTM],
             LatentMemoryKind::Lru => &[MEMORY, CONTENT, LRU],
-            _ => unreachable!("GenerativeLayout::new refuses the others"),
+            LatentMemoryKind::Dnc => &[MEMORY, CONTENT, DNC_HALVES, DNC],
         };
         let mut source = self.wgsl();
         for part in [RUN, ACTIVATIONS, COMMON, LSTM, MAPS]

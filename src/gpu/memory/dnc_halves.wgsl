@@ -1,0 +1,412 @@
+// The DNC's memory (models.md §3) as a read half and a write half, shared by the DNC
+// core (write, then read) and the generative models' DNC memory (read, then write):
+// twin of `memory::dnc`'s `step`, `read_first`, `write_second` and their backward. The
+// interface vector ξ (raw at F_RAW, transformed at F_XI) is split in the order of the
+// spec's table; the allocation order φ is found by ranking (a stable sort: ties go to
+// the lower slot) and the allocation weighting by one ordered product, exactly as the
+// CPU path does.
+
+const XI_READ_KEYS: u32 = 0u;
+const XI_READ_STRENGTHS: u32 = R * MW;
+const XI_WRITE_KEY: u32 = XI_READ_STRENGTHS + R;
+const XI_WRITE_STRENGTH: u32 = XI_WRITE_KEY + MW;
+const XI_ERASE: u32 = XI_WRITE_STRENGTH + 1u;
+const XI_WRITE_VECTOR: u32 = XI_ERASE + MW;
+const XI_FREE_GATES: u32 = XI_WRITE_VECTOR + MW;
+const XI_ALLOCATION_GATE: u32 = XI_FREE_GATES + R;
+const XI_WRITE_GATE: u32 = XI_ALLOCATION_GATE + 1u;
+const XI_READ_MODES: u32 = XI_WRITE_GATE + 1u;
+const INTERFACE: u32 = XI_READ_MODES + 3u * R;
+
+const USAGE_FLOOR: f32 = 1e-6;
+
+// Carry scratch.
+const DCONTENT: u32 = C_SCRATCH;
+const CONTENT_SCRATCH: u32 = C_SCRATCH + N;
+const DALLOCATION: u32 = C_SCRATCH + 2u * N;
+const DCONTENT_WRITE: u32 = C_SCRATCH + 3u * N;
+const PREFIX: u32 = C_SCRATCH + 4u * N;
+const DRETENTION: u32 = C_SCRATCH + 5u * N;
+const FREE_TERMS: u32 = C_SCRATCH + 6u * N;
+
+fn xi(now: u32, part: u32) -> f32 {
+    return work[now + F_XI + part];
+}
+
+// ξ's transforms from raw ξ at F_RAW, and the norm of every key (read keys, then the
+// write key). Ends with a barrier.
+fn interface_transforms(now: u32) {
+    for (var p = lane; p < INTERFACE; p += WG) {
+        let raw = work[now + F_RAW + p];
+        var value = raw;
+        if (p >= XI_READ_STRENGTHS && p < XI_WRITE_KEY) || p == XI_WRITE_STRENGTH {
+            value = oneplus(raw);
+        } else if (p >= XI_ERASE && p < XI_WRITE_VECTOR) || (p >= XI_FREE_GATES && p < XI_READ_MODES) {
+            value = sigmoid(raw);
+        }
+        if p >= XI_READ_MODES {
+            // One invocation per head softmaxes its three modes.
+            if (p - XI_READ_MODES) % 3u == 0u {
+                let top = max(raw, max(work[now + F_RAW + p + 1u], work[now + F_RAW + p + 2u]));
+                var total = 0.0;
+                for (var m = 0u; m < 3u; m++) {
+                    let e = exp(work[now + F_RAW + p + m] - top);
+                    work[now + F_XI + p + m] = e;
+                    total += e;
+                }
+                for (var m = 0u; m < 3u; m++) {
+                    work[now + F_XI + p + m] *= 1.0 / total;
+                }
+            }
+        } else {
+            work[now + F_XI + p] = value;
+        }
+    }
+    for (var key = lane; key <= R; key += WG) {
+        let at = select(now + F_RAW + XI_READ_KEYS + key * MW, now + F_RAW + XI_WRITE_KEY, key == R);
+        work[now + F_KEY_NORMS + key] = norm_of(at, MW);
+    }
+    sync();
+}
+
+fn floored(usage: f32) -> f32 {
+    return USAGE_FLOOR + (1.0 - USAGE_FLOOR) * usage;
+}
+
+// ψ, the usage u_t, the allocation order φ and the allocation weighting a. ψ frees by
+// the read weightings at `retention_reads` (the memory models': the step before's; the
+// generative models': this step's, whose reads precede the write).
+fn usage_and_allocation(now: u32, before: u32, retention_reads: u32) {
+    let state = now + F_STATE;
+    let old = before + F_STATE;
+    for (var k = lane; k < N; k += WG) {
+        var retention = 1.0;
+        for (var i = 0u; i < R; i++) {
+            retention *= 1.0 - xi(now, XI_FREE_GATES + i) * work[retention_reads + i * N + k];
+        }
+        let u = work[old + S_USAGE + k];
+        let w = work[old + S_WRITE_WEIGHTS + k];
+        let before_retention = u + w - u * w;
+        work[now + F_RETENTION + k] = retention;
+        work[now + F_USAGE_BEFORE + k] = before_retention;
+        work[state + S_USAGE + k] = before_retention * retention;
+    }
+    sync();
+    // Rank in ascending floored usage, ties to the lower slot: the stable sort's order.
+    for (var k = lane; k < N; k += WG) {
+        let mine = floored(work[state + S_USAGE + k]);
+        var rank = 0u;
+        for (var j = 0u; j < N; j++) {
+            let other = floored(work[state + S_USAGE + j]);
+            if other < mine || (other == mine && j < k) {
+                rank += 1u;
+            }
+        }
+        work[now + F_ORDER + rank] = f32(k);
+        work[now + F_SORTED + rank] = mine;
+    }
+    sync();
+    // a[φ_j] = (1 − û[φ_j]) Π_{m<j} û[φ_m], in order, as the CPU path multiplies.
+    if lane == 0u {
+        var product = 1.0;
+        for (var j = 0u; j < N; j++) {
+            let u = work[now + F_SORTED + j];
+            work[now + F_ALLOCATION + u32(work[now + F_ORDER + j])] = (1.0 - u) * product;
+            product *= u;
+        }
+    }
+    sync();
+}
+
+// The write weighting w^w = g^w (g^a a + (1 − g^a) c^w) on M_{t−1}, erase and add, the
+// rows' norms, the links and the precedence. Ends with a barrier.
+fn write_half(now: u32, before: u32) {
+    let state = now + F_STATE;
+    let old = before + F_STATE;
+    content_weighting(old + S_MEMORY, old + S_NORMS, now + F_XI + XI_WRITE_KEY,
+        work[now + F_KEY_NORMS + R], xi(now, XI_WRITE_STRENGTH), now + F_WRITE_SIMILARITY,
+        now + F_CONTENT_WRITE, N);
+    let allocation_gate = xi(now, XI_ALLOCATION_GATE);
+    let write_gate = xi(now, XI_WRITE_GATE);
+    for (var k = lane; k < N; k += WG) {
+        let blend = allocation_gate * work[now + F_ALLOCATION + k]
+            + (1.0 - allocation_gate) * work[now + F_CONTENT_WRITE + k];
+        work[state + S_WRITE_WEIGHTS + k] = write_gate * blend;
+    }
+    sync();
+    erase_and_add(old + S_MEMORY, state + S_WRITE_WEIGHTS, now + F_XI + XI_ERASE,
+        now + F_XI + XI_WRITE_VECTOR, state + S_MEMORY);
+    var written = 0.0;
+    for (var k = lane; k < N; k += WG) {
+        written += work[state + S_WRITE_WEIGHTS + k];
+    }
+    written = sum1(written);
+    row_norms(state + S_MEMORY, state + S_NORMS);
+    // L_t[i][j] = (1 − w_i − w_j) L[i][j] + w_i p[j], diagonal 0; p_t = (1 − Σw) p + w.
+    for (var at = lane; at < N * N; at += WG) {
+        let i = at / N;
+        let j = at % N;
+        var link = 0.0;
+        if i != j {
+            let wi = work[state + S_WRITE_WEIGHTS + i];
+            let wj = work[state + S_WRITE_WEIGHTS + j];
+            link = (1.0 - wi - wj) * work[old + S_LINK + at] + wi * work[old + S_PRECEDENCE + j];
+        }
+        work[state + S_LINK + at] = link;
+    }
+    for (var k = lane; k < N; k += WG) {
+        work[state + S_PRECEDENCE + k] = (1.0 - written) * work[old + S_PRECEDENCE + k]
+            + work[state + S_WRITE_WEIGHTS + k];
+    }
+    if lane == 0u {
+        work[now + F_WRITTEN] = written;
+    }
+    sync();
+}
+
+// The reads on `memory` (rows' norms at `norms`) and `link`, from the previous read
+// weightings at `previous_reads`: w^r = π₀ b + π₁ c + π₂ f into `read_weights`, r = Mᵀ w^r
+// into `read_vectors`. The memory models read M_t and L_t (after the write), the
+// generative models M_{t−1} and L_{t−1} (before it). Ends with a barrier.
+fn read_half(now: u32, memory: u32, norms: u32, link: u32, previous_reads: u32,
+    read_weights: u32, read_vectors: u32) {
+    // Forward f = L w_{t−1} and backward b = Lᵀ w_{t−1} of every read head.
+    for (var at = lane; at < R * N; at += WG) {
+        let i = at / N;
+        let k = at % N;
+        var forward = 0.0;
+        var backward = 0.0;
+        for (var j = 0u; j < N; j++) {
+            let previous = work[previous_reads + i * N + j];
+            forward += work[link + k * N + j] * previous;
+            backward += work[link + j * N + k] * previous;
+        }
+        work[now + F_FORWARD + at] = forward;
+        work[now + F_BACKWARD + at] = backward;
+    }
+    for (var i = 0u; i < R; i++) {
+        content_weighting(memory, norms, now + F_XI + i * MW,
+            work[now + F_KEY_NORMS + i], xi(now, XI_READ_STRENGTHS + i),
+            now + F_READ_SIMILARITY + i * N, now + F_CONTENT_READ + i * N, N);
+    }
+    for (var at = lane; at < R * N; at += WG) {
+        let modes = now + F_XI + XI_READ_MODES + 3u * (at / N);
+        work[read_weights + at] = work[modes] * work[now + F_BACKWARD + at]
+            + work[modes + 1u] * work[now + F_CONTENT_READ + at]
+            + work[modes + 2u] * work[now + F_FORWARD + at];
+    }
+    sync();
+    for (var i = 0u; i < R; i++) {
+        read_memory(memory, read_weights + i * N, read_vectors + i * MW);
+    }
+    sync();
+}
+
+// Backward of `read_half` for head i: r = Mᵀ w^r with w^r = π₀ b + π₁ c + π₂ f. The read
+// vector's gradient is at `dread_vector`, the read weighting's at `dread` (it gains the
+// read's part); accumulates dM into `dmemory`, dL into `dlink`, the previous weightings'
+// gradient into `dprevious_reads` and dξ into C_DXI.
+fn read_head_backward(i: u32, now: u32, memory: u32, norms: u32, link: u32, previous_reads: u32,
+    read_weights: u32, dread_vector: u32, dread_weights: u32, dmemory: u32, dlink: u32,
+    dprevious_reads: u32) {
+    let dread = dread_weights + i * N;
+    let modes = now + F_XI + XI_READ_MODES + 3u * i;
+    read_memory_backward(memory, read_weights + i * N, dread_vector + i * MW, dmemory, dread);
+    var partial = vec4<f32>(0.0);
+    for (var k = lane; k < N; k += WG) {
+        let d = work[dread + k];
+        partial.x += d * work[now + F_BACKWARD + i * N + k];
+        partial.y += d * work[now + F_CONTENT_READ + i * N + k];
+        partial.z += d * work[now + F_FORWARD + i * N + k];
+        work[carry + DCONTENT + k] = work[modes + 1u] * d;
+    }
+    let dmodes = sum4(partial);
+    if lane == 0u {
+        work[carry + C_DXI + XI_READ_MODES + 3u * i] += dmodes.x;
+        work[carry + C_DXI + XI_READ_MODES + 3u * i + 1u] += dmodes.y;
+        work[carry + C_DXI + XI_READ_MODES + 3u * i + 2u] += dmodes.z;
+    }
+    let dstrength = content_weighting_backward(memory, norms,
+        now + F_XI + i * MW, work[now + F_KEY_NORMS + i], xi(now, XI_READ_STRENGTHS + i),
+        now + F_READ_SIMILARITY + i * N, now + F_CONTENT_READ + i * N, carry + DCONTENT,
+        dmemory, carry + C_DXI + i * MW, carry + CONTENT_SCRATCH, N);
+    if lane == 0u {
+        work[carry + C_DXI + XI_READ_STRENGTHS + i] += dstrength;
+    }
+    // f = L w_{t−1}, b = Lᵀ w_{t−1}: dL += df w_{t−1}ᵀ + w_{t−1} dbᵀ,
+    // dw_{t−1} += Lᵀ df + L db.
+    let previous = previous_reads + i * N;
+    let backward_mode = work[modes];
+    let forward_mode = work[modes + 2u];
+    for (var at = lane; at < N * N; at += WG) {
+        let k = at / N;
+        let j = at % N;
+        work[dlink + at] += forward_mode * work[dread + k] * work[previous + j]
+            + work[previous + k] * backward_mode * work[dread + j];
+    }
+    for (var j = lane; j < N; j += WG) {
+        var total = 0.0;
+        for (var k = 0u; k < N; k++) {
+            total += work[link + k * N + j] * forward_mode * work[dread + k];
+            total += work[link + j * N + k] * backward_mode * work[dread + k];
+        }
+        work[dprevious_reads + i * N + j] += total;
+    }
+    sync();
+}
+
+// Precedence and links: p_t = (1 − Σ w) p + w; L_t[i][j] = (1 − w_i − w_j) L[i][j] + w_i p[j].
+// The write weighting's gradient accumulates in dnext's S_WRITE_WEIGHTS.
+fn links_backward(now: u32, before: u32, dnext: u32, dprevious: u32) {
+    let state = now + F_STATE;
+    let old = before + F_STATE;
+    let written = work[now + F_WRITTEN];
+    var through = 0.0;
+    for (var k = lane; k < N; k += WG) {
+        through += work[dnext + S_PRECEDENCE + k] * work[old + S_PRECEDENCE + k];
+    }
+    through = sum1(through);
+    for (var k = lane; k < N; k += WG) {
+        let dp = work[dnext + S_PRECEDENCE + k];
+        work[dprevious + S_PRECEDENCE + k] += (1.0 - written) * dp;
+        work[dnext + S_WRITE_WEIGHTS + k] += dp - through;
+    }
+    sync();
+    for (var at = lane; at < N * N; at += WG) {
+        let i = at / N;
+        let j = at % N;
+        if i != j {
+            let wi = work[state + S_WRITE_WEIGHTS + i];
+            let wj = work[state + S_WRITE_WEIGHTS + j];
+            work[dprevious + S_LINK + at] += (1.0 - wi - wj) * work[dnext + S_LINK + at];
+        }
+    }
+    for (var k = lane; k < N; k += WG) {
+        var dwrite = 0.0;
+        var dprecedence = 0.0;
+        for (var j = 0u; j < N; j++) {
+            if j != k {
+                let row = work[dnext + S_LINK + k * N + j];
+                let column = work[dnext + S_LINK + j * N + k];
+                dwrite += row * (work[old + S_PRECEDENCE + j] - work[old + S_LINK + k * N + j]);
+                dwrite -= column * work[old + S_LINK + j * N + k];
+                dprecedence += column * work[state + S_WRITE_WEIGHTS + j];
+            }
+        }
+        work[dnext + S_WRITE_WEIGHTS + k] += dwrite;
+        work[dprevious + S_PRECEDENCE + k] += dprecedence;
+    }
+    sync();
+}
+
+// w^w = g^w (g^a a + (1 − g^a) c^w), the write content weighting, the allocation (φ
+// constant), usage and retention (whose read weightings are at `retention_reads`, their
+// gradient at `dretention_reads`).
+fn write_weighting_backward(now: u32, before: u32, dnext: u32, dprevious: u32,
+    retention_reads: u32, dretention_reads: u32) {
+    let state = now + F_STATE;
+    let old = before + F_STATE;
+    let allocation_gate = xi(now, XI_ALLOCATION_GATE);
+    let write_gate = xi(now, XI_WRITE_GATE);
+    var partial = vec4<f32>(0.0);
+    for (var k = lane; k < N; k += WG) {
+        let allocation = work[now + F_ALLOCATION + k];
+        let content = work[now + F_CONTENT_WRITE + k];
+        let dwrite = work[dnext + S_WRITE_WEIGHTS + k];
+        partial.x += dwrite * (allocation_gate * allocation + (1.0 - allocation_gate) * content);
+        let dmix = write_gate * dwrite;
+        partial.y += dmix * (allocation - content);
+        work[carry + DALLOCATION + k] = allocation_gate * dmix;
+        work[carry + DCONTENT_WRITE + k] = (1.0 - allocation_gate) * dmix;
+    }
+    let gates = sum4(partial);
+    if lane == 0u {
+        work[carry + C_DXI + XI_WRITE_GATE] += gates.x;
+        work[carry + C_DXI + XI_ALLOCATION_GATE] += gates.y;
+    }
+    let dstrength = content_weighting_backward(old + S_MEMORY, old + S_NORMS,
+        now + F_XI + XI_WRITE_KEY, work[now + F_KEY_NORMS + R], xi(now, XI_WRITE_STRENGTH),
+        now + F_WRITE_SIMILARITY, now + F_CONTENT_WRITE, carry + DCONTENT_WRITE,
+        dprevious + S_MEMORY, carry + C_DXI + XI_WRITE_KEY, carry + CONTENT_SCRATCH, N);
+    // Allocation in sorted order s_j, P_j = Π_{m<j} s_m, a_j = (1 − s_j) P_j:
+    // ∂/∂s_k = −P_k da_k + P_k S_k with S_k = da_{k+1}(1 − s_{k+1}) + s_{k+1} S_{k+1}.
+    if lane == 0u {
+        work[carry + C_DXI + XI_WRITE_STRENGTH] += dstrength;
+        work[carry + PREFIX] = 1.0;
+        for (var j = 1u; j < N; j++) {
+            work[carry + PREFIX + j] = work[carry + PREFIX + j - 1u] * work[now + F_SORTED + j - 1u];
+        }
+        var suffix = 0.0;
+        for (var back = 0u; back < N; back++) {
+            let k = N - 1u - back;
+            let slot = u32(work[now + F_ORDER + k]);
+            let sorted = work[now + F_SORTED + k];
+            let da = work[carry + DALLOCATION + slot];
+            let dsorted = work[carry + PREFIX + k] * (suffix - da);
+            work[dnext + S_USAGE + slot] += (1.0 - USAGE_FLOOR) * dsorted;
+            suffix = da * (1.0 - sorted) + sorted * suffix;
+        }
+    }
+    sync();
+    // u_t = (u + w − u w) ⊙ ψ.
+    for (var k = lane; k < N; k += WG) {
+        let du = work[dnext + S_USAGE + k];
+        let retention = work[now + F_RETENTION + k];
+        work[dprevious + S_USAGE + k] += du * retention * (1.0 - work[old + S_WRITE_WEIGHTS + k]);
+        work[dprevious + S_WRITE_WEIGHTS + k] += du * retention * (1.0 - work[old + S_USAGE + k]);
+        work[carry + DRETENTION + k] = du * work[now + F_USAGE_BEFORE + k];
+    }
+    sync();
+    // ψ = Π_i (1 − f^i w^{r,i}); the product over the other heads avoids dividing by a
+    // factor that may be 0.
+    for (var at = lane; at < R * N; at += WG) {
+        let i = at / N;
+        let k = at % N;
+        var others = 1.0;
+        for (var l = 0u; l < R; l++) {
+            if l != i {
+                others *= 1.0 - xi(now, XI_FREE_GATES + l) * work[retention_reads + l * N + k];
+            }
+        }
+        let g = work[carry + DRETENTION + k] * others;
+        work[carry + FREE_TERMS + at] = -g * work[retention_reads + at];
+        work[dretention_reads + at] -= g * xi(now, XI_FREE_GATES + i);
+    }
+    sync();
+    for (var i = lane; i < R; i += WG) {
+        var total = 0.0;
+        for (var k = 0u; k < N; k++) {
+            total += work[carry + FREE_TERMS + i * N + k];
+        }
+        work[carry + C_DXI + XI_FREE_GATES + i] += total;
+    }
+    sync();
+}
+
+// dξ (transformed) → raw ξ gradients, one invocation per part (per head for the modes).
+fn interface_backward(now: u32, draw: u32) {
+    for (var p = lane; p < INTERFACE; p += WG) {
+        let d = work[carry + C_DXI + p];
+        let raw = work[now + F_RAW + p];
+        let value = work[now + F_XI + p];
+        if p >= XI_READ_MODES {
+            if (p - XI_READ_MODES) % 3u == 0u {
+                var weighted = 0.0;
+                for (var m = 0u; m < 3u; m++) {
+                    weighted += work[now + F_XI + p + m] * work[carry + C_DXI + p + m];
+                }
+                for (var m = 0u; m < 3u; m++) {
+                    work[draw + p + m] = work[now + F_XI + p + m] * (work[carry + C_DXI + p + m] - weighted);
+                }
+            }
+        } else if (p >= XI_READ_STRENGTHS && p < XI_WRITE_KEY) || p == XI_WRITE_STRENGTH {
+            work[draw + p] = d * sigmoid(raw);
+        } else if (p >= XI_ERASE && p < XI_WRITE_VECTOR) || (p >= XI_FREE_GATES && p < XI_READ_MODES) {
+            work[draw + p] = d * value * (1.0 - value);
+        } else {
+            work[draw + p] = d;
+        }
+    }
+    sync();
+}
+
