@@ -226,8 +226,7 @@ pub const MODELS: [ModelInfo; 7] = [
                 memory: Some("none"),
             },
         ],
-        // Its WebGPU kernels are not written yet.
-        gpu: false,
+        gpu: true,
     },
 ];
 

@@ -110,16 +110,3 @@ test('"Load trained model" shows the DNC variant remembering, and the baseline n
   assert.deepEqual(problems, []);
 });
 
-test('a GPU backend falls back to the CPU with the reason', async () => {
-  const gpu = await launch([], { webgpu: true });
-  try {
-    const { page, problems } = await openPage(gpu, server.url + '#model=gtmm&task=recall&memory=dnc&backend=gpu');
-    await waitReady(page);
-    assert.match(await page.textContent('#backend'), /CPU/);
-    assert.match(await page.textContent('#backend-note'), /no WebGPU kernels/);
-    await train(page, 5);
-    assert.deepEqual(problems, []);
-  } finally {
-    await gpu.close();
-  }
-});

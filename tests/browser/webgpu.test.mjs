@@ -94,9 +94,9 @@ for (const model of ['neural_gpu', 'neural_gpu_dep']) {
   });
 }
 
-// The generative models through their kernels (one dispatch per frame), for every memory
-// with WebGPU kernels: the bound and the recall frames' bound per step, as on the CPU.
-for (const memory of ['none', 'introspective']) {
+// The generative models through their kernels (one dispatch per frame), every memory:
+// the bound and the recall frames' bound per step, as on the CPU.
+for (const memory of ['none', 'introspective', 'ntm', 'lru', 'dnc']) {
   test(`gtmm with the ${memory} memory on recall trains through WebGPU as on the CPU`, async () => {
     const hash = `#model=gtmm&task=recall&memory=${memory}&hidden=16&latent=4&map_hidden=16&memory_slots=8&batch_size=4&seed=3`;
     const onCpu = await open(`${hash}&backend=cpu`);
