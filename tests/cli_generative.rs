@@ -244,3 +244,110 @@ fn generative_bad_input_is_refused_with_a_reason() {
         "sample needs a generative model",
     );
 }
+
+/// `engram train --model gtmm --backend gpu` trains through the WebGPU kernels (lavapipe
+/// in CI), logging the same bound as the CPU run of the same seed; `bench` measures it
+/// on the GPU; `eval --backend gpu` says why evaluation stays on the CPU.
+#[test]
+#[ignore = "needs a GPU adapter (the test command runs it)"]
+fn a_generative_model_trains_on_the_gpu_as_on_the_cpu() {
+    let train = |backend: &str| {
+        let out = scratch(&format!("gtmm-{backend}.safetensors"));
+        let output = engram(&[
+            "train",
+            "--model",
+            "gtmm",
+            "--memory",
+            "dnc",
+            "--task",
+            "recall",
+            "--steps",
+            "6",
+            "--batch",
+            "4",
+            "--hidden",
+            "16",
+            "--latent",
+            "4",
+            "--map-hidden",
+            "16",
+            "--encoder-hidden",
+            "16",
+            "--decoder-hidden",
+            "16",
+            "--slots",
+            "8",
+            "--width",
+            "6",
+            "--log-every",
+            "3",
+            "--threads",
+            "1",
+            "--backend",
+            backend,
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        let stdout = String::from_utf8_lossy(&output.stdout).to_string();
+        assert!(
+            output.status.success(),
+            "{stdout}{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        (stdout, out)
+    };
+    let (gpu, checkpoint) = train("gpu");
+    let (cpu, _) = train("cpu");
+    let backend = gpu.lines().find(|l| l.starts_with("backend: ")).unwrap();
+    assert!(!backend.contains("CPU"), "{backend}");
+    // The bits/seq column of each step line ("step 3 | length ≤ 10 | 970.9589 bits/seq | …").
+    let losses = |log: &str| -> Vec<f64> {
+        log.lines()
+            .filter(|l| l.starts_with("step "))
+            .map(|l| {
+                let column = l.split('|').nth(2).unwrap().trim();
+                column.split_whitespace().next().unwrap().parse().unwrap()
+            })
+            .collect()
+    };
+    let (on_gpu, on_cpu) = (losses(&gpu), losses(&cpu));
+    assert_eq!(on_gpu.len(), 2, "{gpu}");
+    for (g, c) in on_gpu.iter().zip(&on_cpu) {
+        assert!((g - c).abs() <= 1e-5 * c, "{gpu}\n{cpu}");
+    }
+    let bench = engram(&[
+        "bench",
+        "--backend",
+        "gpu",
+        "--model",
+        "gtmm",
+        "--batch",
+        "2",
+        "--seconds",
+        "0.2",
+        "--json",
+    ]);
+    assert!(
+        bench.status.success(),
+        "{}",
+        String::from_utf8_lossy(&bench.stderr)
+    );
+    let measured: serde_json::Value = serde_json::from_slice(&bench.stdout).unwrap();
+    assert!(
+        measured.to_string().contains("\"model\":\"gtmm\""),
+        "{measured}"
+    );
+    let refused = engram(&[
+        "eval",
+        "--checkpoint",
+        checkpoint.to_str().unwrap(),
+        "--backend",
+        "gpu",
+    ]);
+    assert!(!refused.status.success());
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("recall test"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+}

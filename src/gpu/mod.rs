@@ -7,9 +7,10 @@
 //! design and its measured figures are in the README's "GPU" section.
 //!
 //! Each model family's GPU part lives in a folder of its own beside its WGSL
-//! (`memory/`: LSTM, NTM, DNC, LRU; `neural_gpu/`), and [`Kernels`] is what the rest
-//! asks of it; the session, its buffers, the uniforms and the optimiser's kernels
-//! (`shaders/`) are shared.
+//! (`memory/`: LSTM, NTM, DNC, LRU; `neural_gpu/`; `gtmm/`: the generative models, whose
+//! memories reuse `memory/`'s addressing), and [`Kernels`] is what the rest asks of it;
+//! the session, its buffers, the uniforms and the optimiser's kernels (`shaders/`) are
+//! shared.
 
 mod buffers;
 mod context;
