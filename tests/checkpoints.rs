@@ -249,3 +249,61 @@ fn a_missing_file_is_an_error_that_names_it() {
         .to_string()
         .contains("/nonexistent/engram.safetensors"));
 }
+
+/// A few hundred bytes whose config claims the largest DNC the bounds allow (H 2048,
+/// 4 layers, N 1024, W 512, R 16: 205 million parameters, 820 MB) and which holds one tiny
+/// tensor: refused from the layout alone, with both sizes, before the model is built —
+/// quickly, and (natively, through `engram eval`) without the memory a build would take.
+#[test]
+fn a_small_file_claiming_a_huge_model_is_refused_before_it_is_built() {
+    let (model, task) = trained_like(ModelKind::Dnc);
+    let bytes = Checkpoint::to_bytes(model.as_ref(), &task, 0).unwrap();
+    let hostile = rewrite(&bytes, |list, meta| {
+        list.retain(|(name, ..)| name == "output.bias");
+        let c = meta.get_mut("engram_config").unwrap();
+        let mut config: serde_json::Value = serde_json::from_str(c).unwrap();
+        for (key, value) in [
+            ("hidden", 2048),
+            ("layers", 4),
+            ("memory_slots", 1024),
+            ("memory_width", 512),
+            ("read_heads", 16),
+        ] {
+            config[key] = value.into();
+        }
+        *c = config.to_string();
+    });
+    assert!(hostile.len() < 2_000, "{} bytes", hostile.len());
+    let started = std::time::Instant::now();
+    let message = rejection(&hostile);
+    let elapsed = started.elapsed();
+    eprintln!("{} bytes refused in {elapsed:?}: {message}", hostile.len());
+    assert!(elapsed.as_millis() < 50, "{elapsed:?}");
+    assert!(message.contains("missing tensor"), "{message}");
+    assert!(message.contains("the config implies"), "{message}");
+    assert!(message.contains("the file declares"), "{message}");
+
+    #[cfg(unix)]
+    {
+        let path =
+            std::env::temp_dir().join(format!("engram-hostile-{}.safetensors", std::process::id()));
+        std::fs::write(&path, &hostile).unwrap();
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_engram"))
+            .args(["eval", "--checkpoint", path.to_str().unwrap()])
+            .output()
+            .unwrap();
+        std::fs::remove_file(&path).ok();
+        assert!(!output.status.success());
+        assert!(String::from_utf8_lossy(&output.stderr).contains("the config implies"));
+        // The largest resident set of any child this test process has waited for (this
+        // file's only child): KB on Linux.
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        assert_eq!(
+            unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) },
+            0
+        );
+        let megabytes = usage.ru_maxrss as f64 / 1024.0;
+        eprintln!("engram eval on it: {megabytes:.1} MB resident at most");
+        assert!(megabytes < 20.0, "{megabytes} MB");
+    }
+}

@@ -331,7 +331,10 @@ fn the_gpu_backend_trains_evaluates_and_benches() {
     let bench: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert!(bench[0]["sequences_per_second"].as_f64().unwrap() > 0.0);
     assert_eq!(bench[0]["dispatches_per_step"], 5);
-    assert_eq!(bench[0]["readback_bytes_per_step"], 16);
+    assert_eq!(
+        bench[0]["readback_bytes_per_step"],
+        engram::gpu::READBACK_BYTES
+    );
 }
 
 #[test]

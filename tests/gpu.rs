@@ -12,7 +12,7 @@
 
 mod common;
 
-use common::gpu::largest_difference;
+use common::gpu::{largest_difference, worst_tensor};
 use engram::gpu::{GpuContext, GpuSession};
 use engram::nn::{clip_global_norm, Optimizer, OptimizerConfig, OptimizerKind};
 use engram::tasks::{Batch, TaskConfig};
@@ -103,8 +103,18 @@ fn same_discrete_choices(gpu: &mut GpuSession, model: &dyn Model, batch: &Batch)
 
 /// A batch of `task` on which the two paths make the same discrete choices.
 fn comparable_batch(gpu: &mut GpuSession, model: &dyn Model, task: &TaskConfig) -> Batch {
+    comparable_batch_of(gpu, model, task, 5)
+}
+
+/// [`comparable_batch`] of `size` sequences.
+fn comparable_batch_of(
+    gpu: &mut GpuSession,
+    model: &dyn Model,
+    task: &TaskConfig,
+    size: usize,
+) -> Batch {
     (0..20)
-        .map(|seed| task.batch(5, seed))
+        .map(|seed| task.batch(size, seed))
         .find(|batch| same_discrete_choices(gpu, model, batch))
         .expect("a batch on which both paths order usage alike")
 }
@@ -156,22 +166,84 @@ gpu_test! {
             config.layers = 1;
             let model = build(&config, 8).unwrap();
             let mut gpu = session(&context, model.as_ref(), OptimizerConfig::default());
-            let records = block_on(gpu.forward_records(&batch)).unwrap();
-            let layout = gpu.layout().expect("a memory model");
-            let (record, logits_at) = (layout.record_size(), layout.offset("F_LOGITS").unwrap());
-            let mut largest = 0.0f32;
-            for (b, records) in records.iter().enumerate() {
-                let sequence = batch.sequence(b);
-                let cpu = model.forward(sequence.input, sequence.steps);
-                for (t, row) in cpu.chunks(batch.output_width).enumerate() {
-                    let start = (t + 1) * record + logits_at;
-                    for (c, g) in row.iter().zip(&records[start..start + row.len()]) {
-                        largest = largest.max((c - g).abs());
-                    }
-                }
-            }
+            let largest = largest_logit_difference(&mut gpu, model.as_ref(), &batch);
             eprintln!("{kind}: largest logit difference over {} steps {largest:.2e}", batch.steps);
             assert!(largest <= 1e-4, "{kind}: {largest}");
+        }
+    }
+}
+
+/// The largest |logit difference| between the forward kernel's records and the CPU's
+/// forward pass over every step of every sequence of `batch`.
+fn largest_logit_difference(gpu: &mut GpuSession, model: &dyn Model, batch: &Batch) -> f32 {
+    let records = block_on(gpu.forward_records(batch)).unwrap();
+    let layout = gpu.layout().expect("a memory model");
+    let (record, logits_at) = (layout.record_size(), layout.offset("F_LOGITS").unwrap());
+    let mut largest = 0.0f32;
+    for (b, records) in records.iter().enumerate() {
+        let sequence = batch.sequence(b);
+        let cpu = model.forward(sequence.input, sequence.steps);
+        for (t, row) in cpu.chunks(batch.output_width).enumerate() {
+            let start = (t + 1) * record + logits_at;
+            for (c, g) in row.iter().zip(&records[start..start + row.len()]) {
+                largest = largest.max((c - g).abs());
+            }
+        }
+    }
+    largest
+}
+
+gpu_test! {
+    /// The sizes people use, where every loop and reduction spans more than one 128-lane
+    /// workgroup: the presets (README) and the bench sizes of the published baselines
+    /// (NTM and LRU: LSTM 100, memory 128 × 20 = 2,560 cells; DNC: LSTM 64, 16 × 16 with
+    /// 4 read heads), on copy of length 20 (41 steps, 8 bits): loss, norm, every tensor's
+    /// gradient held to its own scale, and the logits over the whole sequence.
+    fn a_training_step_matches_the_cpu_at_the_presets_and_bench_sizes(context) {
+        let task = TaskConfig::by_name("copy").unwrap().with_min_length(20).with_max_length(20);
+        let sizes = [
+            ("preset", ModelKind::Lstm, 128, 0, 0, 0),
+            ("preset", ModelKind::Ntm, 100, 32, 20, 1),
+            ("bench", ModelKind::Ntm, 100, 128, 20, 1),
+            ("preset", ModelKind::Dnc, 64, 16, 16, 1),
+            ("bench", ModelKind::Dnc, 64, 16, 16, 4),
+            ("preset", ModelKind::Lru, 100, 32, 20, 1),
+            ("bench", ModelKind::Lru, 100, 128, 20, 1),
+        ];
+        for (what, kind, hidden, memory_slots, memory_width, read_heads) in sizes {
+            let config = ModelConfig {
+                model: kind,
+                input_width: task.input_width(),
+                output_width: task.output_width(),
+                hidden,
+                layers: 1,
+                memory_slots,
+                memory_width,
+                read_heads,
+                image: None,
+                generative: None,
+            };
+            let model = build(&config, 5).unwrap();
+            let mut gpu = session(&context, model.as_ref(), OptimizerConfig::default());
+            // Two sequences: lavapipe runs the 41 steps at these sizes slowly.
+            let batch = comparable_batch_of(&mut gpu, model.as_ref(), &task, 2);
+            let logits = largest_logit_difference(&mut gpu, model.as_ref(), &batch);
+            let scores = block_on(gpu.train_step(&batch)).unwrap();
+            let gpu_grads = block_on(gpu.gradients()).unwrap();
+            let (grads, loss, errors) = cpu_gradient(model.as_ref(), &batch);
+            let norm = clip_global_norm(&mut grads.clone(), f32::INFINITY);
+            let (ratio, tensor, scale) = worst_tensor(model.as_ref(), &grads, &gpu_grads);
+            eprintln!(
+                "{kind} ({what}: H {hidden}, {memory_slots} × {memory_width}, R {read_heads}; {} parameters): \
+                 loss {loss:.6} vs {:.6}, norm {norm:.6} vs {:.6}, logits within {logits:.2e} over {} steps, \
+                 worst tensor {tensor} within {ratio:.2e} of its largest gradient {scale:.2e}",
+                model.params().len(), scores.loss_nats, scores.gradient_norm, batch.steps
+            );
+            assert!((scores.loss_nats - loss).abs() <= 1e-5 * loss.abs().max(1.0), "{kind} loss");
+            assert_eq!(scores.errors, errors, "{kind} bit errors");
+            assert!((scores.gradient_norm - norm).abs() <= 1e-5 * norm.max(1.0), "{kind} norm");
+            assert!(logits <= 1e-4, "{kind}: logits {logits}");
+            assert!(ratio <= 1e-4, "{kind} ({what}): {tensor} differs by {ratio} of its scale");
         }
     }
 }

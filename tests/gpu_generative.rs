@@ -11,7 +11,7 @@
 
 mod common;
 
-use common::gpu::largest_difference;
+use common::gpu::{largest_difference, worst_tensor};
 use engram::gpu::gtmm::GenerativeLayout;
 use engram::gpu::GpuSession;
 use engram::models::gtmm::LatentMemoryKind;
@@ -56,34 +56,6 @@ fn session(context: &Rc<engram::gpu::GpuContext>, model: &dyn Model) -> GpuSessi
         10.0,
     ))
     .expect("a session")
-}
-
-/// The tensor whose gradient differs most relative to its own largest entry: (that
-/// ratio, the tensor's name, its largest entry). Small tensors (a memory's heads) are
-/// held to their own scale, not to the model's largest gradient.
-fn worst_tensor(model: &dyn Model, cpu: &[f32], gpu: &[f32]) -> (f32, String, f32) {
-    model
-        .params()
-        .entries()
-        .iter()
-        .map(|e| {
-            let range = e.range();
-            let scale = cpu[range.clone()]
-                .iter()
-                .fold(0.0f32, |m, g| m.max(g.abs()));
-            let difference = cpu[range.clone()]
-                .iter()
-                .zip(&gpu[range])
-                .fold(0.0f32, |m, (a, b)| m.max((a - b).abs()));
-            (difference / scale.max(1e-6), e.name.clone(), scale)
-        })
-        .fold((0.0, String::new(), 0.0), |worst, v| {
-            if v.0 > worst.0 {
-                v
-            } else {
-                worst
-            }
-        })
 }
 
 fn relative(a: f64, b: f64) -> f64 {

@@ -82,8 +82,18 @@ impl<C: MemoryCore> MemoryModel<C> {
         seed: u64,
         make_core: impl FnOnce(&ModelConfig, &mut ParamStore, &mut Pcg32) -> C,
     ) -> Self {
+        Self::with_store(config, seed, ParamStore::new(), make_core)
+    }
+
+    /// [`MemoryModel::new`] registering into `params` (a layout-only store describes the
+    /// parameters without allocating them).
+    pub fn with_store(
+        config: ModelConfig,
+        seed: u64,
+        mut params: ParamStore,
+        make_core: impl FnOnce(&ModelConfig, &mut ParamStore, &mut Pcg32) -> C,
+    ) -> Self {
         let mut rng = Pcg32::new(seed);
-        let mut params = ParamStore::new();
         let read_width = config.memory_width * config.read_heads;
         let read_width = if config.model.has_memory() {
             read_width

@@ -21,7 +21,7 @@ pub use memory_model::{MemoryCore, MemoryModel};
 pub use trace::{SequenceTrace, StepTrace, Weights};
 
 use crate::error::Result;
-use crate::nn::ParamStore;
+use crate::nn::{ParamEntry, ParamStore};
 use crate::objective::Objective;
 use crate::ops::loss::SequenceScore;
 pub use crate::tasks::SequenceRef;
@@ -90,19 +90,35 @@ pub trait Model: Send + Sync {
 
 /// Builds a freshly initialised model; the same config and seed give the same parameters.
 pub fn build(config: &ModelConfig, seed: u64) -> Result<Box<dyn Model>> {
+    build_into(config, seed, ParamStore::new())
+}
+
+/// The parameters `config` implies (names, shapes, offsets), found by registering them
+/// without allocating or initialising any: what a checkpoint is checked against before
+/// a model of its claimed size is built.
+pub fn parameter_layout(config: &ModelConfig) -> Result<Vec<ParamEntry>> {
+    Ok(build_into(config, 0, ParamStore::layout_only())?
+        .params()
+        .entries()
+        .to_vec())
+}
+
+fn build_into(config: &ModelConfig, seed: u64, params: ParamStore) -> Result<Box<dyn Model>> {
     config.validate()?;
+    let c = config.clone();
     Ok(match config.model {
-        ModelKind::Lstm => Box::new(MemoryModel::new(
-            config.clone(),
+        ModelKind::Lstm => Box::new(MemoryModel::with_store(
+            c,
             seed,
+            params,
             no_memory::NoMemory::new,
         )),
-        ModelKind::Ntm => Box::new(MemoryModel::new(config.clone(), seed, ntm::NtmCore::new)),
-        ModelKind::Dnc => Box::new(MemoryModel::new(config.clone(), seed, dnc::DncCore::new)),
-        ModelKind::Lru => Box::new(MemoryModel::new(config.clone(), seed, lru::LruCore::new)),
+        ModelKind::Ntm => Box::new(MemoryModel::with_store(c, seed, params, ntm::NtmCore::new)),
+        ModelKind::Dnc => Box::new(MemoryModel::with_store(c, seed, params, dnc::DncCore::new)),
+        ModelKind::Lru => Box::new(MemoryModel::with_store(c, seed, params, lru::LruCore::new)),
         ModelKind::NeuralGpu | ModelKind::NeuralGpuDep => {
-            Box::new(NeuralGpu::new(config.clone(), seed))
+            Box::new(NeuralGpu::with_store(c, seed, params))
         }
-        ModelKind::Gtmm => gtmm::build(config, seed),
+        ModelKind::Gtmm => gtmm::build(config, seed, params),
     })
 }

@@ -34,11 +34,42 @@ impl ParamEntry {
 pub struct ParamStore {
     entries: Vec<ParamEntry>,
     values: Vec<f32>,
+    /// Scalars registered (`values.len()`, unless only the layout is kept).
+    size: usize,
+    /// Keep the entries, allocate and initialise nothing: what a configuration implies,
+    /// known before anything large exists (checkpoints are checked against it).
+    layout_only: bool,
 }
 
 impl ParamStore {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A store that records names, shapes and offsets but holds no values: a model built
+    /// on it describes its parameters and must not run.
+    pub fn layout_only() -> Self {
+        ParamStore {
+            layout_only: true,
+            ..Self::default()
+        }
+    }
+
+    /// Reserves `len` scalars for a new entry and returns its offset; `values` fills them
+    /// unless only the layout is kept.
+    fn reserve(&mut self, name: &str, shape: &[usize], values: impl Iterator<Item = f32>) -> usize {
+        let offset = self.size;
+        let len: usize = shape.iter().product();
+        if !self.layout_only {
+            self.values.extend(values.take(len));
+        }
+        self.size += len;
+        self.entries.push(ParamEntry {
+            name: name.to_string(),
+            shape: shape.to_vec(),
+            offset,
+        });
+        offset
     }
 
     /// Registers a tensor initialised uniformly in `[−bound, bound]` and returns its offset.
@@ -49,29 +80,16 @@ impl ParamStore {
         bound: f32,
         rng: &mut Pcg32,
     ) -> usize {
-        let offset = self.values.len();
-        let len: usize = shape.iter().product();
-        self.values
-            .extend((0..len).map(|_| rng.uniform(-bound, bound)));
-        self.entries.push(ParamEntry {
-            name: name.to_string(),
-            shape: shape.to_vec(),
-            offset,
-        });
-        offset
+        self.reserve(
+            name,
+            shape,
+            std::iter::repeat_with(|| rng.uniform(-bound, bound)),
+        )
     }
 
     /// Registers a tensor with every entry `value` and returns its offset.
     pub fn add_constant(&mut self, name: &str, shape: &[usize], value: f32) -> usize {
-        let offset = self.values.len();
-        let len: usize = shape.iter().product();
-        self.values.resize(offset + len, value);
-        self.entries.push(ParamEntry {
-            name: name.to_string(),
-            shape: shape.to_vec(),
-            offset,
-        });
-        offset
+        self.reserve(name, shape, std::iter::repeat(value))
     }
 
     pub fn entries(&self) -> &[ParamEntry] {
@@ -92,11 +110,11 @@ impl ParamStore {
 
     /// Total number of scalars.
     pub fn len(&self) -> usize {
-        self.values.len()
+        self.size
     }
 
     pub fn is_empty(&self) -> bool {
-        self.values.is_empty()
+        self.size == 0
     }
 
     /// The values of one tensor by name.

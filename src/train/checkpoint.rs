@@ -2,7 +2,7 @@
 //! name, plus `engram_config` metadata holding the model and task configuration.
 
 use crate::error::{EngramError, Result};
-use crate::models::{build, Model, ModelConfig};
+use crate::models::{build, parameter_layout, Model, ModelConfig};
 use crate::tasks::TaskConfig;
 use safetensors::tensor::{Dtype, SafeTensors, TensorView};
 use serde::{Deserialize, Serialize};
@@ -120,42 +120,62 @@ impl Checkpoint {
                 config.task.output_width()
             )));
         }
-        let mut model = build(&config.model, 0).map_err(|e| rejected(e.to_string()))?;
-        let tensors = SafeTensors::deserialize(bytes)
-            .map_err(|e| rejected(format!("corrupt tensor data: {e}")))?;
-        let entries = model.params().entries().to_vec();
-        if let Some(extra) = tensors
-            .names()
+        // The config's parameters from its layout alone, checked against the header
+        // before anything is allocated: a small file claiming a huge model is refused
+        // without building it.
+        let layout = parameter_layout(&config.model).map_err(|e| rejected(e.to_string()))?;
+        let implied: usize = layout.iter().map(|e| e.len()).sum();
+        let declared = metadata.data_len() / 4;
+        let refuse = |problem: String| {
+            if implied == declared {
+                rejected(problem)
+            } else {
+                rejected(format!(
+                    "{problem} (the config implies {implied} parameters, {:.1} MB; the file declares {declared}, {:.1} MB)",
+                    implied as f64 * 4e-6,
+                    declared as f64 * 4e-6
+                ))
+            }
+        };
+        let header_tensors = metadata.tensors();
+        let mut names: Vec<&String> = header_tensors.keys().collect();
+        names.sort();
+        if let Some(extra) = names
             .into_iter()
-            .find(|name| model.params().entry(name).is_none())
+            .find(|name| !layout.iter().any(|e| &e.name == *name))
         {
-            return Err(rejected(format!(
+            return Err(refuse(format!(
                 "unexpected tensor '{extra}' for a {} model: the checkpoint does not match its config",
                 config.model.model
             )));
         }
-        for entry in &entries {
-            let tensor = tensors.tensor(&entry.name).map_err(|_| {
-                rejected(format!(
+        for entry in &layout {
+            let info = header_tensors.get(&entry.name).ok_or_else(|| {
+                refuse(format!(
                     "missing tensor '{}' for a {} model",
                     entry.name, config.model.model
                 ))
             })?;
-            if tensor.dtype() != Dtype::F32 {
-                return Err(rejected(format!(
+            if info.dtype != Dtype::F32 {
+                return Err(refuse(format!(
                     "tensor '{}' is {:?}, expected F32",
-                    entry.name,
-                    tensor.dtype()
+                    entry.name, info.dtype
                 )));
             }
-            if tensor.shape() != entry.shape.as_slice() {
-                return Err(rejected(format!(
+            if info.shape != entry.shape {
+                return Err(refuse(format!(
                     "tensor '{}' has shape {:?}, but the config implies {:?}",
-                    entry.name,
-                    tensor.shape(),
-                    entry.shape
+                    entry.name, info.shape, entry.shape
                 )));
             }
+        }
+        let tensors = SafeTensors::deserialize(bytes)
+            .map_err(|e| rejected(format!("corrupt tensor data: {e}")))?;
+        let mut model = build(&config.model, 0).map_err(|e| rejected(e.to_string()))?;
+        for entry in &layout {
+            let tensor = tensors
+                .tensor(&entry.name)
+                .map_err(|e| rejected(format!("corrupt tensor data: {e}")))?;
             let target = &mut model.params_mut().values_mut()[entry.range()];
             for (value, chunk) in target.iter_mut().zip(tensor.data().chunks_exact(4)) {
                 *value = f32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);

@@ -36,3 +36,31 @@ pub fn largest_difference(model: &dyn Model, a: &[f32], b: &[f32]) -> (f32, Stri
         .map_or(String::new(), |e| e.name.clone());
     (difference, name)
 }
+
+/// The tensor whose gradient differs most relative to its own largest entry: (that
+/// ratio, the tensor's name, its largest entry). Small tensors (a memory's heads) are
+/// held to their own scale, not to the model's largest gradient.
+pub fn worst_tensor(model: &dyn Model, cpu: &[f32], gpu: &[f32]) -> (f32, String, f32) {
+    model
+        .params()
+        .entries()
+        .iter()
+        .map(|e| {
+            let range = e.range();
+            let scale = cpu[range.clone()]
+                .iter()
+                .fold(0.0f32, |m, g| m.max(g.abs()));
+            let difference = cpu[range.clone()]
+                .iter()
+                .zip(&gpu[range])
+                .fold(0.0f32, |m, (a, b)| m.max((a - b).abs()));
+            (difference / scale.max(1e-6), e.name.clone(), scale)
+        })
+        .fold((0.0, String::new(), 0.0), |worst, v| {
+            if v.0 > worst.0 {
+                v
+            } else {
+                worst
+            }
+        })
+}

@@ -71,20 +71,19 @@ pub struct Gtmm<M: LatentMemory> {
     kl_weight: AtomicU32,
 }
 
-/// Builds a generative model with its configured memory.
-pub fn build(config: &ModelConfig, seed: u64) -> Box<dyn Model> {
+/// Builds a generative model with its configured memory, registering into `params`.
+pub fn build(config: &ModelConfig, seed: u64, params: ParamStore) -> Box<dyn Model> {
     let generative = config
         .generative
         .clone()
         .expect("a validated gtmm configuration has its generative settings");
+    let (c, s, p) = (config, seed, params);
     match generative.memory {
-        LatentMemoryKind::None => Box::new(Gtmm::new(config, seed, |_, _, _| NoMemory)),
-        LatentMemoryKind::Introspective => {
-            Box::new(Gtmm::new(config, seed, IntrospectiveMemory::new))
-        }
-        LatentMemoryKind::Ntm => Box::new(Gtmm::new(config, seed, NtmMemory::new)),
-        LatentMemoryKind::Lru => Box::new(Gtmm::new(config, seed, LruMemory::new)),
-        LatentMemoryKind::Dnc => Box::new(Gtmm::new(config, seed, DncMemory::new)),
+        LatentMemoryKind::None => Box::new(Gtmm::new(c, s, p, |_, _, _| NoMemory)),
+        LatentMemoryKind::Introspective => Box::new(Gtmm::new(c, s, p, IntrospectiveMemory::new)),
+        LatentMemoryKind::Ntm => Box::new(Gtmm::new(c, s, p, NtmMemory::new)),
+        LatentMemoryKind::Lru => Box::new(Gtmm::new(c, s, p, LruMemory::new)),
+        LatentMemoryKind::Dnc => Box::new(Gtmm::new(c, s, p, DncMemory::new)),
     }
 }
 
@@ -111,6 +110,7 @@ impl<M: LatentMemory> Gtmm<M> {
     pub fn new(
         config: &ModelConfig,
         seed: u64,
+        mut params: ParamStore,
         make_memory: impl FnOnce(MemorySizes, &mut ParamStore, &mut Pcg32) -> M,
     ) -> Self {
         let generative = config
@@ -118,7 +118,6 @@ impl<M: LatentMemory> Gtmm<M> {
             .clone()
             .expect("a validated gtmm configuration has its generative settings");
         let mut rng = Pcg32::new(seed);
-        let mut params = ParamStore::new();
         let memory_sizes = memory_sizes(config, &generative);
         let (z, h) = (generative.latent, config.hidden);
         let (e, p, g) = (

@@ -63,12 +63,17 @@ impl NeuralGpu {
     /// U(±1.8·√(3/m)) and `output.bias` 0 (the original code's initialisation), then for
     /// 5.2 the decoder's layers and `target_embedding.weight` U(±1.7).
     pub fn new(config: ModelConfig, seed: u64) -> NeuralGpu {
+        Self::with_store(config, seed, ParamStore::new())
+    }
+
+    /// [`NeuralGpu::new`] registering into `params` (a layout-only store describes the
+    /// parameters without allocating them).
+    pub fn with_store(config: ModelConfig, seed: u64, mut params: ParamStore) -> NeuralGpu {
         let image = config
             .image
             .clone()
             .expect("a validated Neural GPU config has its image settings");
         let mut rng = Pcg32::new(seed);
-        let mut params = ParamStore::new();
         let maps = image.maps;
         let embedding = params.add_uniform(
             "embedding.weight",
