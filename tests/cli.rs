@@ -414,3 +414,38 @@ fn bench_reports_the_threads_it_used() {
         .collect();
     assert_eq!(threads, [1, 2]);
 }
+
+/// A configuration whose training would not fit the memory budget is refused before it
+/// starts, with the estimate and the longest sequences that fit; `--print-config` shows
+/// the estimate.
+#[test]
+fn a_configuration_over_the_memory_budget_is_refused_with_what_fits() {
+    let large = [
+        "train",
+        "--model",
+        "dnc",
+        "--task",
+        "repeat-copy",
+        "--memory",
+        "1024",
+        "--max-length",
+        "64",
+    ];
+    let args: Vec<&str> = large
+        .iter()
+        .copied()
+        .chain(["--memory-budget", "1000"])
+        .collect();
+    refused(
+        &args,
+        "over the memory budget of 1000 MB; the longest sequences that fit have length 10",
+    );
+    let args: Vec<&str> = large.iter().copied().chain(["--print-config"]).collect();
+    let output = engram(&args);
+    assert!(output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("training memory: about") && stderr.contains("per sequence of 706 steps"),
+        "{stderr}"
+    );
+}

@@ -141,6 +141,9 @@ impl Model for Impostor<'_> {
     fn params_mut(&mut self) -> &mut ParamStore {
         unreachable!("a checkpoint only reads")
     }
+    fn sequence_floats(&self, steps: usize) -> usize {
+        self.inner.sequence_floats(steps)
+    }
     fn forward(&self, input: &[f32], steps: usize) -> Vec<f32> {
         self.inner.forward(input, steps)
     }

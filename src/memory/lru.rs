@@ -61,6 +61,16 @@ impl LruState {
     }
 }
 
+/// About how many floats one step's state and cache hold, for the training memory
+/// estimate: the state (memory, usage, least-used indicator, read weightings, read
+/// vectors) and the cache (keys, write gates and weightings, rows' norms, similarities).
+pub fn step_floats(slots: usize, width: usize, reads: usize) -> usize {
+    let (n, w, r) = (slots, width, reads);
+    let state = n * w + 2 * n + r * n + r * w;
+    let cache = r * w + r + 2 * r * n + n;
+    state + cache
+}
+
 /// Indicator of the `count` smallest usages, ties to the lower index.
 pub(crate) fn least_used(usage: &[f32], count: usize) -> Vec<f32> {
     let mut order: Vec<usize> = (0..usage.len()).collect();

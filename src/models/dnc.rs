@@ -42,6 +42,10 @@ impl MemoryCore for DncCore {
     type State = DncState;
     type Cache = DncCache;
 
+    fn step_floats(&self) -> usize {
+        crate::memory::dnc::step_floats(self.slots, self.width, self.reads)
+    }
+
     fn read_width(&self) -> usize {
         self.reads * self.width
     }

@@ -37,6 +37,10 @@ impl MemoryCore for LruCore {
     type State = LruState;
     type Cache = LruCache;
 
+    fn step_floats(&self) -> usize {
+        crate::memory::lru::step_floats(self.slots, self.width, self.reads)
+    }
+
     fn read_width(&self) -> usize {
         self.reads * self.width
     }

@@ -52,6 +52,8 @@ pub trait MemoryCore: Send + Sync {
     );
     /// Fills the memory part of a step's trace.
     fn trace(&self, state: &Self::State, cache: &Self::Cache, trace: &mut StepTrace);
+    /// About how many floats a step's state and cache hold (for the memory estimate).
+    fn step_floats(&self) -> usize;
 }
 
 /// Controller + core + output layer.
@@ -243,6 +245,16 @@ impl<C: MemoryCore> MemoryModel<C> {
 impl<C: MemoryCore> Model for MemoryModel<C> {
     fn config(&self) -> &ModelConfig {
         &self.config
+    }
+
+    /// Per step: the LSTM tape (gates, cell, tanh(cell), hidden: 7H a layer), the
+    /// controller input, the core's state and cache, the logits and their gradient; and
+    /// two states' gradients for the walk back.
+    fn sequence_floats(&self, steps: usize) -> usize {
+        let c = &self.config;
+        let controller = c.layers * 7 * c.hidden + c.input_width + self.core.read_width();
+        let core = self.core.step_floats();
+        steps * (controller + core + 2 * c.output_width) + 2 * core
     }
 
     fn params(&self) -> &ParamStore {

@@ -33,6 +33,10 @@ pub trait Model: Send + Sync {
     fn config(&self) -> &ModelConfig;
     fn params(&self) -> &ParamStore;
     fn params_mut(&mut self) -> &mut ParamStore;
+    /// About how many floats one sequence of `steps` steps keeps through its forward and
+    /// backward pass (per-step states, caches and activations: the dominant terms), for
+    /// the training memory estimate ([`crate::train::estimate_memory`]).
+    fn sequence_floats(&self, steps: usize) -> usize;
     /// What the model is trained to minimise, and the metrics it is judged by.
     fn objective(&self) -> Objective {
         Objective::SigmoidBits
@@ -93,14 +97,16 @@ pub fn build(config: &ModelConfig, seed: u64) -> Result<Box<dyn Model>> {
     build_into(config, seed, ParamStore::new())
 }
 
-/// The parameters `config` implies (names, shapes, offsets), found by registering them
-/// without allocating or initialising any: what a checkpoint is checked against before
-/// a model of its claimed size is built.
+/// A model of `config` that only describes itself: its parameters' layout (registered
+/// without allocating or initialising any values) and its sizes. It must not run.
+pub fn describe(config: &ModelConfig) -> Result<Box<dyn Model>> {
+    build_into(config, 0, ParamStore::layout_only())
+}
+
+/// The parameters `config` implies (names, shapes, offsets), without allocating them:
+/// what a checkpoint is checked against before a model of its claimed size is built.
 pub fn parameter_layout(config: &ModelConfig) -> Result<Vec<ParamEntry>> {
-    Ok(build_into(config, 0, ParamStore::layout_only())?
-        .params()
-        .entries()
-        .to_vec())
+    Ok(describe(config)?.params().entries().to_vec())
 }
 
 fn build_into(config: &ModelConfig, seed: u64, params: ParamStore) -> Result<Box<dyn Model>> {

@@ -45,4 +45,7 @@ impl MemoryCore for NoMemory {
     ) {
     }
     fn trace(&self, _: &(), _: &(), _: &mut StepTrace) {}
+    fn step_floats(&self) -> usize {
+        0
+    }
 }

@@ -74,6 +74,16 @@ impl MemoryCore for NtmCore {
     type State = NtmState;
     type Cache = NtmCache;
 
+    /// The state (memory, rows' norms, weightings, read vectors), every head's cache and
+    /// the written erase and add vectors.
+    fn step_floats(&self) -> usize {
+        let (n, w, r) = (self.slots, self.width, self.read_heads.len());
+        let state = n * w + 2 * n + r * n + r * w;
+        let heads = crate::models::ntm_head::head_floats(n, w, true)
+            + r * crate::models::ntm_head::head_floats(n, w, false);
+        state + heads + 2 * w
+    }
+
     fn read_width(&self) -> usize {
         self.read_heads.len() * self.width
     }

@@ -8,6 +8,12 @@ use crate::memory::write::{erase_and_add, erase_and_add_backward};
 use crate::nn::Linear;
 use crate::ops::activation::sigmoid;
 
+/// About how many floats one head keeps per step, for the training memory estimate: its
+/// raw parameters and its addressing's six N-vectors.
+pub fn head_floats(slots: usize, width: usize, write: bool) -> usize {
+    crate::memory::ntm::head_size(width, write) + 6 * slots + 8
+}
+
 /// A head at one step.
 pub struct Head {
     pub raw: Vec<f32>,

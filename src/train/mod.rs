@@ -5,6 +5,7 @@ mod backend;
 mod checkpoint;
 mod config;
 mod evaluate;
+mod memory_budget;
 mod parallel;
 mod progress;
 mod trainer;
@@ -15,6 +16,9 @@ pub use checkpoint::{
 };
 pub use config::{CurriculumConfig, DecayConfig, TrainConfig, MAX_THREADS};
 pub use evaluate::{evaluate, evaluate_with, LengthMetrics};
+pub use memory_budget::{
+    check_memory, estimate_memory, MemoryEstimate, NATIVE_BUDGET_MB, PAGE_BUDGET_MB,
+};
 pub use parallel::{batch_gradient, batch_score, default_threads, threads_used};
 pub use progress::{Curriculum, Decay};
 pub use trainer::{StepReport, Trainer, MIRROR_INTERVAL};

@@ -34,6 +34,12 @@ fn chunk_ranges(size: usize) -> Vec<std::ops::Range<usize>> {
         .collect()
 }
 
+/// How many chunks a batch of `size` sequences is cut into (the most per-chunk gradient
+/// buffers alive at once).
+pub fn chunk_count(size: usize) -> usize {
+    chunk_ranges(size).len()
+}
+
 /// The threads a batch of `size` sequences can keep busy when `threads` are offered
 /// (one per chunk at most).
 pub fn threads_used(size: usize, threads: usize) -> usize {

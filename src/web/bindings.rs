@@ -5,7 +5,7 @@
 use super::PlaygroundConfig;
 use crate::models::SequenceTrace;
 use crate::rng::derive_seed;
-use crate::train::{evaluate, BackendChoice, Checkpoint, Trainer};
+use crate::train::{check_memory, evaluate, BackendChoice, Checkpoint, Trainer, PAGE_BUDGET_MB};
 use crate::EngramError;
 use serde::Serialize;
 use std::cell::RefCell;
@@ -135,7 +135,10 @@ impl Engine {
     #[wasm_bindgen(constructor)]
     pub fn new(config: JsValue) -> Result<Engine, JsError> {
         let playground = from_js(config)?;
-        let trainer = Trainer::new(playground.train_config()?)?;
+        let train_config = playground.train_config()?;
+        // A configuration that would not fit a phone's tab is refused, not attempted.
+        check_memory(&train_config, PAGE_BUDGET_MB)?;
+        let trainer = Trainer::new(train_config)?;
         Ok(Engine::with(trainer, playground))
     }
 
@@ -149,6 +152,7 @@ impl Engine {
         let train_config = base.checkpoint_train_config(&checkpoint)?;
         let playground = base.for_checkpoint(&checkpoint);
         let trained_steps = checkpoint.trained_steps;
+        check_memory(&train_config, PAGE_BUDGET_MB)?;
         let trainer =
             Trainer::with_model(train_config, checkpoint.model)?.resuming_at(trained_steps);
         Ok(Engine::with(trainer, playground))

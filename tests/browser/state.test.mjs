@@ -67,6 +67,8 @@ for (const [hash, expected] of [
   ['#__proto__=1', /unknown setting "__proto__"/],
   ['#toString=x', /unknown setting "toString"/],
   ['#hide=seed,bogus', /hide names no control "bogus"/],
+  // Within every bound, but its training would not fit a phone's tab.
+  ['#model=dnc&task=repeat-copy&memory_slots=1024&max_length=64', /over the memory budget of 1000 MB; the longest sequences that fit have length \d+/],
 ]) {
   test(`a malformed link (${hash}) shows why and falls back to the defaults`, async () => {
     const { page, problems } = await openPage(browser, server.url + hash);

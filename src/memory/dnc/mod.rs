@@ -17,6 +17,18 @@ use crate::ops::linalg;
 const USAGE_FLOOR: f32 = 1e-6;
 
 /// The DNC's recurrent memory state. Gradients with respect to it use the same struct.
+/// About how many floats one step's state and cache hold, for the training memory
+/// estimate: the state (memory, usage, precedence, the N × N link, write and read
+/// weightings, read vectors) and the cache (ξ raw and transformed, ψ, usage, order and
+/// allocation, content weightings and similarities, the links' forward and backward
+/// weightings, rows' norms).
+pub fn step_floats(slots: usize, width: usize, reads: usize) -> usize {
+    let (n, w, r) = (slots, width, reads);
+    let state = n * w + 3 * n + n * n + r * n + r * w;
+    let cache = 2 * interface_size(w, r) + 10 * n + 4 * r * n;
+    state + cache
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct DncState {
     /// `N × W`.

@@ -250,6 +250,25 @@ impl<M: LatentMemory> Model for Gtmm<M> {
         &self.config
     }
 
+    /// Per step: the maps' tape (`networks::Tape`'s per-step vectors), ε, the frame and
+    /// the memory's state and cache; two states' gradients for the walk back. Twice that:
+    /// scoring keeps an inference run and a recall-test run at once.
+    fn sequence_floats(&self, steps: usize) -> usize {
+        let s = self.nets.sizes;
+        let (h, z, context) = (s.hidden, s.latent, s.context());
+        let tape = [
+            7 * h,                               // LSTM gates, cell, tanh(cell), hidden
+            s.controller_input(),                // [z_{t−1}; u_t]
+            s.read_width + context,              // reads, Ψ
+            2 * s.map + 6 * z, // map hidden units; [μ; s] and ℓ of prior and posterior
+            s.encoder + s.encoder + context, // e and [e; Ψ]
+            z + h + z + s.decoder + s.frame + 2, // z, [h; z], decoder, logits, rec, KL
+            z + s.frame + s.actions, // ε and the input
+        ];
+        let memory = self.memory.step_floats();
+        2 * (steps * (tape.iter().sum::<usize>() + memory) + 2 * memory)
+    }
+
     fn params(&self) -> &ParamStore {
         &self.params
     }

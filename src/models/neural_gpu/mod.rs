@@ -360,6 +360,14 @@ impl Model for NeuralGpu {
         &self.config
     }
 
+    /// What the backward pass keeps for a sequence `steps` columns wide (every layer
+    /// application's input, u, r and c: [`ImageConfig::training_cache_bytes`]).
+    fn sequence_floats(&self, steps: usize) -> usize {
+        self.image
+            .training_cache_bytes(steps, self.decoder.is_some())
+            / std::mem::size_of::<f32>()
+    }
+
     fn params(&self) -> &ParamStore {
         &self.params
     }

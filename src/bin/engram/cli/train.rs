@@ -6,8 +6,8 @@ use engram::nn::OptimizerKind;
 use engram::objective::Metrics;
 use engram::rng::derive_seed;
 use engram::train::{
-    batch_score, save_checkpoint, BackendChoice, BackendStatus, CurriculumConfig, StepReport,
-    TrainConfig, Trainer,
+    batch_score, check_memory, estimate_memory, save_checkpoint, BackendChoice, BackendStatus,
+    CurriculumConfig, StepReport, TrainConfig, Trainer, NATIVE_BUDGET_MB,
 };
 use engram::{EngramError, ModelKind};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -104,9 +104,29 @@ pub struct TrainArgs {
     /// the Neural GPU models, recall pixel errors per recall frame for gtmm.
     #[arg(long, value_name = "ERRORS")]
     stop_at_errors: Option<f64>,
-    /// Print the resolved configuration as JSON and exit.
+    /// Print the resolved configuration as JSON (and, on stderr, its training memory
+    /// estimate) and exit.
     #[arg(long)]
     print_config: bool,
+    /// Refuse a configuration whose estimated training memory (parameters, gradients,
+    /// optimiser state, and every step of a sequence per thread) exceeds this many MB
+    /// [default: 80% of this machine's memory, or 8000 where it cannot be read].
+    #[arg(long, value_name = "MB", value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+    memory_budget: Option<u64>,
+}
+
+/// 80% of the machine's memory in MB (Linux), else [`NATIVE_BUDGET_MB`].
+fn default_memory_budget() -> u64 {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: sysinfo fills the zeroed struct it is given and touches nothing else.
+        let mut info: libc::sysinfo = unsafe { std::mem::zeroed() };
+        if unsafe { libc::sysinfo(&mut info) } == 0 {
+            let bytes = info.totalram as u64 * info.mem_unit as u64;
+            return bytes / 1_000_000 * 4 / 5;
+        }
+    }
+    NATIVE_BUDGET_MB
 }
 
 fn parse_optimizer(text: &str) -> Result<OptimizerKind, String> {
@@ -315,22 +335,31 @@ fn held_out(trainer: &mut Trainer, set: HeldOut) -> Result<Metrics, String> {
 
 pub fn run(args: TrainArgs) -> Result<(), String> {
     let config = resolve(&args)?;
+    let budget = args.memory_budget.unwrap_or_else(default_memory_budget);
     if args.print_config {
         println!(
             "{}",
             serde_json::to_string_pretty(&config).expect("a config always serialises")
         );
+        let estimate = estimate_memory(&config).map_err(|e| e.to_string())?;
+        eprintln!(
+            "training memory: {} (budget {} MB)",
+            estimate.describe(),
+            budget
+        );
         return Ok(());
     }
+    let estimate = check_memory(&config, budget).map_err(|e| e.to_string())?;
     let mut trainer = Trainer::new(config.clone()).map_err(|e| e.to_string())?;
     trainer
         .select_backend_blocking(args.backend)
         .map_err(|e| e.to_string())?;
     println!(
-        "training {} on {} ({} parameters): batch {}, {} steps, lr {}, seed {}{}",
+        "training {} on {} ({} parameters, training memory about {:.0} MB): batch {}, {} steps, lr {}, seed {}{}",
         config.model,
         config.task.name(),
         trainer.model().params().len(),
+        estimate.bytes as f64 / 1e6,
         config.batch_size,
         config.steps,
         config.optimizer.learning_rate,

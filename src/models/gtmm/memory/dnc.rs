@@ -187,6 +187,10 @@ impl LatentMemory for DncMemory {
             .backward(params, grads, hidden, &dread_raw, Some(dhidden));
     }
 
+    fn step_floats(&self) -> usize {
+        crate::memory::dnc::step_floats(self.slots, self.width, self.reads)
+    }
+
     fn view(&self, state: &DncState, _cache: &DncCache) -> MemoryView {
         MemoryView {
             read_weights: rows(&state.read_weights, self.slots),

@@ -223,6 +223,12 @@ impl LatentMemory for IntrospectiveMemory {
             .backward(params, grads, hidden, &draw, Some(dhidden));
     }
 
+    /// The FIFO (N × Z), the heads' raw outputs, rows' norms, similarities and weightings.
+    fn step_floats(&self) -> usize {
+        let (n, z, r) = (self.slots, self.latent, self.reads);
+        n * z + r * (z + 1) + n + 2 * r * n
+    }
+
     fn view(&self, state: &IntrospectiveState, cache: &IntrospectiveCache) -> MemoryView {
         let mut slot = vec![0.0; self.slots];
         slot[cache.slot] = 1.0;

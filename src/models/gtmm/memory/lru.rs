@@ -264,6 +264,12 @@ impl LatentMemory for LruMemory {
             .backward(params, grads, hidden, &dkeys, Some(dhidden));
     }
 
+    /// The memory core's, plus the write heads' raw outputs.
+    fn step_floats(&self) -> usize {
+        let (n, w, r) = (self.slots, self.width, self.reads);
+        crate::memory::lru::step_floats(n, w, r) + r * (w + 1)
+    }
+
     fn view(&self, state: &LruState, cache: &LruCache) -> MemoryView {
         MemoryView {
             read_weights: rows(&cache.read_weights, self.slots),

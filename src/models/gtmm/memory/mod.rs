@@ -92,6 +92,8 @@ pub trait LatentMemory: Send + Sync {
     );
     /// The step's weightings and memory for the views.
     fn view(&self, state: &Self::State, cache: &Self::Cache) -> MemoryView;
+    /// About how many floats a step's state and cache hold (for the memory estimate).
+    fn step_floats(&self) -> usize;
 }
 
 /// The baseline's memory: nothing is read or written (Ψ = h).
@@ -138,6 +140,9 @@ impl LatentMemory for NoMemory {
     }
     fn view(&self, _: &(), _: &()) -> MemoryView {
         MemoryView::default()
+    }
+    fn step_floats(&self) -> usize {
+        0
     }
 }
 

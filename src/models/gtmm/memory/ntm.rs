@@ -234,6 +234,15 @@ impl LatentMemory for NtmMemory {
         }
     }
 
+    /// The state (memory, rows' norms, weightings), every head's cache and the written
+    /// erase and add vectors.
+    fn step_floats(&self) -> usize {
+        let (n, w, r) = (self.slots, self.width, self.read_heads.len());
+        let heads = crate::models::ntm_head::head_floats(n, w, true)
+            + r * crate::models::ntm_head::head_floats(n, w, false);
+        n * w + 2 * n + r * n + heads + 2 * w
+    }
+
     fn view(&self, state: &NtmState, _cache: &NtmCache) -> MemoryView {
         MemoryView {
             read_weights: rows(&state.read_weights, self.slots),
