@@ -2,8 +2,16 @@
 # Re-runs the figures the README quotes, from the commands it names, and prints them as
 # one table (figure, seed, command's result). Learning figures run over seeds 1–3.
 #
-#   bash scripts/reproduce.sh            every figure (about 27 minutes on 2 cores)
+#   bash scripts/reproduce.sh            every figure below (about 27 minutes on 2 cores)
 #   bash scripts/reproduce.sh quick      the fast ones only (speed and short runs)
+#   bash scripts/reproduce.sh presets    the presets' paragraph: full length against the
+#                                        curriculum (every model, seeds 1–3) and the decay
+#                                        table (NTM, seeds 1–4); about 50 minutes
+#   bash scripts/reproduce.sh gpu        the GPU path's table (engram bench on the GPU the
+#                                        machine has, lavapipe here, and on the CPU)
+#   bash scripts/reproduce.sh page       the page's figures (scripts/bench-page.mjs) and the
+#                                        page against native training over seeds 1–5
+#                                        (scripts/page-vs-native.mjs); needs the built page
 #   bash scripts/reproduce.sh generative the generative family's tables (scripts/gtmm-figures.sh,
 #                                        tiny and larger sizes; about an hour)
 #
@@ -38,6 +46,54 @@ evaluated() {
     })'
 }
 bench() { "$engram" bench "$@" 2>&1 | grep -E '^ +[a-z_]+ +[0-9]' | awk '{print $5 " seq/s"}' | paste -sd' ' -; }
+# From a run's 50-step log lines (means over each 50 steps): the sequences (batch 16)
+# until the first mean under 1 bit error per sequence at the full length 10, and how
+# often a mean climbed back above 1 after that (and the worst).
+solved() {
+  "$engram" train "$@" --log-every 50 --backend cpu 2>&1 | awk -F'|' '
+    /^step/ {
+      split($1, s, " "); split($2, l, "≤"); len = l[2] + 0; errors = $4 + 0
+      if (!first) { if (len == 10 && errors < 1) first = s[2] }
+      else if (errors > 1) { relapses++; if (errors > worst) worst = errors }
+    }
+    END { printf "%s; %d means back above 1 (worst %.1f)", first ? first * 16 " sequences" : "not under 1", relapses, worst }'
+}
+
+if [ "$mode" = presets ]; then
+  row "figure" "seed" "result"
+  for model in ntm dnc lstm lru; do
+    for seed in 1 2 3; do
+      row "$model copy, full length (the preset)" "$seed" "$(solved --model "$model" --task copy --seed "$seed")"
+      row "$model copy, --curriculum" "$seed" "$(solved --model "$model" --task copy --seed "$seed" --curriculum)"
+    done
+  done
+  for seed in 1 2 3 4; do
+    "$engram" train --model ntm --task copy --seed "$seed" --print-config 2> /dev/null |
+      node -e 'let s = ""; process.stdin.on("data", (d) => s += d).on("end", () => {
+        const c = JSON.parse(s); c.decay = null; console.log(JSON.stringify(c)); })' > "$scratch/no-decay.json"
+    row "ntm copy, without decay" "$seed" "$(solved --config "$scratch/no-decay.json")"
+    row "ntm copy, with decay (the preset)" "$seed" "$(solved --model ntm --task copy --seed "$seed")"
+  done
+  exit 0
+fi
+if [ "$mode" = gpu ]; then
+  for model in ntm dnc; do
+    row "bench $model, CPU 2 threads, batch 1/16/64/256" "-" "$(bench --model "$model" --backend cpu --threads 2 --batch 1,16,64,256)"
+    row "bench $model, GPU, batch 1/16/64/256" "-" "$(bench --model "$model" --backend gpu --batch 1,16,64,256)"
+  done
+  row "bench neural_gpu, GPU, batch 4, n = 17" "-" "$(bench --model neural_gpu --backend gpu --batch 4 --length 17)"
+  row "bench neural_gpu_dep, GPU, batch 4, n = 17" "-" "$(bench --model neural_gpu_dep --backend gpu --batch 4 --length 17)"
+  row "bench gtmm dnc, CPU 2 threads, batch 16/64" "-" "$(bench --model gtmm --memory dnc --backend cpu --threads 2 --batch 16,64)"
+  for memory in dnc none; do
+    row "bench gtmm $memory, GPU, batch 1/16/64" "-" "$(bench --model gtmm --memory "$memory" --backend gpu --batch 1,16,64)"
+  done
+  exit 0
+fi
+if [ "$mode" = page ]; then
+  node scripts/bench-page.mjs
+  node scripts/page-vs-native.mjs
+  exit 0
+fi
 
 row "figure" "seed" "result"
 row "--------------------------------------------" "------" "------"
