@@ -363,6 +363,35 @@ gpu_test! {
 }
 
 gpu_test! {
+    /// `auto` chooses by measuring: given a GPU that trains slower than the CPU (lavapipe
+    /// here, against a small model on the CPU), it keeps the CPU with both rates and the
+    /// reason, and nothing learned changes: the run goes on bit for bit as an all-CPU run.
+    fn auto_keeps_the_cpu_when_it_measures_the_gpu_slower(context) {
+        let config = train_config(ModelKind::Ntm);
+        let mut measured = Trainer::new(config.clone()).unwrap();
+        let mut plain = Trainer::new(config).unwrap();
+        for _ in 0..3 {
+            measured.step().unwrap();
+            plain.step().unwrap();
+        }
+        block_on(measured.choose_by_measuring(Rc::clone(&context))).unwrap();
+        let status = measured.backend();
+        eprintln!("{status:?}");
+        let rates = status.rates.expect("both rates measured");
+        assert_eq!(status.kind, "cpu");
+        assert!(rates.gpu < rates.cpu, "{rates:?}");
+        let reason = status.fallback.expect("the reason");
+        assert!(reason.contains("the CPU trains faster here"), "{reason}");
+        for _ in 0..3 {
+            measured.step().unwrap();
+            plain.step().unwrap();
+        }
+        assert_eq!(measured.steps_done(), plain.steps_done());
+        assert_eq!(measured.model().params().values(), plain.model().params().values());
+    }
+}
+
+gpu_test! {
     /// The device is destroyed mid-run (as a lost GPU would be): training continues on
     /// the CPU from the last synced state, replaying the steps since, and ends where an
     /// all-CPU run ends. Nothing learned is lost.

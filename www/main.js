@@ -217,13 +217,18 @@ function announce(force = false) {
     : 'Ready. Press Play to train.';
 }
 
-// The badge names where training runs; the note says why the GPU is not in use when
-// it was sought (no WebGPU, no adapter, a device lost mid-run, a limit too small).
+// The badge names where training runs (its tooltip, what `auto` measured on each); the
+// note says why the GPU is not in use when it was sought (no WebGPU, no adapter, the CPU
+// measured faster, a device lost mid-run, a limit too small).
 function showBackend(backend) {
   page.backend = backend;
   const badge = $('backend');
   badge.textContent = backend.kind === 'gpu' ? backend.device : 'CPU (WebAssembly)';
   badge.dataset.kind = backend.kind;
+  const rates = backend.rates;
+  badge.title = rates
+    ? `Measured when choosing: CPU ${rates.cpu.toFixed(0)}, GPU ${rates.gpu.toFixed(0)} sequences/s`
+    : '';
   const note = $('backend-note');
   note.textContent = backend.fallback ? `GPU not used: ${backend.fallback}.` : '';
   note.hidden = !backend.fallback;

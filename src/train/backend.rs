@@ -11,9 +11,9 @@ use std::str::FromStr;
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum BackendChoice {
-    /// A hardware GPU adapter if there is one, else the CPU. Software adapters
-    /// (lavapipe, SwiftShader) run the same kernels on the CPU, slower than the CPU path,
-    /// so `auto` passes them over.
+    /// A hardware GPU adapter if it trains faster than the CPU (measured over a few
+    /// steps), else the CPU. Software adapters (lavapipe, SwiftShader) run the same
+    /// kernels on the CPU, far slower than the CPU path, so `auto` passes them over.
     #[default]
     Auto,
     Cpu,
@@ -51,7 +51,7 @@ impl FromStr for BackendChoice {
 }
 
 /// The backend in use, for a badge or a log line.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct BackendStatus {
     /// "cpu" or "gpu".
     pub kind: &'static str,
@@ -59,6 +59,22 @@ pub struct BackendStatus {
     pub device: String,
     /// Why the GPU is not in use, when it was asked for (or `auto` looked for it).
     pub fallback: Option<String>,
+    /// What `auto` measured when it chose between the CPU and a GPU.
+    pub rates: Option<MeasuredRates>,
+}
+
+/// Training rates `auto` measured on each backend, sequences per second.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct MeasuredRates {
+    pub cpu: f64,
+    pub gpu: f64,
+}
+
+impl MeasuredRates {
+    /// Whether the CPU wins (a tie stays on the CPU, which needs no device).
+    pub fn prefers_cpu(&self) -> bool {
+        self.cpu >= self.gpu
+    }
 }
 
 /// A GPU context for `choice`, or why there is none. `Ok(None)`: the CPU was chosen.

@@ -10,7 +10,7 @@ mod parallel;
 mod progress;
 mod trainer;
 
-pub use backend::{open_gpu, BackendChoice, BackendStatus};
+pub use backend::{open_gpu, BackendChoice, BackendStatus, MeasuredRates};
 pub use checkpoint::{
     load_checkpoint, save_checkpoint, Checkpoint, CheckpointConfig, FORMAT_VERSION,
 };

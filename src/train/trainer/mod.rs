@@ -6,7 +6,9 @@
 //! device is lost or a submission fails, training falls back to the CPU from the last
 //! synced state and replays the steps taken since on the CPU, so nothing learned is lost.
 
-use super::backend::{fallback_or_error, open_gpu, BackendChoice, BackendStatus};
+mod probe;
+
+use super::backend::{fallback_or_error, open_gpu, BackendChoice, BackendStatus, MeasuredRates};
 use super::config::TrainConfig;
 use super::parallel::batch_gradient;
 use super::progress::{Decay, Progress};
@@ -77,6 +79,8 @@ pub struct Trainer {
     engine: Engine,
     /// Why the GPU is not in use, if it was sought.
     fallback: Option<String>,
+    /// What `auto` measured when it chose between the CPU and a GPU.
+    rates: Option<MeasuredRates>,
     /// The last live learning-rate change: the steps done when it was made, and the rate.
     live_rate: Option<(u64, f32)>,
     /// Relaxation's averaging is due after the step that advanced the curriculum.
@@ -141,6 +145,7 @@ impl Trainer {
             progress,
             steps_done: 0,
             fallback: None,
+            rates: None,
             live_rate: None,
             average_pending: false,
         })
@@ -162,7 +167,12 @@ impl Trainer {
         self.sync().await?;
         self.restore_cpu();
         self.fallback = None;
+        self.rates = None;
         let opened = match open_gpu(choice).await {
+            // `auto` keeps whichever trains faster here.
+            Ok(Some(context)) if choice == BackendChoice::Auto => {
+                return self.choose_by_measuring(Rc::new(context)).await;
+            }
             Ok(Some(context)) => self.start_gpu(Rc::new(context)).await,
             Ok(None) => Ok(()),
             Err(reason) => Err(reason),
@@ -218,11 +228,13 @@ impl Trainer {
                     if cpu.threads == 1 { "" } else { "s" }
                 ),
                 fallback: self.fallback.clone(),
+                rates: self.rates,
             },
             Engine::Gpu(gpu) => BackendStatus {
                 kind: "gpu",
                 device: gpu.session.context().describe(),
                 fallback: None,
+                rates: self.rates,
             },
         }
     }
