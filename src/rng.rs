@@ -26,13 +26,21 @@ pub struct Pcg32 {
 }
 
 impl Pcg32 {
+    /// The stream of a user seed: the reference seeding
+    /// ([`Pcg32::from_state_and_sequence`]) with a state and a sequence mixed from it.
     pub fn new(seed: u64) -> Self {
+        Self::from_state_and_sequence(splitmix64(seed), splitmix64(seed ^ 0xDA3E_39CB_94B9_5BDB))
+    }
+
+    /// The reference implementation's `pcg32_srandom_r(initstate, initseq)`: increment
+    /// `2·initseq + 1`, one step from 0, add `initstate`, one more step.
+    pub fn from_state_and_sequence(initial_state: u64, sequence: u64) -> Self {
         let mut rng = Pcg32 {
             state: 0,
-            increment: (splitmix64(seed ^ 0xDA3E_39CB_94B9_5BDB) << 1) | 1,
+            increment: (sequence << 1) | 1,
         };
         rng.next_u32();
-        rng.state = rng.state.wrapping_add(splitmix64(seed));
+        rng.state = rng.state.wrapping_add(initial_state);
         rng.next_u32();
         rng
     }
@@ -92,6 +100,18 @@ mod tests {
         let second: Vec<u32> = (0..4).map(|_| again.next_u32()).collect();
         assert_eq!(first, second);
         assert_ne!(Pcg32::new(43).next_u32(), first[0]);
+    }
+
+    /// The generator's own published test vector: pcg-c-basic's `pcg32-demo`, seeded
+    /// with `pcg32_srandom_r(&rng, 42u, 54u)`, prints these six numbers first.
+    #[test]
+    fn the_published_pcg32_reference_outputs_come_out() {
+        let mut rng = Pcg32::from_state_and_sequence(42, 54);
+        let first: Vec<u32> = (0..6).map(|_| rng.next_u32()).collect();
+        assert_eq!(
+            first,
+            [0xa15c_02b7, 0x7b47_f409, 0xba1d_3330, 0x83d2_f293, 0xbfa4_784b, 0xcbed_606e]
+        );
     }
 
     #[test]
