@@ -110,7 +110,14 @@ mod tests {
         let first: Vec<u32> = (0..6).map(|_| rng.next_u32()).collect();
         assert_eq!(
             first,
-            [0xa15c_02b7, 0x7b47_f409, 0xba1d_3330, 0x83d2_f293, 0xbfa4_784b, 0xcbed_606e]
+            [
+                0xa15c_02b7,
+                0x7b47_f409,
+                0xba1d_3330,
+                0x83d2_f293,
+                0xbfa4_784b,
+                0xcbed_606e
+            ]
         );
     }
 
