@@ -97,6 +97,17 @@ fi
 
 row "figure" "seed" "result"
 row "--------------------------------------------" "------" "------"
+# The training memory estimate (--print-config) against the peak resident set of three
+# training steps (GNU time's %M, KB).
+memory() {
+  local estimate measured
+  estimate=$("$engram" train "$@" --print-config 2>&1 > /dev/null | sed -n 's/^training memory: about \([0-9]*\) MB.*/\1/p')
+  measured=$({ /usr/bin/time -f '%M' "$engram" train "$@" --steps 3 --log-every 3 --backend cpu > /dev/null; } 2>&1 | tail -1)
+  echo "estimated $estimate MB, measured $((measured / 1000)) MB at peak"
+}
+row "memory: ntm N 512, W 64, copy L 40" "-" "$(memory --model ntm --task copy --memory 512 --width 64 --max-length 40)"
+row "memory: dnc N 256, W 32, repeat copy L 20" "-" "$(memory --model dnc --task repeat-copy --memory 256 --width 32 --max-length 20)"
+row "memory: gtmm dnc N 256, recall l 30" "-" "$(memory --model gtmm --memory dnc --slots 256 --task recall --max-length 30)"
 row "bench ntm, batch 1, 1 thread" "-" "$(bench --model ntm --batch 1 --threads 1)"
 row "bench dnc, batch 32, 2 threads" "-" "$(bench --model dnc --batch 32 --threads 2)"
 row "bench neural_gpu, batch 16, n = 17, 1 thread" "-" "$(bench --model neural_gpu --batch 16 --length 17 --threads 1)"
