@@ -26,7 +26,7 @@
 //! `models::gtmm::memory` (one WGSL file each) and `Gtmm::{unroll, backprop}`
 //! (sequence.wgsl).
 
-use super::fields::Fields;
+use super::fields::{Fields, Regions};
 use super::memory::{
     WeightGradientJob, COMMON, CONTENT, DNC_HALVES, LSTM, MEMORY, NTM_ADDRESSING, WEIGHT_GRADIENTS,
 };
@@ -58,10 +58,7 @@ pub const WORKGROUP_SIZE: usize = 128;
 pub struct GenerativeLayout {
     memory: LatentMemoryKind,
     latent: usize,
-    record: Fields,
-    state: Fields,
-    gradient_record: Fields,
-    carry: Fields,
+    regions: Regions,
     constants: Vec<(String, usize)>,
     layer_parameters: [usize; 4],
     jobs: Vec<WeightGradientJob>,
@@ -452,10 +449,12 @@ impl GenerativeLayout {
         Ok(GenerativeLayout {
             memory,
             latent: z,
-            record,
-            state,
-            gradient_record,
-            carry,
+            regions: Regions {
+                record,
+                state,
+                gradient_record,
+                carry,
+            },
             constants,
             layer_parameters,
             jobs,
@@ -468,26 +467,18 @@ impl GenerativeLayout {
 
     /// Floats of `work` per sequence of up to `steps` steps.
     pub fn sequence_floats(&self, steps: usize) -> usize {
-        (steps + 1) * self.record.size + steps * self.gradient_record.size + self.carry.size
+        self.regions.sequence_floats(steps)
     }
 
     /// Floats per forward record.
     pub fn record_size(&self) -> usize {
-        self.record.size
+        self.regions.record.size
     }
 
     /// The offset of a generated field in its region: a forward record for `F_*`, the
     /// state (at `F_STATE`) for `S_*`, a gradient record for `G_*`, the carry for `C_*`.
     pub fn offset(&self, name: &str) -> Option<usize> {
-        [
-            &self.record,
-            &self.state,
-            &self.gradient_record,
-            &self.carry,
-        ]
-        .iter()
-        .find_map(|fields| fields.names.iter().find(|(n, _)| *n == name))
-        .map(|&(_, at)| at)
+        self.regions.offset(name)
     }
 
     pub fn jobs(&self) -> &[WeightGradientJob] {
@@ -537,16 +528,7 @@ impl GenerativeLayout {
         for (name, value) in &self.constants {
             constant(name, *value);
         }
-        for fields in [
-            &self.record,
-            &self.state,
-            &self.gradient_record,
-            &self.carry,
-        ] {
-            for &(name, at) in &fields.names {
-                constant(name, at);
-            }
-        }
+        self.regions.write_wgsl(&mut out);
         let p = self.layer_parameters;
         writeln!(
             out,

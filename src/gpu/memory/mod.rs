@@ -7,7 +7,7 @@
 //! `common.wgsl`). The offsets are generated here, from the model's configuration
 //! and its parameter store, so the shaders and the host can never disagree.
 
-use super::fields::Fields;
+use super::fields::{Fields, Regions};
 use super::program::{ACTIVATIONS, RUN};
 use crate::error::{config_error, Result};
 use crate::memory::dnc::interface_size;
@@ -57,10 +57,7 @@ pub struct WeightGradientJob {
 #[derive(Clone, Debug)]
 pub struct Layout {
     pub model: ModelKind,
-    record: Fields,
-    state: Fields,
-    gradient_record: Fields,
-    carry: Fields,
+    regions: Regions,
     sizes: Vec<(&'static str, usize)>,
     parameters: Vec<(String, usize)>,
     layer_parameters: Vec<[usize; 4]>,
@@ -340,10 +337,12 @@ impl Layout {
         debug_assert_eq!(record.get("F_STATE"), state_at);
         Ok(Layout {
             model: config.model,
-            record,
-            state,
-            gradient_record,
-            carry,
+            regions: Regions {
+                record,
+                state,
+                gradient_record,
+                carry,
+            },
             sizes,
             parameters,
             layer_parameters,
@@ -353,26 +352,18 @@ impl Layout {
 
     /// Floats of `work` per sequence of up to `steps` steps.
     pub fn sequence_floats(&self, steps: usize) -> usize {
-        (steps + 1) * self.record.size + steps * self.gradient_record.size + self.carry.size
+        self.regions.sequence_floats(steps)
     }
 
     /// Floats per forward record.
     pub fn record_size(&self) -> usize {
-        self.record.size
+        self.regions.record.size
     }
 
     /// The offset of a generated field (`F_LOGITS`, `S_USAGE`, ...) in its region: a
     /// forward record for `F_*`, the state (at `F_STATE`) for `S_*`.
     pub fn offset(&self, name: &str) -> Option<usize> {
-        [
-            &self.record,
-            &self.state,
-            &self.gradient_record,
-            &self.carry,
-        ]
-        .iter()
-        .find_map(|fields| fields.names.iter().find(|(n, _)| *n == name))
-        .map(|&(_, at)| at)
+        self.regions.offset(name)
     }
 
     /// The weight-gradient kernel's jobs, one per linear layer.
@@ -390,17 +381,11 @@ impl Layout {
         for &(name, value) in &self.sizes {
             constant(name, value);
         }
-        for fields in [
-            &self.record,
-            &self.state,
-            &self.gradient_record,
-            &self.carry,
-        ] {
-            for &(name, at) in &fields.names {
-                constant(name, at);
-            }
-        }
-        constant("CARRY", self.carry.size);
+        self.regions.write_wgsl(&mut out);
+        let mut constant = |name: &str, value: usize| {
+            writeln!(out, "const {name}: u32 = {value}u;").expect("writing to a String");
+        };
+        constant("CARRY", self.regions.carry.size);
         for (name, at) in &self.parameters {
             constant(name, *at);
         }
