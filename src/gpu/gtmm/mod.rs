@@ -26,29 +26,23 @@
 //! `models::gtmm::memory` (one WGSL file each) and `Gtmm::{unroll, backprop}`
 //! (sequence.wgsl).
 
+mod memories;
+
 use super::fields::{Fields, Regions};
-use super::memory::{
-    WeightGradientJob, COMMON, CONTENT, DNC_HALVES, LSTM, MEMORY, NTM_ADDRESSING, WEIGHT_GRADIENTS,
-};
+use super::memory::{WeightGradientJob, COMMON, LSTM, WEIGHT_GRADIENTS};
 use super::neural_gpu::{Stage, Stages};
 use super::program::{ACTIVATIONS, RUN};
 use crate::error::{config_error, Result};
-use crate::memory::dnc::interface_size as dnc_interface_size;
-use crate::memory::ntm::head_size as ntm_head_size;
 use crate::models::gtmm::noise::latent_noise;
 use crate::models::gtmm::{memory_sizes, LatentMemoryKind};
 use crate::models::{ModelConfig, ModelKind};
 use crate::nn::ParamStore;
 use crate::tasks::Batch;
+use memories::{MemoryParts, MemoryShape};
 use std::fmt::Write;
 
 const MAPS: &str = include_str!("maps.wgsl");
 const SEQUENCE: &str = include_str!("sequence.wgsl");
-const NO_MEMORY: &str = include_str!("no_memory.wgsl");
-const INTROSPECTIVE: &str = include_str!("introspective.wgsl");
-const NTM: &str = include_str!("ntm.wgsl");
-const LRU: &str = include_str!("lru.wgsl");
-const DNC: &str = include_str!("dnc.wgsl");
 
 /// Invocations per workgroup of the sequence kernels (a power of two for the reductions).
 pub const WORKGROUP_SIZE: usize = 128;
@@ -65,10 +59,10 @@ pub struct GenerativeLayout {
 }
 
 /// Looks up parameter offsets by name, and turns layers into weight-gradient jobs.
-struct Parameters<'a>(&'a ParamStore);
+pub(super) struct Parameters<'a>(&'a ParamStore);
 
 impl Parameters<'_> {
-    fn offset(&self, name: &str) -> Result<usize> {
+    pub(super) fn offset(&self, name: &str) -> Result<usize> {
         self.0
             .entry(name)
             .map(|e| e.offset)
@@ -76,7 +70,11 @@ impl Parameters<'_> {
     }
 
     /// `{constant}_WEIGHT` and `{constant}_BIAS`: where Linear `name`'s tensors are.
-    fn weight_and_bias(&self, constant: &str, name: &str) -> Result<[(String, usize); 2]> {
+    pub(super) fn weight_and_bias(
+        &self,
+        constant: &str,
+        name: &str,
+    ) -> Result<[(String, usize); 2]> {
         Ok([
             (
                 format!("{constant}_WEIGHT"),
@@ -91,7 +89,7 @@ impl Parameters<'_> {
 
     /// The job of Linear `name` (`rows × cols`): dy at `dy` in a gradient record, x at
     /// `x` in step t's own record.
-    fn job(
+    pub(super) fn job(
         &self,
         name: &str,
         dy: usize,
@@ -243,168 +241,25 @@ impl GenerativeLayout {
         }
 
         // The memory's state, caches, gradients and heads.
-        let mut state = Fields::default();
-        let mut cache = Fields::default();
-        match memory {
-            LatentMemoryKind::None => {}
-            LatentMemoryKind::Introspective => {
-                state.add("S_MEMORY", n * w);
-                state.add("S_NORMS", n);
-                let raw = r * (z + 1);
-                cache.add("F_READ_RAW", raw);
-                cache.add("F_SIMILARITY", r * n);
-                cache.add("F_READ_WEIGHTS", r * n);
-                let draw = gradient_record.add("G_DREAD_RAW", raw);
-                carry.add("C_DWEIGHTS", n);
-                carry.add("C_CONTENT_SCRATCH", n);
-                jobs.push(parameters.job("heads.read", draw, context_at, raw, h)?);
-                constants.extend(parameters.weight_and_bias("P_HEADS_READ", "heads.read")?);
-            }
-            LatentMemoryKind::Ntm => {
-                state.add("S_MEMORY", n * w);
-                state.add("S_NORMS", n);
-                state.add("S_WRITE_WEIGHTS", n);
-                state.add("S_READ_WEIGHTS", r * n);
-                let (write, read) = (ntm_head_size(w, true), ntm_head_size(w, false));
-                cache.add("F_RAW", write + r * read);
-                cache.add("F_ERASE", w);
-                cache.add("F_HEADS", (r + 1) * (5 * n + 10));
-                let draw = gradient_record.add("G_DRAW", write + r * read);
-                carry.add("C_SCRATCH", 3 * n);
-                jobs.push(parameters.job("heads.write", draw, write_input, write, h + z)?);
-                for i in 0..r {
-                    let name = format!("heads.read.{i}");
-                    jobs.push(parameters.job(
-                        &name,
-                        draw + write + i * read,
-                        context_at,
-                        read,
-                        h,
-                    )?);
-                }
-                let first = parameters.offset("heads.read.0.weight")?;
-                let stride = if r > 1 {
-                    parameters.offset("heads.read.1.weight")? - first
-                } else {
-                    0
-                };
-                for i in 0..r {
-                    if parameters.offset(&format!("heads.read.{i}.weight"))? != first + i * stride {
-                        return Err(config_error("NTM read heads are not evenly spaced"));
-                    }
-                }
-                constants.extend([
-                    (
-                        "P_HEADS_WRITE_WEIGHT".into(),
-                        parameters.offset("heads.write.weight")?,
-                    ),
-                    (
-                        "P_HEADS_WRITE_BIAS".into(),
-                        parameters.offset("heads.write.bias")?,
-                    ),
-                    ("P_HEADS_READ_0_WEIGHT".into(), first),
-                    (
-                        "P_HEADS_READ_0_BIAS".into(),
-                        parameters.offset("heads.read.0.bias")?,
-                    ),
-                    ("READ_HEAD_STRIDE".into(), stride),
-                ]);
-            }
-            LatentMemoryKind::Lru => {
-                state.add("S_MEMORY", n * w);
-                state.add("S_NORMS", n);
-                state.add("S_USAGE", n);
-                state.add("S_LEAST_USED", n);
-                cache.add("F_KEYS", r * w);
-                cache.add("F_KEY_NORMS", r);
-                cache.add("F_SIMILARITY", r * n);
-                cache.add("F_READ_WEIGHTS", r * n);
-                cache.add("F_WRITE_RAW", r * (w + 1));
-                cache.add("F_WRITE_WEIGHTS", r * n);
-                cache.add("F_ZEROED", 1);
-                let dkeys = gradient_record.add("G_DREAD_RAW", r * w);
-                let dwrite = gradient_record.add("G_DWRITE_RAW", r * (w + 1));
-                carry.add("C_DREAD_WEIGHTS", r * n);
-                carry.add("C_CONTENT_SCRATCH", n);
-                carry.add("C_DWRITE", n);
-                jobs.push(parameters.job("heads.read", dkeys, context_at, r * w, h)?);
-                jobs.push(parameters.job(
-                    "heads.write",
-                    dwrite,
-                    write_input,
-                    r * (w + 1),
-                    h + z,
-                )?);
-                constants.extend(parameters.weight_and_bias("P_HEADS_READ", "heads.read")?);
-                constants.extend(parameters.weight_and_bias("P_HEADS_WRITE", "heads.write")?);
-            }
-            LatentMemoryKind::Dnc => {
-                for (name, length) in [
-                    ("S_MEMORY", n * w),
-                    ("S_NORMS", n),
-                    ("S_USAGE", n),
-                    ("S_PRECEDENCE", n),
-                    ("S_LINK", n * n),
-                    ("S_WRITE_WEIGHTS", n),
-                    ("S_READ_WEIGHTS", r * n),
-                ] {
-                    state.add(name, length);
-                }
-                let size = dnc_interface_size(w, r);
-                cache.add("F_RAW", size);
-                cache.add("F_XI", size);
-                for name in [
-                    "F_RETENTION",
-                    "F_USAGE_BEFORE",
-                    "F_ORDER",
-                    "F_SORTED",
-                    "F_ALLOCATION",
-                    "F_WRITE_SIMILARITY",
-                    "F_CONTENT_WRITE",
-                ] {
-                    cache.add(name, n);
-                }
-                for name in [
-                    "F_FORWARD",
-                    "F_BACKWARD",
-                    "F_READ_SIMILARITY",
-                    "F_CONTENT_READ",
-                ] {
-                    cache.add(name, r * n);
-                }
-                cache.add("F_KEY_NORMS", r + 1);
-                cache.add("F_WRITTEN", 1);
-                let draw = gradient_record.add("G_DRAW", size);
-                carry.add("C_DXI", size);
-                carry.add("C_SCRATCH", 6 * n + r * n);
-                // ξ in models.md §3's order: [read keys and strengths | the write's rows |
-                // read modes]; interface.read's rows are the first and last parts.
-                let split = r * w + r;
-                let write_rows = 3 * w + r + 3;
-                let mut read_modes = parameters.job(
-                    "interface.read",
-                    draw + split + write_rows,
-                    context_at,
-                    3 * r,
-                    h,
-                )?;
-                let read_keys = parameters.job("interface.read", draw, context_at, split, h)?;
-                read_modes.weight += (split * h) as u32;
-                read_modes.bias += split as u32;
-                jobs.push(read_keys);
-                jobs.push(read_modes);
-                jobs.push(parameters.job(
-                    "interface.write",
-                    draw + split,
-                    write_input,
-                    write_rows,
-                    h + z,
-                )?);
-                constants.extend(parameters.weight_and_bias("P_INTERFACE_READ", "interface.read")?);
-                constants
-                    .extend(parameters.weight_and_bias("P_INTERFACE_WRITE", "interface.write")?);
-            }
-        }
+        let (state, cache) = memories::lay_out(
+            memory,
+            MemoryShape {
+                slots: n,
+                width: w,
+                reads: r,
+                hidden: h,
+                latent: z,
+                context_at,
+                write_input,
+            },
+            &parameters,
+            &mut MemoryParts {
+                gradient_record: &mut gradient_record,
+                carry: &mut carry,
+                jobs: &mut jobs,
+                constants: &mut constants,
+            },
+        )?;
         record.add("F_STATE", state.size);
         let cache_at = record.size;
         for &(name, at) in &cache.names {
@@ -540,13 +395,7 @@ impl GenerativeLayout {
     }
 
     pub fn sequence_source(&self) -> String {
-        let memory: &[&str] = match self.memory {
-            LatentMemoryKind::None => &[NO_MEMORY],
-            LatentMemoryKind::Introspective => &[MEMORY, CONTENT, INTROSPECTIVE],
-            LatentMemoryKind::Ntm => &[MEMORY, CONTENT, NTM_ADDRESSING, NTM],
-            LatentMemoryKind::Lru => &[MEMORY, CONTENT, LRU],
-            LatentMemoryKind::Dnc => &[MEMORY, CONTENT, DNC_HALVES, DNC],
-        };
+        let memory = memories::sources(self.memory);
         let mut source = self.wgsl();
         for part in [RUN, ACTIVATIONS, COMMON, LSTM, MAPS]
             .iter()
