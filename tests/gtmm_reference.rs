@@ -4,9 +4,13 @@
 //! glyph prototypes, and every memory variant over 20 steps in the three modes (given
 //! the same parameters and ε), to 1e-4.
 
+use engram::models::gtmm::memory::{
+    DncMemory, IntrospectiveMemory, LatentMemory, LruMemory, NoMemory, NtmMemory,
+};
 use engram::models::gtmm::noise::standard_normals;
-use engram::models::gtmm::{FrameTrace, GenerativeConfig, LatentMemoryKind, Mode};
+use engram::models::gtmm::{FrameTrace, GenerativeConfig, Gtmm, LatentMemoryKind, Mode};
 use engram::models::SequenceRef;
+use engram::nn::ParamStore;
 use engram::rng::Pcg32;
 use engram::tasks::prototypes;
 use engram::{build, Model, ModelConfig, ModelKind};
@@ -85,11 +89,11 @@ fn size(case: &Value, key: &str) -> usize {
     case["sizes"][key].as_u64().unwrap() as usize
 }
 
-/// The case's model with the fixture's parameters.
-fn model_of(case: &Value) -> Box<dyn Model> {
+/// The case's configuration.
+fn config_of(case: &Value) -> ModelConfig {
     let memory: LatentMemoryKind = case["memory"].as_str().unwrap().parse().unwrap();
     let (frame, actions) = (size(case, "frame"), size(case, "actions"));
-    let config = ModelConfig {
+    ModelConfig {
         model: ModelKind::Gtmm,
         input_width: frame + actions,
         output_width: frame,
@@ -109,19 +113,39 @@ fn model_of(case: &Value) -> Box<dyn Model> {
             decoder_hidden: size(case, "decoder"),
             kl_warmup: 0,
         }),
-    };
-    let mut model = build(&config, 0).unwrap();
-    let params = case["params"].as_object().unwrap();
-    let entries = model.params().entries().to_vec();
-    assert_eq!(entries.len(), params.len(), "tensor count");
+    }
+}
+
+/// Copies the fixture's parameters into `params`, checking names and shapes.
+fn load_params(case: &Value, params: &mut ParamStore) {
+    let tensors = case["params"].as_object().unwrap();
+    let entries = params.entries().to_vec();
+    assert_eq!(entries.len(), tensors.len(), "tensor count");
     for entry in entries {
-        let tensor = &params[&entry.name];
+        let tensor = &tensors[&entry.name];
         let shape: Vec<usize> = flat(&tensor["shape"]).iter().map(|&v| v as usize).collect();
         assert_eq!(shape, entry.shape, "{}", entry.name);
         let values: Vec<f32> = flat(&tensor["values"]).iter().map(|&v| v as f32).collect();
-        model.params_mut().values_mut()[entry.range()].copy_from_slice(&values);
+        params.values_mut()[entry.range()].copy_from_slice(&values);
     }
+}
+
+/// The case's model with the fixture's parameters.
+fn model_of(case: &Value) -> Box<dyn Model> {
+    let mut model = build(&config_of(case), 0).unwrap();
+    load_params(case, model.params_mut());
     model
+}
+
+/// The case's frames and actions, step-major (`T × (D + A)`), and T.
+fn input_of(case: &Value) -> (Vec<f32>, usize) {
+    let frames = case["frames"].as_array().unwrap();
+    let mut input = Vec::new();
+    for (frame, actions) in frames.iter().zip(case["actions"].as_array().unwrap()) {
+        input.extend(flat(frame).iter().map(|&v| v as f32));
+        input.extend(flat(actions).iter().map(|&v| v as f32));
+    }
+    (input, frames.len())
 }
 
 fn check_steps(name: &str, trace: &FrameTrace, expected: &Value, fields: &[&str]) -> f64 {
@@ -188,13 +212,7 @@ fn every_memory_matches_the_reference_in_every_mode() {
         let name = case["name"].as_str().unwrap();
         variants.insert(case["memory"].as_str().unwrap().to_string());
         let model = model_of(case);
-        let frames = case["frames"].as_array().unwrap();
-        let steps = frames.len();
-        let mut input = Vec::new();
-        for (frame, actions) in frames.iter().zip(case["actions"].as_array().unwrap()) {
-            input.extend(flat(frame).iter().map(|&v| v as f32));
-            input.extend(flat(actions).iter().map(|&v| v as f32));
-        }
+        let (input, steps) = input_of(case);
         let eps: Vec<f32> = flat(&case["eps"]).iter().map(|&v| v as f32).collect();
         let mask = vec![1.0; steps];
         let sequence = SequenceRef {
@@ -276,4 +294,100 @@ fn every_memory_matches_the_reference_in_every_mode() {
         5,
         "every memory variant has a case: {variants:?}"
     );
+}
+
+/// `∂/∂θ Σ_t (rec_t + KL_t)` of the inference run with the case's own ε (the
+/// reparameterised loss the trainer minimises, β = 1).
+fn gradients_of<M: LatentMemory>(model: &Gtmm<M>, case: &Value) -> (Vec<f32>, f64) {
+    let (input, steps) = input_of(case);
+    let eps: Vec<f32> = flat(&case["eps"]).iter().map(|&v| v as f32).collect();
+    let mask = vec![1.0; steps];
+    let sequence = SequenceRef {
+        input: &input,
+        target: &input,
+        mask: &mask,
+        alternative: None,
+        recall: None,
+        steps,
+        noise_seed: 0,
+        batch_seed: 0,
+    };
+    let run = model.unroll(&input, steps, &eps, Mode::Inference);
+    let mut grads = vec![0.0; model.params().len()];
+    model.backprop(&run, &sequence, &eps, 1.0, 1.0, &mut grads);
+    let trace = model
+        .frame_trace(sequence, Mode::Inference, Some(&eps))
+        .unwrap();
+    let loss = trace
+        .steps
+        .iter()
+        .map(|s| (s.reconstruction_nats + s.kl_nats) as f64)
+        .sum();
+    (grads, loss)
+}
+
+/// The case's model with its memory as a concrete type, so that the test can give it ε.
+fn gradients_for(case: &Value) -> (Vec<f32>, f64, Vec<engram::nn::ParamEntry>) {
+    fn run<M: LatentMemory>(
+        mut model: Gtmm<M>,
+        case: &Value,
+    ) -> (Vec<f32>, f64, Vec<engram::nn::ParamEntry>) {
+        load_params(case, model.params_mut());
+        let (grads, loss) = gradients_of(&model, case);
+        (grads, loss, model.params().entries().to_vec())
+    }
+    let config = config_of(case);
+    let store = ParamStore::new();
+    match config.generative.as_ref().unwrap().memory {
+        LatentMemoryKind::None => run(Gtmm::new(&config, 0, store, |_, _, _| NoMemory), case),
+        LatentMemoryKind::Introspective => {
+            run(Gtmm::new(&config, 0, store, IntrospectiveMemory::new), case)
+        }
+        LatentMemoryKind::Ntm => run(Gtmm::new(&config, 0, store, NtmMemory::new), case),
+        LatentMemoryKind::Lru => run(Gtmm::new(&config, 0, store, LruMemory::new), case),
+        LatentMemoryKind::Dnc => run(Gtmm::new(&config, 0, store, DncMemory::new), case),
+    }
+}
+
+/// Engram's analytic f32 gradient against the fixture's float64 central differences
+/// (h = 1e-6, agreeing with h = 1e-5 to 1e-6 of the scale): every tensor within 1e-4
+/// of its own largest gradient, so small tensors are checked at their own scale.
+#[test]
+fn every_memory_matches_the_reference_gradients() {
+    let fixture = fixture();
+    for case in fixture["cases"].as_array().unwrap() {
+        let name = case["name"].as_str().unwrap();
+        let (grads, loss, entries) = gradients_for(case);
+        let expected_loss = case["loss"].as_f64().unwrap();
+        assert!(
+            (loss - expected_loss).abs() < 1e-5 * expected_loss.abs(),
+            "{name}: loss {loss} vs {expected_loss}"
+        );
+        let reference = case["gradients"].as_object().unwrap();
+        assert_eq!(reference.len(), entries.len(), "{name}: every tensor");
+        let (mut worst, mut worst_at) = (0.0f64, String::new());
+        for entry in &entries {
+            let expected = flat(&reference[&entry.name]["values"]);
+            assert_eq!(expected.len(), entry.len(), "{name}: {}", entry.name);
+            let scale = expected.iter().fold(0.0f64, |m, g| m.max(g.abs()));
+            let difference = grads[entry.range()]
+                .iter()
+                .zip(&expected)
+                .fold(0.0f64, |m, (&a, b)| m.max((a as f64 - b).abs()));
+            // A tensor whose gradient is zero (to float64's resolution) must be ~0 here too.
+            let ratio = if scale > 0.0 {
+                difference / scale
+            } else {
+                difference / 1e-6
+            };
+            if ratio > worst {
+                (worst, worst_at) = (ratio, entry.name.clone());
+            }
+        }
+        eprintln!("{name}: loss {loss:.6}; worst tensor {worst_at}, within {worst:.2e} of its largest gradient");
+        assert!(
+            worst <= 1e-4,
+            "{name}: {worst_at} differs by {worst:.2e} of its scale"
+        );
+    }
 }

@@ -1,6 +1,7 @@
 //! The Neural GPU family against its specification: logits, final images, losses and
-//! greedy decoding against `tests/fixtures/make_neural_gpu_reference.py` (NumPy float64,
-//! written from neural_gpu.md alone).
+//! greedy decoding, and the loss's gradient with respect to every parameter, against
+//! `tests/fixtures/make_neural_gpu_reference.py` (NumPy float64, written from
+//! neural_gpu.md alone; gradients by central finite differences).
 
 mod common;
 
@@ -120,7 +121,50 @@ impl Case {
             self.name,
             score.loss_nats
         );
+        self.check_gradients(&grads);
         worst
+    }
+
+    /// The analytic f32 gradient against the fixture's float64 central differences
+    /// (h = 1e-6, agreeing with h = 1e-5 to 1e-6 of the scale): every tensor within 1e-4
+    /// of its own largest gradient; a tensor whose gradient is exactly zero (taps that
+    /// only see padding, a tape written after the last logit) within 1e-10.
+    fn check_gradients(&self, grads: &[f32]) {
+        let reference = self.expected["gradients"].as_object().unwrap();
+        let entries = self.model.params().entries();
+        assert_eq!(
+            reference.len(),
+            entries.len(),
+            "{}: every tensor",
+            self.name
+        );
+        let (mut worst, mut worst_at) = (0.0f64, "");
+        for entry in entries {
+            let expected = flat(&reference[&entry.name]);
+            assert_eq!(expected.len(), entry.len(), "{}: {}", self.name, entry.name);
+            let scale = expected.iter().fold(0.0f64, |m, &g| m.max(g.abs() as f64));
+            let difference = grads[entry.range()]
+                .iter()
+                .zip(&expected)
+                .fold(0.0f64, |m, (&a, &b)| m.max((a as f64 - b as f64).abs()));
+            let ratio = if scale > 0.0 {
+                difference / scale
+            } else {
+                difference / 1e-10
+            };
+            if ratio > worst {
+                (worst, worst_at) = (ratio, &entry.name);
+            }
+        }
+        println!(
+            "{}: gradients, worst tensor {worst_at} within {worst:.2e} of its largest",
+            self.name
+        );
+        assert!(
+            worst <= 1e-4,
+            "{}: gradient of {worst_at} off by {worst:.2e} of its scale",
+            self.name
+        );
     }
 }
 
