@@ -1,6 +1,7 @@
 //! Differentiable Neural Computer core (models.md §3): one interface Linear
 //! (`interface`) from `h_t` to ξ, then the memory step of [`crate::memory::dnc`].
 
+use super::addressing::{content_lookup, HeadAddressing, StageKind};
 use super::trace::{rows, Weights};
 use super::{MemoryCore, ModelConfig, StepTrace};
 use crate::memory::dnc::{interface_size, step, step_backward, DncState, DncStepCache, Interface};
@@ -105,7 +106,13 @@ impl MemoryCore for DncCore {
             .backward(params, grads, hidden, &draw, Some(dhidden));
     }
 
-    fn trace(&self, state: &DncState, cache: &DncCache, trace: &mut StepTrace) {
+    fn trace(
+        &self,
+        previous: &DncState,
+        state: &DncState,
+        cache: &DncCache,
+        trace: &mut StepTrace,
+    ) {
         let n = self.slots;
         trace.memory = Some(rows(&state.memory, self.width));
         trace.read_weights = rows(&state.read_weights, n);
@@ -133,5 +140,117 @@ impl MemoryCore for DncCore {
             .gates
             .insert("read_strengths".into(), xi.read_strengths.clone());
         trace.gates.insert("erase".into(), xi.erase.clone());
+        trace.addressing.push(write_addressing(cache, state));
+        for i in 0..self.reads {
+            let prior = &previous.read_weights[i * n..(i + 1) * n];
+            trace.addressing.push(read_addressing(
+                cache,
+                i,
+                prior,
+                &state.read_weights[i * n..(i + 1) * n],
+            ));
+        }
     }
+}
+
+/// The write head (models.md §3): content lookup on `M_{t−1}`; retention and usage,
+/// the free list and allocation; the gates mixing them; erase and write vectors.
+fn write_addressing(cache: &DncCache, state: &DncState) -> HeadAddressing {
+    let (xi, step) = (&cache.xi, &cache.step);
+    let order: Vec<f32> = step.order.iter().map(|&slot| slot as f32).collect();
+    let head = HeadAddressing::new("write", "previous");
+    content_lookup(
+        head,
+        &xi.write_key,
+        &step.write_similarity,
+        &step.content_write,
+        xi.write_strength,
+    )
+    .stage(
+        "retention",
+        "retention ψ = Π_i (1 − f^i·w^{r,i}_{t−1})",
+        StageKind::Weighting,
+        &step.retention,
+    )
+    .with("f", &xi.free_gates)
+    .stage(
+        "usage",
+        "usage u_t = (u_{t−1} + w^w_{t−1} − u_{t−1}·w^w_{t−1})·ψ",
+        StageKind::Weighting,
+        &state.usage,
+    )
+    .stage(
+        "free_list",
+        "free list φ: slots by ascending usage",
+        StageKind::Order,
+        &order,
+    )
+    .stage(
+        "allocation",
+        "allocation a[φ_j] = (1 − û[φ_j])·Π_{m<j} û[φ_m]",
+        StageKind::Weighting,
+        &step.allocation,
+    )
+    .stage(
+        "weighting",
+        "write weighting g^w·(g^a·a + (1 − g^a)·c^w)",
+        StageKind::Weighting,
+        &state.write_weights,
+    )
+    .with("g^a", &[xi.allocation_gate])
+    .with("g^w", &[xi.write_gate])
+    .stage("erase", "erase e", StageKind::Weighting, &xi.erase)
+    .stage(
+        "write_vector",
+        "write vector v",
+        StageKind::Vector,
+        &xi.write_vector,
+    )
+}
+
+/// Read head `i` (models.md §3): content lookup on `M_t`, the forward and backward
+/// weightings through the link matrix from the head's previous weighting, and the read
+/// modes (b, c, f) mixing them.
+fn read_addressing(
+    cache: &DncCache,
+    i: usize,
+    previous: &[f32],
+    weights: &[f32],
+) -> HeadAddressing {
+    let (xi, step) = (&cache.xi, &cache.step);
+    let (n, w) = (previous.len(), xi.write_key.len());
+    let slots = i * n..(i + 1) * n;
+    let head = HeadAddressing::new(format!("read.{i}"), "current");
+    content_lookup(
+        head,
+        &xi.read_keys[i * w..(i + 1) * w],
+        &step.read_similarity[slots.clone()],
+        &step.content_read[slots.clone()],
+        xi.read_strengths[i],
+    )
+    .stage(
+        "previous",
+        "previous read weighting w^r_{t−1}",
+        StageKind::Weighting,
+        previous,
+    )
+    .stage(
+        "forward",
+        "forward f = L_t·w^r_{t−1}",
+        StageKind::Weighting,
+        &step.forward[slots.clone()],
+    )
+    .stage(
+        "backward",
+        "backward b = L_tᵀ·w^r_{t−1}",
+        StageKind::Weighting,
+        &step.backward[slots],
+    )
+    .stage(
+        "weighting",
+        "read weighting π_b·b + π_c·c + π_f·f",
+        StageKind::Weighting,
+        weights,
+    )
+    .with("π", &xi.read_modes[3 * i..3 * i + 3])
 }

@@ -1,6 +1,7 @@
 //! Least-recently-used access core (models.md §4): one Linear (`heads`) from `h_t` to
 //! head-major blocks `[k¹; α¹; k²; α²; …]`, then the step of [`crate::memory::lru`].
 
+use super::addressing::{HeadAddressing, StageKind};
 use super::trace::{rows, Weights};
 use super::{MemoryCore, ModelConfig, StepTrace};
 use crate::memory::lru::{head_size, step, step_backward, LruState, LruStepCache};
@@ -116,7 +117,13 @@ impl MemoryCore for LruCore {
             .backward(params, grads, hidden, &draw, Some(dhidden));
     }
 
-    fn trace(&self, state: &LruState, cache: &LruCache, trace: &mut StepTrace) {
+    fn trace(
+        &self,
+        previous: &LruState,
+        state: &LruState,
+        cache: &LruCache,
+        trace: &mut StepTrace,
+    ) {
         trace.memory = Some(rows(&state.memory, self.width));
         trace.read_weights = rows(&state.read_weights, self.slots);
         trace.write_weights = Some(Weights::PerHead(rows(
@@ -131,5 +138,50 @@ impl MemoryCore for LruCore {
         trace
             .gates
             .insert("least_used".into(), state.least_used.clone());
+        let (n, w) = (self.slots, self.width);
+        for i in 0..self.reads {
+            let slots = i * n..(i + 1) * n;
+            let zeroed = cache.step.zeroed_slot as f32;
+            let head = HeadAddressing::new(format!("head.{i}"), "current")
+                .stage(
+                    "least_used",
+                    "least used w^{lu}_{t−1}",
+                    StageKind::Weighting,
+                    &previous.least_used,
+                )
+                .stage(
+                    "previous",
+                    "previous read weighting w^r_{t−1}",
+                    StageKind::Weighting,
+                    &previous.read_weights[slots.clone()],
+                )
+                .stage(
+                    "write",
+                    "write weighting α·w^r_{t−1} + (1 − α)·w^{lu}_{t−1}",
+                    StageKind::Weighting,
+                    &cache.step.write_weights[slots.clone()],
+                )
+                .with("α", &[cache.write_gates[i]])
+                .with("zeroed slot", &[zeroed])
+                .stage(
+                    "key",
+                    "key k",
+                    StageKind::Vector,
+                    &cache.keys[i * w..(i + 1) * w],
+                )
+                .stage(
+                    "similarity",
+                    "cosine similarity K(k, M_t[i])",
+                    StageKind::Similarity,
+                    &cache.step.similarity[slots.clone()],
+                )
+                .stage(
+                    "weighting",
+                    "read weighting softmax(K)",
+                    StageKind::Weighting,
+                    &state.read_weights[slots],
+                );
+            trace.addressing.push(head);
+        }
     }
 }

@@ -50,8 +50,15 @@ pub trait MemoryCore: Send + Sync {
         dprevious: &mut Self::State,
         dhidden: &mut [f32],
     );
-    /// Fills the memory part of a step's trace.
-    fn trace(&self, state: &Self::State, cache: &Self::Cache, trace: &mut StepTrace);
+    /// Fills the memory part of a step's trace, from the state before the step, the
+    /// state after it and the step's cache.
+    fn trace(
+        &self,
+        previous: &Self::State,
+        state: &Self::State,
+        cache: &Self::Cache,
+        trace: &mut StepTrace,
+    );
     /// About how many floats a step's state and cache hold (for the memory estimate).
     fn step_floats(&self) -> usize;
 }
@@ -297,8 +304,8 @@ impl<C: MemoryCore> Model for MemoryModel<C> {
                     hidden: self.controller.output(&run.controller, t).to_vec(),
                     ..StepTrace::default()
                 };
-                self.core
-                    .trace(&run.states[t + 1], &run.caches[t], &mut trace);
+                let (previous, state) = (&run.states[t], &run.states[t + 1]);
+                self.core.trace(previous, state, &run.caches[t], &mut trace);
                 trace
             })
             .collect();

@@ -5,6 +5,7 @@
 //! family ([`neural_gpu`]) is not recurrent in this way and implements [`Model`]
 //! directly.
 
+pub mod addressing;
 pub mod config;
 mod dnc;
 pub mod gtmm;

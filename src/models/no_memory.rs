@@ -44,7 +44,7 @@ impl MemoryCore for NoMemory {
         _: &mut [f32],
     ) {
     }
-    fn trace(&self, _: &(), _: &(), _: &mut StepTrace) {}
+    fn trace(&self, _: &(), _: &(), _: &(), _: &mut StepTrace) {}
     fn step_floats(&self) -> usize {
         0
     }

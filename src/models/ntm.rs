@@ -2,6 +2,7 @@
 //! its own Linear from `h_t` (`heads.read.{i}`, `heads.write`). The write head addresses
 //! `M_{t−1}`; the read heads address `M_t`, after the write.
 
+use super::addressing::{content_lookup, HeadAddressing, StageKind};
 use super::ntm_head::{Addressed, AddressedGradients, EraseAdd, Head};
 use super::trace::{rows, Weights};
 use super::{MemoryCore, ModelConfig, StepTrace};
@@ -228,14 +229,29 @@ impl MemoryCore for NtmCore {
         );
     }
 
-    fn trace(&self, state: &NtmState, cache: &NtmCache, trace: &mut StepTrace) {
+    fn trace(
+        &self,
+        previous: &NtmState,
+        state: &NtmState,
+        cache: &NtmCache,
+        trace: &mut StepTrace,
+    ) {
         trace.memory = Some(rows(&state.memory, self.width));
         trace.read_weights = rows(&state.read_weights, self.slots);
         trace.write_weights = Some(Weights::Single(state.write_weights.clone()));
         trace.read_vectors = rows(&state.read_vectors, self.width);
-        let heads = cache.reads.iter().map(|h| ("read", h)).enumerate();
-        let named = heads.map(|(i, (kind, h))| (format!("{kind}.{i}"), h));
-        for (name, head) in named.chain(std::iter::once(("write".to_string(), &cache.write))) {
+        let n = self.slots;
+        let reads = cache.reads.iter().enumerate().map(|(i, head)| {
+            let prior = &previous.read_weights[i * n..(i + 1) * n];
+            (format!("read.{i}"), "current", head, prior)
+        });
+        let write = (
+            "write".to_string(),
+            "previous",
+            &cache.write,
+            &previous.write_weights[..],
+        );
+        for (name, memory, head, prior) in std::iter::once(write).chain(reads) {
             let p = &head.params;
             trace
                 .gates
@@ -247,9 +263,55 @@ impl MemoryCore for NtmCore {
             trace
                 .gates
                 .insert(format!("{name}.sharpening"), vec![p.sharpening]);
+            let mut addressing = head_addressing(HeadAddressing::new(name, memory), head, prior);
+            if memory == "previous" {
+                addressing = addressing
+                    .stage(
+                        "erase",
+                        "erase e",
+                        StageKind::Weighting,
+                        &cache.written.erase,
+                    )
+                    .stage("add", "add a", StageKind::Vector, &cache.written.add);
+            }
+            trace.addressing.push(addressing);
         }
         trace
             .gates
             .insert("write.erase".into(), cache.written.erase.clone());
     }
+}
+
+/// An NTM head's stages (models.md §2): content lookup, interpolation with the previous
+/// weighting by g, the 3-tap shift, sharpening by γ.
+fn head_addressing(into: HeadAddressing, head: &Head, previous: &[f32]) -> HeadAddressing {
+    let (p, a) = (&head.params, &head.addressing);
+    content_lookup(into, &p.key, &a.similarity, &a.content, p.strength)
+        .stage(
+            "previous",
+            "previous weighting w_{t−1}",
+            StageKind::Weighting,
+            previous,
+        )
+        .stage(
+            "gated",
+            "interpolation g·w_c + (1−g)·w_{t−1}",
+            StageKind::Weighting,
+            &a.gated,
+        )
+        .with("g", &[p.gate])
+        .stage(
+            "shifted",
+            "shift w̃[i] = Σ_δ s_δ·w_g[i−δ]",
+            StageKind::Weighting,
+            &a.shifted,
+        )
+        .with("s", &p.shift)
+        .stage(
+            "weighting",
+            "sharpening w = w̃^γ / Σ w̃^γ",
+            StageKind::Weighting,
+            &a.weights,
+        )
+        .with("γ", &[p.sharpening])
 }

@@ -1,5 +1,6 @@
 //! Per-step internals of one sequence, for the views and `engram trace`.
 
+use super::addressing::HeadAddressing;
 use super::neural_gpu::ImageTrace;
 use super::{Model, ModelConfig};
 use crate::error::Result;
@@ -44,6 +45,9 @@ pub struct StepTrace {
     /// Named gates and scalars (e.g. `write_gate`, `read_modes`), each a list.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub gates: BTreeMap<String, Vec<f32>>,
+    /// Each head's addressing, stage by stage (models.md §2–4), writes first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub addressing: Vec<HeadAddressing>,
 }
 
 /// Splits a flat row-major buffer into rows of `width`.
