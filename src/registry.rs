@@ -115,7 +115,7 @@ const LATENT_MEMORY: HyperparameterInfo = HyperparameterInfo {
 const LATENT: HyperparameterInfo = whole("latent", "Latent size Z", 1, MAX_LATENT);
 const MAP_HIDDEN: HyperparameterInfo = whole("map_hidden", "Prior/posterior hidden P", 1, MAX_MLP);
 
-const MEMORY_VIEWS: &[&str] = &["bits", "memory", "weightings", "loss"];
+const MEMORY_VIEWS: &[&str] = &["bits", "memory", "weightings", "addressing", "loss"];
 const IMAGE_VIEWS: &[&str] = &["symbols", "mental_image", "change_map", "loss"];
 
 /// The registry: one line per model.
@@ -142,6 +142,7 @@ pub const MODELS: [ModelInfo; 7] = [
             "bits",
             "memory",
             "weightings",
+            "addressing",
             "dnc_state",
             "link_matrix",
             "loss",
@@ -158,7 +159,14 @@ pub const MODELS: [ModelInfo; 7] = [
         label: "LRU-access memory",
         family: Family::Memory,
         hyperparameters: &[CONTROLLER, LAYERS, SLOTS, WIDTH, READS],
-        views: &["bits", "memory", "weightings", "usage", "loss"],
+        views: &[
+            "bits",
+            "memory",
+            "weightings",
+            "addressing",
+            "usage",
+            "loss",
+        ],
         trained: &[],
         gpu: true,
     },

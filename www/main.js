@@ -12,6 +12,7 @@ import { drawMemory } from './views/memory.js';
 import { drawWeightings } from './views/weightings.js';
 import { drawAllocation } from './views/dnc.js';
 import { drawLink } from './views/link.js';
+import { setupPipeline } from './views/pipeline.js';
 import { drawLossChart } from './views/loss.js';
 import { drawMentalImage, drawSymbols, drawTape, imageFrames } from './views/image.js';
 import { drawFrames, drawKl, drawLatentMemory, drawReadMap, frameSteps } from './views/frames.js';
@@ -278,6 +279,7 @@ const handlers = {
   },
   snapshot({ snapshot }) {
     page.snapshot = snapshot;
+    page.pipeline.refresh(snapshot);
     const last = frames(snapshot) - 1;
     const time = $('time');
     time.max = last;
@@ -357,6 +359,7 @@ function draw(now) {
       drawWeightings($('weightings-view'), s, page.time);
       if (!$('allocation-view').closest('figure').hidden) drawAllocation($('allocation-view'), s, page.time);
       if (!$('link-view').closest('figure').hidden) drawLink($('link-view'), s, page.time);
+      if (!$('pipeline-view').closest('figure').hidden) page.pipeline.show(s, page.time);
     }
     drawLossChart($('loss-view'), page.history.series(), metrics());
   }
@@ -388,8 +391,8 @@ function onKey(event) {
     'ArrowRight': () => moveTime(1),
   };
   const action = actions[event.key];
-  // Arrow keys on the scrubber itself are the slider's own.
-  if (!action || (target.id === 'time' && event.key.startsWith('Arrow'))) return;
+  // Arrow keys on the scrubber and on the pipeline view are their own.
+  if (!action || (target.matches('#time, #pipeline-view') && event.key.startsWith('Arrow'))) return;
   if (event.key === ' ' && target.matches('button')) return; // the button's own click
   event.preventDefault();
   action();
@@ -462,6 +465,11 @@ function main() {
   window.addEventListener('hashchange', () => {
     if (page.state && location.hash !== toHash(page.state)) location.reload();
   });
+  page.pipeline = setupPipeline(
+    { canvas: $('pipeline-view'), select: $('pipeline-head'), readout: $('pipeline-readout') },
+    () => ({ snapshot: page.snapshot, t: page.time }),
+    () => { page.dirty = true; },
+  );
   handlers.checkpoint = setupCheckpoints(page, showMessage);
   setupSharing(page);
   watchVisibility();

@@ -168,14 +168,14 @@ fn write_addressing(cache: &DncCache, state: &DncState) -> HeadAddressing {
     )
     .stage(
         "retention",
-        "retention ψ = Π_i (1 − f^i·w^{r,i}_{t−1})",
+        "retention ψ = Π_i (1 − f^i·w^{r,i}ₜ₋₁)",
         StageKind::Weighting,
         &step.retention,
     )
     .with("f", &xi.free_gates)
     .stage(
         "usage",
-        "usage u_t = (u_{t−1} + w^w_{t−1} − u_{t−1}·w^w_{t−1})·ψ",
+        "usage uₜ = (uₜ₋₁ + w^wₜ₋₁ − uₜ₋₁·w^wₜ₋₁)·ψ",
         StageKind::Weighting,
         &state.usage,
     )
@@ -230,19 +230,19 @@ fn read_addressing(
     )
     .stage(
         "previous",
-        "previous read weighting w^r_{t−1}",
+        "previous read weighting w^rₜ₋₁",
         StageKind::Weighting,
         previous,
     )
     .stage(
         "forward",
-        "forward f = L_t·w^r_{t−1}",
+        "forward f = Lₜ·w^rₜ₋₁",
         StageKind::Weighting,
         &step.forward[slots.clone()],
     )
     .stage(
         "backward",
-        "backward b = L_tᵀ·w^r_{t−1}",
+        "backward b = Lₜᵀ·w^rₜ₋₁",
         StageKind::Weighting,
         &step.backward[slots],
     )

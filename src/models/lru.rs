@@ -145,19 +145,19 @@ impl MemoryCore for LruCore {
             let head = HeadAddressing::new(format!("head.{i}"), "current")
                 .stage(
                     "least_used",
-                    "least used w^{lu}_{t−1}",
+                    "least used w^{lu}ₜ₋₁",
                     StageKind::Weighting,
                     &previous.least_used,
                 )
                 .stage(
                     "previous",
-                    "previous read weighting w^r_{t−1}",
+                    "previous read weighting w^rₜ₋₁",
                     StageKind::Weighting,
                     &previous.read_weights[slots.clone()],
                 )
                 .stage(
                     "write",
-                    "write weighting α·w^r_{t−1} + (1 − α)·w^{lu}_{t−1}",
+                    "write weighting α·w^rₜ₋₁ + (1 − α)·w^{lu}ₜ₋₁",
                     StageKind::Weighting,
                     &cache.step.write_weights[slots.clone()],
                 )

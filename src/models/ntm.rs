@@ -289,13 +289,13 @@ fn head_addressing(into: HeadAddressing, head: &Head, previous: &[f32]) -> HeadA
     content_lookup(into, &p.key, &a.similarity, &a.content, p.strength)
         .stage(
             "previous",
-            "previous weighting w_{t−1}",
+            "previous weighting wₜ₋₁",
             StageKind::Weighting,
             previous,
         )
         .stage(
             "gated",
-            "interpolation g·w_c + (1−g)·w_{t−1}",
+            "interpolation g·w_c + (1−g)·wₜ₋₁",
             StageKind::Weighting,
             &a.gated,
         )
