@@ -18,13 +18,15 @@ import { drawMentalImage, drawSymbols, drawTape, imageFrames } from './views/ima
 import { drawFrames, drawKl, drawLatentMemory, drawReadMap, frameSteps } from './views/frames.js';
 import { setupCheckpoints } from './checkpoints.js';
 import { setupSharing } from './share.js';
+import { startLesson } from './lesson-page.js';
+import { listLessons } from './lessons.js';
 
 const $ = (id) => document.getElementById(id);
 const form = $('settings');
 const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
 
 // Settings of the page rather than of a model: kept when the model changes.
-const PAGE_SETTINGS = ['batch_size', 'seed', 'backend', 'speed', 'test_length', 'embed', 'hide'];
+const PAGE_SETTINGS = ['batch_size', 'seed', 'backend', 'speed', 'test_length', 'embed', 'hide', 'lesson'];
 // Engine-side settings restart training; the others apply live.
 const LIVE_SETTINGS = new Set(['speed', 'test_length', 'backend', 'learning_rate']);
 // Steps per second of the time scrubber's animation through an example.
@@ -262,6 +264,9 @@ const handlers = {
     page.engine.send({ type: 'speed', stepsPerChunk: page.state.speed });
     page.dirty = true;
     announce(true);
+    if (page.readyCount === 1 && page.state.lesson) {
+      startLesson(page.state.lesson, page, { restart, setPlaying, writeControls, saveHash, setAnimating, showMessage });
+    }
   },
   progress({ reports, steps, sequencesPerSecond, backend }) {
     if (backend.kind !== page.backend?.kind || backend.fallback !== page.backend?.fallback) showBackend(backend);
@@ -310,6 +315,7 @@ const handlers = {
     showMessage(reason);
   },
   error({ message, during }) {
+    page.failure = { message, during };
     if (during === 'training') setPlaying(false);
     if (during === 'reset' && page.readyCount === 0) {
       // The link's settings passed the page's checks but not the engine's (a model too
@@ -465,6 +471,7 @@ function main() {
   window.addEventListener('hashchange', () => {
     if (page.state && location.hash !== toHash(page.state)) location.reload();
   });
+  listLessons($('lesson-links'));
   page.pipeline = setupPipeline(
     { canvas: $('pipeline-view'), select: $('pipeline-head'), readout: $('pipeline-readout') },
     () => ({ snapshot: page.snapshot, t: page.time }),

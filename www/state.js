@@ -7,6 +7,8 @@
 // each supports come from the engine's schema (`configure(schema)`, the same JSON as
 // `engram schema --json`); this file keeps only the page's own settings.
 
+import { LESSONS } from './lessons.js';
+
 // auto: WebGPU on a hardware adapter, else the CPU; gpu: any WebGPU adapter.
 const BACKENDS = ['auto', 'gpu', 'cpu'];
 
@@ -26,6 +28,8 @@ export const PROPERTIES = {
   test_length: { type: 'int', min: 0, max: 64, default: 0, label: 'Test at length (0: training length)' },
   embed: { type: 'bool', default: false },
   hide: { type: 'list', default: [] },
+  // A guided lesson to open (www/lessons/<id>.html), or none.
+  lesson: { type: 'enum', values: ['', ...Object.keys(LESSONS)], default: '' },
 };
 
 // The schema's models by name, in its order.

@@ -214,6 +214,19 @@ export function setupPipeline({ canvas, select, readout }, view, changed) {
         select.value = String(cursor.head);
       }
     },
+    // Puts the cursor on a head (index), a stage (name) and a slot, as a lesson asks.
+    select({ head, stage, slot }) {
+      if (head !== undefined) {
+        cursor.head = head;
+        select.value = String(head);
+      }
+      const { snapshot, t } = view();
+      const heads = snapshot ? headsAt(snapshot, t) : [];
+      const found = heads[Math.min(cursor.head, heads.length - 1)]?.stages.findIndex((s) => s.name === stage);
+      if (found >= 0) cursor.stage = found;
+      if (slot !== undefined) cursor.position = slot;
+      update();
+    },
     // Draws step t and says what the cursor is on.
     show(snapshot, t) {
       drawPipeline(canvas, snapshot, t);

@@ -1,0 +1,106 @@
+// Guided lessons: each opens from its link, steps through to its end with the keyboard
+// alone, and works embedded in a sandboxed iframe with controls hidden.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { startServer, launch, openPage, DIST } from './harness.mjs';
+
+let server, browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const LESSONS = ['why-memory', 'ntm-addressing', 'dnc-memory', 'generalisation'];
+
+// The lesson's steps as its file has them: each step's data- attributes.
+function stepsOf(id) {
+  const html = readFileSync(path.join(DIST, 'www/lessons', `${id}.html`), 'utf8');
+  return [...html.matchAll(/^\s*<section\b([^>]*)>/gm)].map((m) => Object.fromEntries(
+    [...m[1].matchAll(/data-([a-z]+)="([^"]*)"/g)].map(([, k, v]) => [k, v])));
+}
+
+// Waits until the current step's actions are done; returns what the panel says.
+async function settled(frame) {
+  await frame.waitForFunction(() => document.querySelector('#lesson [data-part=next]').getAttribute('aria-disabled') === 'false',
+    null, { timeout: 180_000 });
+  return frame.evaluate(() => ({
+    progress: document.querySelector('#lesson [data-part=progress]').textContent,
+    status: document.querySelector('#lesson [data-part=status]').textContent,
+    text: document.querySelector('#lesson [data-part=text]').textContent,
+    highlighted: [...document.querySelectorAll('figure.highlight')].map((f) => f.dataset.views),
+    evaluation: window.engram.evaluation,
+    model: window.engram.state.model,
+    steps: window.engram.steps,
+  }));
+}
+
+// Walks every step with Enter on the focused Next button; returns each step's record.
+async function walk(frame, keyboard, id) {
+  const steps = stepsOf(id);
+  assert.ok(steps.length >= 4, `${id} has steps`);
+  const seen = [];
+  await frame.waitForSelector('#lesson:not([hidden])', { timeout: 60_000 });
+  await frame.focus('#lesson [data-part=next]');
+  for (let i = 0; i < steps.length; i++) {
+    const record = await settled(frame);
+    assert.equal(record.progress, `Step ${i + 1} of ${steps.length}`);
+    assert.equal(record.status, '', `${id} step ${i + 1}: ${record.status}`);
+    assert.ok(record.text.trim().length > 40, 'the step has its text');
+    if (steps[i].highlight) assert.ok(record.highlighted.length > 0, `${id} step ${i + 1} highlights a view`);
+    if (steps[i].load) assert.equal(record.steps, 3000, 'the trained model (3000 steps) is loaded');
+    if (steps[i].train) assert.ok(record.steps >= Number(steps[i].train), 'trained to the milestone');
+    if (steps[i].test) assert.equal(record.evaluation?.[0]?.length, Number(steps[i].test), 'tested at the step\'s length');
+    seen.push(record);
+    assert.equal(await frame.evaluate(() => document.activeElement.dataset.part), 'next', 'focus stays on Next');
+    await keyboard.press('Enter');
+  }
+  await frame.waitForSelector('#lesson', { state: 'hidden' });
+  return seen;
+}
+
+for (const id of LESSONS) {
+  test(`lesson ${id}: opens from its link and steps through to its end by keyboard`, async () => {
+    const { page, problems } = await openPage(browser, `${server.url}#lesson=${id}`, { reducedMotion: 'reduce' });
+    const seen = await walk(page, page.keyboard, id);
+    assert.doesNotMatch(await page.evaluate(() => location.hash), /lesson=/, 'closing the lesson leaves it out of the link');
+    if (id === 'why-memory') {
+      // The LSTM at length 20 (step 3) against the NTM at length 20 (the last step).
+      const errors = (r) => r.evaluation[0].bit_errors_per_sequence;
+      const lstm = seen[2];
+      const ntm = seen.at(-1);
+      assert.equal(lstm.model, 'lstm');
+      assert.equal(ntm.model, 'ntm');
+      assert.ok(errors(ntm) < errors(lstm) / 4, `NTM ${errors(ntm)} vs LSTM ${errors(lstm)} bit errors at 20`);
+    }
+    assert.deepEqual(problems, []);
+    await page.context().close();
+  });
+}
+
+test('a lesson works inside <iframe sandbox="allow-scripts"> with embed=1 and the buttons it uses hidden', async () => {
+  const { page, problems } = await openPage(browser,
+    `${server.origin}/frame.html?lesson=dnc-memory&embed=1&hide=checkpoints,share,seed`, { reducedMotion: 'reduce' });
+  await page.waitForSelector('#playground');
+  const frame = page.frames().find((f) => f.url().includes('/index.html'));
+  assert.equal(await frame.isVisible('#load-trained'), false, 'the trained-model button is hidden');
+  await walk(frame, page.keyboard, 'dnc-memory');
+  assert.deepEqual(problems, []);
+  await page.context().close();
+});
+
+test('an unknown lesson is named and the page opens with the defaults', async () => {
+  const { page, problems } = await openPage(browser, `${server.url}#lesson=nonsense`);
+  await page.waitForFunction(() => !document.getElementById('message').hidden);
+  assert.match(await page.textContent('#message'), /lesson must be one of/);
+  assert.equal(await page.isVisible('#lesson'), false);
+  assert.deepEqual(problems, []);
+  await page.context().close();
+});

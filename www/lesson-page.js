@@ -1,0 +1,102 @@
+// What a lesson asks of the page (see lessons.js), in terms of the page's own controls:
+// the same paths a person's clicks take, so a lesson can do nothing a link or a button
+// could not.
+
+import { parseHash, toHash } from './state.js';
+import { runLesson } from './lessons.js';
+
+// Settings a lesson's data-set keeps unless it names them (the page's, not the model's).
+const KEPT = ['backend', 'speed', 'embed', 'hide', 'lesson'];
+
+// Resolves once `done()` holds; rejects if `failed()` names a reason first or after
+// `seconds`.
+function until(done, failed = () => null, seconds = 300) {
+  const start = performance.now();
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      if (done()) return resolve();
+      const reason = failed();
+      if (reason) return reject(new Error(reason));
+      if (performance.now() - start > seconds * 1000) return reject(new Error(`no result after ${seconds} s`));
+      setTimeout(check, 50);
+    };
+    check();
+  });
+}
+
+/**
+ * Opens lesson `id`. `page` is the page's record (window.engram); `controls` its
+ * functions { restart, setPlaying, writeControls, saveHash, setAnimating, showMessage }.
+ */
+export function startLesson(id, page, controls) {
+  const $ = (name) => document.getElementById(name);
+  // Waits for the engine to be ready again after `count` engines, or for its error.
+  const ready = (count) => {
+    page.failure = null;
+    return until(() => page.readyCount > count, () => page.failure?.message);
+  };
+  const hooks = {
+    async apply(params) {
+      const current = new URLSearchParams(toHash(page.state).slice(1));
+      // A new model starts from its defaults, keeping the page's own settings; otherwise
+      // the step changes only what it names.
+      const merged = params.has('model') ? new URLSearchParams() : current;
+      for (const key of KEPT) if (current.has(key)) merged.set(key, current.get(key));
+      for (const [key, value] of params) merged.set(key, value);
+      const { state, errors } = parseHash('#' + merged);
+      if (errors.length) throw new Error(errors.join('; '));
+      const count = page.readyCount;
+      page.state = state;
+      controls.writeControls();
+      controls.saveHash();
+      controls.restart();
+      await ready(count);
+    },
+    async loadTrained() {
+      const count = page.readyCount;
+      $('load-trained').click();
+      await ready(count);
+    },
+    async trainTo(steps) {
+      if (page.steps >= steps) return;
+      controls.setPlaying(true);
+      try {
+        await until(() => page.steps >= steps, () => (page.playing ? null : 'training stopped'));
+      } finally {
+        controls.setPlaying(false);
+      }
+    },
+    async test(length) {
+      page.state = { ...page.state, test_length: length };
+      controls.writeControls();
+      controls.saveHash();
+      page.evaluation = null;
+      page.snapshot = null;
+      $('test').click();
+      await until(() => page.evaluation && page.snapshot);
+    },
+    showTime(t) {
+      controls.setAnimating(false);
+      page.time = t;
+      page.dirty = true;
+    },
+    pipeline(params) {
+      const number = (key) => (params.has(key) ? Number(params.get(key)) : undefined);
+      page.pipeline.select({ head: number('head'), stage: params.get('stage') ?? undefined, slot: number('slot') });
+    },
+    highlight(views) {
+      let first = null;
+      for (const figure of document.querySelectorAll('[data-views]')) {
+        const on = !figure.hidden && figure.dataset.views.split(' ').some((v) => views.includes(v));
+        figure.classList.toggle('highlight', on);
+        first ??= on ? figure : null;
+      }
+      first?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+    },
+    close() {
+      page.state = { ...page.state, lesson: '' };
+      controls.saveHash();
+    },
+  };
+  runLesson(id, $('lesson'), hooks).catch((error) => controls.showMessage(`${error.message}.`));
+}
