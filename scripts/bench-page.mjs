@@ -2,6 +2,7 @@
 // training throughput in the page's worker against the native trainer on one thread,
 // for the same model, task and batch, and the page's throughput on WebGPU (SwiftShader
 // in headless Chromium here: a software adapter, so a floor, not a GPU's figure).
+// Also a side-by-side pair (compare=lstm) against the NTM alone.
 //   node scripts/bench-page.mjs            (after scripts/build-page.sh)
 import { execFileSync } from 'node:child_process';
 import { startServer, launch, openPage, step, ENGRAM } from '../tests/browser/harness.mjs';
@@ -32,6 +33,11 @@ await page.waitForFunction(() => !document.getElementById('play').disabled);
 const interactiveMs = Date.now() - started;
 const navigation = await page.evaluate(() => performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd);
 const cpuRate = await pageRate(page, 40, MEASURE_STEPS);
+// Side by side (compare=lstm): the NTM and an LSTM in lockstep, each in its own worker;
+// the rate is per model (both train the same number of sequences).
+const pairRun = await openPage(browser, server.url + '#model=ntm&task=copy&backend=cpu&compare=lstm');
+await pairRun.page.waitForFunction(() => !document.getElementById('play').disabled && window.engram.partner?.readyCount);
+const pairRate = await pageRate(pairRun.page, 40, MEASURE_STEPS);
 // The Neural GPU at the spec's tiny size (m = 24, h = 4) on reverse, n = 17 columns.
 const imageRun = await openPage(browser, server.url + `#model=neural_gpu&task=reverse&min_length=17&max_length=17&backend=cpu`);
 await imageRun.page.waitForFunction(() => !document.getElementById('play').disabled);
@@ -66,6 +72,7 @@ const generativeNativeRate = Number(generativeNative.match(/\(([\d.]+) seq\/s\)/
 
 console.log(`time to interactive (page load → Play enabled): ${interactiveMs} ms (DOMContentLoaded ${navigation.toFixed(0)} ms)`);
 console.log(`NTM copy training, batch 16: page ${cpuRate.toFixed(0)} seq/s, native 1 thread ${nativeRate.toFixed(0)} seq/s, ratio ${(cpuRate / nativeRate).toFixed(2)}`);
+console.log(`NTM copy beside an LSTM (compare=lstm, lockstep), batch 16: ${pairRate.toFixed(0)} seq/s per model, against ${cpuRate.toFixed(0)} alone (${(pairRate / cpuRate).toFixed(2)}×)`);
 console.log(`Neural GPU reverse n = 17, batch 16: page ${imageRate.toFixed(1)} seq/s, native 1 thread ${imageNativeRate.toFixed(1)} seq/s, ratio ${(imageRate / imageNativeRate).toFixed(2)}`);
 console.log(`gtmm (DNC memory) recall, batch 16: page ${generativeRate.toFixed(0)} seq/s, native 1 thread ${generativeNativeRate.toFixed(0)} seq/s, ratio ${(generativeRate / generativeNativeRate).toFixed(2)}`);
 console.log(`the same on WebGPU (${adapter}): ${gpuRate.toFixed(1)} seq/s`);

@@ -25,6 +25,7 @@ export function startEngine(onMessage) {
   const fail = (message) => onMessage({ type: 'error', message, during: 'startup' });
   createWorker()
     .then((w) => {
+      if (ended) return w.terminate();
       worker = w;
       worker.onmessage = ({ data }) => onMessage(data);
       worker.onerror = (event) => {
@@ -35,10 +36,17 @@ export function startEngine(onMessage) {
       for (const [message, transfer] of queue.splice(0)) worker.postMessage(message, transfer);
     })
     .catch((error) => fail(`could not start the engine: ${error.message}`));
+  let ended = false;
   return {
     send(message, transfer = []) {
+      if (ended) return;
       if (worker) worker.postMessage(message, transfer);
       else queue.push([message, transfer]);
+    },
+    // Ends the worker (and its wasm memory); later messages are dropped.
+    terminate() {
+      ended = true;
+      worker?.terminate();
     },
   };
 }

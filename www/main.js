@@ -3,7 +3,7 @@
 
 import {
   PROPERTIES, MODELS, property, configure, defaults, sizeControls, taskInfo, parseHash, toHash, crossCheck, parseValue,
-  engineConfig,
+  engineConfig, compareProblem,
 } from './state.js';
 import { startEngine } from './engine.js';
 import { TrainingHistory } from './history.js';
@@ -20,13 +20,14 @@ import { setupCheckpoints } from './checkpoints.js';
 import { setupSharing } from './share.js';
 import { startLesson } from './lesson-page.js';
 import { listLessons } from './lessons.js';
+import { Partner } from './compare.js';
 
 const $ = (id) => document.getElementById(id);
 const form = $('settings');
 const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
 
 // Settings of the page rather than of a model: kept when the model changes.
-const PAGE_SETTINGS = ['batch_size', 'seed', 'backend', 'speed', 'test_length', 'embed', 'hide', 'lesson'];
+const PAGE_SETTINGS = ['batch_size', 'seed', 'backend', 'speed', 'test_length', 'embed', 'hide', 'lesson', 'compare'];
 // Engine-side settings restart training; the others apply live.
 const LIVE_SETTINGS = new Set(['speed', 'test_length', 'backend', 'learning_rate']);
 // Steps per second of the time scrubber's animation through an example.
@@ -66,6 +67,8 @@ function showMessage(text) {
 function buildControls() {
   const select = form.elements.model;
   select.replaceChildren(...Object.values(MODELS).map((m) => new Option(m.label, m.name)));
+  form.elements.compare.replaceChildren(...PROPERTIES.compare.values
+    .map((name) => new Option(name ? MODELS[name].label : 'nothing', name)));
   const sizes = $('size-controls');
   const seen = new Set();
   for (const model of Object.values(MODELS)) {
@@ -157,13 +160,32 @@ function setPlaying(playing) {
   page.playing = playing;
   $('play').textContent = playing ? 'Pause' : 'Play';
   $('play').setAttribute('aria-pressed', String(playing));
-  page.engine.send({ type: playing ? 'play' : 'pause' });
+  // A side-by-side pair is driven chunk by chunk from the page (compare.js).
+  if (page.partner) page.partner.setPlaying(playing);
+  else page.engine.send({ type: playing ? 'play' : 'pause' });
   if (!playing) announce(true);
 }
 
 function restart() {
   setPlaying(false);
+  syncPartner();
   page.engine.send({ type: 'reset', config: engineConfig(page.state), backend: page.state.backend });
+  page.partner?.reset();
+}
+
+// Starts or ends the compared model's engine as `compare=` asks.
+function syncPartner() {
+  const wanted = page.state.compare || '';
+  if (page.partner && page.partner.model !== wanted) {
+    page.partner.close();
+    page.partner = null;
+  }
+  if (wanted && !page.partner) {
+    page.partner = new Partner(page, { changed: () => { page.dirty = true; }, stop: () => setPlaying(false), showMessage });
+    page.partner.model = wanted;
+  }
+  $('partner').hidden = !page.partner;
+  if (page.partner) $('partner-title').textContent = `Side by side: ${MODELS[wanted].label}, same task, seed and batches`;
 }
 
 // A control changed: check it against the table, then apply.
@@ -182,6 +204,8 @@ function onSettingChange(event) {
     const kept = Object.fromEntries(PAGE_SETTINGS.map((key) => [key, page.state[key]]));
     next = { ...defaults(parsed.value, page.state.task), ...kept };
   }
+  // A comparison that no longer fits the model or task ends.
+  if ((name === 'model' || name === 'task') && compareProblem(next)) next.compare = '';
   if (name === 'task') {
     const task = taskInfo(next.model, parsed.value);
     Object.assign(next, { bits: task.bits, min_length: task.min_length, max_length: task.max_length });
@@ -198,7 +222,10 @@ function onSettingChange(event) {
   saveHash();
   if (name === 'speed') page.engine.send({ type: 'speed', stepsPerChunk: next.speed });
   else if (name === 'test_length') page.engine.send({ type: 'snapshot', length: next.test_length });
-  else if (name === 'backend') page.engine.send({ type: 'backend', backend: next.backend });
+  else if (name === 'backend') {
+    page.engine.send({ type: 'backend', backend: next.backend });
+    page.partner?.send({ type: 'backend', backend: next.backend });
+  }
   else if (name === 'learning_rate') page.engine.send({ type: 'learning-rate', value: next.learning_rate });
   if (!LIVE_SETTINGS.has(name)) restart();
 }
@@ -271,6 +298,7 @@ const handlers = {
   progress({ reports, steps, sequencesPerSecond, backend }) {
     if (backend.kind !== page.backend?.kind || backend.fallback !== page.backend?.fallback) showBackend(backend);
     page.history.append(reports);
+    page.waiting?.();
     page.sequencesPerSecond = sequencesPerSecond;
     page.steps = steps;
     const rate = reports.at(-1)?.learning_rate;
@@ -367,9 +395,29 @@ function draw(now) {
       if (!$('link-view').closest('figure').hidden) drawLink($('link-view'), s, page.time);
       if (!$('pipeline-view').closest('figure').hidden) page.pipeline.show(s, page.time);
     }
-    drawLossChart($('loss-view'), page.history.series(), metrics());
+    if (page.partner) drawPartner(page.partner, page.time);
+    const partner = page.partner && { label: MODELS[page.partner.model].label, series: page.partner.history.series() };
+    drawLossChart($('loss-view'), page.history.series(), metrics(), partner && { ...partner, own: MODELS[page.state.model].label });
   }
   requestAnimationFrame(draw);
+}
+
+// The compared model's example, weightings, metrics and test result.
+function drawPartner(partner, t) {
+  const s = partner.snapshot;
+  const latest = partner.history.latest();
+  $('partner-metrics').textContent = latest
+    ? `Step ${latest.step}: ${latest.bits.toFixed(2)} bits per sequence, ${latest.errors.toFixed(2)} bit errors per sequence`
+      + ` (moving average ${partner.history.averageErrors().toFixed(2)}).`
+    : 'Ready.';
+  const r = partner.evaluation?.[0];
+  $('partner-test').textContent = r
+    ? `Length ${r.length}: ${r.bits_per_sequence.toFixed(3)} bits, ${r.bit_errors_per_sequence.toFixed(3)} bit errors per sequence (${r.sequences} sequences).`
+    : '';
+  if (!s) return;
+  drawBitGrids($('partner-bits-view'), s, t);
+  $('partner-weightings-figure').hidden = !s.steps[0]?.memory;
+  if (s.steps[0]?.memory) drawWeightings($('partner-weightings-view'), s, t);
 }
 
 function setAnimating(on) {
@@ -436,6 +484,7 @@ handlers.schema = ({ schema }) => {
   }
   writeControls();
   saveHash();
+  syncPartner();
   page.engine.send({ type: 'reset', config: engineConfig(state), backend: state.backend });
 };
 
@@ -445,13 +494,18 @@ function main() {
   form.addEventListener('submit', (event) => event.preventDefault());
   form.elements.speed.addEventListener('input', (e) => { $('speed-value').textContent = e.target.value; });
   $('play').addEventListener('click', () => { page.autoPaused = false; setPlaying(!page.playing); });
-  $('step').addEventListener('click', () => { setPlaying(false); page.engine.send({ type: 'step' }); });
+  $('step').addEventListener('click', () => {
+    setPlaying(false);
+    page.engine.send({ type: 'step' });
+    page.partner?.step();
+  });
   $('reset').addEventListener('click', () => restart());
   $('test').addEventListener('click', () => {
     const length = page.state.test_length || page.state.max_length;
     $('test-result').textContent = `Testing at length ${length}…`;
     page.engine.send({ type: 'evaluate', lengths: [length], sequences: 256, seed: 1000 });
     page.engine.send({ type: 'snapshot', length });
+    page.partner?.test(length);
   });
   $('time').addEventListener('input', (e) => { setAnimating(false); page.time = Number(e.target.value); page.dirty = true; });
   $('animate').addEventListener('click', () => setAnimating(!page.animating));

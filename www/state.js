@@ -28,6 +28,9 @@ export const PROPERTIES = {
   test_length: { type: 'int', min: 0, max: 64, default: 0, label: 'Test at length (0: training length)' },
   embed: { type: 'bool', default: false },
   hide: { type: 'list', default: [] },
+  // A second model trained side by side on the same task, seed and batches, or none
+  // (its values are the schema's memory-family models, set by `configure`).
+  compare: { type: 'enum', values: [''], default: '', label: 'Compare with' },
   // A guided lesson to open (www/lessons/<id>.html), or none.
   lesson: { type: 'enum', values: ['', ...Object.keys(LESSONS)], default: '' },
 };
@@ -71,6 +74,7 @@ export function configure(schema) {
     }
   }
   const names = Object.keys(MODELS);
+  PROPERTIES.compare.values = ['', ...names.filter((n) => MODELS[n].family === 'memory')];
   const tasks = [...new Set(schema.models.flatMap((m) => m.tasks.map((t) => t.name)))];
   const first = MODELS.ntm ?? MODELS[names[0]];
   // Model, task and sizes first: a link reads in this order.
@@ -147,6 +151,17 @@ export function parseValue(name, raw) {
   }
 }
 
+// Why `state.compare` cannot be trained beside `state.model`, or null.
+export function compareProblem(state) {
+  if (!state.compare) return null;
+  const [model, other] = [MODELS[state.model], MODELS[state.compare]];
+  if (model.family !== 'memory' || state.compare === state.model) {
+    return `compare takes another model of the memory family (${PROPERTIES.compare.values.filter(Boolean).join(', ')}) beside a memory model`;
+  }
+  if (!other.tasks.some((t) => t.name === state.task)) return `${other.label} does not train on ${state.task}`;
+  return null;
+}
+
 // Checks relations between values that the table cannot express alone.
 export function crossCheck(state) {
   const model = MODELS[state.model];
@@ -158,6 +173,8 @@ export function crossCheck(state) {
       return `${name} is not a setting of ${model.label}`;
     }
   }
+  const comparison = compareProblem(state);
+  if (comparison) return comparison;
   if (state.min_length > state.max_length) {
     return `the shortest length (${state.min_length}) is longer than the longest (${state.max_length})`;
   }

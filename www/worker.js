@@ -5,6 +5,8 @@
 //               {type: 'reset', config, backend} | {type: 'import', bytes, config, backend}
 //               {type: 'backend', backend} (move the model to 'auto', 'gpu' or 'cpu')
 //               {type: 'play'} | {type: 'pause'} | {type: 'step'}
+//               {type: 'chunk', steps} (exactly `steps` steps, then pause: a side-by-side
+//               pair is driven chunk by chunk from the page, so both stay in lockstep)
 //               {type: 'speed', stepsPerChunk} | {type: 'snapshot', length}
 //               {type: 'export'} | {type: 'evaluate', lengths, sequences, seed}
 //               {type: 'dream', length, prompt, seed} (a generative model's generation mode)
@@ -154,6 +156,10 @@ const handlers = {
   step() {
     playing = false;
     return runChunk(1);
+  },
+  chunk({ steps }) {
+    playing = false;
+    return runChunk(steps);
   },
   speed({ stepsPerChunk: steps }) {
     stepsPerChunk = steps;

@@ -4,7 +4,7 @@
 // sequence accuracy, the fraction of sequences not entirely right.
 
 import { heading, setupCanvas, text } from './canvas.js';
-import { SERIES, drawLegend, formatNumber, niceStep, polyline } from './chart.js';
+import { DASHES, SERIES, drawLegend, formatNumber, niceStep, polyline } from './chart.js';
 
 const LEFT = 58;
 const RIGHT = 14;
@@ -80,11 +80,12 @@ function drawLogAxis(g, rect, [lo, hi], floor) {
   }
 }
 
-// Axes, then (when there is data) raw and averaged curves with their legend.
-function drawPanel(g, rect, panel, history, x) {
+// Axes, then (when there is data) raw and averaged curves with their legend; with a
+// compared model (`partner`: { label, own, history, values }), its average too, dashed.
+function drawPanel(g, rect, panel, history, x, partner) {
   const window = Math.max(1, Math.min(MAX_WINDOW, Math.floor(panel.values.length / 10)));
   const average = movingAverage(panel.values, window);
-  const range = decades(panel.values, panel.floor, panel.fallback);
+  const range = decades(partner ? [...panel.values, ...partner.values] : panel.values, panel.floor, panel.fallback);
   const y = (v) => rect.y + rect.h * (1 - (Math.log10(v) - range[0]) / (range[1] - range[0]));
   const last = average[average.length - 1];
   const note = average.length ? `latest average ${formatNumber(last)}` : '';
@@ -98,11 +99,19 @@ function drawPanel(g, rect, panel, history, x) {
   }
   const columns = decimate(history, panel.values, average, x, panel.floor, Math.ceil(g.width) + 1);
   const raw = { label: 'raw', color: panel.color, width: 1, alpha: 0.4 };
-  const smooth = { label: `average of last ${window}`, color: panel.color, width: 2.5 };
+  const smooth = { label: partner ? partner.own : `average of last ${window}`, color: panel.color, width: 2.5 };
   polyline(g, columns.flatMap((c) => [[c.px, y(c.min)], [c.px, y(c.max)]]), raw);
   const averaged = columns.filter((c) => Number.isFinite(c.average));
   polyline(g, averaged.map((c) => [c.px, y(c.average)]), smooth);
-  const legendLeft = drawLegend(g, rect.x + rect.w, rect.y - HEAD + 10, [raw, smooth]);
+  const legend = [raw, smooth];
+  if (partner?.values.length) {
+    const other = { label: partner.label, color: g.theme.fg, width: 2, dash: DASHES[1] };
+    const partnerAverage = movingAverage(partner.values, window);
+    const partnerColumns = decimate(partner.history, partner.values, partnerAverage, x, panel.floor, Math.ceil(g.width) + 1);
+    polyline(g, partnerColumns.filter((c) => Number.isFinite(c.average)).map((c) => [c.px, y(c.average)]), other);
+    legend.push(other);
+  }
+  const legendLeft = drawLegend(g, rect.x + rect.w, rect.y - HEAD + 10, legend);
   heading(g, panel.name, note, 0, rect.y - HEAD + 10, legendLeft - 12);
 }
 
@@ -126,9 +135,11 @@ function drawStepAxis(g, rects, [x0, x1], x) {
 
 /**
  * The objective's curves against training step; history = { step, bits, errors, wrong }
- * arrays, metrics = the objective's metric descriptions from the engine's schema.
+ * arrays, metrics = the objective's metric descriptions from the engine's schema;
+ * partner = { label, own, series } of a model trained side by side (its averages are
+ * drawn dashed on the same axes), or null.
  */
-export function drawLossChart(canvas, history, metrics) {
+export function drawLossChart(canvas, history, metrics, partner = null) {
   const g = setupCanvas(canvas);
   const steps = history?.step ?? [];
   const span = steps.length ? [steps[0], Math.max(steps[steps.length - 1], steps[0] + 1)] : [0, 1];
@@ -160,5 +171,9 @@ export function drawLossChart(canvas, history, metrics) {
   const rects = panels.map((_, i) => ({ x: LEFT, y: HEAD + i * (panelH + HEAD + GAP), w: width, h: panelH }));
   const x = (s) => LEFT + ((s - span[0]) / (span[1] - span[0])) * width;
   drawStepAxis(g, rects, span, x);
-  panels.forEach((panel, i) => drawPanel(g, rects[i], { ...panel, color: SERIES[i % SERIES.length] }, history, x));
+  const axes = ['bits', 'errors', partner && accuracy && !accuracy.fraction ? 'recall' : 'wrong'];
+  panels.forEach((panel, i) => {
+    const other = partner && { ...partner, history: partner.series, values: partner.series[axes[i]] ?? [] };
+    drawPanel(g, rects[i], { ...panel, color: SERIES[i % SERIES.length] }, history, x, other);
+  });
 }
