@@ -67,6 +67,26 @@ pub struct HyperparameterInfo {
     /// `min`, `max` and `integer` are then unused. Empty for numbers.
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     pub choices: &'static [&'static str],
+    /// An on/off option (a checkbox); `min`, `max`, `integer` and `choices` unused.
+    #[serde(skip_serializing_if = "is_false")]
+    pub boolean: bool,
+}
+
+fn is_false(value: &bool) -> bool {
+    !value
+}
+
+/// An on/off option.
+const fn switch(key: &'static str, label: &'static str) -> HyperparameterInfo {
+    HyperparameterInfo {
+        key,
+        label,
+        min: 0.0,
+        max: 1.0,
+        integer: true,
+        choices: &[],
+        boolean: true,
+    }
 }
 
 const fn whole(
@@ -82,6 +102,7 @@ const fn whole(
         max: max as f64,
         integer: true,
         choices: &[],
+        boolean: false,
     }
 }
 
@@ -101,6 +122,7 @@ const GATE_CUTOFF: HyperparameterInfo = HyperparameterInfo {
     max: 2.0,
     integer: false,
     choices: &[],
+    boolean: false,
 };
 /// Where a generative model stores its latents (`LatentMemoryKind`'s names).
 const LATENT_MEMORY: HyperparameterInfo = HyperparameterInfo {
@@ -110,7 +132,13 @@ const LATENT_MEMORY: HyperparameterInfo = HyperparameterInfo {
     max: 0.0,
     integer: false,
     choices: &["none", "introspective", "ntm", "lru", "dnc"],
+    boolean: false,
 };
+/// The DNC's improvements (models.md §3.1).
+const DNC_MASKING: HyperparameterInfo = switch("dnc_masking", "Masked lookup (§3.1)");
+const DNC_DEALLOCATION: HyperparameterInfo = switch("dnc_deallocation", "De-allocation (§3.1)");
+const DNC_LINK_SHARPNESS: HyperparameterInfo =
+    switch("dnc_link_sharpness", "Link sharpness (§3.1)");
 
 const LATENT: HyperparameterInfo = whole("latent", "Latent size Z", 1, MAX_LATENT);
 const MAP_HIDDEN: HyperparameterInfo = whole("map_hidden", "Prior/posterior hidden P", 1, MAX_MLP);
@@ -137,7 +165,16 @@ pub const MODELS: [ModelInfo; 7] = [
         kind: ModelKind::Dnc,
         label: "Differentiable Neural Computer",
         family: Family::Memory,
-        hyperparameters: &[CONTROLLER, LAYERS, SLOTS, WIDTH, READS],
+        hyperparameters: &[
+            CONTROLLER,
+            LAYERS,
+            SLOTS,
+            WIDTH,
+            READS,
+            DNC_MASKING,
+            DNC_DEALLOCATION,
+            DNC_LINK_SHARPNESS,
+        ],
         views: &[
             "bits",
             "memory",
@@ -386,6 +423,13 @@ fn value_of(config: &TrainConfig, key: &str) -> serde_json::Value {
     if key == "memory" {
         let memory = config.generative.clone().unwrap_or_default().memory;
         return serde_json::Value::from(memory.name());
+    }
+    let dnc = config.dnc_options();
+    match key {
+        "dnc_masking" => return serde_json::Value::from(dnc.masking),
+        "dnc_deallocation" => return serde_json::Value::from(dnc.deallocation),
+        "dnc_link_sharpness" => return serde_json::Value::from(dnc.link_sharpness),
+        _ => {}
     }
     serde_json::Value::from(number_of(config, key))
 }

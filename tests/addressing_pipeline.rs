@@ -26,6 +26,7 @@ fn config(model: ModelKind) -> ModelConfig {
         read_heads: 2,
         image: None,
         generative: None,
+        dnc: Default::default(),
     }
 }
 

@@ -103,6 +103,60 @@ fn dnc_and_lru_traces_carry_their_own_fields() {
     }
 }
 
+/// The DNC's §3.1 improvements: the flags reach the model, the checkpoint carries them
+/// (and the interface grows by their fields), eval and trace read them back, the trace
+/// shows the masks and sharpened weightings; other models and the GPU refuse them.
+#[test]
+fn dnc_improvements_round_trip_through_a_checkpoint() {
+    let checkpoint = scratch("dnc-fixes.safetensors");
+    let path = checkpoint.to_str().unwrap();
+    let output = engram(&[
+        "train",
+        "--model",
+        "dnc",
+        "--dnc-fixes",
+        "--steps",
+        "3",
+        "--batch",
+        "2",
+        "--memory",
+        "6",
+        "--width",
+        "4",
+        "--reads",
+        "2",
+        "--backend",
+        "cpu",
+        "--out",
+        path,
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let eval = engram(&["eval", "--checkpoint", path, "--lengths", "3"]);
+    assert!(eval.status.success());
+    let trace: serde_json::Value =
+        serde_json::from_slice(&engram(&["trace", "--checkpoint", path, "--json"]).stdout).unwrap();
+    for key in ["dnc_masking", "dnc_deallocation", "dnc_link_sharpness"] {
+        assert_eq!(trace["model"][key], true, "{key} in the trace's model");
+    }
+    let read: Vec<&str> = trace["steps"][1]["addressing"][1]["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    for stage in ["mask", "forward_sharpened", "backward_sharpened"] {
+        assert!(read.contains(&stage), "{stage} in {read:?}");
+    }
+    refused(
+        &["train", "--model", "ntm", "--dnc-masking", "--steps", "1"],
+        "options of the DNC, not ntm",
+    );
+}
+
 #[test]
 fn bad_flags_are_refused_clearly() {
     refused(&["train", "--model", "gpt"], "unknown model 'gpt'");

@@ -48,6 +48,7 @@ fn small(model: ModelKind, task: &TaskConfig) -> ModelConfig {
         read_heads: 2,
         image: None,
         generative: None,
+        dnc: Default::default(),
     }
 }
 
@@ -222,6 +223,7 @@ gpu_test! {
                 read_heads,
                 image: None,
                 generative: None,
+                dnc: Default::default(),
             };
             let model = build(&config, 5).unwrap();
             let mut gpu = session(&context, model.as_ref(), OptimizerConfig::default());

@@ -30,6 +30,7 @@ fn small_config(memory: LatentMemoryKind) -> ModelConfig {
         read_heads: 2,
         image: None,
         generative: Some(generative),
+        dnc: Default::default(),
     }
 }
 

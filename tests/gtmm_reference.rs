@@ -113,6 +113,7 @@ fn config_of(case: &Value) -> ModelConfig {
             decoder_hidden: size(case, "decoder"),
             kl_warmup: 0,
         }),
+        dnc: Default::default(),
     }
 }
 

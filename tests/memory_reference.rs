@@ -99,7 +99,7 @@ fn dnc_step_matches_the_reference() {
             read_vectors: vec![0.0; reads * width],
         };
         assert_eq!(previous.memory.len(), n * width);
-        let xi = Interface::from_raw(&flat(&case["interface"]), width, reads);
+        let xi = Interface::from_raw(&flat(&case["interface"]), width, reads, Default::default());
         let (next, cache) = dnc::step(&previous, &xi);
         let e = &case["expected"];
         let worst = [

@@ -2,6 +2,7 @@
 //! of its loss, on small sizes and a random sequence with a partial mask.
 
 use engram::gradcheck::{check, Tolerance};
+use engram::models::DncOptions;
 use engram::models::SequenceRef;
 use engram::ops::loss::masked_sigmoid_cross_entropy;
 use engram::rng::Pcg32;
@@ -19,6 +20,7 @@ fn small_config(model: ModelKind) -> ModelConfig {
         read_heads: 2,
         image: None,
         generative: None,
+        dnc: Default::default(),
     }
 }
 
@@ -59,7 +61,11 @@ fn loss(model: &dyn Model, sequence: &Sequence) -> f64 {
 }
 
 fn check_model(kind: ModelKind, seed: u64) {
-    let config = small_config(kind);
+    check_config(small_config(kind), seed);
+}
+
+fn check_config(config: ModelConfig, seed: u64) {
+    let kind = config.model;
     let mut model = build(&config, seed).unwrap();
     // Larger parameters than the default init so gates are off their linear regime.
     let mut rng = Pcg32::new(seed + 100);
@@ -137,4 +143,33 @@ fn dnc_gradient_matches_finite_differences() {
 #[test]
 fn lru_gradient_matches_finite_differences() {
     check_model(ModelKind::Lru, 4);
+}
+
+/// The DNC's §3.1 options, each alone and all three (masks, de-allocation's erase through
+/// ψ, the sharpened link weightings): exact backward against finite differences.
+#[test]
+fn dnc_improvements_gradients_match_finite_differences() {
+    let each = [
+        DncOptions {
+            masking: true,
+            ..DncOptions::default()
+        },
+        DncOptions {
+            deallocation: true,
+            ..DncOptions::default()
+        },
+        DncOptions {
+            link_sharpness: true,
+            ..DncOptions::default()
+        },
+        DncOptions::ALL,
+    ];
+    for (i, options) in each.into_iter().enumerate() {
+        let config = ModelConfig {
+            dnc: options,
+            ..small_config(ModelKind::Dnc)
+        };
+        println!("{options:?}");
+        check_config(config, 10 + i as u64);
+    }
 }

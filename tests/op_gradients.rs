@@ -10,6 +10,7 @@ use engram::memory::lru::{self, LruState};
 use engram::memory::ntm::{address, address_backward, head_size, HeadParams};
 use engram::memory::write::{erase_and_add, erase_and_add_backward};
 use engram::memory::{read, read_backward};
+use engram::models::DncOptions;
 use engram::ops::loss::masked_sigmoid_cross_entropy;
 use engram::rng::Pcg32;
 
@@ -221,9 +222,20 @@ fn read_backward_matches_finite_differences() {
 
 #[test]
 fn dnc_step_backward_matches_finite_differences() {
+    check_dnc_step(DncOptions::default(), "dnc step");
+}
+
+/// With all of models.md §3.1 (masks on every lookup, de-allocation's erase through ψ,
+/// sharpened link weightings), the step's backward is exact too, at the op level.
+#[test]
+fn dnc_step_with_its_improvements_backward_matches_finite_differences() {
+    check_dnc_step(DncOptions::ALL, "dnc step, §3.1");
+}
+
+fn check_dnc_step(options: DncOptions, name: &str) {
     let (n, w, r) = (5, 3, 2);
     let mut rng = Pcg32::new(15);
-    let xi_size = interface_size(w, r);
+    let xi_size = interface_size(w, r, options);
     // Usages far apart so no perturbation reorders the allocation sort.
     let usage: Vec<f32> = (0..n).map(|k| 0.1 + 0.17 * ((k * 3) % n) as f32).collect();
     let mut link = random(&mut rng, n * n, 0.0, 0.2);
@@ -271,7 +283,7 @@ fn dnc_step_backward_matches_finite_differences() {
     };
     let forward = |x: &[f32]| {
         let p = pieces(x, &lengths);
-        let xi = Interface::from_raw(p[0], w, r);
+        let xi = Interface::from_raw(p[0], w, r, options);
         let (next, cache) = dnc::step(&state(&p), &xi);
         (xi, next, cache)
     };
@@ -280,7 +292,7 @@ fn dnc_step_backward_matches_finite_differences() {
     let (xi, next, cache) = forward(&x);
     let mut dnext = coefficients.clone();
     let mut dprevious = DncState::zeros(n, w, r);
-    let mut dxi = Interface::zeros(w, r);
+    let mut dxi = Interface::zeros(w, r, options);
     dnc::step_backward(
         &previous,
         &xi,
@@ -303,7 +315,7 @@ fn dnc_step_backward_matches_finite_differences() {
         d.read_weights.clone(),
     ]
     .concat();
-    run_check("dnc step", |x| objective(&forward(x).1), &x, &analytic);
+    run_check(name, |x| objective(&forward(x).1), &x, &analytic);
 }
 
 #[test]

@@ -28,6 +28,9 @@ fn page_defaults() -> PlaygroundConfig {
         memory: None,
         latent: None,
         map_hidden: None,
+        dnc_masking: false,
+        dnc_deallocation: false,
+        dnc_link_sharpness: false,
     }
 }
 

@@ -81,6 +81,9 @@ function buildControls() {
       if (h.choices) {
         input = document.createElement('select');
         input.append(...h.choices.map((choice) => new Option(choice, choice)));
+      } else if (h.boolean) {
+        input = document.createElement('input');
+        input.type = 'checkbox';
       } else {
         input = document.createElement('input');
         input.type = 'number';
@@ -119,7 +122,9 @@ function frames(snapshot) {
 function writeControls() {
   writeTaskOptions();
   for (const element of form.elements) {
-    if (element.name && element.name in page.state) element.value = page.state[element.name];
+    if (!element.name || !(element.name in page.state)) continue;
+    if (element.type === 'checkbox') element.checked = page.state[element.name];
+    else element.value = page.state[element.name];
   }
   const speed = form.elements.speed;
   speed.min = PROPERTIES.speed.min;
@@ -190,12 +195,13 @@ function syncPartner() {
 
 // A control changed: check it against the table, then apply.
 function onSettingChange(event) {
-  const { name, value } = event.target;
+  const { name, type, checked } = event.target;
+  const value = type === 'checkbox' ? (checked ? '1' : '0') : event.target.value;
   if (!page.state || !property(name)) return; // the schema has not arrived yet
   const parsed = parseValue(name, String(value));
   if (parsed.error) {
     showMessage(`${property(name).label}: ${parsed.error}. Kept ${page.state[name]}.`);
-    event.target.value = page.state[name];
+    writeControls(); // the control shows the kept value again
     return;
   }
   let next = { ...page.state, [name]: parsed.value };
@@ -213,7 +219,7 @@ function onSettingChange(event) {
   const problem = crossCheck(next);
   if (problem) {
     showMessage(`${problem}; kept the previous value.`);
-    event.target.value = page.state[name];
+    writeControls(); // the control shows the kept value again
     return;
   }
   showMessage('');

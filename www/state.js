@@ -67,6 +67,7 @@ export function configure(schema) {
     for (const h of model.hyperparameters) {
       sizes[h.key] ??= h.choices
         ? { type: 'enum', values: h.choices, default: h.default, label: h.label, engine: true, size: true }
+        : h.boolean ? { type: 'bool', default: h.default, label: h.label, engine: true, size: true }
         : {
           type: h.integer ? 'int' : 'float', min: h.min, max: h.max, default: h.default,
           label: h.label, engine: true, size: true,

@@ -90,26 +90,36 @@ impl HeadAddressing {
     }
 }
 
-/// The cosine-similarity and content-weighting stages every content lookup starts with.
+/// The cosine-similarity and content-weighting stages every content lookup starts with;
+/// with a `mask` (the DNC's masked lookup, models.md §3.1), the mask after the key.
 pub fn content_lookup(
     head: HeadAddressing,
     key: &[f32],
+    mask: &[f32],
     similarity: &[f32],
     content: &[f32],
     strength: f32,
 ) -> HeadAddressing {
-    head.stage("key", "key k", StageKind::Vector, key)
-        .stage(
-            "similarity",
-            "cosine similarity K(k, M[i])",
-            StageKind::Similarity,
-            similarity,
-        )
-        .stage(
-            "content",
-            "content weighting softmax(β·K)",
+    let mut head = head.stage("key", "key k", StageKind::Vector, key);
+    if !mask.is_empty() {
+        head = head.stage(
+            "mask",
+            "mask m = σ(raw): the lookup compares k ⊙ m with M[i] ⊙ m",
             StageKind::Weighting,
-            content,
-        )
-        .with("β", &[strength])
+            mask,
+        );
+    }
+    head.stage(
+        "similarity",
+        "cosine similarity K(k, M[i])",
+        StageKind::Similarity,
+        similarity,
+    )
+    .stage(
+        "content",
+        "content weighting softmax(β·K)",
+        StageKind::Weighting,
+        content,
+    )
+    .with("β", &[strength])
 }

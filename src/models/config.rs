@@ -115,6 +115,46 @@ pub struct ModelConfig {
     /// The generative models' settings (memory variant, latent and MLP sizes).
     #[serde(flatten, default, skip_serializing_if = "Option::is_none")]
     pub generative: Option<GenerativeConfig>,
+    /// The DNC's optional improvements (models.md §3.1), all off by default; absent keys
+    /// are off, so a checkpoint written before them keeps its meaning.
+    #[serde(flatten, default)]
+    pub dnc: DncOptions,
+}
+
+/// models.md §3.1 (Csordás & Schmidhuber 2019), each an option of the DNC.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DncOptions {
+    /// Masked content addressing: each head's lookup compares `k ⊙ m` with `M[i] ⊙ m`.
+    #[serde(rename = "dnc_masking", default, skip_serializing_if = "is_false")]
+    pub masking: bool,
+    /// De-allocation: slots freed by the free gates are also erased (`⊙ ψ`).
+    #[serde(rename = "dnc_deallocation", default, skip_serializing_if = "is_false")]
+    pub deallocation: bool,
+    /// Link-distribution sharpness: the forward and backward weightings are sharpened
+    /// by per-head exponents before the read modes mix them.
+    #[serde(
+        rename = "dnc_link_sharpness",
+        default,
+        skip_serializing_if = "is_false"
+    )]
+    pub link_sharpness: bool,
+}
+
+fn is_false(value: &bool) -> bool {
+    !value
+}
+
+impl DncOptions {
+    /// All three improvements.
+    pub const ALL: DncOptions = DncOptions {
+        masking: true,
+        deallocation: true,
+        link_sharpness: true,
+    };
+
+    pub fn any(self) -> bool {
+        self.masking || self.deallocation || self.link_sharpness
+    }
 }
 
 /// Bounds on sizes: generous for experiments, small enough that a typo cannot ask for
@@ -130,6 +170,12 @@ impl ModelConfig {
     pub fn validate(&self) -> Result<()> {
         check_range("input_width", self.input_width, 1, MAX_IO_WIDTH)?;
         check_range("output_width", self.output_width, 1, MAX_IO_WIDTH)?;
+        if self.dnc.any() && self.model != ModelKind::Dnc {
+            return Err(config_error(format!(
+                "dnc_masking, dnc_deallocation and dnc_link_sharpness are options of the DNC, not {}",
+                self.model
+            )));
+        }
         if self.model.is_image() {
             return match &self.image {
                 Some(image) => image.validate(),

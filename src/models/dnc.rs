@@ -3,13 +3,14 @@
 
 use super::addressing::{content_lookup, HeadAddressing, StageKind};
 use super::trace::{rows, Weights};
-use super::{MemoryCore, ModelConfig, StepTrace};
+use super::{DncOptions, MemoryCore, ModelConfig, StepTrace};
 use crate::memory::dnc::{interface_size, step, step_backward, DncState, DncStepCache, Interface};
 use crate::nn::{Linear, ParamStore};
 use crate::rng::Pcg32;
 
 pub struct DncCore {
     interface: Linear,
+    options: DncOptions,
     slots: usize,
     width: usize,
     reads: usize,
@@ -29,9 +30,10 @@ impl DncCore {
                 params,
                 "interface",
                 config.hidden,
-                interface_size(w, r),
+                interface_size(w, r, config.dnc),
                 rng,
             ),
+            options: config.dnc,
             slots: config.memory_slots,
             width: w,
             reads: r,
@@ -44,7 +46,7 @@ impl MemoryCore for DncCore {
     type Cache = DncCache;
 
     fn step_floats(&self) -> usize {
-        crate::memory::dnc::step_floats(self.slots, self.width, self.reads)
+        crate::memory::dnc::step_floats(self.slots, self.width, self.reads, self.options)
     }
 
     fn read_width(&self) -> usize {
@@ -66,7 +68,7 @@ impl MemoryCore for DncCore {
     fn step(&self, params: &[f32], hidden: &[f32], previous: &DncState) -> (DncState, DncCache) {
         let mut raw = vec![0.0; self.interface.outputs];
         self.interface.forward(params, hidden, &mut raw);
-        let xi = Interface::from_raw(&raw, self.width, self.reads);
+        let xi = Interface::from_raw(&raw, self.width, self.reads, self.options);
         let (next, step_cache) = step(previous, &xi);
         (
             next,
@@ -90,7 +92,7 @@ impl MemoryCore for DncCore {
         dprevious: &mut DncState,
         dhidden: &mut [f32],
     ) {
-        let mut dxi = Interface::zeros(self.width, self.reads);
+        let mut dxi = Interface::zeros(self.width, self.reads, self.options);
         step_backward(
             previous,
             &cache.xi,
@@ -162,6 +164,7 @@ fn write_addressing(cache: &DncCache, state: &DncState) -> HeadAddressing {
     content_lookup(
         head,
         &xi.write_key,
+        &xi.write_mask,
         &step.write_similarity,
         &step.content_write,
         xi.write_strength,
@@ -221,9 +224,15 @@ fn read_addressing(
     let (n, w) = (previous.len(), xi.write_key.len());
     let slots = i * n..(i + 1) * n;
     let head = HeadAddressing::new(format!("read.{i}"), "current");
-    content_lookup(
+    let mask = if xi.read_masks.is_empty() {
+        &[][..]
+    } else {
+        &xi.read_masks[i * w..(i + 1) * w]
+    };
+    let head = content_lookup(
         head,
         &xi.read_keys[i * w..(i + 1) * w],
+        mask,
         &step.read_similarity[slots.clone()],
         &step.content_read[slots.clone()],
         xi.read_strengths[i],
@@ -244,9 +253,28 @@ fn read_addressing(
         "backward",
         "backward b = Lₜᵀ·w^rₜ₋₁",
         StageKind::Weighting,
-        &step.backward[slots],
-    )
-    .stage(
+        &step.backward[slots.clone()],
+    );
+    // Link sharpness (§3.1): what the read modes mix instead.
+    let head = if step.forward_sharpened.is_empty() {
+        head
+    } else {
+        head.stage(
+            "forward_sharpened",
+            "sharpened forward (f + ε)^{s_f} / Σ",
+            StageKind::Weighting,
+            &step.forward_sharpened[slots.clone()],
+        )
+        .with("s_f", &[xi.forward_sharpness[i]])
+        .stage(
+            "backward_sharpened",
+            "sharpened backward (b + ε)^{s_b} / Σ",
+            StageKind::Weighting,
+            &step.backward_sharpened[slots],
+        )
+        .with("s_b", &[xi.backward_sharpness[i]])
+    };
+    head.stage(
         "weighting",
         "read weighting π_b·b + π_c·c + π_f·f",
         StageKind::Weighting,

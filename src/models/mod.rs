@@ -17,7 +17,7 @@ mod ntm;
 mod ntm_head;
 pub mod trace;
 
-pub use config::{ModelConfig, ModelKind};
+pub use config::{DncOptions, ModelConfig, ModelKind};
 pub use memory_model::{MemoryCore, MemoryModel};
 pub use trace::{SequenceTrace, StepTrace, Weights};
 

@@ -286,7 +286,7 @@ impl MemoryCore for NtmCore {
 /// weighting by g, the 3-tap shift, sharpening by γ.
 fn head_addressing(into: HeadAddressing, head: &Head, previous: &[f32]) -> HeadAddressing {
     let (p, a) = (&head.params, &head.addressing);
-    content_lookup(into, &p.key, &a.similarity, &a.content, p.strength)
+    content_lookup(into, &p.key, &[], &a.similarity, &a.content, p.strength)
         .stage(
             "previous",
             "previous weighting wₜ₋₁",

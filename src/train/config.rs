@@ -5,7 +5,7 @@ use super::parallel::default_threads;
 use crate::error::{config_error, Result};
 use crate::models::gtmm::GenerativeConfig;
 use crate::models::neural_gpu::ImageConfig;
-use crate::models::{ModelConfig, ModelKind};
+use crate::models::{DncOptions, ModelConfig, ModelKind};
 use crate::nn::{OptimizerConfig, OptimizerKind};
 use crate::tasks::TaskConfig;
 use serde::{Deserialize, Serialize};
@@ -89,6 +89,17 @@ pub struct TrainConfig {
     /// The generative models' settings (absent for the other models).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generative: Option<GenerativeConfig>,
+    /// The DNC's improvements (models.md §3.1), each off unless set.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub dnc_masking: bool,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub dnc_deallocation: bool,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub dnc_link_sharpness: bool,
+}
+
+fn is_false(value: &bool) -> bool {
+    !value
 }
 
 impl CurriculumConfig {
@@ -188,6 +199,9 @@ impl TrainConfig {
             threads: 0,
             image: None,
             generative: None,
+            dnc_masking: false,
+            dnc_deallocation: false,
+            dnc_link_sharpness: false,
         }
     }
 
@@ -222,6 +236,9 @@ impl TrainConfig {
             threads: 0,
             image: None,
             generative: Some(generative),
+            dnc_masking: false,
+            dnc_deallocation: false,
+            dnc_link_sharpness: false,
         }
     }
 
@@ -252,6 +269,9 @@ impl TrainConfig {
             threads: 0,
             image: Some(ImageConfig::default()),
             generative: None,
+            dnc_masking: false,
+            dnc_deallocation: false,
+            dnc_link_sharpness: false,
         }
     }
 
@@ -262,6 +282,22 @@ impl TrainConfig {
         } else {
             self.threads
         }
+    }
+
+    /// The §3.1 options as the model takes them.
+    pub fn dnc_options(&self) -> DncOptions {
+        DncOptions {
+            masking: self.dnc_masking,
+            deallocation: self.dnc_deallocation,
+            link_sharpness: self.dnc_link_sharpness,
+        }
+    }
+
+    /// Sets the §3.1 options.
+    pub fn set_dnc_options(&mut self, options: DncOptions) {
+        self.dnc_masking = options.masking;
+        self.dnc_deallocation = options.deallocation;
+        self.dnc_link_sharpness = options.link_sharpness;
     }
 
     pub fn model_config(&self) -> ModelConfig {
@@ -276,6 +312,7 @@ impl TrainConfig {
             read_heads: self.read_heads,
             image: self.image.clone(),
             generative: self.generative.clone(),
+            dnc: self.dnc_options(),
         }
     }
 

@@ -54,6 +54,13 @@ pub struct PlaygroundConfig {
     pub latent: Option<usize>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub map_hidden: Option<usize>,
+    /// The DNC's improvements (models.md §3.1).
+    #[serde(default)]
+    pub dnc_masking: bool,
+    #[serde(default)]
+    pub dnc_deallocation: bool,
+    #[serde(default)]
+    pub dnc_link_sharpness: bool,
 }
 
 impl PlaygroundConfig {
@@ -84,6 +91,9 @@ impl PlaygroundConfig {
             generative.latent = self.latent.unwrap_or(generative.latent);
             generative.map_hidden = self.map_hidden.unwrap_or(generative.map_hidden);
         }
+        config.dnc_masking = self.dnc_masking;
+        config.dnc_deallocation = self.dnc_deallocation;
+        config.dnc_link_sharpness = self.dnc_link_sharpness;
         self.finish(config)
     }
 
@@ -104,6 +114,7 @@ impl PlaygroundConfig {
         config.layers = model.layers;
         config.image = model.image.clone();
         config.generative = model.generative.clone();
+        config.set_dnc_options(model.dnc);
         // A trained model continues at every length of its task, not from a
         // curriculum's first.
         config.curriculum = None;
@@ -144,6 +155,9 @@ impl PlaygroundConfig {
             memory: model.generative.as_ref().map(|g| g.memory),
             latent: model.generative.as_ref().map(|g| g.latent),
             map_hidden: model.generative.as_ref().map(|g| g.map_hidden),
+            dnc_masking: model.dnc.masking,
+            dnc_deallocation: model.dnc.deallocation,
+            dnc_link_sharpness: model.dnc.link_sharpness,
             ..self.clone()
         }
     }

@@ -48,6 +48,7 @@ pub fn config(
         read_heads: 0,
         image: Some(image),
         generative: None,
+        dnc: Default::default(),
     }
 }
 

@@ -172,7 +172,7 @@ pub(super) fn lay_out(
             ] {
                 state.add(name, length);
             }
-            let size = dnc_interface_size(w, r);
+            let size = dnc_interface_size(w, r, crate::models::DncOptions::default());
             cache.add("F_RAW", size);
             cache.add("F_XI", size);
             for name in [

@@ -84,6 +84,12 @@ impl Layout {
                 "the generative models (gtmm) have no WebGPU kernels yet: train them on the CPU backend",
             ));
         }
+        if config.dnc.any() {
+            return Err(config_error(
+                "the DNC's improvements (dnc_masking, dnc_deallocation, dnc_link_sharpness) have no \
+                 WebGPU kernels yet: they train on the CPU",
+            ));
+        }
         let core = if config.model.has_memory() {
             CoreSizes {
                 slots: config.memory_slots,
@@ -128,7 +134,7 @@ impl Layout {
                 state.add("S_LINK", n * n);
                 state.add("S_WRITE_WEIGHTS", n);
                 state.add("S_READ_WEIGHTS", r * n);
-                let size = interface_size(w, r);
+                let size = interface_size(w, r, config.dnc);
                 cache.add("F_RAW", size);
                 cache.add("F_XI", size);
                 for name in [

@@ -2,8 +2,8 @@
 //! memory models' write-then-read [`step_backward`] and the generative models'
 //! [`write_second_backward`] then [`read_first_backward`].
 
-use super::{DncState, DncStepCache, Interface, READ_MODES, USAGE_FLOOR};
-use crate::memory::content::content_weighting_backward;
+use super::options::{lookup_backward, retained, retained_backward, sharpen_backward};
+use super::{read_mask, DncState, DncStepCache, Interface, READ_MODES, USAGE_FLOOR};
 use crate::memory::read_backward;
 use crate::memory::write::erase_and_add_backward;
 use crate::ops::linalg::{self, dot};
@@ -145,25 +145,52 @@ fn read_half_backward(
         );
         let dread = &dnext.read_weights[heads.clone()];
         let modes = &xi.read_modes[i * READ_MODES..(i + 1) * READ_MODES];
-        dxi.read_modes[i * READ_MODES] += dot(dread, &cache.backward[heads.clone()]);
+        let (forward, backward) = cache.directional(heads.clone());
+        dxi.read_modes[i * READ_MODES] += dot(dread, backward);
         dxi.read_modes[i * READ_MODES + 1] += dot(dread, &cache.content_read[heads.clone()]);
-        dxi.read_modes[i * READ_MODES + 2] += dot(dread, &cache.forward[heads.clone()]);
+        dxi.read_modes[i * READ_MODES + 2] += dot(dread, forward);
         let dcontent: Vec<f32> = dread.iter().map(|d| modes[1] * d).collect();
-        dxi.read_strengths[i] += content_weighting_backward(
+        let dmask: &mut [f32] = if xi.options.masking {
+            &mut dxi.read_masks[keys.clone()]
+        } else {
+            &mut []
+        };
+        dxi.read_strengths[i] += lookup_backward(
             memory,
             norms,
             &xi.read_keys[keys.clone()],
+            read_mask(xi, i),
             xi.read_strengths[i],
             &cache.read_similarity[heads.clone()],
             &cache.content_read[heads.clone()],
             &dcontent,
             dmemory,
             &mut dxi.read_keys[keys],
+            dmask,
         );
+        let mut dforward: Vec<f32> = dread.iter().map(|d| modes[2] * d).collect();
+        let mut dbackward: Vec<f32> = dread.iter().map(|d| modes[0] * d).collect();
+        if xi.options.link_sharpness {
+            // Through the sharpening (§3.1) to the link matrix's weightings.
+            let (mut df, mut db) = (vec![0.0; n], vec![0.0; n]);
+            dxi.forward_sharpness[i] += sharpen_backward(
+                &cache.forward[heads.clone()],
+                xi.forward_sharpness[i],
+                forward,
+                &dforward,
+                &mut df,
+            );
+            dxi.backward_sharpness[i] += sharpen_backward(
+                &cache.backward[heads.clone()],
+                xi.backward_sharpness[i],
+                backward,
+                &dbackward,
+                &mut db,
+            );
+            (dforward, dbackward) = (df, db);
+        }
         // f = L_t w_{t−1}, b = L_tᵀ w_{t−1}.
         let previous_read = &previous_reads[heads.clone()];
-        let dforward: Vec<f32> = dread.iter().map(|d| modes[2] * d).collect();
-        let dbackward: Vec<f32> = dread.iter().map(|d| modes[0] * d).collect();
         linalg::outer_accumulate(&dforward, previous_read, dlink);
         linalg::outer_accumulate(previous_read, &dbackward, dlink);
         let dprevious_read = &mut dprevious_reads[heads];
@@ -216,18 +243,43 @@ fn write_half_backward(
         }
     }
 
-    // Write: M_t = M ⊙ (1 − w eᵀ) + w vᵀ.
-    erase_and_add_backward(
-        &previous.memory,
-        ww,
-        &xi.erase,
-        &xi.write_vector,
-        &dnext.memory,
-        &mut dprevious.memory,
-        &mut dwrite,
-        &mut dxi.erase,
-        &mut dxi.write_vector,
-    );
+    // Write: M_t = M ⊙ (1 − w eᵀ) + w vᵀ, where with de-allocation (§3.1) M is
+    // M_{t−1} ⊙ ψ, whose gradient reaches ψ as well.
+    let mut dretention = vec![0.0; n];
+    if xi.options.deallocation {
+        let base = retained(&previous.memory, &cache.retention);
+        let mut dbase = vec![0.0; base.len()];
+        erase_and_add_backward(
+            &base,
+            ww,
+            &xi.erase,
+            &xi.write_vector,
+            &dnext.memory,
+            &mut dbase,
+            &mut dwrite,
+            &mut dxi.erase,
+            &mut dxi.write_vector,
+        );
+        retained_backward(
+            &previous.memory,
+            &cache.retention,
+            &dbase,
+            &mut dprevious.memory,
+            &mut dretention,
+        );
+    } else {
+        erase_and_add_backward(
+            &previous.memory,
+            ww,
+            &xi.erase,
+            &xi.write_vector,
+            &dnext.memory,
+            &mut dprevious.memory,
+            &mut dwrite,
+            &mut dxi.erase,
+            &mut dxi.write_vector,
+        );
+    }
 
     // w^w = g^w (g^a a + (1 − g^a) c^w).
     let mut dallocation = vec![0.0; n];
@@ -241,16 +293,18 @@ fn write_half_backward(
         dallocation[k] = xi.allocation_gate * dmix;
         dcontent_write[k] = (1.0 - xi.allocation_gate) * dmix;
     }
-    dxi.write_strength += content_weighting_backward(
+    dxi.write_strength += lookup_backward(
         &previous.memory,
         &cache.previous_row_norms,
         &xi.write_key,
+        &xi.write_mask,
         xi.write_strength,
         &cache.write_similarity,
         &cache.content_write,
         &dcontent_write,
         &mut dprevious.memory,
         &mut dxi.write_key,
+        &mut dxi.write_mask,
     );
 
     // Allocation, with φ constant. In sorted order s_j, P_j = Π_{m<j} s_m, a_j = (1 − s_j) P_j:
@@ -271,12 +325,11 @@ fn write_half_backward(
     }
 
     // Usage: u_t = (u + w − u w) ⊙ ψ.
-    let mut dretention = vec![0.0; n];
     for k in 0..n {
         let du = dusage[k];
         dprevious.usage[k] += du * cache.retention[k] * (1.0 - previous.write_weights[k]);
         dprevious.write_weights[k] += du * cache.retention[k] * (1.0 - previous.usage[k]);
-        dretention[k] = du * cache.usage_before_retention[k];
+        dretention[k] += du * cache.usage_before_retention[k];
     }
     // Retention: ψ = Π_i (1 − f^i w^{r,i}); the product over the other heads avoids
     // dividing by a factor that may be 0.

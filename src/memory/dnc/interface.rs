@@ -1,14 +1,23 @@
 //! The DNC's interface vector ξ (models.md §3): its parts, in the order of the spec's
-//! table, and their transforms with the backward of each.
+//! table, then the fields of the §3.1 options that are on, and their transforms with
+//! the backward of each.
 
+use crate::models::DncOptions;
 use crate::ops::activation::{oneplus, sigmoid, softmax_backward, softmax_in_place};
 
 /// Read modes per head: backward, content, forward.
 pub const READ_MODES: usize = 3;
 
-/// Size of the interface vector ξ: `R·W + 3W + 5R + 3`.
-pub fn interface_size(width: usize, reads: usize) -> usize {
-    reads * width + 3 * width + 5 * reads + 3
+/// Size of the interface vector ξ: `R·W + 3W + 5R + 3`, plus `W + R·W` with masking and
+/// `2R` with link sharpness (models.md §3.1).
+pub fn interface_size(width: usize, reads: usize, options: DncOptions) -> usize {
+    let masks = if options.masking {
+        width + reads * width
+    } else {
+        0
+    };
+    let sharpness = if options.link_sharpness { 2 * reads } else { 0 };
+    reads * width + 3 * width + 5 * reads + 3 + masks + sharpness
 }
 
 /// The interface vector after its transforms. Gradients use the same struct.
@@ -26,6 +35,15 @@ pub struct Interface {
     pub write_gate: f32,
     /// `R × 3`: per head (backward, content, forward), each row summing to 1.
     pub read_modes: Vec<f32>,
+    /// Which §3.1 options are on; the fields below are empty when theirs is off.
+    pub options: DncOptions,
+    /// Masking: `m = σ(raw)` of the write head (`W`) and of each read head (`R × W`).
+    pub write_mask: Vec<f32>,
+    pub read_masks: Vec<f32>,
+    /// Link sharpness: `s = oneplus(raw)` of each read head's forward and backward
+    /// weighting (`R` each).
+    pub forward_sharpness: Vec<f32>,
+    pub backward_sharpness: Vec<f32>,
 }
 
 /// Offsets of the parts of ξ, in the order of models.md §3's table.
@@ -40,10 +58,17 @@ struct Layout {
     allocation_gate: usize,
     write_gate: usize,
     read_modes: usize,
+    /// §3.1, appended: `[write mask; read masks; forward sharpness; backward sharpness]`,
+    /// each present only when its option is on.
+    write_mask: usize,
+    read_masks: usize,
+    forward_sharpness: usize,
+    backward_sharpness: usize,
+    end: usize,
 }
 
 impl Layout {
-    fn new(width: usize, reads: usize) -> Self {
+    fn new(width: usize, reads: usize, options: DncOptions) -> Self {
         let read_strengths = reads * width;
         let write_key = read_strengths + reads;
         let write_strength = write_key + width;
@@ -51,6 +76,12 @@ impl Layout {
         let write_vector = erase + width;
         let free_gates = write_vector + width;
         let allocation_gate = free_gates + reads;
+        let write_mask = allocation_gate + 2 + READ_MODES * reads;
+        let masks = if options.masking { width } else { 0 };
+        let read_masks = write_mask + masks;
+        let forward_sharpness = read_masks + masks * reads;
+        let sharpness = if options.link_sharpness { reads } else { 0 };
+        let backward_sharpness = forward_sharpness + sharpness;
         Layout {
             read_keys: 0,
             read_strengths,
@@ -62,12 +93,19 @@ impl Layout {
             allocation_gate,
             write_gate: allocation_gate + 1,
             read_modes: allocation_gate + 2,
+            write_mask,
+            read_masks,
+            forward_sharpness,
+            backward_sharpness,
+            end: backward_sharpness + sharpness,
         }
     }
 }
 
 impl Interface {
-    pub fn zeros(width: usize, reads: usize) -> Self {
+    pub fn zeros(width: usize, reads: usize, options: DncOptions) -> Self {
+        let masks = if options.masking { width } else { 0 };
+        let sharpness = if options.link_sharpness { reads } else { 0 };
         Interface {
             read_keys: vec![0.0; reads * width],
             read_strengths: vec![0.0; reads],
@@ -79,12 +117,21 @@ impl Interface {
             allocation_gate: 0.0,
             write_gate: 0.0,
             read_modes: vec![0.0; READ_MODES * reads],
+            options,
+            write_mask: vec![0.0; masks],
+            read_masks: vec![0.0; masks * reads],
+            forward_sharpness: vec![0.0; sharpness],
+            backward_sharpness: vec![0.0; sharpness],
         }
     }
 
-    /// Splits and transforms raw ξ (models.md §3 table).
-    pub fn from_raw(raw: &[f32], width: usize, reads: usize) -> Self {
-        let at = Layout::new(width, reads);
+    /// Splits and transforms raw ξ (models.md §3 table, §3.1's fields after it).
+    pub fn from_raw(raw: &[f32], width: usize, reads: usize, options: DncOptions) -> Self {
+        let at = Layout::new(width, reads, options);
+        let sigmoids =
+            |range: std::ops::Range<usize>| raw[range].iter().map(|&x| sigmoid(x)).collect();
+        let oneplus_all =
+            |range: std::ops::Range<usize>| raw[range].iter().map(|&x| oneplus(x)).collect();
         let mut read_modes = raw[at.read_modes..at.read_modes + READ_MODES * reads].to_vec();
         read_modes
             .chunks_exact_mut(READ_MODES)
@@ -109,6 +156,11 @@ impl Interface {
             allocation_gate: sigmoid(raw[at.allocation_gate]),
             write_gate: sigmoid(raw[at.write_gate]),
             read_modes,
+            options,
+            write_mask: sigmoids(at.write_mask..at.read_masks),
+            read_masks: sigmoids(at.read_masks..at.forward_sharpness),
+            forward_sharpness: oneplus_all(at.forward_sharpness..at.backward_sharpness),
+            backward_sharpness: oneplus_all(at.backward_sharpness..at.end),
         }
     }
 
@@ -116,7 +168,7 @@ impl Interface {
     pub fn raw_backward(&self, raw: &[f32], grad: &Interface, draw: &mut [f32]) {
         let width = self.write_key.len();
         let reads = self.free_gates.len();
-        let at = Layout::new(width, reads);
+        let at = Layout::new(width, reads, self.options);
         let sigmoid_grad = |value: f32, g: f32| g * value * (1.0 - value);
         draw[at.read_keys..at.read_strengths].copy_from_slice(&grad.read_keys);
         for i in 0..reads {
@@ -138,5 +190,16 @@ impl Interface {
         draw[at.write_vector..at.free_gates].copy_from_slice(&grad.write_vector);
         draw[at.allocation_gate] = sigmoid_grad(self.allocation_gate, grad.allocation_gate);
         draw[at.write_gate] = sigmoid_grad(self.write_gate, grad.write_gate);
+        let masks = self.write_mask.iter().chain(&self.read_masks);
+        let dmasks = grad.write_mask.iter().chain(&grad.read_masks);
+        for (k, (&m, &g)) in masks.zip(dmasks).enumerate() {
+            draw[at.write_mask + k] = sigmoid_grad(m, g);
+        }
+        // oneplus(x) = 1 + softplus(x): its derivative is σ(x).
+        for k in 0..self.forward_sharpness.len() {
+            let (f, b) = (at.forward_sharpness + k, at.backward_sharpness + k);
+            draw[f] = grad.forward_sharpness[k] * sigmoid(raw[f]);
+            draw[b] = grad.backward_sharpness[k] * sigmoid(raw[b]);
+        }
     }
 }

@@ -3,15 +3,18 @@
 
 mod backward;
 mod interface;
+mod options;
 
 pub use backward::{read_first_backward, step_backward, write_second_backward};
 
 pub use interface::{interface_size, Interface, READ_MODES};
 
-use super::content::{content_weighting, row_norms};
+use super::content::row_norms;
 use super::write::erase_and_add;
 use super::{read, INITIAL_MEMORY_VALUE};
+use crate::models::DncOptions;
 use crate::ops::linalg;
+use options::{lookup, retained, sharpen};
 
 /// Floor applied to usage before allocation: `û = ε + (1 − ε) u`.
 const USAGE_FLOOR: f32 = 1e-6;
@@ -22,10 +25,11 @@ const USAGE_FLOOR: f32 = 1e-6;
 /// weightings, read vectors) and the cache (ξ raw and transformed, ψ, usage, order and
 /// allocation, content weightings and similarities, the links' forward and backward
 /// weightings, rows' norms).
-pub fn step_floats(slots: usize, width: usize, reads: usize) -> usize {
+pub fn step_floats(slots: usize, width: usize, reads: usize, options: DncOptions) -> usize {
     let (n, w, r) = (slots, width, reads);
     let state = n * w + 3 * n + n * n + r * n + r * w;
-    let cache = 2 * interface_size(w, r) + 10 * n + 4 * r * n;
+    let sharpened = if options.link_sharpness { 2 * r * n } else { 0 };
+    let cache = 2 * interface_size(w, r, options) + 10 * n + 4 * r * n + sharpened;
     state + cache
 }
 
@@ -92,6 +96,10 @@ pub struct DncStepCache {
     /// `R × N` each.
     pub forward: Vec<f32>,
     pub backward: Vec<f32>,
+    /// With link sharpness (models.md §3.1), `forward` and `backward` sharpened (`R × N`
+    /// each; empty without).
+    pub forward_sharpened: Vec<f32>,
+    pub backward_sharpened: Vec<f32>,
     pub read_similarity: Vec<f32>,
     pub content_read: Vec<f32>,
 }
@@ -167,6 +175,22 @@ fn start_step(previous: &DncState, xi: &Interface) -> (DncState, DncStepCache) {
         content_write: vec![0.0; n],
         forward: vec![0.0; reads * n],
         backward: vec![0.0; reads * n],
+        forward_sharpened: vec![
+            0.0;
+            if xi.options.link_sharpness {
+                reads * n
+            } else {
+                0
+            }
+        ],
+        backward_sharpened: vec![
+            0.0;
+            if xi.options.link_sharpness {
+                reads * n
+            } else {
+                0
+            }
+        ],
         read_similarity: vec![0.0; reads * n],
         content_read: vec![0.0; reads * n],
         ..DncStepCache::default()
@@ -216,10 +240,11 @@ fn write_half(
     }
 
     // Write weighting and write.
-    content_weighting(
+    lookup(
         &previous.memory,
         &cache.previous_row_norms,
         &xi.write_key,
+        &xi.write_mask,
         xi.write_strength,
         &mut cache.write_similarity,
         &mut cache.content_write,
@@ -229,8 +254,14 @@ fn write_half(
             + (1.0 - xi.allocation_gate) * cache.content_write[k];
         next.write_weights[k] = xi.write_gate * mix;
     }
+    // De-allocation (§3.1) erases what the free gates release: the write starts from
+    // M_{t−1} ⊙ ψ.
+    let base = xi
+        .options
+        .deallocation
+        .then(|| retained(&previous.memory, &cache.retention));
     erase_and_add(
-        &previous.memory,
+        base.as_deref().unwrap_or(&previous.memory),
         &next.write_weights,
         &xi.erase,
         &xi.write_vector,
@@ -280,24 +311,67 @@ fn read_half(
             previous_read,
             &mut cache.backward[heads.clone()],
         );
-        content_weighting(
+        if xi.options.link_sharpness {
+            let (f, b) = (
+                &cache.forward[heads.clone()],
+                &cache.backward[heads.clone()],
+            );
+            sharpen(
+                f,
+                xi.forward_sharpness[i],
+                &mut cache.forward_sharpened[heads.clone()],
+            );
+            sharpen(
+                b,
+                xi.backward_sharpness[i],
+                &mut cache.backward_sharpened[heads.clone()],
+            );
+        }
+        lookup(
             memory,
             norms,
             &xi.read_keys[i * width..(i + 1) * width],
+            read_mask(xi, i),
             xi.read_strengths[i],
             &mut cache.read_similarity[heads.clone()],
             &mut cache.content_read[heads.clone()],
         );
         let modes = &xi.read_modes[i * READ_MODES..(i + 1) * READ_MODES];
-        for k in heads.clone() {
-            next.read_weights[k] = modes[0] * cache.backward[k]
-                + modes[1] * cache.content_read[k]
-                + modes[2] * cache.forward[k];
+        let (forward, backward) = cache.directional(heads.clone());
+        for (k, slot) in heads.clone().enumerate() {
+            next.read_weights[slot] = modes[0] * backward[k]
+                + modes[1] * cache.content_read[slot]
+                + modes[2] * forward[k];
         }
         read(
             memory,
             &next.read_weights[heads],
             &mut next.read_vectors[i * width..(i + 1) * width],
         );
+    }
+}
+
+/// Read head `i`'s mask (models.md §3.1), or an empty slice without masking.
+fn read_mask(xi: &Interface, i: usize) -> &[f32] {
+    let width = xi.write_key.len();
+    if xi.read_masks.is_empty() {
+        &[]
+    } else {
+        &xi.read_masks[i * width..(i + 1) * width]
+    }
+}
+
+impl DncStepCache {
+    /// The forward and backward weightings the read modes mix for the heads' `slots`:
+    /// sharpened with link sharpness (§3.1), else as the link matrix gives them.
+    pub fn directional(&self, slots: std::ops::Range<usize>) -> (&[f32], &[f32]) {
+        if self.forward_sharpened.is_empty() {
+            (&self.forward[slots.clone()], &self.backward[slots])
+        } else {
+            (
+                &self.forward_sharpened[slots.clone()],
+                &self.backward_sharpened[slots],
+            )
+        }
     }
 }

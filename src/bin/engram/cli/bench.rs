@@ -154,6 +154,7 @@ fn bench_config(model: ModelKind, task: &TaskConfig, sizes: &SizeArgs) -> ModelC
         read_heads: sizes.read_heads.unwrap_or(reads),
         image,
         generative,
+        dnc: Default::default(),
     }
 }
 

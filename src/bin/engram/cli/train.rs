@@ -88,6 +88,18 @@ pub struct TrainArgs {
     /// gtmm: KL warm-up, β rising from 0 to 1 over this many steps (0: off).
     #[arg(long, value_name = "STEPS")]
     kl_warmup: Option<u64>,
+    /// DNC: masked content lookup (models.md §3.1).
+    #[arg(long)]
+    dnc_masking: bool,
+    /// DNC: de-allocation, freed slots erased (models.md §3.1).
+    #[arg(long)]
+    dnc_deallocation: bool,
+    /// DNC: link-distribution sharpness (models.md §3.1).
+    #[arg(long)]
+    dnc_link_sharpness: bool,
+    /// DNC: all three improvements of models.md §3.1.
+    #[arg(long)]
+    dnc_fixes: bool,
     /// Worker threads (0: one per core).
     #[arg(long)]
     threads: Option<usize>,
@@ -232,6 +244,10 @@ fn resolve(args: &TrainArgs) -> Result<TrainConfig, String> {
     if let Some((flag, _)) = foreign.iter().find(|(_, given)| *given) {
         return Err(format!("{flag} is not a setting of {}", config.model));
     }
+    let fixes = args.dnc_fixes;
+    config.dnc_masking |= fixes || args.dnc_masking;
+    config.dnc_deallocation |= fixes || args.dnc_deallocation;
+    config.dnc_link_sharpness |= fixes || args.dnc_link_sharpness;
     if let Some(generative) = &mut config.generative {
         s.apply_to_generative(generative);
         generative.kl_warmup = args.kl_warmup.unwrap_or(generative.kl_warmup);

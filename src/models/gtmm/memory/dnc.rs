@@ -13,6 +13,7 @@ use crate::memory::dnc::{
     interface_size, read_first, read_first_backward, write_second, write_second_backward, DncState,
     DncStepCache, Interface, READ_MODES,
 };
+use crate::models::DncOptions;
 use crate::nn::{Linear, ParamStore};
 use crate::rng::Pcg32;
 
@@ -85,11 +86,11 @@ impl LatentMemory for DncMemory {
         let mut read_raw = vec![0.0; self.read.outputs];
         self.read.forward(params, hidden, &mut read_raw);
         let split = self.read_split();
-        let mut raw = vec![0.0; interface_size(self.width, self.reads)];
+        let mut raw = vec![0.0; interface_size(self.width, self.reads, DncOptions::default())];
         raw[..split].copy_from_slice(&read_raw[..split]);
         let modes = raw.len() - READ_MODES * self.reads;
         raw[modes..].copy_from_slice(&read_raw[split..]);
-        let xi = Interface::from_raw(&raw, self.width, self.reads);
+        let xi = Interface::from_raw(&raw, self.width, self.reads, DncOptions::default());
         let (partial, step) = read_first(previous, &xi);
         let reads = partial.read_vectors.clone();
         let cache = DncCache {
@@ -113,7 +114,7 @@ impl LatentMemory for DncMemory {
         let write_part = split..split + self.write.outputs;
         self.write
             .forward(params, input, &mut cache.raw[write_part]);
-        cache.xi = Interface::from_raw(&cache.raw, self.width, self.reads);
+        cache.xi = Interface::from_raw(&cache.raw, self.width, self.reads, DncOptions::default());
         let mut next = cache.partial.take().expect("a step reads before it writes");
         write_second(previous, &cache.xi, &mut next, &mut cache.step);
         next
@@ -131,7 +132,7 @@ impl LatentMemory for DncMemory {
         dprevious: &mut DncState,
         dinput: &mut [f32],
     ) {
-        let mut dxi = Interface::zeros(self.width, self.reads);
+        let mut dxi = Interface::zeros(self.width, self.reads, DncOptions::default());
         write_second_backward(
             previous,
             &cache.xi,
@@ -166,7 +167,7 @@ impl LatentMemory for DncMemory {
         for (d, g) in dnext.read_vectors.iter_mut().zip(dreads) {
             *d += g;
         }
-        let mut dxi = Interface::zeros(self.width, self.reads);
+        let mut dxi = Interface::zeros(self.width, self.reads, DncOptions::default());
         read_first_backward(
             previous,
             &cache.xi,
@@ -188,7 +189,7 @@ impl LatentMemory for DncMemory {
     }
 
     fn step_floats(&self) -> usize {
-        crate::memory::dnc::step_floats(self.slots, self.width, self.reads)
+        crate::memory::dnc::step_floats(self.slots, self.width, self.reads, DncOptions::default())
     }
 
     fn view(&self, state: &DncState, _cache: &DncCache) -> MemoryView {

@@ -1,0 +1,46 @@
+// The DNC's improvements (models.md §3.1) as page toggles: in the link, on the engine's
+// model, shown in the addressing view; refused for other models.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launch, openPage, waitReady, step } from './harness.mjs';
+
+let server, browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test('dnc_masking and dnc_link_sharpness from the link train, and a toggle restarts with the third', async () => {
+  const { page, problems } = await openPage(browser,
+    `${server.url}#model=dnc&task=copy&hidden=16&memory_slots=8&memory_width=4&dnc_masking=1&dnc_link_sharpness=1`);
+  await waitReady(page);
+  assert.equal(await page.isChecked('input[name=dnc_masking]'), true);
+  assert.equal(await page.isChecked('input[name=dnc_link_sharpness]'), true);
+  assert.equal(await page.isChecked('input[name=dnc_deallocation]'), false);
+  await step(page, 3);
+  await page.waitForFunction(() => window.engram.snapshot?.model?.dnc_masking);
+  const stages = await page.evaluate(() => window.engram.snapshot.steps[1].addressing[1].stages.map((s) => s.name));
+  assert.ok(stages.includes('mask') && stages.includes('forward_sharpened'), stages.join());
+  const count = await page.evaluate(() => window.engram.readyCount);
+  await page.check('input[name=dnc_deallocation]');
+  await page.waitForFunction((n) => window.engram.readyCount > n, count);
+  assert.match(await page.evaluate(() => location.hash), /dnc_deallocation=1/);
+  await page.waitForFunction(() => window.engram.snapshot?.model?.dnc_deallocation);
+  await step(page, 2);
+  assert.deepEqual(problems, []);
+  await page.context().close();
+});
+
+test('a DNC option on another model is named, and the defaults open', async () => {
+  const { page, problems } = await openPage(browser, `${server.url}#model=ntm&dnc_masking=1`);
+  await page.waitForFunction(() => !document.getElementById('message').hidden);
+  assert.match(await page.textContent('#message'), /dnc_masking is not a setting of Neural Turing Machine/);
+  assert.deepEqual(problems, []);
+  await page.context().close();
+});
