@@ -6,12 +6,15 @@
 
 import { startEngine } from './engine.js';
 import { TrainingHistory } from './history.js';
-import { defaults, engineConfig, sizeControls } from './state.js';
+import { DNC_OPTIONS, defaults, engineConfig, sizeControls } from './state.js';
 
 // The partner's settings: its own model's sizes (and learning rate), everything the
 // pair must share from the page's state.
 function partnerState(state) {
-  const own = defaults(state.compare, state.task);
+  // The same model (the plain DNC beside the improved one) keeps the first one's sizes.
+  const own = state.compare === state.model
+    ? { ...state, ...Object.fromEntries(DNC_OPTIONS.map((key) => [key, false])) }
+    : defaults(state.compare, state.task);
   const shared = ['task', 'bits', 'min_length', 'max_length', 'batch_size', 'seed', 'backend'];
   const sizes = new Set(sizeControls(state.compare));
   const kept = Object.fromEntries(Object.entries(own).filter(([key]) => sizes.has(key) || key === 'learning_rate'));

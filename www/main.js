@@ -3,7 +3,7 @@
 
 import {
   PROPERTIES, MODELS, property, configure, defaults, sizeControls, taskInfo, parseHash, toHash, crossCheck, parseValue,
-  engineConfig, compareProblem,
+  engineConfig, compareProblem, partnerLabel,
 } from './state.js';
 import { startEngine } from './engine.js';
 import { TrainingHistory } from './history.js';
@@ -190,7 +190,7 @@ function syncPartner() {
     page.partner.model = wanted;
   }
   $('partner').hidden = !page.partner;
-  if (page.partner) $('partner-title').textContent = `Side by side: ${MODELS[wanted].label}, same task, seed and batches`;
+  if (page.partner) $('partner-title').textContent = `Side by side: ${partnerLabel(page.state)}, same task, seed and batches`;
 }
 
 // A control changed: check it against the table, then apply.
@@ -210,8 +210,8 @@ function onSettingChange(event) {
     const kept = Object.fromEntries(PAGE_SETTINGS.map((key) => [key, page.state[key]]));
     next = { ...defaults(parsed.value, page.state.task), ...kept };
   }
-  // A comparison that no longer fits the model or task ends.
-  if ((name === 'model' || name === 'task') && compareProblem(next)) next.compare = '';
+  // A comparison that no longer fits the model, task or options ends.
+  if (name !== 'compare' && compareProblem(next)) next.compare = '';
   if (name === 'task') {
     const task = taskInfo(next.model, parsed.value);
     Object.assign(next, { bits: task.bits, min_length: task.min_length, max_length: task.max_length });
@@ -402,7 +402,7 @@ function draw(now) {
       if (!$('pipeline-view').closest('figure').hidden) page.pipeline.show(s, page.time);
     }
     if (page.partner) drawPartner(page.partner, page.time);
-    const partner = page.partner && { label: MODELS[page.partner.model].label, series: page.partner.history.series() };
+    const partner = page.partner && { label: partnerLabel(page.state), series: page.partner.history.series() };
     drawLossChart($('loss-view'), page.history.series(), metrics(), partner && { ...partner, own: MODELS[page.state.model].label });
   }
   requestAnimationFrame(draw);

@@ -152,11 +152,24 @@ export function parseValue(name, raw) {
   }
 }
 
+// The DNC's improvements (models.md §3.1), as the schema names them.
+export const DNC_OPTIONS = ['dnc_masking', 'dnc_deallocation', 'dnc_link_sharpness'];
+
+// What the compared model is called: its label, or, for the DNC beside the improved
+// DNC, the plain DNC.
+export function partnerLabel(state) {
+  const label = MODELS[state.compare].label;
+  return state.compare === state.model ? `${label} without the §3.1 improvements` : label;
+}
+
 // Why `state.compare` cannot be trained beside `state.model`, or null.
 export function compareProblem(state) {
   if (!state.compare) return null;
   const [model, other] = [MODELS[state.model], MODELS[state.compare]];
-  if (model.family !== 'memory' || state.compare === state.model) {
+  // The same model is a comparison only where the first one differs from its defaults
+  // in a way the pair shows: the DNC with its improvements against the plain DNC.
+  const improved = state.model === 'dnc' && DNC_OPTIONS.some((key) => state[key]);
+  if (model.family !== 'memory' || (state.compare === state.model && !improved)) {
     return `compare takes another model of the memory family (${PROPERTIES.compare.values.filter(Boolean).join(', ')}) beside a memory model`;
   }
   if (!other.tasks.some((t) => t.name === state.task)) return `${other.label} does not train on ${state.task}`;

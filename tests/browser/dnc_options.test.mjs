@@ -44,3 +44,25 @@ test('a DNC option on another model is named, and the defaults open', async () =
   assert.deepEqual(problems, []);
   await page.context().close();
 });
+
+test('the improved DNC beside the plain one: compare=dnc with the options on', async () => {
+  const { page, problems } = await openPage(browser, `${server.url}#model=dnc&task=copy&hidden=16&memory_slots=8`
+    + '&memory_width=4&dnc_masking=1&dnc_deallocation=1&dnc_link_sharpness=1&compare=dnc', { reducedMotion: 'reduce' });
+  await waitReady(page);
+  await page.waitForFunction(() => window.engram.partner?.snapshot);
+  assert.match(await page.textContent('#partner-title'), /without the §3.1 improvements/);
+  const [own, other] = await page.evaluate(() => [window.engram.snapshot.model, window.engram.partner.snapshot.model]);
+  assert.equal(own.dnc_masking, true);
+  assert.equal(other.dnc_masking, undefined, 'the partner is the plain DNC');
+  assert.equal(other.memory_slots, own.memory_slots, 'with the same sizes');
+  await step(page, 2);
+  // Without an option on, the same model is no comparison: it ends.
+  await page.uncheck('input[name=dnc_masking]');
+  await page.uncheck('input[name=dnc_deallocation]');
+  await page.uncheck('input[name=dnc_link_sharpness]');
+  await page.waitForFunction(() => !window.engram.partner);
+  assert.equal(await page.isVisible('#partner'), false);
+  assert.doesNotMatch(await page.evaluate(() => location.hash), /compare=/);
+  assert.deepEqual(problems, []);
+  await page.context().close();
+});
