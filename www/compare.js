@@ -48,6 +48,7 @@ export class Partner {
       case 'ready':
         this.readyCount += 1;
         this.steps = message.steps;
+        this.backend = message.backend;
         this.history.clear();
         this.engine.send({ type: 'speed', stepsPerChunk: this.page.state.speed });
         break;
@@ -55,6 +56,7 @@ export class Partner {
         this.history.append(message.reports);
         this.steps = message.steps;
         this.sequencesPerSecond = message.sequencesPerSecond;
+        this.backend = message.backend;
         this.waiting?.();
         break;
       case 'snapshot': this.snapshot = message.snapshot; break;

@@ -73,6 +73,24 @@ test('with WebGPU the badge says so, and NTM copy trains through it as on the CP
   assert.deepEqual(problems, []);
 });
 
+test('side by side on WebGPU: the NTM and an LSTM, each in its worker on the GPU, in lockstep', async () => {
+  const { page, problems } = await open(`${SMALL}&backend=gpu&compare=lstm`, { webgpu: true });
+  await page.waitForFunction(() => window.engram.partner?.readyCount >= 1, null, { timeout: 60_000 });
+  assert.equal(await page.getAttribute('#backend', 'data-kind'), 'gpu');
+  assert.equal(await page.evaluate(() => window.engram.partner.backend.kind), 'gpu');
+  await page.click('#play');
+  await page.waitForFunction(() => window.engram.steps >= 8, null, { timeout: 120_000 });
+  await page.click('#play');
+  await page.waitForFunction(() => !window.engram.partner.playing && window.engram.partner.steps === window.engram.steps,
+    null, { timeout: 60_000 });
+  // The NTM's loss on WebGPU beside a partner is the loss it has alone on the CPU.
+  const trace = await bitsTrace(page);
+  const largest = Math.max(...trace.map((bits, i) => Math.abs(bits - cpuTrace[i]) / cpuTrace[i]));
+  assert.ok(largest < LOSS_TOLERANCE, `loss traces differ by ${largest}`);
+  assert.equal(await page.evaluate(() => window.engram.partner.history.series().bits.length), trace.length);
+  assert.deepEqual(problems, []);
+});
+
 // The Neural GPU family through its own kernels: both models, small enough for SwiftShader.
 for (const model of ['neural_gpu', 'neural_gpu_dep']) {
   test(`${model} on reverse trains through WebGPU as on the CPU`, async () => {
