@@ -52,7 +52,9 @@ export function setupCheckpoints(page, showMessage) {
   document.getElementById('load-trained').addEventListener('click', async () => {
     const trained = trainedModel(page.state);
     if (!trained) {
-      showMessage(`No trained ${MODELS[page.state.model].label} is shipped with the page.`);
+      const message = `No trained ${MODELS[page.state.model].label} is shipped with the page.`;
+      page.failure = { message, during: 'import' };
+      showMessage(message);
       return;
     }
     const name = trained.file;
@@ -67,6 +69,7 @@ export function setupCheckpoints(page, showMessage) {
       if (!other) showMessage('');
       importBytes(await response.arrayBuffer());
     } catch (error) {
+      page.failure = { message: error.message, during: 'import' };
       showMessage(`Could not load the trained model ${name}: ${error.message}.`);
     }
   });

@@ -15,20 +15,22 @@ function partnerState(state) {
   const own = state.compare === state.model
     ? { ...state, ...Object.fromEntries(DNC_OPTIONS.map((key) => [key, false])) }
     : defaults(state.compare, state.task);
-  const shared = ['task', 'bits', 'min_length', 'max_length', 'batch_size', 'seed', 'backend'];
+  const shared = ['task', 'bits', 'min_length', 'max_length', 'learning_rate', 'batch_size', 'seed', 'backend'];
   const sizes = new Set(sizeControls(state.compare));
-  const kept = Object.fromEntries(Object.entries(own).filter(([key]) => sizes.has(key) || key === 'learning_rate'));
+  const kept = Object.fromEntries(Object.entries(own).filter(([key]) => sizes.has(key)));
   return { ...kept, ...Object.fromEntries(shared.map((key) => [key, state[key]])), model: state.compare };
 }
 
 export class Partner {
   /**
-   * `page` is the page's record; `changed()` asks for a redraw, `stop()` pauses the
-   * pair, `showMessage` reports an error of the partner's engine.
+   * `page` is the page's record; `changed()` asks for a redraw, `progressed()` says
+   * training moved on, `stop()` pauses the pair, `showMessage` reports an error of the
+   * partner's engine.
    */
-  constructor(page, { changed, stop, showMessage }) {
+  constructor(page, { changed, progressed, stop, showMessage }) {
     this.page = page;
     this.changed = changed;
+    this.progressed = progressed;
     this.stop = stop;
     this.showMessage = showMessage;
     this.history = new TrainingHistory();
@@ -38,15 +40,19 @@ export class Partner {
     this.sequencesPerSecond = 0;
     this.readyCount = 0;
     this.playing = false;
+    this.driving = null;
     this.waiting = null;
     this.engine = startEngine((message) => this.receive(message));
+    // Queued behind the worker's start-up; the pair plays once it is ready.
+    this.reset();
   }
 
   receive(message) {
     switch (message.type) {
-      case 'schema': return this.reset();
+      case 'schema': break;
       case 'ready':
         this.readyCount += 1;
+        this.resolveReady();
         this.steps = message.steps;
         this.backend = message.backend;
         this.history.clear();
@@ -58,6 +64,7 @@ export class Partner {
         this.sequencesPerSecond = message.sequencesPerSecond;
         this.backend = message.backend;
         this.waiting?.();
+        this.progressed();
         break;
       case 'snapshot': this.snapshot = message.snapshot; break;
       case 'evaluation': this.evaluation = message.results; break;
@@ -76,6 +83,7 @@ export class Partner {
   /** A fresh partner for the page's current state. */
   reset() {
     this.playing = false;
+    this.ready = new Promise((resolve) => { this.resolveReady = resolve; });
     this.snapshot = null;
     this.evaluation = null;
     const state = partnerState(this.page.state);
@@ -84,13 +92,15 @@ export class Partner {
 
   /** Plays or pauses the pair: chunks of `speed` steps to both, then the next. */
   setPlaying(playing) {
-    const wasPlaying = this.playing;
     this.playing = playing;
-    if (playing && !wasPlaying) this.drive();
+    // One driver at a time: a loop still finishing its chunk carries on if played again.
+    if (playing && !this.driving) this.driving = this.drive().finally(() => { this.driving = null; });
   }
 
   async drive() {
     while (this.playing) {
+      await this.ready;
+      if (!this.playing) break;
       const target = this.page.steps + this.page.state.speed;
       // Wait for both engines' progress reports of this chunk.
       const both = Promise.all([

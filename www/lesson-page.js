@@ -61,8 +61,11 @@ export function startLesson(id, page, controls) {
       if (page.steps >= steps) return;
       controls.setPlaying(true);
       try {
-        await until(() => page.steps >= steps, () => (page.playing ? null : 'training stopped'));
+        // Paused because the tab or the views were out of sight is still training: it
+        // resumes when they are back.
+        await until(() => page.steps >= steps, () => (page.playing || page.autoPaused ? null : 'training stopped'));
       } finally {
+        page.autoPaused = false;
         controls.setPlaying(false);
       }
     },
@@ -72,8 +75,9 @@ export function startLesson(id, page, controls) {
       controls.saveHash();
       page.evaluation = null;
       page.snapshot = null;
+      page.failure = null;
       $('test').click();
-      await until(() => page.evaluation && page.snapshot);
+      await until(() => page.evaluation && page.snapshot, () => page.failure?.message);
     },
     showTime(t) {
       controls.setAnimating(false);
@@ -93,9 +97,13 @@ export function startLesson(id, page, controls) {
       }
       first?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
     },
+    stop() {
+      controls.setPlaying(false);
+    },
     close() {
       page.state = { ...page.state, lesson: '' };
       controls.saveHash();
+      document.getElementById('play').focus(); // the lesson's buttons are gone
     },
   };
   runLesson(id, $('lesson'), hooks).catch((error) => controls.showMessage(`${error.message}.`));

@@ -23,8 +23,8 @@ export const LESSONS = {
 /**
  * Runs lesson `id` in `panel` (title, step text, status, Next and Close). `page` carries
  * out the actions: { apply(params), loadTrained(), trainTo(steps), test(length),
- * showTime(t), pipeline(params), highlight(views), close() }, each returning a promise
- * where it waits on the engine.
+ * showTime(t), pipeline(params), highlight(views), stop(), close() }, each returning a
+ * promise where it waits on the engine. Closing the lesson stops its step where it is.
  */
 export async function runLesson(id, panel, page) {
   const $ = (name) => panel.querySelector(`[data-part=${name}]`);
@@ -38,6 +38,7 @@ export async function runLesson(id, panel, page) {
   panel.hidden = false;
   let at = -1;
   let busy = false;
+  let closed = false;
 
   async function enter(index) {
     at = index;
@@ -51,9 +52,13 @@ export async function runLesson(id, panel, page) {
     const act = step.dataset;
     try {
       if (act.set) await status('Setting up…', page.apply(new URLSearchParams(act.set)));
+      if (closed) return;
       if (act.load === 'trained') await status('Loading the trained model…', page.loadTrained());
+      if (closed) return;
       if (act.train) await status(`Training to step ${act.train}…`, page.trainTo(Number(act.train)));
+      if (closed) return;
       if (act.test) await status(`Testing at length ${act.test}…`, page.test(Number(act.test)));
+      if (closed) return;
       if (act.time) page.showTime(Number(act.time));
       if (act.pipeline) page.pipeline(new URLSearchParams(act.pipeline));
       page.highlight(act.highlight ? act.highlight.split(' ') : []);
@@ -78,6 +83,8 @@ export async function runLesson(id, panel, page) {
   $('close').addEventListener('click', finish);
 
   function finish() {
+    closed = true;
+    page.stop();
     panel.hidden = true;
     page.highlight([]);
     page.close();

@@ -173,24 +173,34 @@ function setPlaying(playing) {
 
 function restart() {
   setPlaying(false);
-  syncPartner();
+  const created = syncPartner();
   page.engine.send({ type: 'reset', config: engineConfig(page.state), backend: page.state.backend });
-  page.partner?.reset();
+  if (!created) page.partner?.reset();
 }
 
-// Starts or ends the compared model's engine as `compare=` asks.
+// Starts or ends the compared model's engine as `compare=` asks; true when it started
+// one (which resets itself).
 function syncPartner() {
   const wanted = page.state.compare || '';
+  let created = false;
   if (page.partner && page.partner.model !== wanted) {
     page.partner.close();
     page.partner = null;
   }
   if (wanted && !page.partner) {
-    page.partner = new Partner(page, { changed: () => { page.dirty = true; }, stop: () => setPlaying(false), showMessage });
+    page.partner = new Partner(page, {
+      changed: () => { page.dirty = true; },
+      // Its metrics are read out with the first model's, at the same pace.
+      progressed: () => announce(!page.playing),
+      stop: () => setPlaying(false),
+      showMessage,
+    });
     page.partner.model = wanted;
+    created = true;
   }
   $('partner').hidden = !page.partner;
   if (page.partner) $('partner-title').textContent = `Side by side: ${partnerLabel(page.state)}, same task, seed and batches`;
+  return created;
 }
 
 // A control changed: check it against the table, then apply.
@@ -227,12 +237,18 @@ function onSettingChange(event) {
   writeControls();
   saveHash();
   if (name === 'speed') page.engine.send({ type: 'speed', stepsPerChunk: next.speed });
-  else if (name === 'test_length') page.engine.send({ type: 'snapshot', length: next.test_length });
+  else if (name === 'test_length') {
+    page.engine.send({ type: 'snapshot', length: next.test_length });
+    page.partner?.send({ type: 'snapshot', length: next.test_length });
+  }
   else if (name === 'backend') {
     page.engine.send({ type: 'backend', backend: next.backend });
     page.partner?.send({ type: 'backend', backend: next.backend });
   }
-  else if (name === 'learning_rate') page.engine.send({ type: 'learning-rate', value: next.learning_rate });
+  else if (name === 'learning_rate') {
+    page.engine.send({ type: 'learning-rate', value: next.learning_rate });
+    page.partner?.send({ type: 'learning-rate', value: next.learning_rate });
+  }
   if (!LIVE_SETTINGS.has(name)) restart();
 }
 
@@ -251,6 +267,13 @@ function announce(force = false) {
   $('metrics').textContent = latest
     ? `Step ${latest.step}: ${latest.bits.toFixed(2)} bits per sequence, ${errors}.`
     : 'Ready. Press Play to train.';
+  const partner = page.partner?.history.latest();
+  if (page.partner) {
+    $('partner-metrics').textContent = partner
+      ? `Step ${partner.step}: ${partner.bits.toFixed(2)} bits per sequence, ${partner.errors.toFixed(2)} bit errors`
+        + ` per sequence (moving average ${page.partner.history.averageErrors().toFixed(2)}).`
+      : 'Ready.';
+  }
 }
 
 // The badge names where training runs (its tooltip, what `auto` measured on each); the
@@ -288,6 +311,13 @@ const handlers = {
     page.dream = null;
     $('dream-result').textContent = '';
     page.readyCount += 1;
+    // A loaded model brings its own history (and perhaps another model): a side-by-side
+    // pair would no longer share its batches, so the comparison ends.
+    if (page.partner && (steps !== 0 || compareProblem(page.state))) {
+      page.state.compare = '';
+      syncPartner();
+      showMessage('The side-by-side comparison ended: the loaded model has its own training history.');
+    }
     page.steps = steps;
     writeControls();
     saveHash();
@@ -350,7 +380,8 @@ const handlers = {
   },
   error({ message, during }) {
     page.failure = { message, during };
-    if (during === 'training') setPlaying(false);
+    if (['training', 'chunk', 'step'].includes(during)) setPlaying(false);
+    page.waiting?.(); // a side-by-side chunk that failed ends the pair's wait
     if (during === 'reset' && page.readyCount === 0) {
       // The link's settings passed the page's checks but not the engine's (a model too
       // big to train here, say): open with the defaults rather than with no model.
@@ -358,6 +389,7 @@ const handlers = {
       page.state = defaults();
       writeControls();
       saveHash();
+      syncPartner();
       page.engine.send({ type: 'reset', config: engineConfig(page.state), backend: page.state.backend });
       return;
     }
@@ -411,15 +443,12 @@ function draw(now) {
 // The compared model's example, weightings, metrics and test result.
 function drawPartner(partner, t) {
   const s = partner.snapshot;
-  const latest = partner.history.latest();
-  $('partner-metrics').textContent = latest
-    ? `Step ${latest.step}: ${latest.bits.toFixed(2)} bits per sequence, ${latest.errors.toFixed(2)} bit errors per sequence`
-      + ` (moving average ${partner.history.averageErrors().toFixed(2)}).`
-    : 'Ready.';
   const r = partner.evaluation?.[0];
-  $('partner-test').textContent = r
+  const test = r
     ? `Length ${r.length}: ${r.bits_per_sequence.toFixed(3)} bits, ${r.bit_errors_per_sequence.toFixed(3)} bit errors per sequence (${r.sequences} sequences).`
     : '';
+  // Live regions change only when their words do.
+  if ($('partner-test').textContent !== test) $('partner-test').textContent = test;
   if (!s) return;
   drawBitGrids($('partner-bits-view'), s, t);
   $('partner-weightings-figure').hidden = !s.steps[0]?.memory;
@@ -533,7 +562,7 @@ function main() {
   });
   listLessons($('lesson-links'));
   page.pipeline = setupPipeline(
-    { canvas: $('pipeline-view'), select: $('pipeline-head'), readout: $('pipeline-readout') },
+    { canvas: $('pipeline-view'), select: $('pipeline-head'), readout: $('pipeline-readout'), announcer: $('pipeline-announce') },
     () => ({ snapshot: page.snapshot, t: page.time }),
     () => { page.dirty = true; },
   );

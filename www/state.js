@@ -158,6 +158,7 @@ export const DNC_OPTIONS = ['dnc_masking', 'dnc_deallocation', 'dnc_link_sharpne
 // What the compared model is called: its label, or, for the DNC beside the improved
 // DNC, the plain DNC.
 export function partnerLabel(state) {
+  if (!state.compare) return '';
   const label = MODELS[state.compare].label;
   return state.compare === state.model ? `${label} without the §3.1 improvements` : label;
 }

@@ -36,7 +36,7 @@ pub struct Stage {
     pub scalars: BTreeMap<&'static str, Vec<f32>>,
 }
 
-/// One head's stages, first to last; the last weighting stage is the head's weighting.
+/// One head's stages, first to last; the stage named `weighting` is the head's weighting.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct HeadAddressing {
     /// `write`, `read.0`, … (the LRU's heads, which read and write: `head.0`, …).

@@ -148,17 +148,19 @@ function describe(snapshot, t) {
  * Wires the head selector, the mouse and the keyboard to the cursor. `view()` returns
  * { snapshot, t } now; `changed()` asks for a redraw, which calls `show`.
  */
-export function setupPipeline({ canvas, select, readout }, view, changed) {
-  // Says what the cursor is on; the text at once (for screen readers), the bars on the
-  // next frame.
-  const announce = (snapshot, t) => {
+export function setupPipeline({ canvas, select, readout, announcer }, view, changed) {
+  // What the cursor is on, shown below the view (as the data changes) and announced to
+  // screen readers only when the cursor moves.
+  const show = (snapshot, t) => {
     const at = selection(snapshot, t);
-    readout.textContent = describe(snapshot, t);
+    const text = describe(snapshot, t);
+    if (readout.textContent !== text) readout.textContent = text;
     if (at) Object.assign(readout.dataset, { head: at.head, stage: at.name, position: at.position, value: at.value });
+    return text;
   };
   const update = () => {
     const { snapshot, t } = view();
-    if (snapshot) announce(snapshot, t);
+    if (snapshot) announcer.textContent = show(snapshot, t);
     changed();
   };
   select.addEventListener('change', () => {
@@ -173,7 +175,7 @@ export function setupPipeline({ canvas, select, readout }, view, changed) {
       ArrowUp: () => { cursor.stage = Math.max(0, at.stage - 1); },
       ArrowDown: () => { cursor.stage = at.stage + 1; },
       ArrowLeft: () => { cursor.position = Math.max(0, at.position - 1); },
-      ArrowRight: () => { cursor.position = at.position + 1; },
+      ArrowRight: () => { cursor.position = Math.min(at.position + 1, Number.MAX_SAFE_INTEGER); },
       Home: () => { cursor.position = 0; },
       End: () => { cursor.position = Infinity; },
     };
@@ -182,9 +184,11 @@ export function setupPipeline({ canvas, select, readout }, view, changed) {
     event.preventDefault();
     event.stopPropagation();
     move();
+    // Clamp to what exists; moving between stages keeps the slot, so a short (W-long)
+    // stage on the way does not pull the cursor back for the stages after it.
     const now = selection(snapshot, t);
     cursor.stage = now.stage;
-    cursor.position = now.position;
+    if (!event.key.startsWith('ArrowUp') && !event.key.startsWith('ArrowDown')) cursor.position = now.position;
     update();
   });
   canvas.addEventListener('mousemove', (event) => {
@@ -230,7 +234,7 @@ export function setupPipeline({ canvas, select, readout }, view, changed) {
     // Draws step t and says what the cursor is on.
     show(snapshot, t) {
       drawPipeline(canvas, snapshot, t);
-      announce(snapshot, t);
+      show(snapshot, t);
     },
   };
 }
