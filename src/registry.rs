@@ -533,6 +533,10 @@ mod tests {
                     assert!(h.info.choices.contains(&default), "{}", h.info.key);
                     continue;
                 }
+                if h.info.boolean {
+                    assert!(h.default.is_boolean(), "{} {}", model.name, h.info.key);
+                    continue;
+                }
                 let default = h.default.as_f64().unwrap();
                 assert!(
                     (h.info.min..=h.info.max).contains(&default),

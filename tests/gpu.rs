@@ -14,6 +14,7 @@ mod common;
 
 use common::gpu::{largest_difference, worst_tensor};
 use engram::gpu::{GpuContext, GpuSession};
+use engram::models::DncOptions;
 use engram::nn::{clip_global_norm, Optimizer, OptimizerConfig, OptimizerKind};
 use engram::tasks::{Batch, TaskConfig};
 use engram::train::{batch_gradient, BackendChoice, TrainConfig, Trainer};
@@ -151,6 +152,43 @@ gpu_test! {
                 assert_eq!(scores.errors, errors, "{kind} bit errors");
                 assert!((scores.gradient_norm - norm).abs() <= 1e-5 * norm.max(1.0), "{kind} norm");
                 assert!(difference <= 1e-6 + 1e-4 * scale, "{kind}: {difference} at {at}");
+            }
+        }
+    }
+}
+
+gpu_test! {
+    /// The DNC's improvements (models.md §3.1), each alone and all three: a training
+    /// step's loss, norm and every gradient as on the CPU, on copy and recall.
+    fn the_dnc_improvements_match_the_cpu(context) {
+        let recall = TaskConfig::by_name("recall").unwrap().with_bits(3).with_max_length(3);
+        let each = [
+            DncOptions { masking: true, ..DncOptions::default() },
+            DncOptions { deallocation: true, ..DncOptions::default() },
+            DncOptions { link_sharpness: true, ..DncOptions::default() },
+            DncOptions::ALL,
+        ];
+        for task in [copy_task(), recall] {
+            for options in each {
+                let config = ModelConfig { dnc: options, ..small(ModelKind::Dnc, &task) };
+                let model = build(&config, 3).unwrap();
+                let mut gpu = session(&context, model.as_ref(), OptimizerConfig::default());
+                let batch = comparable_batch(&mut gpu, model.as_ref(), &task);
+                let scores = block_on(gpu.train_step(&batch)).unwrap();
+                let gpu_grads = block_on(gpu.gradients()).unwrap();
+                let (grads, loss, errors) = cpu_gradient(model.as_ref(), &batch);
+                let norm = clip_global_norm(&mut grads.clone(), f32::INFINITY);
+                let (difference, at) = largest_difference(model.as_ref(), &grads, &gpu_grads);
+                let (ratio, worst, _) = worst_tensor(model.as_ref(), &grads, &gpu_grads);
+                eprintln!(
+                    "{options:?} on {}: loss {loss:.6} vs {:.6}, largest gradient difference \
+                     {difference:.2e} ({at}); worst tensor {worst} within {ratio:.2e} of its scale",
+                    task.name(), scores.loss_nats
+                );
+                assert!((scores.loss_nats - loss).abs() <= 1e-5 * loss.abs().max(1.0), "{options:?} loss");
+                assert_eq!(scores.errors, errors, "{options:?} bit errors");
+                assert!((scores.gradient_norm - norm).abs() <= 1e-5 * norm.max(1.0), "{options:?} norm");
+                assert!(ratio <= 1e-4, "{options:?}: {worst} off by {ratio:.2e} of its scale");
             }
         }
     }

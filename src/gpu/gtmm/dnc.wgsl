@@ -63,9 +63,7 @@ fn memory_write_backward(t: u32, now: u32, before: u32, dnext: u32, dprevious: u
     fill(carry + C_DXI, INTERFACE, 0.0);
     sync();
     links_backward(now, before, dnext, dprevious);
-    erase_and_add_backward(old + S_MEMORY, state + S_WRITE_WEIGHTS, now + F_XI + XI_ERASE,
-        now + F_XI + XI_WRITE_VECTOR, dnext + S_MEMORY, dprevious + S_MEMORY,
-        dnext + S_WRITE_WEIGHTS, carry + C_DXI + XI_ERASE, carry + C_DXI + XI_WRITE_VECTOR);
+    write_backward(now, before, dnext, dprevious);
     write_weighting_backward(now, before, dnext, dprevious, state + S_READ_WEIGHTS,
         dnext + S_READ_WEIGHTS);
     interface_backward(now, gradients + G_DRAW);

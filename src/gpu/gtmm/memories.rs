@@ -196,9 +196,11 @@ pub(super) fn lay_out(
             }
             cache.add("F_KEY_NORMS", r + 1);
             cache.add("F_WRITTEN", 1);
+            let off = crate::models::DncOptions::default();
+            let scratch = crate::gpu::memory::dnc_improvement_fields(&mut cache, off, n, w, r);
             let draw = parts.gradient_record.add("G_DRAW", size);
             parts.carry.add("C_DXI", size);
-            parts.carry.add("C_SCRATCH", 6 * n + r * n);
+            parts.carry.add("C_SCRATCH", 6 * n + r * n + scratch);
             // ξ in models.md §3's order: [read keys and strengths | the write's rows |
             // read modes]; interface.read's rows are the first and last parts.
             let split = r * w + r;

@@ -298,6 +298,10 @@ impl GenerativeLayout {
                 ("GREC", gradient_record.size),
                 ("STATE", state.size),
                 ("CARRY", carry.size),
+                // models.md §3.1's options are the DNC model's, off in its generative use.
+                ("MASKING", 0),
+                ("DEALLOCATION", 0),
+                ("LINK_SHARPNESS", 0),
             ]
             .map(|(name, value)| (name.to_string(), value)),
         );

@@ -40,9 +40,7 @@ fn core_backward(now: u32, before: u32, dnext: u32, dprevious: u32, gradients: u
             dnext + S_READ_WEIGHTS, dnext + S_MEMORY, dnext + S_LINK, dprevious + S_READ_WEIGHTS);
     }
     links_backward(now, before, dnext, dprevious);
-    erase_and_add_backward(old + S_MEMORY, state + S_WRITE_WEIGHTS, now + F_XI + XI_ERASE,
-        now + F_XI + XI_WRITE_VECTOR, dnext + S_MEMORY, dprevious + S_MEMORY,
-        dnext + S_WRITE_WEIGHTS, carry + C_DXI + XI_ERASE, carry + C_DXI + XI_WRITE_VECTOR);
+    write_backward(now, before, dnext, dprevious);
     write_weighting_backward(now, before, dnext, dprevious, old + S_READ_WEIGHTS,
         dprevious + S_READ_WEIGHTS);
     interface_backward(now, gradients + G_DRAW);

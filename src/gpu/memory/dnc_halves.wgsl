@@ -16,7 +16,16 @@ const XI_FREE_GATES: u32 = XI_WRITE_VECTOR + MW;
 const XI_ALLOCATION_GATE: u32 = XI_FREE_GATES + R;
 const XI_WRITE_GATE: u32 = XI_ALLOCATION_GATE + 1u;
 const XI_READ_MODES: u32 = XI_WRITE_GATE + 1u;
-const INTERFACE: u32 = XI_READ_MODES + 3u * R;
+const XI_STANDARD: u32 = XI_READ_MODES + 3u * R;
+// models.md §3.1's fields, appended, each present only when its option is on (MASKING,
+// DEALLOCATION and LINK_SHARPNESS are 0 or 1, from the layout).
+const MASK_WIDTH: u32 = MASKING * MW;
+const XI_WRITE_MASK: u32 = XI_STANDARD;
+const XI_READ_MASKS: u32 = XI_WRITE_MASK + MASK_WIDTH;
+const XI_FORWARD_SHARPNESS: u32 = XI_READ_MASKS + MASK_WIDTH * R;
+const XI_BACKWARD_SHARPNESS: u32 = XI_FORWARD_SHARPNESS + LINK_SHARPNESS * R;
+const INTERFACE: u32 = XI_BACKWARD_SHARPNESS + LINK_SHARPNESS * R;
+const SHARPNESS_EPSILON: f32 = 1e-6;
 
 const USAGE_FLOOR: f32 = 1e-6;
 
@@ -28,6 +37,13 @@ const DCONTENT_WRITE: u32 = C_SCRATCH + 3u * N;
 const PREFIX: u32 = C_SCRATCH + 4u * N;
 const DRETENTION: u32 = C_SCRATCH + 5u * N;
 const FREE_TERMS: u32 = C_SCRATCH + 6u * N;
+// §3.1's scratch: the masked lookup's second coefficient, the sharpened weightings'
+// gradients, de-allocation's retention gradient and retained memory's gradient.
+const ROW_SELF: u32 = FREE_TERMS + R * N;
+const DSHARP_FORWARD: u32 = ROW_SELF + N;
+const DSHARP_BACKWARD: u32 = DSHARP_FORWARD + N;
+const DRETAINED_PSI: u32 = DSHARP_BACKWARD + N;
+const DRETAINED: u32 = DRETAINED_PSI + N;
 
 fn xi(now: u32, part: u32) -> f32 {
     return work[now + F_XI + part];
@@ -44,7 +60,10 @@ fn interface_transforms(now: u32) {
         } else if (p >= XI_ERASE && p < XI_WRITE_VECTOR) || (p >= XI_FREE_GATES && p < XI_READ_MODES) {
             value = sigmoid(raw);
         }
-        if p >= XI_READ_MODES {
+        if p >= XI_STANDARD {
+            // §3.1: masks σ(raw), sharpness oneplus(raw).
+            work[now + F_XI + p] = select(oneplus(raw), sigmoid(raw), p < XI_FORWARD_SHARPNESS);
+        } else if p >= XI_READ_MODES {
             // One invocation per head softmaxes its three modes.
             if (p - XI_READ_MODES) % 3u == 0u {
                 let top = max(raw, max(work[now + F_RAW + p + 1u], work[now + F_RAW + p + 2u]));
@@ -62,11 +81,158 @@ fn interface_transforms(now: u32) {
             work[now + F_XI + p] = value;
         }
     }
+    sync();
     for (var key = lane; key <= R; key += WG) {
         let at = select(now + F_RAW + XI_READ_KEYS + key * MW, now + F_RAW + XI_WRITE_KEY, key == R);
-        work[now + F_KEY_NORMS + key] = norm_of(at, MW);
+        if MASKING == 1u {
+            work[now + F_KEY_NORMS + key] = masked_norm(at, mask_of(now, key));
+        } else {
+            work[now + F_KEY_NORMS + key] = norm_of(at, MW);
+        }
     }
     sync();
+}
+
+// Head `head`'s mask (§3.1; head R is the write head's).
+fn mask_of(now: u32, head: u32) -> u32 {
+    return now + F_XI + select(XI_READ_MASKS + head * MW, XI_WRITE_MASK, head == R);
+}
+
+// ‖v ⊙ m‖ = sqrt(Σ (v m)² + 1e-6), by one invocation.
+fn masked_norm(at: u32, mask: u32) -> f32 {
+    var total = 0.0;
+    for (var j = 0u; j < MW; j++) {
+        let v = work[at + j] * work[mask + j];
+        total += v * v;
+    }
+    return sqrt(total + NORM_EPSILON);
+}
+
+// Masked lookup (§3.1), twin of `memory::dnc::options::lookup`: c[i] = softmax(β ·
+// K(k ⊙ m, M[i] ⊙ m)); the masked rows' norms go to `norms` (N) for the backward pass.
+// Ends with a barrier.
+fn masked_content_weighting(memory: u32, key: u32, key_norm: f32, mask: u32, strength: f32,
+    similarity: u32, weights: u32, norms: u32) {
+    var largest = -3.0e38;
+    for (var i = lane; i < N; i += WG) {
+        let row_norm = masked_norm(memory + i * MW, mask);
+        work[norms + i] = row_norm;
+        var product = 0.0;
+        for (var j = 0u; j < MW; j++) {
+            let m = work[mask + j];
+            product += work[key + j] * m * work[memory + i * MW + j] * m;
+        }
+        let s = product / (key_norm * row_norm + DENOMINATOR_EPSILON);
+        work[similarity + i] = s;
+        largest = max(largest, strength * s);
+    }
+    let shift = max1(largest);
+    var total = 0.0;
+    for (var i = lane; i < N; i += WG) {
+        let e = exp(strength * work[similarity + i] - shift);
+        work[weights + i] = e;
+        total += e;
+    }
+    let inverse = 1.0 / sum1(total);
+    for (var i = lane; i < N; i += WG) {
+        work[weights + i] *= inverse;
+    }
+    sync();
+}
+
+// Backward of `masked_content_weighting` given dc at `dweights`: the cosine's backward on
+// the masked vectors (as `content_weighting_backward`), then through the mask into
+// `dmemory`, `dkey` and `dmask`. Returns dβ; ends with a barrier.
+fn masked_content_weighting_backward(memory: u32, norms: u32, key: u32, key_norm: f32,
+    mask: u32, strength: f32, similarity: u32, weights: u32, dweights: u32, dmemory: u32,
+    dkey: u32, dmask: u32) -> f32 {
+    var weighted = 0.0;
+    for (var i = lane; i < N; i += WG) {
+        weighted += work[weights + i] * work[dweights + i];
+    }
+    weighted = sum1(weighted);
+    var partial = vec4<f32>(0.0);
+    for (var i = lane; i < N; i += WG) {
+        let score = work[weights + i] * (work[dweights + i] - weighted);
+        let s = work[similarity + i];
+        partial.x += score * s;
+        let row_norm = work[norms + i];
+        let denominator = key_norm * row_norm + DENOMINATOR_EPSILON;
+        let along_other = score * strength / denominator;
+        let along_self = score * strength * s / denominator;
+        partial.y += along_self * row_norm / key_norm;
+        let row_self = along_self * key_norm / row_norm;
+        work[carry + CONTENT_SCRATCH + i] = along_other;
+        work[carry + ROW_SELF + i] = row_self;
+        for (var j = 0u; j < MW; j++) {
+            let m = work[mask + j];
+            let at = i * MW + j;
+            // ∂/∂(M ⊙ m)[i][j], then ∂(M ⊙ m)/∂M = m.
+            work[dmemory + at] += (along_other * work[key + j] * m - row_self * work[memory + at] * m) * m;
+        }
+    }
+    let totals = sum4(partial);
+    for (var j = lane; j < MW; j += WG) {
+        let m = work[mask + j];
+        let k = work[key + j];
+        var dmasked_key = 0.0;
+        var through_rows = 0.0;
+        for (var i = 0u; i < N; i++) {
+            let row = work[memory + i * MW + j];
+            let along_other = work[carry + CONTENT_SCRATCH + i];
+            dmasked_key += along_other * row * m;
+            through_rows += (along_other * k * m - work[carry + ROW_SELF + i] * row * m) * row;
+        }
+        dmasked_key -= totals.y * k * m;
+        work[dkey + j] += dmasked_key * m;
+        work[dmask + j] += dmasked_key * k + through_rows;
+    }
+    sync();
+    return totals.x;
+}
+
+// Link sharpness (§3.1), twin of `memory::dnc::options::sharpen`: `out` =
+// ((w + ε)/max)^s normalised; the max (+ ε) is kept at `top_at`. Ends with a barrier.
+fn sharpen(weights: u32, exponent: f32, out: u32, top_at: u32) {
+    var largest = 0.0;
+    for (var k = lane; k < N; k += WG) {
+        largest = max(largest, work[weights + k]);
+    }
+    let top = max1(largest) + SHARPNESS_EPSILON;
+    var total = 0.0;
+    for (var k = lane; k < N; k += WG) {
+        let p = pow((work[weights + k] + SHARPNESS_EPSILON) / top, exponent);
+        work[out + k] = p;
+        total += p;
+    }
+    let sum = sum1(total);
+    for (var k = lane; k < N; k += WG) {
+        work[out + k] /= sum;
+    }
+    if lane == 0u {
+        work[top_at] = top;
+    }
+    sync();
+}
+
+// Backward of `sharpen` given dout = mode · dread: the link weighting's gradient into
+// `dweights` (N, overwritten); returns the exponent's. With g = out (dout − Σ dout out):
+// ∂/∂w = s g / (w + ε), ∂/∂s = Σ g ln((w + ε)/max). Ends with a barrier.
+fn sharpen_backward(weights: u32, exponent: f32, out: u32, top: f32, dread: u32, mode: f32,
+    dweights: u32) -> f32 {
+    var inner = 0.0;
+    for (var k = lane; k < N; k += WG) {
+        inner += mode * work[dread + k] * work[out + k];
+    }
+    inner = sum1(inner);
+    var dexponent = 0.0;
+    for (var k = lane; k < N; k += WG) {
+        let g = work[out + k] * (mode * work[dread + k] - inner);
+        let shifted = work[weights + k] + SHARPNESS_EPSILON;
+        work[dweights + k] = exponent * g / shifted;
+        dexponent += g * log(shifted / top);
+    }
+    return sum1(dexponent);
 }
 
 fn floored(usage: f32) -> f32 {
@@ -123,9 +289,15 @@ fn usage_and_allocation(now: u32, before: u32, retention_reads: u32) {
 fn write_half(now: u32, before: u32) {
     let state = now + F_STATE;
     let old = before + F_STATE;
-    content_weighting(old + S_MEMORY, old + S_NORMS, now + F_XI + XI_WRITE_KEY,
-        work[now + F_KEY_NORMS + R], xi(now, XI_WRITE_STRENGTH), now + F_WRITE_SIMILARITY,
-        now + F_CONTENT_WRITE, N);
+    if MASKING == 1u {
+        masked_content_weighting(old + S_MEMORY, now + F_XI + XI_WRITE_KEY,
+            work[now + F_KEY_NORMS + R], mask_of(now, R), xi(now, XI_WRITE_STRENGTH),
+            now + F_WRITE_SIMILARITY, now + F_CONTENT_WRITE, now + F_MASKED_NORMS + R * N);
+    } else {
+        content_weighting(old + S_MEMORY, old + S_NORMS, now + F_XI + XI_WRITE_KEY,
+            work[now + F_KEY_NORMS + R], xi(now, XI_WRITE_STRENGTH), now + F_WRITE_SIMILARITY,
+            now + F_CONTENT_WRITE, N);
+    }
     let allocation_gate = xi(now, XI_ALLOCATION_GATE);
     let write_gate = xi(now, XI_WRITE_GATE);
     for (var k = lane; k < N; k += WG) {
@@ -133,8 +305,16 @@ fn write_half(now: u32, before: u32) {
             + (1.0 - allocation_gate) * work[now + F_CONTENT_WRITE + k];
         work[state + S_WRITE_WEIGHTS + k] = write_gate * blend;
     }
+    // De-allocation (§3.1): the write starts from M_{t−1} ⊙ ψ.
+    var source = old + S_MEMORY;
+    if DEALLOCATION == 1u {
+        for (var i = lane; i < N * MW; i += WG) {
+            work[now + F_RETAINED + i] = work[old + S_MEMORY + i] * work[now + F_RETENTION + i / MW];
+        }
+        source = now + F_RETAINED;
+    }
     sync();
-    erase_and_add(old + S_MEMORY, state + S_WRITE_WEIGHTS, now + F_XI + XI_ERASE,
+    erase_and_add(source, state + S_WRITE_WEIGHTS, now + F_XI + XI_ERASE,
         now + F_XI + XI_WRITE_VECTOR, state + S_MEMORY);
     var written = 0.0;
     for (var k = lane; k < N; k += WG) {
@@ -185,15 +365,34 @@ fn read_half(now: u32, memory: u32, norms: u32, link: u32, previous_reads: u32,
         work[now + F_BACKWARD + at] = backward;
     }
     for (var i = 0u; i < R; i++) {
-        content_weighting(memory, norms, now + F_XI + i * MW,
-            work[now + F_KEY_NORMS + i], xi(now, XI_READ_STRENGTHS + i),
-            now + F_READ_SIMILARITY + i * N, now + F_CONTENT_READ + i * N, N);
+        if MASKING == 1u {
+            masked_content_weighting(memory, now + F_XI + i * MW, work[now + F_KEY_NORMS + i],
+                mask_of(now, i), xi(now, XI_READ_STRENGTHS + i), now + F_READ_SIMILARITY + i * N,
+                now + F_CONTENT_READ + i * N, now + F_MASKED_NORMS + i * N);
+        } else {
+            content_weighting(memory, norms, now + F_XI + i * MW,
+                work[now + F_KEY_NORMS + i], xi(now, XI_READ_STRENGTHS + i),
+                now + F_READ_SIMILARITY + i * N, now + F_CONTENT_READ + i * N, N);
+        }
+    }
+    // Link sharpness (§3.1): the read modes mix the sharpened weightings.
+    var forward_at = now + F_FORWARD;
+    var backward_at = now + F_BACKWARD;
+    if LINK_SHARPNESS == 1u {
+        for (var i = 0u; i < R; i++) {
+            sharpen(now + F_FORWARD + i * N, xi(now, XI_FORWARD_SHARPNESS + i),
+                now + F_FORWARD_SHARP + i * N, now + F_SHARP_TOP + i);
+            sharpen(now + F_BACKWARD + i * N, xi(now, XI_BACKWARD_SHARPNESS + i),
+                now + F_BACKWARD_SHARP + i * N, now + F_SHARP_TOP + R + i);
+        }
+        forward_at = now + F_FORWARD_SHARP;
+        backward_at = now + F_BACKWARD_SHARP;
     }
     for (var at = lane; at < R * N; at += WG) {
         let modes = now + F_XI + XI_READ_MODES + 3u * (at / N);
-        work[read_weights + at] = work[modes] * work[now + F_BACKWARD + at]
+        work[read_weights + at] = work[modes] * work[backward_at + at]
             + work[modes + 1u] * work[now + F_CONTENT_READ + at]
-            + work[modes + 2u] * work[now + F_FORWARD + at];
+            + work[modes + 2u] * work[forward_at + at];
     }
     sync();
     for (var i = 0u; i < R; i++) {
@@ -212,12 +411,18 @@ fn read_head_backward(i: u32, now: u32, memory: u32, norms: u32, link: u32, prev
     let dread = dread_weights + i * N;
     let modes = now + F_XI + XI_READ_MODES + 3u * i;
     read_memory_backward(memory, read_weights + i * N, dread_vector + i * MW, dmemory, dread);
+    var forward_at = now + F_FORWARD;
+    var backward_at = now + F_BACKWARD;
+    if LINK_SHARPNESS == 1u {
+        forward_at = now + F_FORWARD_SHARP;
+        backward_at = now + F_BACKWARD_SHARP;
+    }
     var partial = vec4<f32>(0.0);
     for (var k = lane; k < N; k += WG) {
         let d = work[dread + k];
-        partial.x += d * work[now + F_BACKWARD + i * N + k];
+        partial.x += d * work[backward_at + i * N + k];
         partial.y += d * work[now + F_CONTENT_READ + i * N + k];
-        partial.z += d * work[now + F_FORWARD + i * N + k];
+        partial.z += d * work[forward_at + i * N + k];
         work[carry + DCONTENT + k] = work[modes + 1u] * d;
     }
     let dmodes = sum4(partial);
@@ -226,29 +431,60 @@ fn read_head_backward(i: u32, now: u32, memory: u32, norms: u32, link: u32, prev
         work[carry + C_DXI + XI_READ_MODES + 3u * i + 1u] += dmodes.y;
         work[carry + C_DXI + XI_READ_MODES + 3u * i + 2u] += dmodes.z;
     }
-    let dstrength = content_weighting_backward(memory, norms,
-        now + F_XI + i * MW, work[now + F_KEY_NORMS + i], xi(now, XI_READ_STRENGTHS + i),
-        now + F_READ_SIMILARITY + i * N, now + F_CONTENT_READ + i * N, carry + DCONTENT,
-        dmemory, carry + C_DXI + i * MW, carry + CONTENT_SCRATCH, N);
+    var dstrength = 0.0;
+    if MASKING == 1u {
+        dstrength = masked_content_weighting_backward(memory, now + F_MASKED_NORMS + i * N,
+            now + F_XI + i * MW, work[now + F_KEY_NORMS + i], mask_of(now, i),
+            xi(now, XI_READ_STRENGTHS + i), now + F_READ_SIMILARITY + i * N,
+            now + F_CONTENT_READ + i * N, carry + DCONTENT, dmemory, carry + C_DXI + i * MW,
+            carry + C_DXI + XI_READ_MASKS + i * MW);
+    } else {
+        dstrength = content_weighting_backward(memory, norms,
+            now + F_XI + i * MW, work[now + F_KEY_NORMS + i], xi(now, XI_READ_STRENGTHS + i),
+            now + F_READ_SIMILARITY + i * N, now + F_CONTENT_READ + i * N, carry + DCONTENT,
+            dmemory, carry + C_DXI + i * MW, carry + CONTENT_SCRATCH, N);
+    }
     if lane == 0u {
         work[carry + C_DXI + XI_READ_STRENGTHS + i] += dstrength;
+    }
+    // The forward and backward weightings' gradients: mode · dread, or with link
+    // sharpness (§3.1) through the sharpening (into DSHARP_*).
+    let backward_mode = work[modes];
+    let forward_mode = work[modes + 2u];
+    if LINK_SHARPNESS == 1u {
+        let dforward_sharpness = sharpen_backward(now + F_FORWARD + i * N,
+            xi(now, XI_FORWARD_SHARPNESS + i), now + F_FORWARD_SHARP + i * N,
+            work[now + F_SHARP_TOP + i], dread, forward_mode, carry + DSHARP_FORWARD);
+        let dbackward_sharpness = sharpen_backward(now + F_BACKWARD + i * N,
+            xi(now, XI_BACKWARD_SHARPNESS + i), now + F_BACKWARD_SHARP + i * N,
+            work[now + F_SHARP_TOP + R + i], dread, backward_mode, carry + DSHARP_BACKWARD);
+        if lane == 0u {
+            work[carry + C_DXI + XI_FORWARD_SHARPNESS + i] += dforward_sharpness;
+            work[carry + C_DXI + XI_BACKWARD_SHARPNESS + i] += dbackward_sharpness;
+        }
+    } else {
+        for (var k = lane; k < N; k += WG) {
+            work[carry + DSHARP_FORWARD + k] = forward_mode * work[dread + k];
+            work[carry + DSHARP_BACKWARD + k] = backward_mode * work[dread + k];
+        }
+        sync();
     }
     // f = L w_{t−1}, b = Lᵀ w_{t−1}: dL += df w_{t−1}ᵀ + w_{t−1} dbᵀ,
     // dw_{t−1} += Lᵀ df + L db.
     let previous = previous_reads + i * N;
-    let backward_mode = work[modes];
-    let forward_mode = work[modes + 2u];
+    let dforward = carry + DSHARP_FORWARD;
+    let dbackward = carry + DSHARP_BACKWARD;
     for (var at = lane; at < N * N; at += WG) {
         let k = at / N;
         let j = at % N;
-        work[dlink + at] += forward_mode * work[dread + k] * work[previous + j]
-            + work[previous + k] * backward_mode * work[dread + j];
+        work[dlink + at] += work[dforward + k] * work[previous + j]
+            + work[previous + k] * work[dbackward + j];
     }
     for (var j = lane; j < N; j += WG) {
         var total = 0.0;
         for (var k = 0u; k < N; k++) {
-            total += work[link + k * N + j] * forward_mode * work[dread + k];
-            total += work[link + j * N + k] * backward_mode * work[dread + k];
+            total += work[link + k * N + j] * work[dforward + k];
+            total += work[link + j * N + k] * work[dbackward + k];
         }
         work[dprevious_reads + i * N + j] += total;
     }
@@ -324,10 +560,19 @@ fn write_weighting_backward(now: u32, before: u32, dnext: u32, dprevious: u32,
         work[carry + C_DXI + XI_WRITE_GATE] += gates.x;
         work[carry + C_DXI + XI_ALLOCATION_GATE] += gates.y;
     }
-    let dstrength = content_weighting_backward(old + S_MEMORY, old + S_NORMS,
-        now + F_XI + XI_WRITE_KEY, work[now + F_KEY_NORMS + R], xi(now, XI_WRITE_STRENGTH),
-        now + F_WRITE_SIMILARITY, now + F_CONTENT_WRITE, carry + DCONTENT_WRITE,
-        dprevious + S_MEMORY, carry + C_DXI + XI_WRITE_KEY, carry + CONTENT_SCRATCH, N);
+    var dstrength = 0.0;
+    if MASKING == 1u {
+        dstrength = masked_content_weighting_backward(old + S_MEMORY, now + F_MASKED_NORMS + R * N,
+            now + F_XI + XI_WRITE_KEY, work[now + F_KEY_NORMS + R], mask_of(now, R),
+            xi(now, XI_WRITE_STRENGTH), now + F_WRITE_SIMILARITY, now + F_CONTENT_WRITE,
+            carry + DCONTENT_WRITE, dprevious + S_MEMORY, carry + C_DXI + XI_WRITE_KEY,
+            carry + C_DXI + XI_WRITE_MASK);
+    } else {
+        dstrength = content_weighting_backward(old + S_MEMORY, old + S_NORMS,
+            now + F_XI + XI_WRITE_KEY, work[now + F_KEY_NORMS + R], xi(now, XI_WRITE_STRENGTH),
+            now + F_WRITE_SIMILARITY, now + F_CONTENT_WRITE, carry + DCONTENT_WRITE,
+            dprevious + S_MEMORY, carry + C_DXI + XI_WRITE_KEY, carry + CONTENT_SCRATCH, N);
+    }
     // Allocation in sorted order s_j, P_j = Π_{m<j} s_m, a_j = (1 − s_j) P_j:
     // ∂/∂s_k = −P_k da_k + P_k S_k with S_k = da_{k+1}(1 − s_{k+1}) + s_{k+1} S_{k+1}.
     if lane == 0u {
@@ -354,7 +599,9 @@ fn write_weighting_backward(now: u32, before: u32, dnext: u32, dprevious: u32,
         let retention = work[now + F_RETENTION + k];
         work[dprevious + S_USAGE + k] += du * retention * (1.0 - work[old + S_WRITE_WEIGHTS + k]);
         work[dprevious + S_WRITE_WEIGHTS + k] += du * retention * (1.0 - work[old + S_USAGE + k]);
-        work[carry + DRETENTION + k] = du * work[now + F_USAGE_BEFORE + k];
+        // ψ's gradient: the usage's part, and de-allocation's (§3.1; 0 without it).
+        work[carry + DRETENTION + k] = du * work[now + F_USAGE_BEFORE + k]
+            + work[carry + DRETAINED_PSI + k];
     }
     sync();
     // ψ = Π_i (1 − f^i w^{r,i}); the product over the other heads avoids dividing by a
@@ -389,7 +636,11 @@ fn interface_backward(now: u32, draw: u32) {
         let d = work[carry + C_DXI + p];
         let raw = work[now + F_RAW + p];
         let value = work[now + F_XI + p];
-        if p >= XI_READ_MODES {
+        if p >= XI_FORWARD_SHARPNESS {
+            work[draw + p] = d * sigmoid(raw);
+        } else if p >= XI_STANDARD {
+            work[draw + p] = d * value * (1.0 - value);
+        } else if p >= XI_READ_MODES {
             if (p - XI_READ_MODES) % 3u == 0u {
                 var weighted = 0.0;
                 for (var m = 0u; m < 3u; m++) {
@@ -410,3 +661,35 @@ fn interface_backward(now: u32, draw: u32) {
     sync();
 }
 
+
+// The write's backward through erase and add, on M_{t−1} or, with de-allocation (§3.1),
+// on M_{t−1} ⊙ ψ: then dM_{t−1} gains dR ⊙ ψ and ψ the gradient Σ_j dR[i][j] M[i][j]
+// (DRETAINED_PSI, which `write_weighting_backward` adds to the usage's part). Ends with a
+// barrier.
+fn write_backward(now: u32, before: u32, dnext: u32, dprevious: u32) {
+    let state = now + F_STATE;
+    let old = before + F_STATE;
+    if DEALLOCATION == 1u {
+        fill(carry + DRETAINED, N * MW, 0.0);
+        sync();
+        erase_and_add_backward(now + F_RETAINED, state + S_WRITE_WEIGHTS, now + F_XI + XI_ERASE,
+            now + F_XI + XI_WRITE_VECTOR, dnext + S_MEMORY, carry + DRETAINED,
+            dnext + S_WRITE_WEIGHTS, carry + C_DXI + XI_ERASE, carry + C_DXI + XI_WRITE_VECTOR);
+        for (var i = lane; i < N * MW; i += WG) {
+            work[dprevious + S_MEMORY + i] += work[carry + DRETAINED + i] * work[now + F_RETENTION + i / MW];
+        }
+        for (var k = lane; k < N; k += WG) {
+            var total = 0.0;
+            for (var j = 0u; j < MW; j++) {
+                total += work[carry + DRETAINED + k * MW + j] * work[old + S_MEMORY + k * MW + j];
+            }
+            work[carry + DRETAINED_PSI + k] = total;
+        }
+    } else {
+        erase_and_add_backward(old + S_MEMORY, state + S_WRITE_WEIGHTS, now + F_XI + XI_ERASE,
+            now + F_XI + XI_WRITE_VECTOR, dnext + S_MEMORY, dprevious + S_MEMORY,
+            dnext + S_WRITE_WEIGHTS, carry + C_DXI + XI_ERASE, carry + C_DXI + XI_WRITE_VECTOR);
+        fill(carry + DRETAINED_PSI, N, 0.0);
+    }
+    sync();
+}

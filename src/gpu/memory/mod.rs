@@ -13,7 +13,7 @@ use crate::error::{config_error, Result};
 use crate::memory::dnc::interface_size;
 use crate::memory::lru::head_size as lru_head_size;
 use crate::memory::ntm::head_size as ntm_head_size;
-use crate::models::{ModelConfig, ModelKind};
+use crate::models::{DncOptions, ModelConfig, ModelKind};
 use crate::nn::ParamStore;
 use std::fmt::Write;
 
@@ -84,12 +84,6 @@ impl Layout {
                 "the generative models (gtmm) have no WebGPU kernels yet: train them on the CPU backend",
             ));
         }
-        if config.dnc.any() {
-            return Err(config_error(
-                "the DNC's improvements (dnc_masking, dnc_deallocation, dnc_link_sharpness) have no \
-                 WebGPU kernels yet: they train on the CPU",
-            ));
-        }
         let core = if config.model.has_memory() {
             CoreSizes {
                 slots: config.memory_slots,
@@ -158,7 +152,8 @@ impl Layout {
                 }
                 cache.add("F_KEY_NORMS", r + 1);
                 cache.add("F_WRITTEN", 1);
-                (size, size, 6 * n + r * n)
+                let scratch = dnc_improvement_fields(&mut cache, config.dnc, n, w, r);
+                (size, size, 6 * n + r * n + scratch)
             }
             ModelKind::Lru => {
                 state.add("S_MEMORY", n * w);
@@ -218,6 +213,9 @@ impl Layout {
             ("STATE", state.size),
             ("GRAW", raw),
             ("DXI", interface),
+            ("MASKING", config.dnc.masking as usize),
+            ("DEALLOCATION", config.dnc.deallocation as usize),
+            ("LINK_SHARPNESS", config.dnc.link_sharpness as usize),
         ];
 
         let offset = |name: &str| -> Result<usize> {
@@ -436,4 +434,26 @@ impl Layout {
     pub fn weight_source(&self) -> String {
         format!("{}\n{RUN}\n{WEIGHT_GRADIENTS}", self.wgsl())
     }
+}
+
+/// The records of models.md §3.1's options (each empty when its option is off): the
+/// masked rows' norms per head, the retained memory `M_{t−1} ⊙ ψ`, the sharpened
+/// weightings and their maxima. Returns the carry scratch they add to the DNC's (the
+/// masked lookup's second coefficient, the sharpened weightings' gradients, ψ's
+/// de-allocation part, and with de-allocation the retained memory's gradient), laid out
+/// in `dnc_halves.wgsl`. The generative models' DNC memory calls it with every option off.
+pub(crate) fn dnc_improvement_fields(
+    cache: &mut Fields,
+    options: DncOptions,
+    n: usize,
+    w: usize,
+    r: usize,
+) -> usize {
+    let on = |option: bool, size: usize| if option { size } else { 0 };
+    cache.add("F_MASKED_NORMS", on(options.masking, (r + 1) * n));
+    cache.add("F_RETAINED", on(options.deallocation, n * w));
+    cache.add("F_FORWARD_SHARP", on(options.link_sharpness, r * n));
+    cache.add("F_BACKWARD_SHARP", on(options.link_sharpness, r * n));
+    cache.add("F_SHARP_TOP", on(options.link_sharpness, 2 * r));
+    4 * n + on(options.deallocation, n * w)
 }
