@@ -22,6 +22,12 @@ fn content_weighting(
         work[similarity + i] = s;
         largest = max(largest, strength * s);
     }
+    strength_softmax(similarity, strength, largest, weights, slots);
+}
+
+// c[i] = softmax_i(β · K[i]) of the similarities at `similarity`, given each invocation's
+// largest β·K among those it wrote. Ends with a barrier.
+fn strength_softmax(similarity: u32, strength: f32, largest: f32, weights: u32, slots: u32) {
     let shift = max1(largest);
     var total = 0.0;
     for (var i = lane; i < slots; i += WG) {

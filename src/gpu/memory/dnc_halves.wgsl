@@ -126,18 +126,7 @@ fn masked_content_weighting(memory: u32, key: u32, key_norm: f32, mask: u32, str
         work[similarity + i] = s;
         largest = max(largest, strength * s);
     }
-    let shift = max1(largest);
-    var total = 0.0;
-    for (var i = lane; i < N; i += WG) {
-        let e = exp(strength * work[similarity + i] - shift);
-        work[weights + i] = e;
-        total += e;
-    }
-    let inverse = 1.0 / sum1(total);
-    for (var i = lane; i < N; i += WG) {
-        work[weights + i] *= inverse;
-    }
-    sync();
+    strength_softmax(similarity, strength, largest, weights, N);
 }
 
 // Backward of `masked_content_weighting` given dc at `dweights`: the cosine's backward on
