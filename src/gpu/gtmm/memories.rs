@@ -5,7 +5,9 @@
 use super::Parameters;
 use crate::error::{config_error, Result};
 use crate::gpu::fields::Fields;
-use crate::gpu::memory::{WeightGradientJob, CONTENT, DNC_HALVES, MEMORY, NTM_ADDRESSING};
+use crate::gpu::memory::{
+    WeightGradientJob, CONTENT, DNC_HALVES, DNC_IMPROVEMENTS, MEMORY, NTM_ADDRESSING,
+};
 use crate::memory::dnc::interface_size as dnc_interface_size;
 use crate::memory::ntm::head_size as ntm_head_size;
 use crate::models::gtmm::LatentMemoryKind;
@@ -242,6 +244,6 @@ pub(super) fn sources(memory: LatentMemoryKind) -> &'static [&'static str] {
         LatentMemoryKind::Introspective => &[MEMORY, CONTENT, INTROSPECTIVE],
         LatentMemoryKind::Ntm => &[MEMORY, CONTENT, NTM_ADDRESSING, NTM],
         LatentMemoryKind::Lru => &[MEMORY, CONTENT, LRU],
-        LatentMemoryKind::Dnc => &[MEMORY, CONTENT, DNC_HALVES, DNC],
+        LatentMemoryKind::Dnc => &[MEMORY, CONTENT, DNC_HALVES, DNC_IMPROVEMENTS, DNC],
     }
 }

@@ -26,6 +26,7 @@ const NO_MEMORY: &str = include_str!("no_memory.wgsl");
 pub(super) const NTM_ADDRESSING: &str = include_str!("ntm_addressing.wgsl");
 const NTM: &str = include_str!("ntm.wgsl");
 pub(super) const DNC_HALVES: &str = include_str!("dnc_halves.wgsl");
+pub(super) const DNC_IMPROVEMENTS: &str = include_str!("dnc_improvements.wgsl");
 const DNC: &str = include_str!("dnc.wgsl");
 const LRU: &str = include_str!("lru.wgsl");
 const SEQUENCE: &str = include_str!("sequence.wgsl");
@@ -415,7 +416,7 @@ impl Layout {
                 &[NO_MEMORY]
             }
             ModelKind::Ntm => &[MEMORY, CONTENT, NTM_ADDRESSING, NTM],
-            ModelKind::Dnc => &[MEMORY, CONTENT, DNC_HALVES, DNC],
+            ModelKind::Dnc => &[MEMORY, CONTENT, DNC_HALVES, DNC_IMPROVEMENTS, DNC],
             ModelKind::Lru => &[MEMORY, CONTENT, LRU],
         };
         let mut source = self.wgsl();
