@@ -138,15 +138,43 @@ fn model_of(case: &Value) -> Box<dyn Model> {
     model
 }
 
-/// The case's frames and actions, step-major (`T × (D + A)`), and T.
-fn input_of(case: &Value) -> (Vec<f32>, usize) {
-    let frames = case["frames"].as_array().unwrap();
-    let mut input = Vec::new();
-    for (frame, actions) in frames.iter().zip(case["actions"].as_array().unwrap()) {
-        input.extend(flat(frame).iter().map(|&v| v as f32));
-        input.extend(flat(actions).iter().map(|&v| v as f32));
+/// A case's sequence: its frames and actions step-major (`T × (D + A)`), every frame
+/// scored, and its ε (`T × Z`).
+struct CaseSequence {
+    input: Vec<f32>,
+    mask: Vec<f32>,
+    eps: Vec<f32>,
+    steps: usize,
+}
+
+impl CaseSequence {
+    fn of(case: &Value) -> CaseSequence {
+        let frames = case["frames"].as_array().unwrap();
+        let mut input = Vec::new();
+        for (frame, actions) in frames.iter().zip(case["actions"].as_array().unwrap()) {
+            input.extend(flat(frame).iter().map(|&v| v as f32));
+            input.extend(flat(actions).iter().map(|&v| v as f32));
+        }
+        CaseSequence {
+            input,
+            mask: vec![1.0; frames.len()],
+            eps: flat(&case["eps"]).iter().map(|&v| v as f32).collect(),
+            steps: frames.len(),
+        }
     }
-    (input, frames.len())
+
+    fn view(&self) -> SequenceRef<'_> {
+        SequenceRef {
+            input: &self.input,
+            target: &self.input,
+            mask: &self.mask,
+            alternative: None,
+            recall: None,
+            steps: self.steps,
+            noise_seed: 0,
+            batch_seed: 0,
+        }
+    }
 }
 
 fn check_steps(name: &str, trace: &FrameTrace, expected: &Value, fields: &[&str]) -> f64 {
@@ -213,19 +241,8 @@ fn every_memory_matches_the_reference_in_every_mode() {
         let name = case["name"].as_str().unwrap();
         variants.insert(case["memory"].as_str().unwrap().to_string());
         let model = model_of(case);
-        let (input, steps) = input_of(case);
-        let eps: Vec<f32> = flat(&case["eps"]).iter().map(|&v| v as f32).collect();
-        let mask = vec![1.0; steps];
-        let sequence = SequenceRef {
-            input: &input,
-            target: &input,
-            mask: &mask,
-            alternative: None,
-            recall: None,
-            steps,
-            noise_seed: 0,
-            batch_seed: 0,
-        };
+        let data = CaseSequence::of(case);
+        let (sequence, eps, steps) = (data.view(), &data.eps, data.steps);
         let all = [
             "logits",
             "rec",
@@ -242,7 +259,7 @@ fn every_memory_matches_the_reference_in_every_mode() {
             "prior_logits",
         ];
         let trace = model
-            .frame_trace(sequence, Mode::Inference, Some(&eps))
+            .frame_trace(sequence, Mode::Inference, Some(eps))
             .unwrap();
         let worst = check_steps(name, &trace, &case["inference"]["steps"], &all);
         // The loss is the sum of the steps' bound.
@@ -261,14 +278,14 @@ fn every_memory_matches_the_reference_in_every_mode() {
             recall[t as usize] = 1.0;
         }
         let test = model
-            .frame_trace(sequence, Mode::RecallTest(&recall), Some(&eps))
+            .frame_trace(sequence, Mode::RecallTest(&recall), Some(eps))
             .unwrap();
         let recall_fields = ["logits", "rec", "kl", "mu_p", "z", "reads", "memory"];
         let worst_recall = check_steps(name, &test, &case["recall_test"]["steps"], &recall_fields);
 
         let prompt = case["generation"]["prompt"].as_u64().unwrap() as usize;
         let generated = model
-            .frame_trace(sequence, Mode::Generation { prompt }, Some(&eps))
+            .frame_trace(sequence, Mode::Generation { prompt }, Some(eps))
             .unwrap();
         let generation_fields = [
             "logits",
@@ -300,24 +317,13 @@ fn every_memory_matches_the_reference_in_every_mode() {
 /// `∂/∂θ Σ_t (rec_t + KL_t)` of the inference run with the case's own ε (the
 /// reparameterised loss the trainer minimises, β = 1).
 fn gradients_of<M: LatentMemory>(model: &Gtmm<M>, case: &Value) -> (Vec<f32>, f64) {
-    let (input, steps) = input_of(case);
-    let eps: Vec<f32> = flat(&case["eps"]).iter().map(|&v| v as f32).collect();
-    let mask = vec![1.0; steps];
-    let sequence = SequenceRef {
-        input: &input,
-        target: &input,
-        mask: &mask,
-        alternative: None,
-        recall: None,
-        steps,
-        noise_seed: 0,
-        batch_seed: 0,
-    };
-    let run = model.unroll(&input, steps, &eps, Mode::Inference);
+    let data = CaseSequence::of(case);
+    let (sequence, eps) = (data.view(), &data.eps);
+    let run = model.unroll(&data.input, data.steps, eps, Mode::Inference);
     let mut grads = vec![0.0; model.params().len()];
-    model.backprop(&run, &sequence, &eps, 1.0, 1.0, &mut grads);
+    model.backprop(&run, &sequence, eps, 1.0, 1.0, &mut grads);
     let trace = model
-        .frame_trace(sequence, Mode::Inference, Some(&eps))
+        .frame_trace(sequence, Mode::Inference, Some(eps))
         .unwrap();
     let loss = trace
         .steps
