@@ -5,6 +5,8 @@
 // so a pair costs about what its slower model costs alone.
 
 import { startEngine } from './engine.js';
+import { drawBitGrids } from './views/bits.js';
+import { drawWeightings } from './views/weightings.js';
 import { TrainingHistory } from './history.js';
 import { DNC_OPTIONS, defaults, engineConfig, sizeControls } from './state.js';
 
@@ -132,6 +134,32 @@ export class Partner {
 
   send(message) {
     this.engine.send(message);
+  }
+
+  /** Its metrics into `element` (a live region; the page paces it with its own). */
+  announce(element) {
+    const latest = this.history.latest();
+    element.textContent = latest
+      ? `Step ${latest.step}: ${latest.bits.toFixed(2)} bits per sequence, ${latest.errors.toFixed(2)} bit errors`
+        + ` per sequence (moving average ${this.history.averageErrors().toFixed(2)}).`
+      : 'Ready.';
+  }
+
+  /** Its example and weightings at time step t, and its test result. */
+  draw(t) {
+    const $ = (id) => document.getElementById(id);
+    const r = this.evaluation?.[0];
+    const test = r
+      ? `Length ${r.length}: ${r.bits_per_sequence.toFixed(3)} bits, ${r.bit_errors_per_sequence.toFixed(3)} bit errors`
+        + ` per sequence (${r.sequences} sequences).`
+      : '';
+    // Live regions change only when their words do.
+    if ($('partner-test').textContent !== test) $('partner-test').textContent = test;
+    const s = this.snapshot;
+    if (!s) return;
+    drawBitGrids($('partner-bits-view'), s, t);
+    $('partner-weightings-figure').hidden = !s.steps[0]?.memory;
+    if (s.steps[0]?.memory) drawWeightings($('partner-weightings-view'), s, t);
   }
 
   /** Stops the partner's worker (the comparison was turned off). */

@@ -267,13 +267,7 @@ function announce(force = false) {
   $('metrics').textContent = latest
     ? `Step ${latest.step}: ${latest.bits.toFixed(2)} bits per sequence, ${errors}.`
     : 'Ready. Press Play to train.';
-  const partner = page.partner?.history.latest();
-  if (page.partner) {
-    $('partner-metrics').textContent = partner
-      ? `Step ${partner.step}: ${partner.bits.toFixed(2)} bits per sequence, ${partner.errors.toFixed(2)} bit errors`
-        + ` per sequence (moving average ${page.partner.history.averageErrors().toFixed(2)}).`
-      : 'Ready.';
-  }
+  page.partner?.announce($('partner-metrics'));
 }
 
 // The badge names where training runs (its tooltip, what `auto` measured on each); the
@@ -433,26 +427,11 @@ function draw(now) {
       if (!$('link-view').closest('figure').hidden) drawLink($('link-view'), s, page.time);
       if (!$('pipeline-view').closest('figure').hidden) page.pipeline.show(s, page.time);
     }
-    if (page.partner) drawPartner(page.partner, page.time);
+    page.partner?.draw(page.time);
     const partner = page.partner && { label: partnerLabel(page.state), series: page.partner.history.series() };
     drawLossChart($('loss-view'), page.history.series(), metrics(), partner && { ...partner, own: MODELS[page.state.model].label });
   }
   requestAnimationFrame(draw);
-}
-
-// The compared model's example, weightings, metrics and test result.
-function drawPartner(partner, t) {
-  const s = partner.snapshot;
-  const r = partner.evaluation?.[0];
-  const test = r
-    ? `Length ${r.length}: ${r.bits_per_sequence.toFixed(3)} bits, ${r.bit_errors_per_sequence.toFixed(3)} bit errors per sequence (${r.sequences} sequences).`
-    : '';
-  // Live regions change only when their words do.
-  if ($('partner-test').textContent !== test) $('partner-test').textContent = test;
-  if (!s) return;
-  drawBitGrids($('partner-bits-view'), s, t);
-  $('partner-weightings-figure').hidden = !s.steps[0]?.memory;
-  if (s.steps[0]?.memory) drawWeightings($('partner-weightings-view'), s, t);
 }
 
 function setAnimating(on) {
