@@ -1,20 +1,10 @@
 // Side by side: a compare link trains two models in lockstep on the same batches, both
 // charts move, and Test at length L runs on both.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openPage, waitReady } from './harness.mjs';
+import { sharedBrowser, openPage, waitReady } from './harness.mjs';
 
-let server, browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const shared = sharedBrowser();
 
 function pixels(page, id) {
   return page.evaluate((canvasId) => {
@@ -32,8 +22,8 @@ function pixels(page, id) {
 }
 
 test('compare=lstm trains the LSTM beside the NTM in lockstep, and both are tested', async () => {
-  const { page, problems } = await openPage(browser,
-    `${server.url}#model=ntm&task=copy&compare=lstm&hidden=32&memory_slots=16&memory_width=8`, { reducedMotion: 'reduce' });
+  const { page, problems } = await openPage(shared.browser,
+    `${shared.server.url}#model=ntm&task=copy&compare=lstm&hidden=32&memory_slots=16&memory_width=8`, { reducedMotion: 'reduce' });
   await waitReady(page);
   await page.waitForFunction(() => window.engram.partner?.readyCount >= 1 && window.engram.partner.snapshot);
   assert.equal(await page.isVisible('#partner'), true);
@@ -72,7 +62,7 @@ test('compare=lstm trains the LSTM beside the NTM in lockstep, and both are test
 });
 
 test('compare is in the link, and a pair that cannot be is named', async () => {
-  const { page, problems } = await openPage(browser, `${server.url}#model=ntm&task=copy&compare=neural_gpu`);
+  const { page, problems } = await openPage(shared.browser, `${shared.server.url}#model=ntm&task=copy&compare=neural_gpu`);
   await page.waitForFunction(() => !document.getElementById('message').hidden);
   assert.match(await page.textContent('#message'), /compare/);
   assert.equal(await page.isVisible('#partner'), false);

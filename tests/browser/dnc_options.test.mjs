@@ -1,24 +1,14 @@
 // The DNC's improvements (models.md §3.1) as page toggles: in the link, on the engine's
 // model, shown in the addressing view; refused for other models.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openPage, waitReady, step } from './harness.mjs';
+import { sharedBrowser, openPage, waitReady, step } from './harness.mjs';
 
-let server, browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const shared = sharedBrowser();
 
 test('dnc_masking and dnc_link_sharpness from the link train, and a toggle restarts with the third', async () => {
-  const { page, problems } = await openPage(browser,
-    `${server.url}#model=dnc&task=copy&hidden=16&memory_slots=8&memory_width=4&dnc_masking=1&dnc_link_sharpness=1`);
+  const { page, problems } = await openPage(shared.browser,
+    `${shared.server.url}#model=dnc&task=copy&hidden=16&memory_slots=8&memory_width=4&dnc_masking=1&dnc_link_sharpness=1`);
   await waitReady(page);
   assert.equal(await page.isChecked('input[name=dnc_masking]'), true);
   assert.equal(await page.isChecked('input[name=dnc_link_sharpness]'), true);
@@ -38,7 +28,7 @@ test('dnc_masking and dnc_link_sharpness from the link train, and a toggle resta
 });
 
 test('a DNC option on another model is named, and the defaults open', async () => {
-  const { page, problems } = await openPage(browser, `${server.url}#model=ntm&dnc_masking=1`);
+  const { page, problems } = await openPage(shared.browser, `${shared.server.url}#model=ntm&dnc_masking=1`);
   await page.waitForFunction(() => !document.getElementById('message').hidden);
   assert.match(await page.textContent('#message'), /dnc_masking is not a setting of Neural Turing Machine/);
   assert.deepEqual(problems, []);
@@ -46,7 +36,7 @@ test('a DNC option on another model is named, and the defaults open', async () =
 });
 
 test('the improved DNC beside the plain one: compare=dnc with the options on', async () => {
-  const { page, problems } = await openPage(browser, `${server.url}#model=dnc&task=copy&hidden=16&memory_slots=8`
+  const { page, problems } = await openPage(shared.browser, `${shared.server.url}#model=dnc&task=copy&hidden=16&memory_slots=8`
     + '&memory_width=4&dnc_masking=1&dnc_deallocation=1&dnc_link_sharpness=1&compare=dnc', { reducedMotion: 'reduce' });
   await waitReady(page);
   await page.waitForFunction(() => window.engram.partner?.snapshot);

@@ -6,6 +6,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { before, after } from 'node:test';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const DIST = path.join(ROOT, 'dist');
@@ -114,4 +115,19 @@ export function parseSafetensors(bytes) {
     tensors[name] = Buffer.from(data.subarray(info.data_offsets[0], info.data_offsets[1]));
   }
   return { config: JSON.parse(header.__metadata__.engram_config), tensors };
+}
+
+// One server and one browser for a whole test file, started before its tests and
+// closed after them: `shared.server`, `shared.browser` (options as for `launch`).
+export function sharedBrowser(extraFlags = [], options = {}) {
+  const shared = {};
+  before(async () => {
+    shared.server = await startServer();
+    shared.browser = await launch(extraFlags, options);
+  });
+  after(async () => {
+    await shared.browser?.close();
+    await shared.server?.close();
+  });
+  return shared;
 }

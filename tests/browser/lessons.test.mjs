@@ -1,22 +1,12 @@
 // Guided lessons: each opens from its link, steps through to its end with the keyboard
 // alone, and works embedded in a sandboxed iframe with controls hidden.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { startServer, launch, openPage, DIST } from './harness.mjs';
+import { sharedBrowser, openPage, DIST } from './harness.mjs';
 
-let server, browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const shared = sharedBrowser();
 
 const LESSONS = ['why-memory', 'ntm-addressing', 'dnc-memory', 'generalisation'];
 
@@ -68,7 +58,7 @@ async function walk(frame, keyboard, id) {
 
 for (const id of LESSONS) {
   test(`lesson ${id}: opens from its link and steps through to its end by keyboard`, async () => {
-    const { page, problems } = await openPage(browser, `${server.url}#lesson=${id}`, { reducedMotion: 'reduce' });
+    const { page, problems } = await openPage(shared.browser, `${shared.server.url}#lesson=${id}`, { reducedMotion: 'reduce' });
     const seen = await walk(page, page.keyboard, id);
     assert.doesNotMatch(await page.evaluate(() => location.hash), /lesson=/, 'closing the lesson leaves it out of the link');
     if (id === 'why-memory') {
@@ -86,10 +76,12 @@ for (const id of LESSONS) {
 }
 
 test('a lesson works inside <iframe sandbox="allow-scripts"> with embed=1 and the buttons it uses hidden', async () => {
-  const { page, problems } = await openPage(browser,
-    `${server.origin}/frame.html?lesson=dnc-memory&embed=1&hide=checkpoints,share,seed`, { reducedMotion: 'reduce' });
+  const { page, problems } = await openPage(shared.browser,
+    `${shared.server.origin}/frame.html?lesson=dnc-memory&embed=1&hide=checkpoints,share,seed`, { reducedMotion: 'reduce' });
   await page.waitForSelector('#playground');
   const frame = page.frames().find((f) => f.url().includes('/index.html'));
+  // The link's hide= applies once the engine's schema is in.
+  await frame.waitForFunction(() => window.engram?.readyCount >= 1, null, { timeout: 60_000 });
   assert.equal(await frame.isVisible('#load-trained'), false, 'the trained-model button is hidden');
   await walk(frame, page.keyboard, 'dnc-memory');
   assert.deepEqual(problems, []);
@@ -97,7 +89,7 @@ test('a lesson works inside <iframe sandbox="allow-scripts"> with embed=1 and th
 });
 
 test('an unknown lesson is named and the page opens with the defaults', async () => {
-  const { page, problems } = await openPage(browser, `${server.url}#lesson=nonsense`);
+  const { page, problems } = await openPage(shared.browser, `${shared.server.url}#lesson=nonsense`);
   await page.waitForFunction(() => !document.getElementById('message').hidden);
   assert.match(await page.textContent('#message'), /lesson must be one of/);
   assert.equal(await page.isVisible('#lesson'), false);

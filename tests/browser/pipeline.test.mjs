@@ -1,20 +1,10 @@
 // The addressing pipeline view: it draws for the NTM, DNC and LRU, the numbers it reads
 // out are the trace's, and the keyboard alone reaches every bar of every stage.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openPage, waitReady, step } from './harness.mjs';
+import { sharedBrowser, openPage, waitReady, step } from './harness.mjs';
 
-let server, browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const shared = sharedBrowser();
 
 // The distinct colours drawn on a canvas (a blank one has one or two).
 function colours(page, id) {
@@ -45,7 +35,7 @@ for (const [model, heads, firstStages] of [
   ['lru', ['head 1', 'head 2'], ['least_used', 'previous', 'write', 'key', 'similarity', 'weighting']],
 ]) {
   test(`${model}: the pipeline view draws, its numbers are the trace's, and arrow keys reach every bar`, async () => {
-    const { page, problems } = await openPage(browser, `${server.url}#model=${model}&task=copy&hidden=16&memory_slots=8&memory_width=4&read_heads=${model === 'lru' ? 2 : 1}`,
+    const { page, problems } = await openPage(shared.browser, `${shared.server.url}#model=${model}&task=copy&hidden=16&memory_slots=8&memory_width=4&read_heads=${model === 'lru' ? 2 : 1}`,
       { reducedMotion: 'reduce' }); // time holds still unless moved
     await waitReady(page);
     await step(page, 5);
