@@ -8,14 +8,15 @@ import { startEngine } from './engine.js';
 import { drawBitGrids } from './views/bits.js';
 import { drawWeightings } from './views/weightings.js';
 import { TrainingHistory } from './history.js';
-import { DNC_OPTIONS, defaults, engineConfig, sizeControls } from './state.js';
+import { defaults, engineConfig, sizeControls, switches } from './state.js';
 
 // The partner's settings: its own model's sizes (and learning rate), everything the
 // pair must share from the page's state.
 function partnerState(state) {
-  // The same model (the plain DNC beside the improved one) keeps the first one's sizes.
+  // The same model (the plain DNC beside the improved one) keeps the first one's sizes,
+  // with its on/off options off.
   const own = state.compare === state.model
-    ? { ...state, ...Object.fromEntries(DNC_OPTIONS.map((key) => [key, false])) }
+    ? { ...state, ...Object.fromEntries(switches(state.model).map((key) => [key, false])) }
     : defaults(state.compare, state.task);
   const shared = ['task', 'bits', 'min_length', 'max_length', 'learning_rate', 'batch_size', 'seed', 'backend'];
   const sizes = new Set(sizeControls(state.compare));

@@ -335,7 +335,8 @@ const handlers = {
     $('step-count').textContent = rate === undefined ? `step ${steps}` : `step ${steps} · learning rate ${rate.toPrecision(2)}`;
     $('speed-readout').textContent = `${Math.round(sequencesPerSecond)} sequences/s`;
     page.dirty = true;
-    announce();
+    // Paced while playing; a chunk that lands after a pause is read out at once.
+    announce(!page.playing);
   },
   backend({ backend }) {
     showBackend(backend);

@@ -152,8 +152,11 @@ export function parseValue(name, raw) {
   }
 }
 
-// The DNC's improvements (models.md §3.1), as the schema names them.
-export const DNC_OPTIONS = ['dnc_masking', 'dnc_deallocation', 'dnc_link_sharpness'];
+// A model's on/off options, the schema's boolean hyperparameters (the DNC's §3.1
+// improvements).
+export function switches(model) {
+  return MODELS[model].hyperparameters.filter((h) => h.boolean).map((h) => h.key);
+}
 
 // What the compared model is called: its label, or, for the DNC beside the improved
 // DNC, the plain DNC.
@@ -167,9 +170,9 @@ export function partnerLabel(state) {
 export function compareProblem(state) {
   if (!state.compare) return null;
   const [model, other] = [MODELS[state.model], MODELS[state.compare]];
-  // The same model is a comparison only where the first one differs from its defaults
-  // in a way the pair shows: the DNC with its improvements against the plain DNC.
-  const improved = state.model === 'dnc' && DNC_OPTIONS.some((key) => state[key]);
+  // The same model is a comparison only with one of its on/off options on: the pair
+  // shows the option (the DNC with its improvements against the plain DNC).
+  const improved = switches(state.model).some((key) => state[key]);
   if (model.family !== 'memory' || (state.compare === state.model && !improved)) {
     return `compare takes another model of the memory family (${PROPERTIES.compare.values.filter(Boolean).join(', ')}) beside a memory model`;
   }
