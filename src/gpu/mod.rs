@@ -12,6 +12,9 @@
 //! the session, its buffers, the uniforms and the optimiser's kernels (`shaders/`) are
 //! shared.
 
+#[macro_use]
+mod wgsl;
+
 mod buffers;
 mod context;
 mod fields;

@@ -8,9 +8,9 @@ use super::context::{GpuContext, GpuUnavailable};
 use super::kernels::Kernels;
 
 // The shaders every family shares; each family's own are in its folder.
-pub const RUN: &str = include_str!("shaders/run.wgsl");
-pub const ACTIVATIONS: &str = include_str!("shaders/activations.wgsl");
-const OPTIMIZER: &str = include_str!("shaders/optimizer.wgsl");
+pub const RUN: &str = wgsl!("shaders/run.wgsl");
+pub const ACTIVATIONS: &str = wgsl!("shaders/activations.wgsl");
+const OPTIMIZER: &str = wgsl!("shaders/optimizer.wgsl");
 
 /// Size of the `Run` uniform (shaders/run.wgsl) and the stride between the copies a
 /// step writes, one per chunk of its batch (a multiple of every adapter's uniform offset

@@ -12,11 +12,11 @@ use crate::memory::dnc::interface_size as dnc_interface_size;
 use crate::memory::ntm::head_size as ntm_head_size;
 use crate::models::gtmm::LatentMemoryKind;
 
-const NO_MEMORY: &str = include_str!("no_memory.wgsl");
-const INTROSPECTIVE: &str = include_str!("introspective.wgsl");
-const NTM: &str = include_str!("ntm.wgsl");
-const LRU: &str = include_str!("lru.wgsl");
-const DNC: &str = include_str!("dnc.wgsl");
+const NO_MEMORY: &str = wgsl!("no_memory.wgsl");
+const INTROSPECTIVE: &str = wgsl!("introspective.wgsl");
+const NTM: &str = wgsl!("ntm.wgsl");
+const LRU: &str = wgsl!("lru.wgsl");
+const DNC: &str = wgsl!("dnc.wgsl");
 
 /// The sizes a memory is laid out with, and where its heads' inputs are in a record
 /// (h_t at the start of Ψ, [h_t; z_t]).

@@ -41,8 +41,8 @@ use crate::tasks::Batch;
 use memories::{MemoryParts, MemoryShape};
 use std::fmt::Write;
 
-const MAPS: &str = include_str!("maps.wgsl");
-const SEQUENCE: &str = include_str!("sequence.wgsl");
+const MAPS: &str = wgsl!("maps.wgsl");
+const SEQUENCE: &str = wgsl!("sequence.wgsl");
 
 /// Invocations per workgroup of the sequence kernels (a power of two for the reductions).
 pub const WORKGROUP_SIZE: usize = 128;

@@ -17,20 +17,20 @@ use crate::models::{DncOptions, ModelConfig, ModelKind};
 use crate::nn::ParamStore;
 use std::fmt::Write;
 
-pub(super) const COMMON: &str = include_str!("common.wgsl");
-pub(super) const LSTM: &str = include_str!("lstm.wgsl");
-const CONTROLLER: &str = include_str!("controller.wgsl");
-pub(super) const MEMORY: &str = include_str!("memory.wgsl");
-pub(super) const CONTENT: &str = include_str!("content.wgsl");
-const NO_MEMORY: &str = include_str!("no_memory.wgsl");
-pub(super) const NTM_ADDRESSING: &str = include_str!("ntm_addressing.wgsl");
-const NTM: &str = include_str!("ntm.wgsl");
-pub(super) const DNC_HALVES: &str = include_str!("dnc_halves.wgsl");
-pub(super) const DNC_IMPROVEMENTS: &str = include_str!("dnc_improvements.wgsl");
-const DNC: &str = include_str!("dnc.wgsl");
-const LRU: &str = include_str!("lru.wgsl");
-const SEQUENCE: &str = include_str!("sequence.wgsl");
-pub(super) const WEIGHT_GRADIENTS: &str = include_str!("weight_gradients.wgsl");
+pub(super) const COMMON: &str = wgsl!("common.wgsl");
+pub(super) const LSTM: &str = wgsl!("lstm.wgsl");
+const CONTROLLER: &str = wgsl!("controller.wgsl");
+pub(super) const MEMORY: &str = wgsl!("memory.wgsl");
+pub(super) const CONTENT: &str = wgsl!("content.wgsl");
+const NO_MEMORY: &str = wgsl!("no_memory.wgsl");
+pub(super) const NTM_ADDRESSING: &str = wgsl!("ntm_addressing.wgsl");
+const NTM: &str = wgsl!("ntm.wgsl");
+pub(super) const DNC_HALVES: &str = wgsl!("dnc_halves.wgsl");
+pub(super) const DNC_IMPROVEMENTS: &str = wgsl!("dnc_improvements.wgsl");
+const DNC: &str = wgsl!("dnc.wgsl");
+const LRU: &str = wgsl!("lru.wgsl");
+const SEQUENCE: &str = wgsl!("sequence.wgsl");
+pub(super) const WEIGHT_GRADIENTS: &str = wgsl!("weight_gradients.wgsl");
 
 /// Invocations per workgroup of the sequence kernels (a power of two for the reductions).
 pub const WORKGROUP_SIZE: usize = 128;

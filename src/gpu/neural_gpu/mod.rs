@@ -32,10 +32,10 @@ use crate::nn::ParamStore;
 use crate::tasks::Batch;
 use std::fmt::Write;
 
-const IMAGE: &str = include_str!("image.wgsl");
-const SEQUENCE: &str = include_str!("sequence.wgsl");
-const WEIGHT_GRADIENTS: &str = include_str!("weight_gradients.wgsl");
-const ACTIVATIONS: &str = include_str!("../shaders/activations.wgsl");
+const IMAGE: &str = wgsl!("image.wgsl");
+const SEQUENCE: &str = wgsl!("sequence.wgsl");
+const WEIGHT_GRADIENTS: &str = wgsl!("weight_gradients.wgsl");
+const ACTIVATIONS: &str = wgsl!("../shaders/activations.wgsl");
 
 /// Invocations per workgroup (each takes cells of the image in turn).
 pub const WORKGROUP_SIZE: usize = 256;
