@@ -6,6 +6,7 @@
 //! directly.
 
 pub mod addressing;
+mod boxed;
 pub mod config;
 mod dnc;
 pub mod gtmm;
@@ -18,7 +19,7 @@ mod ntm_head;
 pub mod trace;
 
 pub use config::{DncOptions, ModelConfig, ModelKind};
-pub use memory_model::{MemoryCore, MemoryModel};
+pub use memory_model::{BoxedCore, MemoryCore, MemoryModel};
 pub use trace::{SequenceTrace, StepTrace, Weights};
 
 use crate::error::Result;
@@ -114,15 +115,22 @@ fn build_into(config: &ModelConfig, seed: u64, params: ParamStore) -> Result<Box
     config.validate()?;
     let c = config.clone();
     Ok(match config.model {
-        ModelKind::Lstm => Box::new(MemoryModel::with_store(
-            c,
-            seed,
-            params,
-            no_memory::NoMemory::new,
-        )),
-        ModelKind::Ntm => Box::new(MemoryModel::with_store(c, seed, params, ntm::NtmCore::new)),
-        ModelKind::Dnc => Box::new(MemoryModel::with_store(c, seed, params, dnc::DncCore::new)),
-        ModelKind::Lru => Box::new(MemoryModel::with_store(c, seed, params, lru::LruCore::new)),
+        // One `MemoryModel` for every core (see `boxed`); its core is boxed.
+        ModelKind::Lstm | ModelKind::Ntm | ModelKind::Dnc | ModelKind::Lru => {
+            Box::new(MemoryModel::with_store(
+                c,
+                seed,
+                params,
+                |c, params, rng| {
+                    match config.model {
+                        ModelKind::Ntm => BoxedCore::new(ntm::NtmCore::new(c, params, rng)),
+                        ModelKind::Dnc => BoxedCore::new(dnc::DncCore::new(c, params, rng)),
+                        ModelKind::Lru => BoxedCore::new(lru::LruCore::new(c, params, rng)),
+                        _ => BoxedCore::new(no_memory::NoMemory::new(c, params, rng)), // the LSTM
+                    }
+                },
+            ))
+        }
         ModelKind::NeuralGpu | ModelKind::NeuralGpuDep => {
             Box::new(NeuralGpu::with_store(c, seed, params))
         }

@@ -22,7 +22,8 @@ use crate::objective::Objective;
 use crate::ops::loss::{BoundParts, SequenceScore};
 use crate::rng::Pcg32;
 use memory::{
-    DncMemory, IntrospectiveMemory, LatentMemory, LruMemory, MemorySizes, NoMemory, NtmMemory,
+    BoxedMemory, DncMemory, IntrospectiveMemory, LatentMemory, LruMemory, MemorySizes, NoMemory,
+    NtmMemory,
 };
 use networks::Networks;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -77,14 +78,21 @@ pub fn build(config: &ModelConfig, seed: u64, params: ParamStore) -> Box<dyn Mod
         .generative
         .clone()
         .expect("a validated gtmm configuration has its generative settings");
-    let (c, s, p) = (config, seed, params);
-    match generative.memory {
-        LatentMemoryKind::None => Box::new(Gtmm::new(c, s, p, |_, _, _| NoMemory)),
-        LatentMemoryKind::Introspective => Box::new(Gtmm::new(c, s, p, IntrospectiveMemory::new)),
-        LatentMemoryKind::Ntm => Box::new(Gtmm::new(c, s, p, NtmMemory::new)),
-        LatentMemoryKind::Lru => Box::new(Gtmm::new(c, s, p, LruMemory::new)),
-        LatentMemoryKind::Dnc => Box::new(Gtmm::new(c, s, p, DncMemory::new)),
-    }
+    // One `Gtmm` for every memory (see `models::boxed`); its memory is boxed.
+    Box::new(Gtmm::new(
+        config,
+        seed,
+        params,
+        |sizes, params, rng| match generative.memory {
+            LatentMemoryKind::None => BoxedMemory::new(NoMemory),
+            LatentMemoryKind::Introspective => {
+                BoxedMemory::new(IntrospectiveMemory::new(sizes, params, rng))
+            }
+            LatentMemoryKind::Ntm => BoxedMemory::new(NtmMemory::new(sizes, params, rng)),
+            LatentMemoryKind::Lru => BoxedMemory::new(LruMemory::new(sizes, params, rng)),
+            LatentMemoryKind::Dnc => BoxedMemory::new(DncMemory::new(sizes, params, rng)),
+        },
+    ))
 }
 
 /// The memory sizes a configuration asks for: R = 0 without memory; W = Z for the

@@ -2,11 +2,13 @@
 //! step reads `M_{t−1}` from the controller state `h_t` before `z_t` exists, then writes
 //! from `[h_t; z_t]` once it does.
 
+mod boxed;
 mod dnc;
 mod introspective;
 mod lru;
 mod ntm;
 
+pub use boxed::BoxedMemory;
 pub use dnc::DncMemory;
 pub use introspective::IntrospectiveMemory;
 pub use lru::LruMemory;

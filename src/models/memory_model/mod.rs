@@ -9,6 +9,10 @@
 //! core's state (memory, weightings, `r_t`) flow from step t+1 to step t through a
 //! state-shaped gradient value.
 
+mod boxed;
+
+pub use boxed::BoxedCore;
+
 use super::{Model, ModelConfig, SequenceRef, StepTrace};
 use crate::nn::{Linear, LstmStack, LstmTape, ParamStore};
 use crate::ops::loss::{masked_sigmoid_cross_entropy, SequenceScore};

@@ -1,0 +1,27 @@
+//! Boxed states and caches, for the adapters that put a family's memories behind one
+//! trait object ([`super::gtmm::memory::BoxedMemory`],
+//! [`super::memory_model::BoxedCore`]).
+//!
+//! A model generic over its memory is compiled once per memory: in the page's wasm that
+//! was five copies of the generative model and four of the controller-and-memory model.
+//! Behind a trait object each model is compiled once, at the cost of boxing a step's
+//! state and cache (two small allocations beside the vectors they hold) and a type check
+//! per call.
+
+use std::any::Any;
+
+/// A memory's state or cache, boxed.
+pub type Boxed = Box<dyn Any + Send + Sync>;
+
+/// The value inside `boxed`, which a memory of type-matched state made.
+pub fn unbox<T: 'static>(boxed: &Boxed) -> &T {
+    boxed
+        .downcast_ref()
+        .expect("a boxed state or cache reaches the memory that made it")
+}
+
+pub fn unbox_mut<T: 'static>(boxed: &mut Boxed) -> &mut T {
+    boxed
+        .downcast_mut()
+        .expect("a boxed state or cache reaches the memory that made it")
+}
