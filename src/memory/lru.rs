@@ -73,8 +73,7 @@ pub fn step_floats(slots: usize, width: usize, reads: usize) -> usize {
 
 /// Indicator of the `count` smallest usages, ties to the lower index.
 pub(crate) fn least_used(usage: &[f32], count: usize) -> Vec<f32> {
-    let mut order: Vec<usize> = (0..usage.len()).collect();
-    order.sort_by(|&a, &b| usage[a].total_cmp(&usage[b]));
+    let order = crate::ops::order::ascending_order(usage);
     let mut indicator = vec![0.0; usage.len()];
     for &slot in order.iter().take(count) {
         indicator[slot] = 1.0;

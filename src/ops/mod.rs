@@ -5,3 +5,4 @@ pub mod activation;
 pub mod conv;
 pub mod linalg;
 pub mod loss;
+pub mod order;

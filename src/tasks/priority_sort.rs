@@ -24,9 +24,10 @@ pub(super) fn generate(
         priorities.push(priority);
     }
     sequence.input_row(length)[bits + 1] = 1.0;
-    let mut order: Vec<usize> = (0..length).collect();
-    // Stable sort by descending priority keeps earlier inputs first among ties.
-    order.sort_by(|&a, &b| priorities[b].total_cmp(&priorities[a]));
+    // Descending priority as ascending −priority (negation reverses the total order
+    // exactly); the stable sort keeps earlier inputs first among ties.
+    let negated: Vec<f32> = priorities.iter().map(|p| -p).collect();
+    let order = crate::ops::order::ascending_order(&negated);
     for (k, &source) in order.iter().take(outputs).enumerate() {
         let vector: Vec<f32> = sequence.input[source * sequence.input_width..][..bits].to_vec();
         let answer = length + 1 + k;

@@ -228,10 +228,7 @@ fn write_half(
         .iter()
         .map(|&u| USAGE_FLOOR + (1.0 - USAGE_FLOOR) * u)
         .collect();
-    cache.order = (0..n).collect();
-    cache
-        .order
-        .sort_by(|&a, &b| floored[a].total_cmp(&floored[b]));
+    cache.order = crate::ops::order::ascending_order(&floored);
     cache.sorted_usage = cache.order.iter().map(|&k| floored[k]).collect();
     let mut product = 1.0;
     for (&slot, &u) in cache.order.iter().zip(&cache.sorted_usage) {
