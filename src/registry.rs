@@ -446,12 +446,27 @@ fn number_of(config: &TrainConfig, key: &str) -> f64 {
         "maps" => image.maps as f64,
         "height" => image.height as f64,
         "cgru_layers" => image.cgru_layers as f64,
-        // The shortest decimal that reads back as the f32 (1.2, not 1.2000000476837158).
-        "gate_cutoff" => image.gate_cutoff.to_string().parse().unwrap_or(1.2),
+        "gate_cutoff" => shortest_decimal(image.gate_cutoff),
         "latent" => generative.latent as f64,
         "map_hidden" => generative.map_hidden as f64,
         other => unreachable!("the registry names no hyperparameter '{other}'"),
     }
+}
+
+/// The f64 of the decimal with the fewest places that reads back as `value` (1.2, not
+/// 1.2000000476837158, for `1.2f32`). Computed rather than by printing and parsing,
+/// which would bring the standard library's float parser and its 10 KB table into the
+/// page's wasm.
+fn shortest_decimal(value: f32) -> f64 {
+    let mut scale = 1.0_f64;
+    for _ in 0..10 {
+        let decimal = (f64::from(value) * scale).round() / scale;
+        if decimal as f32 == value {
+            return decimal;
+        }
+        scale *= 10.0;
+    }
+    f64::from(value)
 }
 
 /// The schema of every model (see [`Schema`]).
@@ -494,6 +509,16 @@ pub fn schema() -> Schema {
 mod tests {
     use super::*;
     use crate::models::build;
+
+    #[test]
+    fn the_shortest_decimal_is_the_printed_one() {
+        // The standard library prints the shortest decimal that reads back as the f32.
+        for value in [1.2_f32, 0.1, 1.0, 0.0, 3.25, 1e-4, 0.3333, 7.0e6, -2.5] {
+            let printed: f64 = value.to_string().parse().unwrap();
+            assert_eq!(shortest_decimal(value), printed, "{value}");
+        }
+        assert_eq!(shortest_decimal(1.2), 1.2);
+    }
 
     #[test]
     fn every_model_has_one_line_and_its_preset_builds_with_the_declared_objective() {
