@@ -64,10 +64,17 @@ fn symbol_tasks_lay_out_inputs_and_targets_as_the_spec_says() {
     assert_eq!(&y[..4], &x[..4]);
     assert_eq!(&y[4..], &x[..4]);
     assert!(x[4..].iter().all(|&v| v == 0));
-    // Sort: ascending.
-    let batch = task(SymbolTask::Sort, 5, 7).batch(2, 1);
-    let y = decode(batch.sequence(1).target, 6);
-    assert!(y.windows(2).all(|w| w[0] <= w[1]));
+    // Sort: the input's symbols, ascending.
+    let batch = task(SymbolTask::Sort, 5, 7).batch(8, 1);
+    for b in 0..8 {
+        let s = batch.sequence(b);
+        let symbols = |v: Vec<usize>| v.into_iter().filter(|&v| v != 0).collect::<Vec<_>>();
+        let (x, y) = (symbols(decode(s.input, 6)), symbols(decode(s.target, 6)));
+        let mut expected = x.clone();
+        expected.sort();
+        assert!(!x.is_empty());
+        assert_eq!(y, expected);
+    }
     // Either: the target is the input or its reverse, the other answer kept too, and
     // both coins come up.
     let batch = task(SymbolTask::Either, 4, 6).batch(64, 2);

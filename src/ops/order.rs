@@ -16,7 +16,10 @@ mod tests {
 
     #[test]
     fn ties_keep_index_order() {
-        assert_eq!(ascending_order(&[0.5, 0.1, 0.5, -2.0, 0.1]), vec![3, 1, 4, 0, 2]);
+        assert_eq!(
+            ascending_order(&[0.5, 0.1, 0.5, -2.0, 0.1]),
+            vec![3, 1, 4, 0, 2]
+        );
         assert_eq!(ascending_order(&[]), Vec::<usize>::new());
     }
 }

@@ -138,11 +138,12 @@ impl Checkpoint {
             }
         };
         let header_tensors = metadata.tensors();
-        let mut names: Vec<&String> = header_tensors.keys().collect();
-        names.sort();
-        if let Some(extra) = names
-            .into_iter()
-            .find(|name| !layout.iter().any(|e| &e.name == *name))
+        // The first unexpected name in sorted order, so the message does not depend on
+        // the hash map's order.
+        if let Some(extra) = header_tensors
+            .keys()
+            .filter(|name| !layout.iter().any(|e| &e.name == *name))
+            .min()
         {
             return Err(refuse(format!(
                 "unexpected tensor '{extra}' for a {} model: the checkpoint does not match its config",
