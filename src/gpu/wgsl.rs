@@ -1,7 +1,7 @@
 //! The WGSL sources as the engine carries them: each file's comments, indentation and
 //! trailing blanks removed at compile time by [`wgsl!`], every line kept.
 //!
-//! The comments are a third of the WGSL and, gzipped, about 14 KB of the page's wasm;
+//! The comments are a third of the WGSL and, gzipped, about 11 KB of the page's wasm;
 //! the shader compiler needs none of them. Lines are kept (an emptied line stays as an
 //! empty line) so that a line number in a shader compiler's message is still the line
 //! of the `.wgsl` file it came from. WGSL has no string literals, so `//` always starts
