@@ -331,6 +331,7 @@ pub fn info(kind: ModelKind) -> &'static ModelInfo {
 mod tests {
     use super::*;
     use crate::models::build;
+    use crate::train::TrainConfig;
 
     #[test]
     fn every_model_has_one_line_and_its_preset_builds_with_the_declared_objective() {
