@@ -3,6 +3,7 @@
 use super::gtmm::GenerativeConfig;
 use super::neural_gpu::ImageConfig;
 use crate::error::{check_range, config_error, Result};
+pub use crate::memory::dnc::DncOptions;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
@@ -119,42 +120,6 @@ pub struct ModelConfig {
     /// are off, so a checkpoint written before them keeps its meaning.
     #[serde(flatten, default)]
     pub dnc: DncOptions,
-}
-
-/// models.md §3.1 (Csordás & Schmidhuber 2019), each an option of the DNC.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DncOptions {
-    /// Masked content addressing: each head's lookup compares `k ⊙ m` with `M[i] ⊙ m`.
-    #[serde(rename = "dnc_masking", default, skip_serializing_if = "is_false")]
-    pub masking: bool,
-    /// De-allocation: slots freed by the free gates are also erased (`⊙ ψ`).
-    #[serde(rename = "dnc_deallocation", default, skip_serializing_if = "is_false")]
-    pub deallocation: bool,
-    /// Link-distribution sharpness: the forward and backward weightings are sharpened
-    /// by per-head exponents before the read modes mix them.
-    #[serde(
-        rename = "dnc_link_sharpness",
-        default,
-        skip_serializing_if = "is_false"
-    )]
-    pub link_sharpness: bool,
-}
-
-fn is_false(value: &bool) -> bool {
-    !value
-}
-
-impl DncOptions {
-    /// All three improvements.
-    pub const ALL: DncOptions = DncOptions {
-        masking: true,
-        deallocation: true,
-        link_sharpness: true,
-    };
-
-    pub fn any(self) -> bool {
-        self.masking || self.deallocation || self.link_sharpness
-    }
 }
 
 /// Bounds on sizes: generous for experiments, small enough that a typo cannot ask for

@@ -116,21 +116,15 @@ fn build_into(config: &ModelConfig, seed: u64, params: ParamStore) -> Result<Box
     let c = config.clone();
     Ok(match config.model {
         // One `MemoryModel` for every core (see `boxed`); its core is boxed.
-        ModelKind::Lstm | ModelKind::Ntm | ModelKind::Dnc | ModelKind::Lru => {
-            Box::new(MemoryModel::with_store(
-                c,
-                seed,
-                params,
-                |c, params, rng| {
-                    match config.model {
-                        ModelKind::Ntm => BoxedCore::new(ntm::NtmCore::new(c, params, rng)),
-                        ModelKind::Dnc => BoxedCore::new(dnc::DncCore::new(c, params, rng)),
-                        ModelKind::Lru => BoxedCore::new(lru::LruCore::new(c, params, rng)),
-                        _ => BoxedCore::new(no_memory::NoMemory::new(c, params, rng)), // the LSTM
-                    }
-                },
-            ))
-        }
+        ModelKind::Lstm | ModelKind::Ntm | ModelKind::Dnc | ModelKind::Lru => Box::new(
+            MemoryModel::with_store(c, seed, params, |c, params, rng| match config.model {
+                ModelKind::Lstm => BoxedCore::new(no_memory::NoMemory::new(c, params, rng)),
+                ModelKind::Ntm => BoxedCore::new(ntm::NtmCore::new(c, params, rng)),
+                ModelKind::Dnc => BoxedCore::new(dnc::DncCore::new(c, params, rng)),
+                ModelKind::Lru => BoxedCore::new(lru::LruCore::new(c, params, rng)),
+                other => unreachable!("{other} is not a controller-and-memory model"),
+            }),
+        ),
         ModelKind::NeuralGpu | ModelKind::NeuralGpuDep => {
             Box::new(NeuralGpu::with_store(c, seed, params))
         }

@@ -71,12 +71,8 @@ pub struct HyperparameterInfo {
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     pub choices: &'static [&'static str],
     /// An on/off option (a checkbox); `min`, `max`, `integer` and `choices` unused.
-    #[serde(skip_serializing_if = "is_false")]
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub boolean: bool,
-}
-
-fn is_false(value: &bool) -> bool {
-    !value
 }
 
 /// An on/off option.

@@ -108,11 +108,10 @@ fn value_of(config: &TrainConfig, key: &str) -> serde_json::Value {
         let memory = config.generative.clone().unwrap_or_default().memory;
         return serde_json::Value::from(memory.name());
     }
-    let dnc = config.dnc_options();
     match key {
-        "dnc_masking" => return serde_json::Value::from(dnc.masking),
-        "dnc_deallocation" => return serde_json::Value::from(dnc.deallocation),
-        "dnc_link_sharpness" => return serde_json::Value::from(dnc.link_sharpness),
+        "dnc_masking" => return serde_json::Value::from(config.dnc_masking),
+        "dnc_deallocation" => return serde_json::Value::from(config.dnc_deallocation),
+        "dnc_link_sharpness" => return serde_json::Value::from(config.dnc_link_sharpness),
         _ => {}
     }
     serde_json::Value::from(number_of(config, key))

@@ -90,16 +90,12 @@ pub struct TrainConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generative: Option<GenerativeConfig>,
     /// The DNC's improvements (models.md §3.1), each off unless set.
-    #[serde(default, skip_serializing_if = "is_false")]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub dnc_masking: bool,
-    #[serde(default, skip_serializing_if = "is_false")]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub dnc_deallocation: bool,
-    #[serde(default, skip_serializing_if = "is_false")]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub dnc_link_sharpness: bool,
-}
-
-fn is_false(value: &bool) -> bool {
-    !value
 }
 
 impl CurriculumConfig {

@@ -174,7 +174,7 @@ pub(super) fn lay_out(
             ] {
                 state.add(name, length);
             }
-            let size = dnc_interface_size(w, r, crate::models::DncOptions::default());
+            let size = dnc_interface_size(w, r, crate::models::DncOptions::NONE);
             cache.add("F_RAW", size);
             cache.add("F_XI", size);
             for name in [
@@ -198,7 +198,7 @@ pub(super) fn lay_out(
             }
             cache.add("F_KEY_NORMS", r + 1);
             cache.add("F_WRITTEN", 1);
-            let off = crate::models::DncOptions::default();
+            let off = crate::models::DncOptions::NONE;
             let scratch = crate::gpu::memory::dnc_improvement_fields(&mut cache, off, n, w, r);
             let draw = parts.gradient_record.add("G_DRAW", size);
             parts.carry.add("C_DXI", size);

@@ -81,7 +81,11 @@ fn interface_transforms(now: u32) {
             work[now + F_XI + p] = value;
         }
     }
-    sync();
+    // The masked key norms below read the masks just written to F_XI (MASKING is a
+    // constant, so the barrier stays in uniform control flow).
+    if MASKING == 1u {
+        sync();
+    }
     for (var key = lane; key <= R; key += WG) {
         let at = select(now + F_RAW + XI_READ_KEYS + key * MW, now + F_RAW + XI_WRITE_KEY, key == R);
         if MASKING == 1u {

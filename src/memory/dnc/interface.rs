@@ -2,7 +2,7 @@
 //! table, then the fields of the §3.1 options that are on, and their transforms with
 //! the backward of each.
 
-use crate::models::DncOptions;
+use super::DncOptions;
 use crate::ops::activation::{oneplus, sigmoid, softmax_backward, softmax_in_place};
 
 /// Read modes per head: backward, content, forward.

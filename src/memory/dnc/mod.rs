@@ -5,6 +5,8 @@ mod backward;
 mod interface;
 mod options;
 
+pub use options::DncOptions;
+
 pub use backward::{read_first_backward, step_backward, write_second_backward};
 
 pub use interface::{interface_size, Interface, READ_MODES};
@@ -12,7 +14,6 @@ pub use interface::{interface_size, Interface, READ_MODES};
 use super::content::row_norms;
 use super::write::erase_and_add;
 use super::{read, INITIAL_MEMORY_VALUE};
-use crate::models::DncOptions;
 use crate::ops::linalg;
 use options::{lookup, retained, sharpen};
 

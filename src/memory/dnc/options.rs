@@ -3,6 +3,54 @@
 //! link-distribution sharpness.
 
 use crate::memory::content::{content_weighting, content_weighting_backward, row_norms};
+use serde::{Deserialize, Serialize};
+
+/// models.md §3.1 (Csordás & Schmidhuber 2019), each an option of the DNC.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DncOptions {
+    /// Masked content addressing: each head's lookup compares `k ⊙ m` with `M[i] ⊙ m`.
+    #[serde(
+        rename = "dnc_masking",
+        default,
+        skip_serializing_if = "std::ops::Not::not"
+    )]
+    pub masking: bool,
+    /// De-allocation: slots freed by the free gates are also erased (`⊙ ψ`).
+    #[serde(
+        rename = "dnc_deallocation",
+        default,
+        skip_serializing_if = "std::ops::Not::not"
+    )]
+    pub deallocation: bool,
+    /// Link-distribution sharpness: the forward and backward weightings are sharpened
+    /// by per-head exponents before the read modes mix them.
+    #[serde(
+        rename = "dnc_link_sharpness",
+        default,
+        skip_serializing_if = "std::ops::Not::not"
+    )]
+    pub link_sharpness: bool,
+}
+
+impl DncOptions {
+    /// All three improvements.
+    pub const ALL: DncOptions = DncOptions {
+        masking: true,
+        deallocation: true,
+        link_sharpness: true,
+    };
+
+    /// None of them: the DNC of models.md §3 (the generative family's DNC memory).
+    pub const NONE: DncOptions = DncOptions {
+        masking: false,
+        deallocation: false,
+        link_sharpness: false,
+    };
+
+    pub fn any(self) -> bool {
+        self.masking || self.deallocation || self.link_sharpness
+    }
+}
 
 /// The content lookup of one head (models.md §0), masked when `mask` is non-empty:
 /// `c[i] = softmax_i(β · K(k ⊙ m, M[i] ⊙ m))`. `norms` are `M`'s own row norms, used

@@ -86,11 +86,11 @@ impl LatentMemory for DncMemory {
         let mut read_raw = vec![0.0; self.read.outputs];
         self.read.forward(params, hidden, &mut read_raw);
         let split = self.read_split();
-        let mut raw = vec![0.0; interface_size(self.width, self.reads, DncOptions::default())];
+        let mut raw = vec![0.0; interface_size(self.width, self.reads, DncOptions::NONE)];
         raw[..split].copy_from_slice(&read_raw[..split]);
         let modes = raw.len() - READ_MODES * self.reads;
         raw[modes..].copy_from_slice(&read_raw[split..]);
-        let xi = Interface::from_raw(&raw, self.width, self.reads, DncOptions::default());
+        let xi = Interface::from_raw(&raw, self.width, self.reads, DncOptions::NONE);
         let (partial, step) = read_first(previous, &xi);
         let reads = partial.read_vectors.clone();
         let cache = DncCache {
@@ -114,7 +114,7 @@ impl LatentMemory for DncMemory {
         let write_part = split..split + self.write.outputs;
         self.write
             .forward(params, input, &mut cache.raw[write_part]);
-        cache.xi = Interface::from_raw(&cache.raw, self.width, self.reads, DncOptions::default());
+        cache.xi = Interface::from_raw(&cache.raw, self.width, self.reads, DncOptions::NONE);
         let mut next = cache.partial.take().expect("a step reads before it writes");
         write_second(previous, &cache.xi, &mut next, &mut cache.step);
         next
@@ -132,7 +132,7 @@ impl LatentMemory for DncMemory {
         dprevious: &mut DncState,
         dinput: &mut [f32],
     ) {
-        let mut dxi = Interface::zeros(self.width, self.reads, DncOptions::default());
+        let mut dxi = Interface::zeros(self.width, self.reads, DncOptions::NONE);
         write_second_backward(
             previous,
             &cache.xi,
@@ -167,7 +167,7 @@ impl LatentMemory for DncMemory {
         for (d, g) in dnext.read_vectors.iter_mut().zip(dreads) {
             *d += g;
         }
-        let mut dxi = Interface::zeros(self.width, self.reads, DncOptions::default());
+        let mut dxi = Interface::zeros(self.width, self.reads, DncOptions::NONE);
         read_first_backward(
             previous,
             &cache.xi,
@@ -189,7 +189,7 @@ impl LatentMemory for DncMemory {
     }
 
     fn step_floats(&self) -> usize {
-        crate::memory::dnc::step_floats(self.slots, self.width, self.reads, DncOptions::default())
+        crate::memory::dnc::step_floats(self.slots, self.width, self.reads, DncOptions::NONE)
     }
 
     fn view(&self, state: &DncState, _cache: &DncCache) -> MemoryView {
