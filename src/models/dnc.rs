@@ -224,11 +224,7 @@ fn read_addressing(
     let (n, w) = (previous.len(), xi.write_key.len());
     let slots = i * n..(i + 1) * n;
     let head = HeadAddressing::new(format!("read.{i}"), "current");
-    let mask = if xi.read_masks.is_empty() {
-        &[][..]
-    } else {
-        &xi.read_masks[i * w..(i + 1) * w]
-    };
+    let mask = xi.read_mask(i);
     let head = content_lookup(
         head,
         &xi.read_keys[i * w..(i + 1) * w],

@@ -3,7 +3,7 @@
 //! [`write_second_backward`] then [`read_first_backward`].
 
 use super::options::{lookup_backward, retained, retained_backward, sharpen_backward};
-use super::{read_mask, DncState, DncStepCache, Interface, READ_MODES, USAGE_FLOOR};
+use super::{DncState, DncStepCache, Interface, READ_MODES, USAGE_FLOOR};
 use crate::memory::read_backward;
 use crate::memory::write::erase_and_add_backward;
 use crate::ops::linalg::{self, dot};
@@ -150,16 +150,14 @@ fn read_half_backward(
         dxi.read_modes[i * READ_MODES + 1] += dot(dread, &cache.content_read[heads.clone()]);
         dxi.read_modes[i * READ_MODES + 2] += dot(dread, forward);
         let dcontent: Vec<f32> = dread.iter().map(|d| modes[1] * d).collect();
-        let dmask: &mut [f32] = if xi.options.masking {
-            &mut dxi.read_masks[keys.clone()]
-        } else {
-            &mut []
-        };
+        // Head i's mask gradient (empty without masking), borrowed beside `read_keys`.
+        let mask_width = dxi.write_mask.len();
+        let dmask = &mut dxi.read_masks[i * mask_width..(i + 1) * mask_width];
         dxi.read_strengths[i] += lookup_backward(
             memory,
             norms,
             &xi.read_keys[keys.clone()],
-            read_mask(xi, i),
+            xi.read_mask(i),
             xi.read_strengths[i],
             &cache.read_similarity[heads.clone()],
             &cache.content_read[heads.clone()],
@@ -246,38 +244,29 @@ fn write_half_backward(
     // Write: M_t = M ⊙ (1 − w eᵀ) + w vᵀ, where with de-allocation (§3.1) M is
     // M_{t−1} ⊙ ψ, whose gradient reaches ψ as well.
     let mut dretention = vec![0.0; n];
-    if xi.options.deallocation {
-        let base = retained(&previous.memory, &cache.retention);
-        let mut dbase = vec![0.0; base.len()];
-        erase_and_add_backward(
-            &base,
-            ww,
-            &xi.erase,
-            &xi.write_vector,
-            &dnext.memory,
-            &mut dbase,
-            &mut dwrite,
-            &mut dxi.erase,
-            &mut dxi.write_vector,
-        );
+    let base = xi
+        .options
+        .deallocation
+        .then(|| retained(&previous.memory, &cache.retention));
+    let mut dbase = base.as_ref().map(|base| vec![0.0; base.len()]);
+    erase_and_add_backward(
+        base.as_deref().unwrap_or(&previous.memory),
+        ww,
+        &xi.erase,
+        &xi.write_vector,
+        &dnext.memory,
+        dbase.as_deref_mut().unwrap_or(&mut dprevious.memory),
+        &mut dwrite,
+        &mut dxi.erase,
+        &mut dxi.write_vector,
+    );
+    if let Some(dbase) = &dbase {
         retained_backward(
             &previous.memory,
             &cache.retention,
-            &dbase,
+            dbase,
             &mut dprevious.memory,
             &mut dretention,
-        );
-    } else {
-        erase_and_add_backward(
-            &previous.memory,
-            ww,
-            &xi.erase,
-            &xi.write_vector,
-            &dnext.memory,
-            &mut dprevious.memory,
-            &mut dwrite,
-            &mut dxi.erase,
-            &mut dxi.write_vector,
         );
     }
 

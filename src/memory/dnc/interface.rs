@@ -11,13 +11,7 @@ pub const READ_MODES: usize = 3;
 /// Size of the interface vector ξ: `R·W + 3W + 5R + 3`, plus `W + R·W` with masking and
 /// `2R` with link sharpness (models.md §3.1).
 pub fn interface_size(width: usize, reads: usize, options: DncOptions) -> usize {
-    let masks = if options.masking {
-        width + reads * width
-    } else {
-        0
-    };
-    let sharpness = if options.link_sharpness { 2 * reads } else { 0 };
-    reads * width + 3 * width + 5 * reads + 3 + masks + sharpness
+    Layout::new(width, reads, options).end
 }
 
 /// The interface vector after its transforms. Gradients use the same struct.
@@ -77,10 +71,9 @@ impl Layout {
         let free_gates = write_vector + width;
         let allocation_gate = free_gates + reads;
         let write_mask = allocation_gate + 2 + READ_MODES * reads;
-        let masks = if options.masking { width } else { 0 };
+        let (masks, sharpness) = options.field_lengths(width, reads);
         let read_masks = write_mask + masks;
         let forward_sharpness = read_masks + masks * reads;
-        let sharpness = if options.link_sharpness { reads } else { 0 };
         let backward_sharpness = forward_sharpness + sharpness;
         Layout {
             read_keys: 0,
@@ -104,8 +97,7 @@ impl Layout {
 
 impl Interface {
     pub fn zeros(width: usize, reads: usize, options: DncOptions) -> Self {
-        let masks = if options.masking { width } else { 0 };
-        let sharpness = if options.link_sharpness { reads } else { 0 };
+        let (masks, sharpness) = options.field_lengths(width, reads);
         Interface {
             read_keys: vec![0.0; reads * width],
             read_strengths: vec![0.0; reads],
@@ -123,6 +115,12 @@ impl Interface {
             forward_sharpness: vec![0.0; sharpness],
             backward_sharpness: vec![0.0; sharpness],
         }
+    }
+
+    /// Read head `i`'s mask (models.md §3.1), empty without masking.
+    pub fn read_mask(&self, i: usize) -> &[f32] {
+        let width = self.write_mask.len();
+        &self.read_masks[i * width..(i + 1) * width]
     }
 
     /// Splits and transforms raw ξ (models.md §3 table, §3.1's fields after it).

@@ -167,6 +167,12 @@ fn start_step(previous: &DncState, xi: &Interface) -> (DncState, DncStepCache) {
     let n = previous.slots();
     let width = xi.write_key.len();
     let reads = xi.free_gates.len();
+    // The sharpened link weightings (§3.1), `R × N` each when link sharpness is on.
+    let sharpened = if xi.options.link_sharpness {
+        reads * n
+    } else {
+        0
+    };
     let cache = DncStepCache {
         previous_row_norms: row_norms(&previous.memory, width),
         retention: vec![1.0; n],
@@ -176,22 +182,8 @@ fn start_step(previous: &DncState, xi: &Interface) -> (DncState, DncStepCache) {
         content_write: vec![0.0; n],
         forward: vec![0.0; reads * n],
         backward: vec![0.0; reads * n],
-        forward_sharpened: vec![
-            0.0;
-            if xi.options.link_sharpness {
-                reads * n
-            } else {
-                0
-            }
-        ],
-        backward_sharpened: vec![
-            0.0;
-            if xi.options.link_sharpness {
-                reads * n
-            } else {
-                0
-            }
-        ],
+        forward_sharpened: vec![0.0; sharpened],
+        backward_sharpened: vec![0.0; sharpened],
         read_similarity: vec![0.0; reads * n],
         content_read: vec![0.0; reads * n],
         ..DncStepCache::default()
@@ -329,7 +321,7 @@ fn read_half(
             memory,
             norms,
             &xi.read_keys[i * width..(i + 1) * width],
-            read_mask(xi, i),
+            xi.read_mask(i),
             xi.read_strengths[i],
             &mut cache.read_similarity[heads.clone()],
             &mut cache.content_read[heads.clone()],
@@ -346,16 +338,6 @@ fn read_half(
             &next.read_weights[heads],
             &mut next.read_vectors[i * width..(i + 1) * width],
         );
-    }
-}
-
-/// Read head `i`'s mask (models.md §3.1), or an empty slice without masking.
-fn read_mask(xi: &Interface, i: usize) -> &[f32] {
-    let width = xi.write_key.len();
-    if xi.read_masks.is_empty() {
-        &[]
-    } else {
-        &xi.read_masks[i * width..(i + 1) * width]
     }
 }
 

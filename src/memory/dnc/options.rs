@@ -47,6 +47,15 @@ impl DncOptions {
         link_sharpness: false,
     };
 
+    /// The length of one head's mask (`W`, or 0 without masking) and of each of the
+    /// forward and backward sharpness vectors (`R`, or 0 without link sharpness).
+    pub fn field_lengths(self, width: usize, reads: usize) -> (usize, usize) {
+        (
+            if self.masking { width } else { 0 },
+            if self.link_sharpness { reads } else { 0 },
+        )
+    }
+
     pub fn any(self) -> bool {
         self.masking || self.deallocation || self.link_sharpness
     }
