@@ -105,7 +105,8 @@ fn dnc_and_lru_traces_carry_their_own_fields() {
 
 /// The DNC's §3.1 improvements: the flags reach the model, the checkpoint carries them
 /// (and the interface grows by their fields), eval and trace read them back, the trace
-/// shows the masks and sharpened weightings; other models and the GPU refuse them.
+/// shows the masks and sharpened weightings; another model refuses them. (The GPU path
+/// trains them too: tests/gpu.rs.)
 #[test]
 fn dnc_improvements_round_trip_through_a_checkpoint() {
     let checkpoint = scratch("dnc-fixes.safetensors");

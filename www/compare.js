@@ -10,8 +10,8 @@ import { drawWeightings } from './views/weightings.js';
 import { TrainingHistory } from './history.js';
 import { defaults, engineConfig, sizeControls, switches } from './state.js';
 
-// The partner's settings: its own model's sizes (and learning rate), everything the
-// pair must share from the page's state.
+// The partner's settings: its own model's sizes, and everything the pair must share
+// from the page's state (the learning rate included).
 function partnerState(state) {
   // The same model (the plain DNC beside the improved one) keeps the first one's sizes,
   // with its on/off options off.

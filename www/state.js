@@ -158,12 +158,14 @@ export function switches(model) {
   return MODELS[model].hyperparameters.filter((h) => h.boolean).map((h) => h.key);
 }
 
-// What the compared model is called: its label, or, for the DNC beside the improved
-// DNC, the plain DNC.
+// What the compared model is called: its label, and for the same model, which of its
+// on/off options the partner has off (the schema's labels).
 export function partnerLabel(state) {
   if (!state.compare) return '';
   const label = MODELS[state.compare].label;
-  return state.compare === state.model ? `${label} without the §3.1 improvements` : label;
+  if (state.compare !== state.model) return label;
+  const off = MODELS[state.model].hyperparameters.filter((h) => h.boolean && state[h.key]).map((h) => h.label);
+  return `${label}, with ${off.join(', ')} off`;
 }
 
 // Why `state.compare` cannot be trained beside `state.model`, or null.
@@ -174,7 +176,7 @@ export function compareProblem(state) {
   // shows the option (the DNC with its improvements against the plain DNC).
   const improved = switches(state.model).some((key) => state[key]);
   if (model.family !== 'memory' || (state.compare === state.model && !improved)) {
-    return `compare takes another model of the memory family (${PROPERTIES.compare.values.filter(Boolean).join(', ')}) beside a memory model`;
+    return `compare takes a model of the memory family (${PROPERTIES.compare.values.filter(Boolean).join(', ')}) beside a memory model: another one, or the same with one of its on/off options on`;
   }
   if (!other.tasks.some((t) => t.name === state.task)) return `${other.label} does not train on ${state.task}`;
   return null;

@@ -40,7 +40,8 @@ test('the improved DNC beside the plain one: compare=dnc with the options on', a
     + '&memory_width=4&dnc_masking=1&dnc_deallocation=1&dnc_link_sharpness=1&compare=dnc', { reducedMotion: 'reduce' });
   await waitReady(page);
   await page.waitForFunction(() => window.engram.partner?.snapshot);
-  assert.match(await page.textContent('#partner-title'), /without the §3.1 improvements/);
+  assert.match(await page.textContent('#partner-title'),
+    /Differentiable Neural Computer, with Masked lookup \(§3\.1\), De-allocation \(§3\.1\), Link sharpness \(§3\.1\) off/);
   const [own, other] = await page.evaluate(() => [window.engram.snapshot.model, window.engram.partner.snapshot.model]);
   assert.equal(own.dnc_masking, true);
   assert.equal(other.dnc_masking, undefined, 'the partner is the plain DNC');

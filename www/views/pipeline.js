@@ -132,8 +132,8 @@ export function selection(snapshot, t) {
   return { head: head.head, stage: stageIndex, name: stage.name, position, value: stage.values[position] };
 }
 
-function describe(snapshot, t) {
-  const at = selection(snapshot, t);
+// The readout's text for the cursor `at` (a `selection`), or '' without one.
+function describe(snapshot, t, at) {
   if (!at) return '';
   const head = headsAt(snapshot, t).find((h) => h.head === at.head);
   const stage = head.stages[at.stage];
@@ -151,16 +151,16 @@ function describe(snapshot, t) {
 export function setupPipeline({ canvas, select, readout, announcer }, view, changed) {
   // What the cursor is on, shown below the view (as the data changes) and announced to
   // screen readers only when the cursor moves.
-  const show = (snapshot, t) => {
+  const writeReadout = (snapshot, t) => {
     const at = selection(snapshot, t);
-    const text = describe(snapshot, t);
+    const text = describe(snapshot, t, at);
     if (readout.textContent !== text) readout.textContent = text;
     if (at) Object.assign(readout.dataset, { head: at.head, stage: at.name, position: at.position, value: at.value });
     return text;
   };
   const update = () => {
     const { snapshot, t } = view();
-    if (snapshot) announcer.textContent = show(snapshot, t);
+    if (snapshot) announcer.textContent = writeReadout(snapshot, t);
     changed();
   };
   select.addEventListener('change', () => {
@@ -175,7 +175,7 @@ export function setupPipeline({ canvas, select, readout, announcer }, view, chan
       ArrowUp: () => { cursor.stage = Math.max(0, at.stage - 1); },
       ArrowDown: () => { cursor.stage = at.stage + 1; },
       ArrowLeft: () => { cursor.position = Math.max(0, at.position - 1); },
-      ArrowRight: () => { cursor.position = Math.min(at.position + 1, Number.MAX_SAFE_INTEGER); },
+      ArrowRight: () => { cursor.position = at.position + 1; },
       Home: () => { cursor.position = 0; },
       End: () => { cursor.position = Infinity; },
     };
@@ -188,7 +188,7 @@ export function setupPipeline({ canvas, select, readout, announcer }, view, chan
     // stage on the way does not pull the cursor back for the stages after it.
     const now = selection(snapshot, t);
     cursor.stage = now.stage;
-    if (!event.key.startsWith('ArrowUp') && !event.key.startsWith('ArrowDown')) cursor.position = now.position;
+    if (event.key !== 'ArrowUp' && event.key !== 'ArrowDown') cursor.position = now.position;
     update();
   });
   canvas.addEventListener('mousemove', (event) => {
@@ -234,7 +234,7 @@ export function setupPipeline({ canvas, select, readout, announcer }, view, chan
     // Draws step t and says what the cursor is on.
     show(snapshot, t) {
       drawPipeline(canvas, snapshot, t);
-      show(snapshot, t);
+      writeReadout(snapshot, t);
     },
   };
 }
