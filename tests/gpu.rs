@@ -1,7 +1,8 @@
-//! The GPU path against its CPU twins: the forward kernel's logits, every gradient of
-//! the backward and weight-gradient kernels, the loss and norm of `measure`, the
-//! parameters after `update`, chunked batches, whole training runs, a lost device and
-//! configurations too large for the device. Each test prints its largest difference.
+//! The memory models' GPU kernels against their CPU twins: the forward kernel's logits,
+//! every gradient of the backward and weight-gradient kernels, the loss and norm of
+//! `measure`, the parameters after `update`, chunked batches and configurations too
+//! large for the device. Each test prints its largest difference. Training through the
+//! trainer (runs, fallbacks, backend switches) is in tests/gpu_training.rs.
 //!
 //! The tests run on whatever adapter wgpu finds (lavapipe in CI). They are `#[ignore]`d:
 //! plain `cargo test` reports them as ignored; the test command runs them with
@@ -10,75 +11,22 @@
 // Native only: the blocking training API (`Trainer::step`) has no browser equivalent.
 #![cfg(not(target_arch = "wasm32"))]
 
+#[macro_use]
 mod common;
 
-use common::gpu::{largest_difference, worst_tensor};
+use common::gpu::{copy_task, gpu_models, largest_difference, small, worst_tensor};
 use engram::gpu::{GpuContext, GpuSession};
 use engram::models::DncOptions;
 use engram::nn::{clip_global_norm, Optimizer, OptimizerConfig, OptimizerKind};
+use engram::ops::order::ascending_order;
 use engram::tasks::{Batch, TaskConfig};
-use engram::train::{batch_gradient, BackendChoice, TrainConfig, Trainer};
-use engram::{build, EngramError, Model, ModelConfig, ModelKind};
+use engram::train::batch_gradient;
+use engram::{build, Model, ModelConfig, ModelKind};
 use pollster::block_on;
 use std::rc::Rc;
 
-/// Runs the body with a GPU context, on every adapter present (wgpu offers one: the
-/// best), reporting an absent one.
-macro_rules! gpu_test {
-    ($(#[$meta:meta])* fn $name:ident($context:ident) $body:block) => {
-        $(#[$meta])*
-        #[test]
-        #[ignore = "needs a GPU adapter (the test command runs it)"]
-        fn $name() {
-            let $context = common::gpu::context();
-            $body
-        }
-    };
-}
-
-/// Small, but with two layers, two read heads and sequences of several lengths.
-fn small(model: ModelKind, task: &TaskConfig) -> ModelConfig {
-    ModelConfig {
-        model,
-        input_width: task.input_width(),
-        output_width: task.output_width(),
-        hidden: 8,
-        layers: 2,
-        memory_slots: 6,
-        memory_width: 3,
-        read_heads: 2,
-        image: None,
-        generative: None,
-        dnc: Default::default(),
-    }
-}
-
-fn copy_task() -> TaskConfig {
-    TaskConfig::by_name("copy")
-        .unwrap()
-        .with_bits(3)
-        .with_max_length(4)
-}
-
-/// The memory models the GPU path has kernels for (the registry says which; the Neural
-/// GPU and generative families have test files of their own).
-fn gpu_models() -> impl Iterator<Item = ModelKind> {
-    ModelKind::ALL
-        .into_iter()
-        .filter(|&kind| kind.is_recurrent())
-        .filter(|&kind| engram::registry::info(kind).gpu)
-}
-
 fn session(context: &Rc<GpuContext>, model: &dyn Model, optimizer: OptimizerConfig) -> GpuSession {
     block_on(GpuSession::new(Rc::clone(context), model, optimizer, 10.0)).expect("a session")
-}
-
-/// Slots in ascending usage, ties to the lower slot: the order behind every discrete
-/// choice of the DNC (allocation) and the LRU (zeroed row, least-used slots).
-fn usage_order(usage: &[f32]) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..usage.len()).collect();
-    order.sort_by(|&a, &b| usage[a].total_cmp(&usage[b]));
-    order
 }
 
 /// Whether the GPU's forward pass ordered usage as the CPU's did at every step. Near
@@ -97,8 +45,8 @@ fn same_discrete_choices(gpu: &mut GpuSession, model: &dyn Model, batch: &Batch)
         let steps = model.trace(sequence.input, sequence.steps).1;
         steps.iter().enumerate().all(|(t, step)| {
             let start = (t + 1) * record + at;
-            usage_order(step.usage.as_ref().unwrap())
-                == usage_order(&records[b][start..start + slots])
+            ascending_order(step.usage.as_ref().unwrap())
+                == ascending_order(&records[b][start..start + slots])
         })
     })
 }
@@ -121,10 +69,39 @@ fn comparable_batch_of(
         .expect("a batch on which both paths order usage alike")
 }
 
-fn cpu_gradient(model: &dyn Model, batch: &Batch) -> (Vec<f32>, f64, f64) {
+/// The CPU's and the GPU's gradients of one training step from the same parameters.
+struct Gradients {
+    cpu: Vec<f32>,
+    gpu: Vec<f32>,
+}
+
+/// One training step of `batch` on both paths. The loss, bit errors and gradient norm
+/// must agree (to 1e-5 relative, the errors exactly); how closely every gradient must
+/// agree is each test's to say, so the gradients are returned.
+fn step_on_both(gpu: &mut GpuSession, model: &dyn Model, batch: &Batch, label: &str) -> Gradients {
+    let scores = block_on(gpu.train_step(batch)).unwrap();
+    let gpu_grads = block_on(gpu.gradients()).unwrap();
     let mut grads = vec![0.0; model.params().len()];
     let score = batch_gradient(model, batch, 1, &mut grads);
-    (grads, score.loss_nats, score.errors)
+    let (loss, errors) = (score.loss_nats, score.errors);
+    let norm = clip_global_norm(&mut grads.clone(), f32::INFINITY);
+    eprintln!(
+        "{label}: loss {loss:.6} vs {:.6}, norm {norm:.6} vs {:.6}",
+        scores.loss_nats, scores.gradient_norm
+    );
+    assert!(
+        (scores.loss_nats - loss).abs() <= 1e-5 * loss.abs().max(1.0),
+        "{label} loss"
+    );
+    assert_eq!(scores.errors, errors, "{label} bit errors");
+    assert!(
+        (scores.gradient_norm - norm).abs() <= 1e-5 * norm.max(1.0),
+        "{label} norm"
+    );
+    Gradients {
+        cpu: grads,
+        gpu: gpu_grads,
+    }
 }
 
 gpu_test! {
@@ -137,20 +114,11 @@ gpu_test! {
                 let model = build(&small(kind, &task), 3).unwrap();
                 let mut gpu = session(&context, model.as_ref(), OptimizerConfig::default());
                 let batch = comparable_batch(&mut gpu, model.as_ref(), &task);
-                let scores = block_on(gpu.train_step(&batch)).unwrap();
-                let gpu_grads = block_on(gpu.gradients()).unwrap();
-                let (grads, loss, errors) = cpu_gradient(model.as_ref(), &batch);
-                let norm = clip_global_norm(&mut grads.clone(), f32::INFINITY);
-                let scale = grads.iter().fold(0.0f32, |m, g| m.max(g.abs()));
-                let (difference, at) = largest_difference(model.as_ref(), &grads, &gpu_grads);
-                eprintln!(
-                    "{kind} on {}: loss {loss:.6} vs {:.6}, norm {norm:.6} vs {:.6}, \
-                     largest gradient difference {difference:.2e} ({at}; largest gradient {scale:.2e})",
-                    task.name(), scores.loss_nats, scores.gradient_norm
-                );
-                assert!((scores.loss_nats - loss).abs() <= 1e-5 * loss.abs().max(1.0), "{kind} loss");
-                assert_eq!(scores.errors, errors, "{kind} bit errors");
-                assert!((scores.gradient_norm - norm).abs() <= 1e-5 * norm.max(1.0), "{kind} norm");
+                let label = format!("{kind} on {}", task.name());
+                let grads = step_on_both(&mut gpu, model.as_ref(), &batch, &label);
+                let scale = grads.cpu.iter().fold(0.0f32, |m, g| m.max(g.abs()));
+                let (difference, at) = largest_difference(model.as_ref(), &grads.cpu, &grads.gpu);
+                eprintln!("{label}: largest gradient difference {difference:.2e} ({at}; largest gradient {scale:.2e})");
                 assert!(difference <= 1e-6 + 1e-4 * scale, "{kind}: {difference} at {at}");
             }
         }
@@ -174,20 +142,14 @@ gpu_test! {
                 let model = build(&config, 3).unwrap();
                 let mut gpu = session(&context, model.as_ref(), OptimizerConfig::default());
                 let batch = comparable_batch(&mut gpu, model.as_ref(), &task);
-                let scores = block_on(gpu.train_step(&batch)).unwrap();
-                let gpu_grads = block_on(gpu.gradients()).unwrap();
-                let (grads, loss, errors) = cpu_gradient(model.as_ref(), &batch);
-                let norm = clip_global_norm(&mut grads.clone(), f32::INFINITY);
-                let (difference, at) = largest_difference(model.as_ref(), &grads, &gpu_grads);
-                let (ratio, worst, _) = worst_tensor(model.as_ref(), &grads, &gpu_grads);
+                let label = format!("{options:?} on {}", task.name());
+                let grads = step_on_both(&mut gpu, model.as_ref(), &batch, &label);
+                let (difference, at) = largest_difference(model.as_ref(), &grads.cpu, &grads.gpu);
+                let (ratio, worst, _) = worst_tensor(model.as_ref(), &grads.cpu, &grads.gpu);
                 eprintln!(
-                    "{options:?} on {}: loss {loss:.6} vs {:.6}, largest gradient difference \
-                     {difference:.2e} ({at}); worst tensor {worst} within {ratio:.2e} of its scale",
-                    task.name(), scores.loss_nats
+                    "{label}: largest gradient difference {difference:.2e} ({at}); \
+                     worst tensor {worst} within {ratio:.2e} of its scale"
                 );
-                assert!((scores.loss_nats - loss).abs() <= 1e-5 * loss.abs().max(1.0), "{options:?} loss");
-                assert_eq!(scores.errors, errors, "{options:?} bit errors");
-                assert!((scores.gradient_norm - norm).abs() <= 1e-5 * norm.max(1.0), "{options:?} norm");
                 assert!(ratio <= 1e-4, "{options:?}: {worst} off by {ratio:.2e} of its scale");
             }
         }
@@ -268,20 +230,17 @@ gpu_test! {
             // Two sequences: lavapipe runs the 41 steps at these sizes slowly.
             let batch = comparable_batch_of(&mut gpu, model.as_ref(), &task, 2);
             let logits = largest_logit_difference(&mut gpu, model.as_ref(), &batch);
-            let scores = block_on(gpu.train_step(&batch)).unwrap();
-            let gpu_grads = block_on(gpu.gradients()).unwrap();
-            let (grads, loss, errors) = cpu_gradient(model.as_ref(), &batch);
-            let norm = clip_global_norm(&mut grads.clone(), f32::INFINITY);
-            let (ratio, tensor, scale) = worst_tensor(model.as_ref(), &grads, &gpu_grads);
-            eprintln!(
-                "{kind} ({what}: H {hidden}, {memory_slots} × {memory_width}, R {read_heads}; {} parameters): \
-                 loss {loss:.6} vs {:.6}, norm {norm:.6} vs {:.6}, logits within {logits:.2e} over {} steps, \
-                 worst tensor {tensor} within {ratio:.2e} of its largest gradient {scale:.2e}",
-                model.params().len(), scores.loss_nats, scores.gradient_norm, batch.steps
+            let label = format!(
+                "{kind} ({what}: H {hidden}, {memory_slots} × {memory_width}, R {read_heads}; {} parameters)",
+                model.params().len()
             );
-            assert!((scores.loss_nats - loss).abs() <= 1e-5 * loss.abs().max(1.0), "{kind} loss");
-            assert_eq!(scores.errors, errors, "{kind} bit errors");
-            assert!((scores.gradient_norm - norm).abs() <= 1e-5 * norm.max(1.0), "{kind} norm");
+            let grads = step_on_both(&mut gpu, model.as_ref(), &batch, &label);
+            let (ratio, tensor, scale) = worst_tensor(model.as_ref(), &grads.cpu, &grads.gpu);
+            eprintln!(
+                "{label}: logits within {logits:.2e} over {} steps, \
+                 worst tensor {tensor} within {ratio:.2e} of its largest gradient {scale:.2e}",
+                batch.steps
+            );
             assert!(logits <= 1e-4, "{kind}: logits {logits}");
             assert!(ratio <= 1e-4, "{kind} ({what}): {tensor} differs by {ratio} of its scale");
         }
@@ -354,229 +313,5 @@ gpu_test! {
         let error = block_on(gpu.train_step(&task.batch(2, 1))).unwrap_err();
         eprintln!("{error}");
         assert!(error.to_string().contains("MB of GPU memory"), "{error}");
-    }
-}
-
-fn train_config(model: ModelKind) -> TrainConfig {
-    let task = copy_task();
-    let mut config = TrainConfig::preset(model, task.clone());
-    let sizes = small(model, &task);
-    config.hidden = sizes.hidden;
-    config.layers = 1;
-    config.memory_slots = sizes.memory_slots;
-    config.memory_width = sizes.memory_width;
-    config.read_heads = 1;
-    config.batch_size = 4;
-    config.threads = 1;
-    config
-}
-
-/// A trainer on the GPU the tests found, whatever kind of adapter it is.
-fn gpu_trainer(config: TrainConfig) -> Trainer {
-    let mut trainer = Trainer::new(config).unwrap();
-    trainer.select_backend_blocking(BackendChoice::Gpu).unwrap();
-    assert_eq!(trainer.backend().kind, "gpu");
-    trainer
-}
-
-gpu_test! {
-    /// Ten training steps on the GPU follow the CPU's run: the same batches, metrics to
-    /// within float noise, and parameters close at the end.
-    fn training_on_the_gpu_follows_the_cpu(_context) {
-        for model in [ModelKind::Ntm, ModelKind::Lru] {
-            let mut on_gpu = gpu_trainer(train_config(model));
-            let mut on_cpu = Trainer::new(train_config(model)).unwrap();
-            for _ in 0..10 {
-                let g = on_gpu.step().unwrap();
-                let c = on_cpu.step().unwrap();
-                assert_eq!(g.step, c.step);
-                assert!((g.metrics.bits_per_sequence - c.metrics.bits_per_sequence).abs() < 1e-3 * c.metrics.bits_per_sequence, "{g:?} vs {c:?}");
-            }
-            assert!(!on_gpu.model_is_current());
-            on_gpu.sync_blocking().unwrap();
-            assert!(on_gpu.model_is_current());
-            let (difference, at) = largest_difference(on_cpu.model(), on_cpu.model().params().values(), on_gpu.model().params().values());
-            eprintln!("{model}: after 10 steps, largest parameter difference {difference:.2e} ({at})");
-            assert!(difference < 1e-3, "{difference} at {at}");
-        }
-    }
-}
-
-gpu_test! {
-    /// `auto` chooses by measuring: given a GPU that trains slower than the CPU (lavapipe
-    /// here, against a small model on the CPU), it keeps the CPU with both rates and the
-    /// reason, and nothing learned changes: the run goes on bit for bit as an all-CPU run.
-    fn auto_keeps_the_cpu_when_it_measures_the_gpu_slower(context) {
-        let config = train_config(ModelKind::Ntm);
-        let mut measured = Trainer::new(config.clone()).unwrap();
-        let mut plain = Trainer::new(config).unwrap();
-        for _ in 0..3 {
-            measured.step().unwrap();
-            plain.step().unwrap();
-        }
-        block_on(measured.choose_by_measuring(Rc::clone(&context))).unwrap();
-        let status = measured.backend();
-        eprintln!("{status:?}");
-        let rates = status.rates.expect("both rates measured");
-        assert_eq!(status.kind, "cpu");
-        assert!(rates.gpu < rates.cpu, "{rates:?}");
-        let reason = status.fallback.expect("the reason");
-        assert!(reason.contains("the CPU trains faster here"), "{reason}");
-        for _ in 0..3 {
-            measured.step().unwrap();
-            plain.step().unwrap();
-        }
-        assert_eq!(measured.steps_done(), plain.steps_done());
-        assert_eq!(measured.model().params().values(), plain.model().params().values());
-    }
-}
-
-gpu_test! {
-    /// The device is destroyed mid-run (as a lost GPU would be): training continues on
-    /// the CPU from the last synced state, replaying the steps since, and ends where an
-    /// all-CPU run ends. Nothing learned is lost.
-    fn a_lost_device_falls_back_to_the_cpu_without_losing_steps(_context) {
-        let config = train_config(ModelKind::Ntm);
-        let mut trainer = gpu_trainer(config.clone());
-        for _ in 0..4 {
-            trainer.step().unwrap();
-        }
-        trainer.sync_blocking().unwrap();
-        for _ in 0..3 {
-            trainer.step().unwrap();
-        }
-        trainer.gpu_context().unwrap().destroy();
-        for _ in 0..3 {
-            trainer.step().unwrap();
-        }
-        let backend = trainer.backend();
-        eprintln!("{backend:?}");
-        assert_eq!(backend.kind, "cpu");
-        assert!(backend.fallback.as_deref().unwrap().contains("destroyed"), "{backend:?}");
-        assert_eq!(trainer.steps_done(), 10);
-        let mut reference = Trainer::new(config).unwrap();
-        for _ in 0..10 {
-            reference.step().unwrap();
-        }
-        let (difference, at) = largest_difference(reference.model(), reference.model().params().values(), trainer.model().params().values());
-        eprintln!("after the fallback, largest parameter difference from an all-CPU run {difference:.2e} ({at})");
-        assert!(difference < 1e-3, "{difference} at {at}");
-    }
-}
-
-gpu_test! {
-    /// A live learning-rate change made after the last sync survives a lost device: the
-    /// CPU replays the GPU's steps with the old rate up to the change and the new one
-    /// from there, and ends where an all-CPU run with the same change ends.
-    fn a_live_learning_rate_survives_a_fallback(_context) {
-        let config = train_config(ModelKind::Ntm);
-        let mut trainer = gpu_trainer(config.clone());
-        let mut reference = Trainer::new(config).unwrap();
-        for run in [&mut trainer, &mut reference] {
-            for _ in 0..3 {
-                run.step().unwrap();
-            }
-        }
-        trainer.sync_blocking().unwrap();
-        for run in [&mut trainer, &mut reference] {
-            for _ in 0..2 {
-                run.step().unwrap();
-            }
-            run.set_learning_rate(1e-4).unwrap();
-            for _ in 0..2 {
-                run.step().unwrap();
-            }
-        }
-        trainer.gpu_context().unwrap().destroy();
-        let report = trainer.step().unwrap();
-        reference.step().unwrap();
-        assert_eq!(trainer.backend().kind, "cpu");
-        assert_eq!(trainer.steps_done(), 8);
-        assert_eq!(report.learning_rate, 1e-4, "the step after the fallback uses the live rate");
-        assert_eq!(trainer.config().optimizer.learning_rate, 1e-4);
-        let (difference, at) = largest_difference(reference.model(), reference.model().params().values(), trainer.model().params().values());
-        eprintln!("live rate through a fallback: largest parameter difference from the all-CPU run {difference:.2e} ({at})");
-        assert!(difference < 1e-3, "{difference} at {at}");
-    }
-}
-
-gpu_test! {
-    /// `auto` passes over software adapters (they run the kernels on the CPU, slower than
-    /// the CPU path) and says so; `gpu` takes them.
-    fn auto_passes_over_software_adapters_and_says_why(context) {
-        let mut trainer = Trainer::new(train_config(ModelKind::Lstm)).unwrap();
-        trainer.select_backend_blocking(BackendChoice::Auto).unwrap();
-        let backend = trainer.backend();
-        eprintln!("auto: {backend:?}");
-        if context.is_software() {
-            assert_eq!(backend.kind, "cpu");
-            assert!(backend.fallback.unwrap().contains("software"));
-        } else {
-            assert_eq!(backend.kind, "gpu");
-        }
-        trainer.select_backend_blocking(BackendChoice::Cpu).unwrap();
-        assert_eq!(trainer.backend().kind, "cpu");
-    }
-}
-
-gpu_test! {
-    /// NaN on the GPU: the step is refused as on the CPU, and the parameters stay.
-    fn exploding_parameters_are_caught_on_the_gpu_too(_context) {
-        let config = train_config(ModelKind::Lstm);
-        let mut model = build(&config.model_config(), 1).unwrap();
-        for v in model.params_mut().values_mut() {
-            *v = 3e38;
-        }
-        let mut trainer = Trainer::with_model(config, model).unwrap();
-        trainer.select_backend_blocking(BackendChoice::Gpu).unwrap();
-        let error = trainer.step().unwrap_err();
-        assert!(matches!(error, EngramError::NonFinite { .. }), "{error}");
-        assert_eq!(trainer.steps_done(), 0);
-        trainer.sync_blocking().unwrap();
-        assert!(trainer.model().params().values().iter().all(|&v| v == 3e38));
-    }
-}
-
-gpu_test! {
-    /// Moving a run between the CPU and the GPU keeps its step count, parameters and
-    /// optimiser moments: CPU, then GPU, then CPU again ends where an all-CPU run ends.
-    fn switching_backends_mid_run_keeps_everything(_context) {
-        let config = train_config(ModelKind::Dnc);
-        let mut trainer = Trainer::new(config.clone()).unwrap();
-        for choice in [BackendChoice::Cpu, BackendChoice::Gpu, BackendChoice::Cpu] {
-            trainer.select_backend_blocking(choice).unwrap();
-            assert_eq!(trainer.backend().kind, choice.name());
-            for _ in 0..3 {
-                trainer.step().unwrap();
-            }
-        }
-        assert_eq!(trainer.steps_done(), 9);
-        let mut reference = Trainer::new(config).unwrap();
-        for _ in 0..9 {
-            reference.step().unwrap();
-        }
-        let (difference, at) = largest_difference(reference.model(), reference.model().params().values(), trainer.model().params().values());
-        eprintln!("CPU → GPU → CPU: largest parameter difference from an all-CPU run {difference:.2e} ({at})");
-        assert!(difference < 1e-3, "{difference} at {at}");
-    }
-}
-
-gpu_test! {
-    /// The GPU's reductions are order-fixed (no atomics): the same seed trains the same
-    /// bits twice on one device.
-    fn the_same_seed_gives_the_same_bits_on_the_gpu(_context) {
-        for model in gpu_models() {
-            let run = || -> Vec<u32> {
-                let mut trainer = gpu_trainer(train_config(model));
-                for _ in 0..10 {
-                    trainer.step().unwrap();
-                }
-                trainer.sync_blocking().unwrap();
-                trainer.model().params().values().iter().map(|v| v.to_bits()).collect()
-            };
-            let first = run();
-            let differing = first.iter().zip(&run()).filter(|(a, b)| a != b).count();
-            assert_eq!(differing, 0, "{model}: {differing} parameters differ between two runs");
-        }
     }
 }

@@ -9,6 +9,7 @@
 
 #![cfg(not(target_arch = "wasm32"))]
 
+#[macro_use]
 mod common;
 
 use common::gpu::{largest_difference, worst_tensor};
@@ -23,18 +24,6 @@ use engram::train::{batch_gradient, BackendChoice, TrainConfig, Trainer};
 use engram::{build, Model, ModelKind};
 use pollster::block_on;
 use std::rc::Rc;
-
-macro_rules! gpu_test {
-    ($(#[$meta:meta])* fn $name:ident($context:ident) $body:block) => {
-        $(#[$meta])*
-        #[test]
-        #[ignore = "needs a GPU adapter (the test command runs it)"]
-        fn $name() {
-            let $context = common::gpu::context();
-            $body
-        }
-    };
-}
 
 /// Every memory.
 const MEMORIES: [LatentMemoryKind; 5] = LatentMemoryKind::ALL;

@@ -3,8 +3,23 @@
 //! test command runs them with `--include-ignored`, and without an adapter they fail.
 
 use engram::gpu::GpuContext;
-use engram::Model;
+use engram::tasks::TaskConfig;
+use engram::{Model, ModelConfig, ModelKind};
 use std::rc::Rc;
+
+/// Runs the body with a GPU context, on every adapter present (wgpu offers one: the
+/// best), reporting an absent one.
+macro_rules! gpu_test {
+    ($(#[$meta:meta])* fn $name:ident($context:ident) $body:block) => {
+        $(#[$meta])*
+        #[test]
+        #[ignore = "needs a GPU adapter (the test command runs it)"]
+        fn $name() {
+            let $context = $crate::common::gpu::context();
+            $body
+        }
+    };
+}
 
 /// A context on the best adapter present; a GPU test run without one fails, saying so.
 pub fn context() -> Rc<GpuContext> {
@@ -63,4 +78,39 @@ pub fn worst_tensor(model: &dyn Model, cpu: &[f32], gpu: &[f32]) -> (f32, String
                 worst
             }
         })
+}
+
+// The memory models' GPU tests (tests/gpu.rs, tests/gpu_training.rs).
+
+/// Small, but with two layers, two read heads and sequences of several lengths.
+pub fn small(model: ModelKind, task: &TaskConfig) -> ModelConfig {
+    ModelConfig {
+        model,
+        input_width: task.input_width(),
+        output_width: task.output_width(),
+        hidden: 8,
+        layers: 2,
+        memory_slots: 6,
+        memory_width: 3,
+        read_heads: 2,
+        image: None,
+        generative: None,
+        dnc: Default::default(),
+    }
+}
+
+pub fn copy_task() -> TaskConfig {
+    TaskConfig::by_name("copy")
+        .unwrap()
+        .with_bits(3)
+        .with_max_length(4)
+}
+
+/// The memory models the GPU path has kernels for (the registry says which; the Neural
+/// GPU and generative families have test files of their own).
+pub fn gpu_models() -> impl Iterator<Item = ModelKind> {
+    ModelKind::ALL
+        .into_iter()
+        .filter(|&kind| kind.is_recurrent())
+        .filter(|&kind| engram::registry::info(kind).gpu)
 }
