@@ -2,9 +2,11 @@
 //! (`Σ_t rec_t + KL_t`, z reparameterised with a fixed ε), for every memory, with
 //! actions as input; and the pieces the loss depends on are not zero.
 
+mod common;
+
+use common::gtmm::FrameSequence;
 use engram::gradcheck::{check, Tolerance};
 use engram::models::gtmm::{GenerativeConfig, LatentMemoryKind};
-use engram::models::SequenceRef;
 use engram::rng::Pcg32;
 use engram::{build, Model, ModelConfig, ModelKind};
 
@@ -34,29 +36,11 @@ fn small_config(memory: LatentMemoryKind) -> ModelConfig {
     }
 }
 
-struct Sequence {
-    input: Vec<f32>,
-    mask: Vec<f32>,
-    steps: usize,
-}
-
-impl Sequence {
-    fn view(&self) -> SequenceRef<'_> {
-        SequenceRef {
-            input: &self.input,
-            target: &self.input,
-            mask: &self.mask,
-            alternative: None,
-            recall: None,
-            steps: self.steps,
-            noise_seed: 77,
-            batch_seed: 0,
-        }
-    }
-}
+/// The noise every gradient check draws.
+const NOISE_SEED: u64 = 77;
 
 /// Binary frames, one-hot actions (none at t = 0); the target is unused (the frame is).
-fn random_sequence(steps: usize, seed: u64) -> Sequence {
+fn random_sequence(steps: usize, seed: u64) -> FrameSequence {
     let mut rng = Pcg32::new(seed);
     let mut input = Vec::new();
     for t in 0..steps {
@@ -64,15 +48,15 @@ fn random_sequence(steps: usize, seed: u64) -> Sequence {
         let action = rng.range_inclusive(0, 1);
         input.extend((0..2).map(|a| if t > 0 && a == action { 1.0 } else { 0.0 }));
     }
-    Sequence {
+    FrameSequence {
         input,
         mask: vec![1.0; steps],
         steps,
     }
 }
 
-fn loss(model: &dyn Model, sequence: &Sequence) -> f64 {
-    model.score(sequence.view()).loss_nats
+fn loss(model: &dyn Model, sequence: &FrameSequence) -> f64 {
+    model.score(sequence.view(NOISE_SEED)).loss_nats
 }
 
 fn check_memory(memory: LatentMemoryKind, seed: u64) {
@@ -86,7 +70,7 @@ fn check_memory(memory: LatentMemoryKind, seed: u64) {
     // Enough steps that the 4-slot memories wrap around (the FIFO overwrites).
     let sequence = random_sequence(7, seed);
     let mut grads = vec![0.0; model.params().len()];
-    let score = model.forward_backward(sequence.view(), 1.0, &mut grads);
+    let score = model.forward_backward(sequence.view(NOISE_SEED), 1.0, &mut grads);
     assert!((score.loss_nats - loss(model.as_ref(), &sequence)).abs() < 1e-9);
     let point = model.params().values().to_vec();
     let entries = model.params().entries().to_vec();
@@ -165,7 +149,7 @@ fn kl_warmup_scales_only_the_kl_gradient() {
     let gradient = |step: u64| {
         model.set_training_step(step);
         let mut grads = vec![0.0; model.params().len()];
-        let score = model.forward_backward(sequence.view(), 1.0, &mut grads);
+        let score = model.forward_backward(sequence.view(NOISE_SEED), 1.0, &mut grads);
         (score.loss_nats, grads)
     };
     let (loss_early, early) = gradient(1);

@@ -4,12 +4,14 @@
 //! glyph prototypes, and every memory variant over 20 steps in the three modes (given
 //! the same parameters and ε), to 1e-4.
 
+mod common;
+
+use common::gtmm::FrameSequence;
 use engram::models::gtmm::memory::{
     DncMemory, IntrospectiveMemory, LatentMemory, LruMemory, NoMemory, NtmMemory,
 };
 use engram::models::gtmm::noise::standard_normals;
 use engram::models::gtmm::{FrameTrace, GenerativeConfig, Gtmm, LatentMemoryKind, Mode};
-use engram::models::SequenceRef;
 use engram::nn::ParamStore;
 use engram::rng::Pcg32;
 use engram::tasks::prototypes;
@@ -138,13 +140,10 @@ fn model_of(case: &Value) -> Box<dyn Model> {
     model
 }
 
-/// A case's sequence: its frames and actions step-major (`T × (D + A)`), every frame
-/// scored, and its ε (`T × Z`).
+/// A case's sequence (every frame scored) and its ε (`T × Z`).
 struct CaseSequence {
-    input: Vec<f32>,
-    mask: Vec<f32>,
+    frames: FrameSequence,
     eps: Vec<f32>,
-    steps: usize,
 }
 
 impl CaseSequence {
@@ -156,23 +155,12 @@ impl CaseSequence {
             input.extend(flat(actions).iter().map(|&v| v as f32));
         }
         CaseSequence {
-            input,
-            mask: vec![1.0; frames.len()],
+            frames: FrameSequence {
+                input,
+                mask: vec![1.0; frames.len()],
+                steps: frames.len(),
+            },
             eps: flat(&case["eps"]).iter().map(|&v| v as f32).collect(),
-            steps: frames.len(),
-        }
-    }
-
-    fn view(&self) -> SequenceRef<'_> {
-        SequenceRef {
-            input: &self.input,
-            target: &self.input,
-            mask: &self.mask,
-            alternative: None,
-            recall: None,
-            steps: self.steps,
-            noise_seed: 0,
-            batch_seed: 0,
         }
     }
 }
@@ -242,7 +230,8 @@ fn every_memory_matches_the_reference_in_every_mode() {
         variants.insert(case["memory"].as_str().unwrap().to_string());
         let model = model_of(case);
         let data = CaseSequence::of(case);
-        let (sequence, eps, steps) = (data.view(), &data.eps, data.steps);
+        // The case's ε drives the model, so the noise seed is unused.
+        let (sequence, eps, steps) = (data.frames.view(0), &data.eps, data.frames.steps);
         let all = [
             "logits",
             "rec",
@@ -318,8 +307,8 @@ fn every_memory_matches_the_reference_in_every_mode() {
 /// reparameterised loss the trainer minimises, β = 1).
 fn gradients_of<M: LatentMemory>(model: &Gtmm<M>, case: &Value) -> (Vec<f32>, f64) {
     let data = CaseSequence::of(case);
-    let (sequence, eps) = (data.view(), &data.eps);
-    let run = model.unroll(&data.input, data.steps, eps, Mode::Inference);
+    let (sequence, eps) = (data.frames.view(0), &data.eps);
+    let run = model.unroll(&data.frames.input, data.frames.steps, eps, Mode::Inference);
     let mut grads = vec![0.0; model.params().len()];
     model.backprop(&run, &sequence, eps, 1.0, 1.0, &mut grads);
     let trace = model

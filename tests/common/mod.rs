@@ -7,4 +7,5 @@ pub mod cli;
 #[cfg(not(target_arch = "wasm32"))]
 #[macro_use]
 pub mod gpu;
+pub mod gtmm;
 pub mod neural_gpu;
