@@ -19,6 +19,7 @@ use engram::gpu::{GpuContext, GpuSession};
 use engram::models::DncOptions;
 use engram::nn::{clip_global_norm, Optimizer, OptimizerConfig, OptimizerKind};
 use engram::ops::order::ascending_order;
+use engram::registry::Sizes;
 use engram::tasks::{Batch, TaskConfig};
 use engram::train::batch_gradient;
 use engram::{build, Model, ModelConfig, ModelKind};
@@ -202,16 +203,15 @@ gpu_test! {
     /// gradient held to its own scale, and the logits over the whole sequence.
     fn a_training_step_matches_the_cpu_at_the_presets_and_bench_sizes(context) {
         let task = TaskConfig::by_name("copy").unwrap().with_min_length(20).with_max_length(20);
-        let sizes = [
-            ("preset", ModelKind::Lstm, 128, 0, 0, 0),
-            ("preset", ModelKind::Ntm, 100, 32, 20, 1),
-            ("bench", ModelKind::Ntm, 100, 128, 20, 1),
-            ("preset", ModelKind::Dnc, 64, 16, 16, 1),
-            ("bench", ModelKind::Dnc, 64, 16, 16, 4),
-            ("preset", ModelKind::Lru, 100, 32, 20, 1),
-            ("bench", ModelKind::Lru, 100, 128, 20, 1),
-        ];
-        for (what, kind, hidden, memory_slots, memory_width, read_heads) in sizes {
+        // Every memory model at its preset and, where they differ, its bench sizes
+        // (the registry's lines).
+        let sizes = gpu_models().flat_map(|kind| {
+            let info = engram::registry::info(kind);
+            let bench = (info.bench != info.preset).then_some(("bench", kind, info.bench));
+            [Some(("preset", kind, info.preset)), bench].into_iter().flatten()
+        });
+        for (what, kind, size) in sizes {
+            let Sizes { hidden, memory_slots, memory_width, read_heads } = size;
             let config = ModelConfig {
                 model: kind,
                 input_width: task.input_width(),

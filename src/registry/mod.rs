@@ -2,9 +2,10 @@
 //! hyperparameters as data (key, label, bounds, default) and the views it supports.
 //! `engram schema --json` and the page's `schema()` export this table, so nothing downstream keeps its own list of models.
 //!
-//! Defaults are not written here: they are read from the presets
-//! ([`crate::train::TrainConfig::preset`]) so that a preset changed in one place changes
-//! the schema too.
+//! Each model's preset sizes and bench sizes are written on its line; the rest of a
+//! preset (optimiser, batch, curriculum) is its family's, in
+//! [`crate::train::TrainConfig::preset`]. The schema's defaults are read from the presets,
+//! so a preset changed in one place changes the schema too.
 
 use crate::models::config::{MAX_HIDDEN, MAX_LAYERS, MAX_READ_HEADS, MAX_SLOTS, MAX_WIDTH};
 use crate::models::gtmm::config::{MAX_LATENT, MAX_MLP};
@@ -45,6 +46,38 @@ pub struct ModelInfo {
     pub trained: &'static [TrainedModel],
     /// Whether it has WebGPU kernels (otherwise it trains on the CPU everywhere).
     pub gpu: bool,
+    /// The preset's sizes ([`crate::train::TrainConfig::preset`], the README's table).
+    pub preset: Sizes,
+    /// The sizes `engram bench` reports by default: the published baselines' (pytorch-ntm:
+    /// LSTM 100, memory 128 × 20; DeepMind's DNC: LSTM 64, 16 × 16, 4 read heads), else
+    /// the preset's.
+    pub bench: Sizes,
+}
+
+/// The sizes every model's configuration has: controller H, memory N × W and read heads
+/// R (0 where the model has none of them).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Sizes {
+    pub hidden: usize,
+    pub memory_slots: usize,
+    pub memory_width: usize,
+    pub read_heads: usize,
+}
+
+impl Sizes {
+    const fn new(
+        hidden: usize,
+        memory_slots: usize,
+        memory_width: usize,
+        read_heads: usize,
+    ) -> Sizes {
+        Sizes {
+            hidden,
+            memory_slots,
+            memory_width,
+            read_heads,
+        }
+    }
 }
 
 /// A shipped trained checkpoint of a model on one task.
@@ -159,6 +192,8 @@ pub const MODELS: [ModelInfo; 7] = [
             memory: None,
         }],
         gpu: true,
+        preset: Sizes::new(100, 32, 20, 1),
+        bench: Sizes::new(100, 128, 20, 1),
     },
     ModelInfo {
         kind: ModelKind::Dnc,
@@ -189,6 +224,8 @@ pub const MODELS: [ModelInfo; 7] = [
             memory: None,
         }],
         gpu: true,
+        preset: Sizes::new(64, 16, 16, 1),
+        bench: Sizes::new(64, 16, 16, 4),
     },
     ModelInfo {
         kind: ModelKind::Lru,
@@ -205,6 +242,8 @@ pub const MODELS: [ModelInfo; 7] = [
         ],
         trained: &[],
         gpu: true,
+        preset: Sizes::new(100, 32, 20, 1),
+        bench: Sizes::new(100, 128, 20, 1),
     },
     ModelInfo {
         kind: ModelKind::Lstm,
@@ -214,6 +253,8 @@ pub const MODELS: [ModelInfo; 7] = [
         views: &["bits", "loss"],
         trained: &[],
         gpu: true,
+        preset: Sizes::new(128, 0, 0, 0),
+        bench: Sizes::new(100, 0, 0, 0),
     },
     ModelInfo {
         kind: ModelKind::NeuralGpu,
@@ -234,6 +275,8 @@ pub const MODELS: [ModelInfo; 7] = [
             },
         ],
         gpu: true,
+        preset: Sizes::new(0, 0, 0, 0),
+        bench: Sizes::new(0, 0, 0, 0),
     },
     ModelInfo {
         kind: ModelKind::NeuralGpuDep,
@@ -243,6 +286,8 @@ pub const MODELS: [ModelInfo; 7] = [
         views: &["symbols", "mental_image", "change_map", "tape", "loss"],
         trained: &[],
         gpu: true,
+        preset: Sizes::new(0, 0, 0, 0),
+        bench: Sizes::new(0, 0, 0, 0),
     },
     ModelInfo {
         kind: ModelKind::Gtmm,
@@ -271,6 +316,8 @@ pub const MODELS: [ModelInfo; 7] = [
             },
         ],
         gpu: true,
+        preset: Sizes::new(64, 32, 16, 1),
+        bench: Sizes::new(64, 32, 16, 1),
     },
 ];
 
@@ -339,6 +386,13 @@ mod tests {
                 let config = TrainConfig::preset(kind, family.task(task).unwrap());
                 config.validate().unwrap();
                 let model = build(&config.model_config(), 1).unwrap();
+                // The bench's sizes make a valid model too.
+                let bench = info(kind).bench;
+                let mut at_bench = config.model_config();
+                (at_bench.hidden, at_bench.memory_slots) = (bench.hidden, bench.memory_slots);
+                (at_bench.memory_width, at_bench.read_heads) =
+                    (bench.memory_width, bench.read_heads);
+                at_bench.validate().unwrap();
                 assert_eq!(model.objective(), family.objective(), "{kind}");
                 // The GPU flag says whether the WebGPU path has its kernels.
                 let kernels = crate::gpu::Kernels::new(model.config(), model.params());

@@ -157,28 +157,20 @@ impl TrainConfig {
             return Self::image_preset(model, task);
         }
         if model.is_generative() {
-            return Self::generative_preset(task);
+            return Self::generative_preset(model, task);
         }
-        let (hidden, memory_slots, memory_width, read_heads, learning_rate) = match model {
-            ModelKind::Lstm => (128, 0, 0, 0, 3e-3),
-            ModelKind::Ntm => (100, 32, 20, 1, 3e-3),
-            ModelKind::Dnc => (64, 16, 16, 1, 3e-3),
-            ModelKind::Lru => (100, 32, 20, 1, 3e-3),
-            ModelKind::NeuralGpu | ModelKind::NeuralGpuDep | ModelKind::Gtmm => {
-                unreachable!("returned above")
-            }
-        };
+        let sizes = crate::registry::info(model).preset;
         TrainConfig {
             model,
-            hidden,
+            hidden: sizes.hidden,
             layers: 1,
-            memory_slots,
-            memory_width,
-            read_heads,
+            memory_slots: sizes.memory_slots,
+            memory_width: sizes.memory_width,
+            read_heads: sizes.read_heads,
             task,
             optimizer: OptimizerConfig {
                 kind: OptimizerKind::Adam,
-                learning_rate,
+                learning_rate: 3e-3,
                 ..OptimizerConfig::default()
             },
             batch_size: 16,
@@ -205,18 +197,19 @@ impl TrainConfig {
     /// E = P = G = 64, N = 32 slots of W = 16, one read head, the DNC memory; Adam
     /// lr 3e-3 (on recall, 10,000 steps: recall-set bound 30.4 bits/frame against 34.6
     /// at 1e-3); global norm 10; no curriculum, a constant learning rate, no KL warm-up.
-    fn generative_preset(task: TaskConfig) -> TrainConfig {
+    fn generative_preset(model: ModelKind, task: TaskConfig) -> TrainConfig {
+        let sizes = crate::registry::info(model).preset;
         let generative = GenerativeConfig {
             action_width: task.input_width().saturating_sub(task.output_width()),
             ..GenerativeConfig::default()
         };
         TrainConfig {
-            model: ModelKind::Gtmm,
-            hidden: 64,
+            model,
+            hidden: sizes.hidden,
             layers: 1,
-            memory_slots: 32,
-            memory_width: 16,
-            read_heads: 1,
+            memory_slots: sizes.memory_slots,
+            memory_width: sizes.memory_width,
+            read_heads: sizes.read_heads,
             task,
             optimizer: OptimizerConfig {
                 kind: OptimizerKind::Adam,
@@ -242,13 +235,14 @@ impl TrainConfig {
     /// two CGRU layers, cutoff 1.2; Adam lr 1e-3, ε 1e-4; global norm 1; the tiny
     /// curriculum; a constant learning rate.
     fn image_preset(model: ModelKind, task: TaskConfig) -> TrainConfig {
+        let sizes = crate::registry::info(model).preset;
         TrainConfig {
             model,
-            hidden: 0,
+            hidden: sizes.hidden,
             layers: 0,
-            memory_slots: 0,
-            memory_width: 0,
-            read_heads: 0,
+            memory_slots: sizes.memory_slots,
+            memory_width: sizes.memory_width,
+            read_heads: sizes.read_heads,
             curriculum: Some(CurriculumConfig::tiny(&task)),
             task,
             optimizer: OptimizerConfig {

@@ -119,22 +119,16 @@ fn measure_gpu(
     Ok((rate, dispatches))
 }
 
-/// The sizes the bench reports by default: the NTM and DNC of the published baselines
-/// (pytorch-ntm: LSTM 100, memory 128×20; DeepMind DNC: LSTM 64, memory 16×16, 4 reads);
-/// the Neural GPU at its tiny defaults (m = 24, h = 4, two layers).
+/// The sizes the bench reports by default (the registry's `bench` sizes: the NTM and DNC
+/// of the published baselines), the Neural GPU at its tiny defaults (m = 24, h = 4, two
+/// layers), each overridden by the size flags.
 fn bench_config(model: ModelKind, task: &TaskConfig, sizes: &SizeArgs) -> ModelConfig {
     let image = model.is_image().then(|| {
         let mut image = ImageConfig::default();
         sizes.apply_to_image(&mut image);
         image
     });
-    let (hidden, slots, width, reads) = match model {
-        ModelKind::Lstm => (100, 0, 0, 0),
-        ModelKind::Ntm | ModelKind::Lru => (100, 128, 20, 1),
-        ModelKind::Dnc => (64, 16, 16, 4),
-        ModelKind::NeuralGpu | ModelKind::NeuralGpuDep => (0, 0, 0, 0),
-        ModelKind::Gtmm => (64, 32, 16, 1),
-    };
+    let bench = engram::registry::info(model).bench;
     let generative = model.is_generative().then(|| {
         let mut generative = engram::models::gtmm::GenerativeConfig {
             action_width: task.input_width() - task.output_width(),
@@ -147,11 +141,11 @@ fn bench_config(model: ModelKind, task: &TaskConfig, sizes: &SizeArgs) -> ModelC
         model,
         input_width: task.input_width(),
         output_width: task.output_width(),
-        hidden: sizes.hidden.unwrap_or(hidden),
+        hidden: sizes.hidden.unwrap_or(bench.hidden),
         layers: sizes.layers.unwrap_or(1),
-        memory_slots: sizes.memory_slots().unwrap_or(slots),
-        memory_width: sizes.memory_width.unwrap_or(width),
-        read_heads: sizes.read_heads.unwrap_or(reads),
+        memory_slots: sizes.memory_slots().unwrap_or(bench.memory_slots),
+        memory_width: sizes.memory_width.unwrap_or(bench.memory_width),
+        read_heads: sizes.read_heads.unwrap_or(bench.read_heads),
         image,
         generative,
         dnc: Default::default(),
