@@ -17,6 +17,10 @@ pub enum EngramError {
     /// too small); the reason is worded for a person.
     #[error("the GPU backend is unavailable: {0}")]
     Gpu(String),
+    /// The model is of a family this build of the engine leaves out (the page builds
+    /// one wasm module per family; its worker picks the module before asking).
+    #[error("this build of the engine does not include the {} (Cargo feature \"{}\")", .0.label(), .0.name())]
+    FamilyNotBuilt(crate::registry::Family),
     #[error("{context}: {source}")]
     Io {
         context: String,

@@ -129,6 +129,20 @@ fn the_config_carries_the_spec_keys() {
 }
 
 #[test]
+fn the_model_is_read_from_the_header_alone() {
+    // What the page's worker reads to choose the engine module of the model's family.
+    for kind in ModelKind::ALL {
+        let (model, task) = trained_like(kind);
+        let bytes = Checkpoint::to_bytes(model.as_ref(), &task, 0).unwrap();
+        assert_eq!(Checkpoint::model_of(&bytes).unwrap(), kind);
+    }
+    match Checkpoint::model_of(b"not a checkpoint at all") {
+        Err(EngramError::Checkpoint(message)) => assert!(message.contains("safetensors")),
+        other => panic!("not refused as a checkpoint: {:?}", other.map(|k| k.name())),
+    }
+}
+
+#[test]
 fn truncated_and_corrupt_files_are_refused() {
     let (model, task) = trained_like(ModelKind::Ntm);
     let bytes = Checkpoint::to_bytes(model.as_ref(), &task, 0).unwrap();

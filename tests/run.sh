@@ -20,6 +20,11 @@ cargo clippy --release --all-targets -- -D warnings
 
 step "lints (wasm32)"
 cargo clippy --release --all-targets --target wasm32-unknown-unknown -- -D warnings
+# The page's engine modules, one model family each (scripts/build-engines.sh).
+for family in memory neural_gpu generative; do
+  cargo clippy --release --lib --target wasm32-unknown-unknown --no-default-features \
+    --features "$family" -- -D warnings
+done
 
 step "tests (native)"
 # GPU tests are #[ignore]d (plain `cargo test` reports them as ignored); here they run,

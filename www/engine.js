@@ -5,8 +5,8 @@
 // from opaque-origin blobs; the worker has no static imports, so it runs either way).
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);
-const MODULE_URL = new URL('../engram.js', import.meta.url);
-const WASM_URL = new URL('../engram_bg.wasm', import.meta.url);
+// Which engine module (one per model family) holds which model: scripts/build-engines.sh.
+const ENGINES_URL = new URL('../engines.json', import.meta.url);
 
 async function createWorker() {
   if (self.origin !== 'null') return new Worker(WORKER_URL, { type: 'module' });
@@ -17,9 +17,11 @@ async function createWorker() {
 
 // Returns { send(message, transfer?) }; every message from the worker goes to
 // `onMessage`. The worker answers `init` with the engine's schema; the page then sends
-// `reset` with the first configuration. A worker that cannot start or crashes is
-// reported as an error message.
-export function startEngine(onMessage) {
+// `reset` with the first configuration. `models` are the model names the page expects
+// to make first, in order of preference: the worker starts by loading the module of the
+// first one it knows, so a link to a model downloads that model's family only. A worker
+// that cannot start or crashes is reported as an error message.
+export function startEngine(onMessage, models) {
   const queue = [];
   let worker = null;
   const fail = (message) => onMessage({ type: 'error', message, during: 'startup' });
@@ -32,7 +34,7 @@ export function startEngine(onMessage) {
         event.preventDefault();
         fail(`the engine stopped: ${event.message || 'its script could not be loaded'}`);
       };
-      worker.postMessage({ type: 'init', moduleUrl: MODULE_URL.href, wasmUrl: WASM_URL.href });
+      worker.postMessage({ type: 'init', enginesUrl: ENGINES_URL.href, models });
       for (const [message, transfer] of queue.splice(0)) worker.postMessage(message, transfer);
     })
     .catch((error) => fail(`could not start the engine: ${error.message}`));

@@ -3,7 +3,7 @@
 
 import {
   PROPERTIES, MODELS, property, configure, defaults, sizeControls, taskInfo, parseHash, toHash, crossCheck, parseValue,
-  engineConfig, compareProblem, partnerLabel,
+  engineConfig, compareProblem, partnerLabel, linkedModels,
 } from './state.js';
 import { startEngine } from './engine.js';
 import { TrainingHistory } from './history.js';
@@ -504,7 +504,7 @@ handlers.schema = ({ schema }) => {
 };
 
 function main() {
-  page.engine = startEngine((message) => handlers[message.type]?.(message));
+  page.engine = startEngine((message) => handlers[message.type]?.(message), linkedModels(location.hash));
   form.addEventListener('change', onSettingChange);
   form.addEventListener('submit', (event) => event.preventDefault());
   form.elements.speed.addEventListener('input', (e) => { $('speed-value').textContent = e.target.value; });

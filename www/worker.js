@@ -1,7 +1,12 @@
 // The engine's home: loads the wasm module, trains in chunks, and posts metrics and
 // snapshots. It never touches the DOM; the page never waits on it.
 //
-// Messages in:  {type: 'init', moduleUrl, wasmUrl} (answered with the schema)
+// The engine comes as one wasm module per model family (engines.json says which module
+// holds which model): the worker loads a family's module the first time one of its
+// models is made, so a page downloads only the families it uses.
+//
+// Messages in:  {type: 'init', enginesUrl, models} (answered with the schema; loads the
+//               module of the first of `models` that engines.json knows)
 //               {type: 'reset', config, backend} | {type: 'import', bytes, config, backend}
 //               {type: 'backend', backend} (move the model to 'auto', 'gpu' or 'cpu')
 //               {type: 'play'} | {type: 'pause'} | {type: 'step'}
@@ -24,7 +29,10 @@
 // `backend` is {kind: 'cpu' | 'gpu', device, fallback}: fallback says why the GPU is not
 // in use when it was sought.
 
-let wasm = null;
+let engines = null; // engines.json, and the URL its file names are relative to
+let enginesUrl = null;
+const modules = new Map(); // family → its loaded module (a promise)
+let wasm = null; // the first module loaded: reads the schema and checkpoint headers
 let engine = null;
 let playing = false;
 let stepsPerChunk = 4;
@@ -72,6 +80,29 @@ async function replaceEngine(make, backend) {
     backend: status,
   });
   await sendSnapshot();
+}
+
+// A family's module, loaded (the JS glue, then its wasm) the first time it is needed.
+function moduleOf(family) {
+  if (!modules.has(family)) {
+    const files = engines.modules[family];
+    if (!files) return Promise.reject(new Error(`no engine module holds the ${family} family`));
+    const loading = import(new URL(files.module, enginesUrl).href).then(async (module) => {
+      await module.default({ module_or_path: new URL(files.wasm, enginesUrl) });
+      return module;
+    });
+    // A failed download can be tried again.
+    loading.catch(() => modules.delete(family));
+    modules.set(family, loading);
+  }
+  return modules.get(family);
+}
+
+// The module that builds `model`; for a name engines.json does not know, the first
+// module loaded, whose engine then refuses the name with the reason.
+function moduleFor(model) {
+  const family = engines.models[model];
+  return family ? moduleOf(family) : Promise.resolve(wasm);
 }
 
 function trainingLength() {
@@ -125,17 +156,24 @@ function schedule() {
 }
 
 const handlers = {
-  async init({ moduleUrl, wasmUrl }) {
-    wasm = await import(moduleUrl);
-    await wasm.default({ module_or_path: wasmUrl });
+  async init({ enginesUrl: url, models }) {
+    enginesUrl = url;
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`could not load ${url} (HTTP ${response.status})`);
+    engines = await response.json();
+    const known = models.find((model) => engines.models[model]);
+    wasm = await moduleOf(engines.models[known] ?? Object.keys(engines.modules)[0]);
     post({ type: 'schema', schema: wasm.schema() });
   },
-  reset({ config, backend }) {
+  async reset({ config, backend }) {
     playing = false;
-    return replaceEngine(() => new wasm.Engine(config), backend);
+    const module = await moduleFor(config.model);
+    return replaceEngine(() => new module.Engine(config), backend);
   },
-  import({ bytes, config, backend }) {
-    return replaceEngine(() => wasm.Engine.fromCheckpoint(new Uint8Array(bytes), config), backend);
+  async import({ bytes, config, backend }) {
+    const checkpoint = new Uint8Array(bytes);
+    const module = await moduleFor(wasm.checkpointModel(checkpoint));
+    return replaceEngine(() => module.Engine.fromCheckpoint(checkpoint, config), backend);
   },
   async backend({ backend }) {
     post({ type: 'backend', backend: await engine.selectBackend(backend) });

@@ -8,6 +8,7 @@ use super::neural_gpu::{ImageLayout, Stage, Stages};
 use crate::error::Result;
 use crate::models::{ModelConfig, ModelKind};
 use crate::nn::ParamStore;
+use crate::registry::Family;
 
 #[derive(Clone, Debug)]
 pub enum Kernels {
@@ -21,12 +22,15 @@ pub enum Kernels {
 
 impl Kernels {
     pub fn new(config: &ModelConfig, params: &ParamStore) -> Result<Kernels> {
-        Ok(if config.model.is_image() {
-            Kernels::Image(ImageLayout::new(config, params)?)
-        } else if config.model.is_generative() {
-            Kernels::Generative(GenerativeLayout::new(config, params)?)
-        } else {
-            Kernels::Memory(Layout::new(config, params)?)
+        Ok(match Family::of(config.model) {
+            #[cfg(feature = "memory")]
+            Family::Memory => Kernels::Memory(Layout::new(config, params)?),
+            #[cfg(feature = "neural_gpu")]
+            Family::NeuralGpu => Kernels::Image(ImageLayout::new(config, params)?),
+            #[cfg(feature = "generative")]
+            Family::Generative => Kernels::Generative(GenerativeLayout::new(config, params)?),
+            #[allow(unreachable_patterns)]
+            family => return Err(crate::EngramError::FamilyNotBuilt(family)),
         })
     }
 

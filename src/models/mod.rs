@@ -22,10 +22,11 @@ pub use config::{DncOptions, ModelConfig, ModelKind};
 pub use memory_model::{BoxedCore, MemoryCore, MemoryModel};
 pub use trace::{SequenceTrace, StepTrace, Weights};
 
-use crate::error::Result;
+use crate::error::{EngramError, Result};
 use crate::nn::{ParamEntry, ParamStore};
 use crate::objective::Objective;
 use crate::ops::loss::SequenceScore;
+use crate::registry::Family;
 pub use crate::tasks::SequenceRef;
 use neural_gpu::relaxation::RelaxedSets;
 use neural_gpu::{ImageTrace, NeuralGpu};
@@ -111,23 +112,32 @@ pub fn parameter_layout(config: &ModelConfig) -> Result<Vec<ParamEntry>> {
     Ok(describe(config)?.params().entries().to_vec())
 }
 
+/// Each family is built only where its Cargo feature is on: the page's wasm comes as one
+/// module per family, and what a module cannot build is cut from it here (and in
+/// `gpu::Kernels::new`), the one place that names every family's constructor.
 fn build_into(config: &ModelConfig, seed: u64, params: ParamStore) -> Result<Box<dyn Model>> {
     config.validate()?;
     let c = config.clone();
-    Ok(match config.model {
+    Ok(match Family::of(c.model) {
         // One `MemoryModel` for every core (see `boxed`); its core is boxed.
-        ModelKind::Lstm | ModelKind::Ntm | ModelKind::Dnc | ModelKind::Lru => Box::new(
-            MemoryModel::with_store(c, seed, params, |c, params, rng| match config.model {
+        #[cfg(feature = "memory")]
+        Family::Memory => Box::new(MemoryModel::with_store(
+            c,
+            seed,
+            params,
+            |c, params, rng| match c.model {
                 ModelKind::Lstm => BoxedCore::new(no_memory::NoMemory::new(c, params, rng)),
                 ModelKind::Ntm => BoxedCore::new(ntm::NtmCore::new(c, params, rng)),
                 ModelKind::Dnc => BoxedCore::new(dnc::DncCore::new(c, params, rng)),
                 ModelKind::Lru => BoxedCore::new(lru::LruCore::new(c, params, rng)),
                 other => unreachable!("{other} is not a controller-and-memory model"),
-            }),
-        ),
-        ModelKind::NeuralGpu | ModelKind::NeuralGpuDep => {
-            Box::new(NeuralGpu::with_store(c, seed, params))
-        }
-        ModelKind::Gtmm => gtmm::build(config, seed, params),
+            },
+        )),
+        #[cfg(feature = "neural_gpu")]
+        Family::NeuralGpu => Box::new(NeuralGpu::with_store(c, seed, params)),
+        #[cfg(feature = "generative")]
+        Family::Generative => gtmm::build(&c, seed, params),
+        #[allow(unreachable_patterns)]
+        family => return Err(EngramError::FamilyNotBuilt(family)),
     })
 }

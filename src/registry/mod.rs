@@ -326,6 +326,25 @@ impl Family {
         info(kind).family
     }
 
+    /// The family's name in the schema, in the Cargo feature that builds it and in the
+    /// page's wasm module that holds it (`engram_<name>.js`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Family::Memory => "memory",
+            Family::NeuralGpu => "neural_gpu",
+            Family::Generative => "generative",
+        }
+    }
+
+    /// The family's name for a person.
+    pub fn label(self) -> &'static str {
+        match self {
+            Family::Memory => "memory models",
+            Family::NeuralGpu => "Neural GPU models",
+            Family::Generative => "generative models",
+        }
+    }
+
     pub fn objective(self) -> Objective {
         match self {
             Family::Memory => Objective::SigmoidBits,

@@ -2,9 +2,9 @@
 //! name, plus `engram_config` metadata holding the model and task configuration.
 
 use crate::error::{EngramError, Result};
-use crate::models::{build, parameter_layout, Model, ModelConfig};
+use crate::models::{build, parameter_layout, Model, ModelConfig, ModelKind};
 use crate::tasks::TaskConfig;
-use safetensors::tensor::{Dtype, SafeTensors, TensorView};
+use safetensors::tensor::{Dtype, Metadata, SafeTensors, TensorView};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::Path;
@@ -33,6 +33,34 @@ pub struct Checkpoint {
 
 fn rejected(message: impl Into<String>) -> EngramError {
     EngramError::Checkpoint(message.into())
+}
+
+/// The safetensors header and the `engram_config` it carries, in a format this build
+/// reads; nothing else is checked yet.
+fn read_config(bytes: &[u8]) -> Result<(Metadata, CheckpointConfig)> {
+    let (_, metadata) = SafeTensors::read_metadata(bytes).map_err(|e| {
+        rejected(format!(
+            "not a readable safetensors file (truncated or corrupt?): {e}"
+        ))
+    })?;
+    let json = metadata
+        .metadata()
+        .as_ref()
+        .and_then(|m| m.get(CONFIG_KEY))
+        .ok_or_else(|| {
+            rejected(format!(
+                "no '{CONFIG_KEY}' metadata: not an Engram checkpoint"
+            ))
+        })?;
+    let config: CheckpointConfig = serde_json::from_str(json)
+        .map_err(|e| rejected(format!("'{CONFIG_KEY}' is not a valid configuration: {e}")))?;
+    if config.format_version != FORMAT_VERSION {
+        return Err(rejected(format!(
+            "format_version {} is not supported (this build reads version {FORMAT_VERSION})",
+            config.format_version
+        )));
+    }
+    Ok((metadata, config))
 }
 
 impl Checkpoint {
@@ -72,31 +100,18 @@ impl Checkpoint {
             .map_err(|e| rejected(format!("cannot encode: {e}")))
     }
 
+    /// The model a checkpoint holds, from its header, without building anything: what
+    /// the page reads to choose the engine module (one per model family) that can load
+    /// it. Refuses what [`Checkpoint::from_bytes`] refuses for an unreadable header or
+    /// config.
+    pub fn model_of(bytes: &[u8]) -> Result<ModelKind> {
+        Ok(read_config(bytes)?.1.model.model)
+    }
+
     /// Parses and fully validates checkpoint bytes: the config, every tensor's presence,
     /// dtype and shape, no unexpected tensors, and finite values.
     pub fn from_bytes(bytes: &[u8]) -> Result<Checkpoint> {
-        let (_, metadata) = SafeTensors::read_metadata(bytes).map_err(|e| {
-            rejected(format!(
-                "not a readable safetensors file (truncated or corrupt?): {e}"
-            ))
-        })?;
-        let json = metadata
-            .metadata()
-            .as_ref()
-            .and_then(|m| m.get(CONFIG_KEY))
-            .ok_or_else(|| {
-                rejected(format!(
-                    "no '{CONFIG_KEY}' metadata: not an Engram checkpoint"
-                ))
-            })?;
-        let config: CheckpointConfig = serde_json::from_str(json)
-            .map_err(|e| rejected(format!("'{CONFIG_KEY}' is not a valid configuration: {e}")))?;
-        if config.format_version != FORMAT_VERSION {
-            return Err(rejected(format!(
-                "format_version {} is not supported (this build reads version {FORMAT_VERSION})",
-                config.format_version
-            )));
-        }
+        let (metadata, config) = read_config(bytes)?;
         config
             .task
             .validate()

@@ -36,6 +36,14 @@ pub fn schema() -> Result<JsValue, JsError> {
     to_js(&crate::registry::schema())
 }
 
+/// The name of the model a checkpoint holds, from its header alone, so the worker can
+/// load the engine module of that model's family before [`Engine::from_checkpoint`]
+/// (each module builds one family). Refuses an unreadable header as loading would.
+#[wasm_bindgen(js_name = checkpointModel)]
+pub fn checkpoint_model(bytes: &[u8]) -> Result<String, JsError> {
+    Ok(Checkpoint::model_of(bytes)?.name().to_string())
+}
+
 /// One training step's metrics in the model's objective: the loss in bits per
 /// sequence, the objective's error (bit errors per sequence, or the fraction of wrong
 /// symbols) and, for symbols, the fraction of sequences entirely right.

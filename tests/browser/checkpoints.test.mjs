@@ -96,6 +96,19 @@ test('corrupt, truncated, wrong-model and oversized files are refused; the model
   assert.deepEqual(problems.filter((p) => !p.includes('Failed to load resource')), []);
 });
 
+test('a checkpoint of another family loads that family\'s engine module, and only then', async () => {
+  const { page, requests, problems, context } = await openPage(browser, server.url);
+  await waitReady(page);
+  const modules = () => requests.filter((u) => /engram_\w+_bg\.wasm$/.test(u)).map((u) => u.split('/').pop());
+  assert.deepEqual(modules(), ['engram_memory_bg.wasm']);
+  await importFile(page, 'neural_gpu-reverse.safetensors', readFileSync('www/checkpoints/neural_gpu-reverse.safetensors'));
+  assert.equal(await page.evaluate(() => window.engram.state.model), 'neural_gpu');
+  assert.deepEqual(modules(), ['engram_memory_bg.wasm', 'engram_neural_gpu_bg.wasm']);
+  await train(page, 2);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('a checkpoint exported from the page evaluates natively to the same metrics', async () => {
   const { page } = session;
   const { file } = await exportCheckpoint(page);

@@ -30,6 +30,11 @@ function colours(page, id) {
   }, id);
 }
 
+test('a generative link downloads the generative models\' engine module only', async () => {
+  const modules = session.requests.filter((u) => u.endsWith('.wasm')).map((u) => u.split('/').pop());
+  assert.deepEqual([...new Set(modules)], ['engram_generative_bg.wasm']);
+});
+
 test('the memory variant comes from the link and shows in its selector', async () => {
   const { page, problems } = session;
   assert.equal(await page.inputValue('select[name=memory]'), 'introspective');

@@ -35,7 +35,7 @@ function canvasHash(page, id) {
 const visible = (page, selector) => page.isVisible(selector);
 
 test('the controls come from the schema: the Neural GPU shows its own sizes and tasks', async () => {
-  const { page, problems } = await openPage(browser, server.url);
+  const { page, problems, requests } = await openPage(browser, server.url);
   await waitReady(page);
   const models = await page.$$eval('select[name=model] option', (o) => o.map((e) => e.value));
   assert.deepEqual(models, ['ntm', 'dnc', 'lru', 'lstm', 'neural_gpu', 'neural_gpu_dep', 'gtmm']);
@@ -54,6 +54,9 @@ test('the controls come from the schema: the Neural GPU shows its own sizes and 
   assert.equal(await page.textContent('#bits-label'), 'Alphabet');
   assert.match(await page.evaluate(() => location.hash), /model=neural_gpu/);
   assert.doesNotMatch(await page.evaluate(() => location.hash), /memory_slots/);
+  // Switching family loads that family's engine module (the page had only the memory models').
+  const modules = requests.filter((u) => u.endsWith('.wasm')).map((u) => u.split('/').pop());
+  assert.deepEqual(modules, ['engram_memory_bg.wasm', 'engram_neural_gpu_bg.wasm']);
   assert.deepEqual(problems, []);
   await page.context().close();
 });
