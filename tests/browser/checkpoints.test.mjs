@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startServer, launch, openPage, waitReady, train, step, parseSafetensors, ENGRAM } from './harness.mjs';
+import { startServer, launch, openPage, waitReady, train, step, parseSafetensors, engineModules, ENGRAM } from './harness.mjs';
 
 let server, browser, session;
 const scratch = mkdtempSync(path.join(tmpdir(), 'engram-browser-'));
@@ -99,7 +99,7 @@ test('corrupt, truncated, wrong-model and oversized files are refused; the model
 test('a checkpoint of another family loads that family\'s engine module, and only then', async () => {
   const { page, requests, problems, context } = await openPage(browser, server.url);
   await waitReady(page);
-  const modules = () => requests.filter((u) => /engram_\w+_bg\.wasm$/.test(u)).map((u) => u.split('/').pop());
+  const modules = () => engineModules(requests);
   assert.deepEqual(modules(), ['engram_memory_bg.wasm']);
   await importFile(page, 'neural_gpu-reverse.safetensors', readFileSync('www/checkpoints/neural_gpu-reverse.safetensors'));
   assert.equal(await page.evaluate(() => window.engram.state.model), 'neural_gpu');

@@ -3,7 +3,7 @@
 // variant travels in the link, and a GPU that cannot run the model falls back.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openPage, waitReady, train } from './harness.mjs';
+import { startServer, launch, openPage, waitReady, train, engineModules } from './harness.mjs';
 
 let server, browser, session;
 
@@ -31,8 +31,7 @@ function colours(page, id) {
 }
 
 test('a generative link downloads the generative models\' engine module only', async () => {
-  const modules = session.requests.filter((u) => u.endsWith('.wasm')).map((u) => u.split('/').pop());
-  assert.deepEqual([...new Set(modules)], ['engram_generative_bg.wasm']);
+  assert.deepEqual(engineModules(session.requests), ['engram_generative_bg.wasm']);
 });
 
 test('the memory variant comes from the link and shows in its selector', async () => {

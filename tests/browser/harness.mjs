@@ -70,6 +70,12 @@ export async function launch(extraFlags = [], { webgpu = false } = {}) {
   return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: [...FLAGS, ...gpu, ...extraFlags] });
 }
 
+// The engine's wasm modules a page has requested (its worker's requests included), by
+// file name, in the order first asked for.
+export function engineModules(requests) {
+  return [...new Set(requests.filter((u) => u.endsWith('.wasm')).map((u) => u.split('/').pop()))];
+}
+
 // A page that records console errors, page errors and every request it makes.
 export async function openPage(browser, url, contextOptions = {}) {
   const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 1400 }, ...contextOptions });

@@ -3,7 +3,7 @@
 // in the objective's own terms, and the shipped trained models.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openPage, waitReady, train } from './harness.mjs';
+import { startServer, launch, openPage, waitReady, train, engineModules } from './harness.mjs';
 
 let server, browser;
 
@@ -55,8 +55,7 @@ test('the controls come from the schema: the Neural GPU shows its own sizes and 
   assert.match(await page.evaluate(() => location.hash), /model=neural_gpu/);
   assert.doesNotMatch(await page.evaluate(() => location.hash), /memory_slots/);
   // Switching family loads that family's engine module (the page had only the memory models').
-  const modules = requests.filter((u) => u.endsWith('.wasm')).map((u) => u.split('/').pop());
-  assert.deepEqual(modules, ['engram_memory_bg.wasm', 'engram_neural_gpu_bg.wasm']);
+  assert.deepEqual(engineModules(requests), ['engram_memory_bg.wasm', 'engram_neural_gpu_bg.wasm']);
   assert.deepEqual(problems, []);
   await page.context().close();
 });

@@ -1,7 +1,7 @@
 // The page loads, trains, draws and stays responsive, using nothing but its own origin.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openPage, waitReady, train, step } from './harness.mjs';
+import { startServer, launch, openPage, waitReady, train, step, engineModules } from './harness.mjs';
 
 let server, browser, session;
 
@@ -116,8 +116,7 @@ test('no request leaves the page\'s own origin', async () => {
   const foreign = requests.filter((u) => !u.startsWith(server.origin) && !u.startsWith('blob:') && !u.startsWith('data:'));
   assert.deepEqual(foreign, []);
   // Only the engine module of the memory models (the default NTM's family) is fetched.
-  const modules = requests.filter((u) => u.endsWith('.wasm')).map((u) => u.split('/').pop());
-  assert.deepEqual([...new Set(modules)], ['engram_memory_bg.wasm']);
+  assert.deepEqual(engineModules(requests), ['engram_memory_bg.wasm']);
 });
 
 test('with prefers-reduced-motion the example is not animated until asked', async () => {
