@@ -313,6 +313,8 @@ const handlers = {
       showMessage('The side-by-side comparison ended: the loaded model has its own training history.');
     }
     page.steps = steps;
+    // The settings of the model that runs: what a refused change goes back to.
+    page.running = { ...page.state };
     writeControls();
     saveHash();
     showBackend(backend);
@@ -386,6 +388,17 @@ const handlers = {
       saveHash();
       syncPartner();
       page.engine.send({ type: 'reset', config: engineConfig(page.state), backend: page.state.backend });
+      return;
+    }
+    if (during === 'reset' && page.running) {
+      // A change the engine refused (a model too big for the tab; its family's engine
+      // module could not be downloaded): the controls and the link go back to the model
+      // that runs. A side-by-side partner was already reset, so the pair restarts together.
+      page.state = { ...page.running };
+      writeControls();
+      saveHash();
+      if (page.partner) restart();
+      showMessage(`Could not make the new model: ${message}. ${page.partner ? 'The pair restarts with the previous settings.' : 'The current model is kept.'}`);
       return;
     }
     showMessage(during === 'import' ? `Could not import the checkpoint: ${message}. The current model is kept.`

@@ -87,12 +87,15 @@ function moduleOf(family) {
   if (!modules.has(family)) {
     const files = engines.modules[family];
     if (!files) return Promise.reject(new Error(`no engine module holds the ${family} family`));
-    const loading = import(new URL(files.module, enginesUrl).href).then(async (module) => {
-      await module.default({ module_or_path: new URL(files.wasm, enginesUrl) });
-      return module;
-    });
-    // A failed download can be tried again.
-    loading.catch(() => modules.delete(family));
+    const loading = import(new URL(files.module, enginesUrl).href)
+      .then(async (module) => {
+        await module.default({ module_or_path: new URL(files.wasm, enginesUrl) });
+        return module;
+      })
+      .catch((error) => {
+        modules.delete(family); // a failed download is tried again next time
+        throw new Error(`the engine module ${files.wasm} could not be loaded (${describe(error)})`);
+      });
     modules.set(family, loading);
   }
   return modules.get(family);

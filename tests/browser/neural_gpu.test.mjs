@@ -60,6 +60,26 @@ test('the controls come from the schema: the Neural GPU shows its own sizes and 
   await page.context().close();
 });
 
+test('a family whose engine module cannot be downloaded is refused, the running model kept; a retry loads it', async () => {
+  const { page, context, problems } = await openPage(browser, server.url);
+  await waitReady(page);
+  let blocked = true;
+  await context.route('**/engram_neural_gpu_bg.wasm', (route) => (blocked ? route.abort() : route.continue()));
+  await page.selectOption('select[name=model]', 'neural_gpu');
+  await page.waitForSelector('#message:not([hidden])');
+  assert.match(await page.textContent('#message'),
+    /Could not make the new model: .*engram_neural_gpu_bg\.wasm could not be loaded.*The current model is kept/);
+  assert.equal(await page.inputValue('select[name=model]'), 'ntm');
+  assert.doesNotMatch(await page.evaluate(() => location.hash), /neural_gpu/);
+  await train(page, 3); // the NTM still trains
+  blocked = false;
+  await page.selectOption('select[name=model]', 'neural_gpu');
+  await page.waitForFunction(() => window.engram.state.model === 'neural_gpu' && window.engram.readyCount >= 2);
+  await train(page, 3);
+  assert.deepEqual(problems.filter((p) => !p.includes('Failed to load resource')), []);
+  await context.close();
+});
+
 test('the Neural GPU trains on reverse: the loss falls, the image and change map draw and move through steps', async () => {
   const { page, problems } = await openPage(browser, server.url + '#model=neural_gpu&task=reverse&speed=10');
   await waitReady(page);
