@@ -171,14 +171,14 @@ fn write_addressing(cache: &DncCache, state: &DncState) -> HeadAddressing {
     )
     .stage(
         "retention",
-        "retention ψ = Π_i (1 − f^i·w^{r,i}ₜ₋₁)",
+        "retention ψ = Πᵢ (1 − fⁱ·wʳⁱₜ₋₁)",
         StageKind::Weighting,
         &step.retention,
     )
     .with("f", &xi.free_gates)
     .stage(
         "usage",
-        "usage uₜ = (uₜ₋₁ + w^wₜ₋₁ − uₜ₋₁·w^wₜ₋₁)·ψ",
+        "usage uₜ = (uₜ₋₁ + wʷₜ₋₁ − uₜ₋₁·wʷₜ₋₁)·ψ",
         StageKind::Weighting,
         &state.usage,
     )
@@ -190,13 +190,13 @@ fn write_addressing(cache: &DncCache, state: &DncState) -> HeadAddressing {
     )
     .stage(
         "allocation",
-        "allocation a[φ_j] = (1 − û[φ_j])·Π_{m<j} û[φ_m]",
+        "allocation a[φ_j] = (1 − û[φ_j])·Π_m<j û[φ_m]",
         StageKind::Weighting,
         &step.allocation,
     )
     .stage(
         "weighting",
-        "write weighting g^w·(g^a·a + (1 − g^a)·c^w)",
+        "write weighting gʷ·(gᵃ·a + (1 − gᵃ)·cʷ)",
         StageKind::Weighting,
         &state.write_weights,
     )
@@ -235,19 +235,19 @@ fn read_addressing(
     )
     .stage(
         "previous",
-        "previous read weighting w^rₜ₋₁",
+        "previous read weighting wʳₜ₋₁",
         StageKind::Weighting,
         previous,
     )
     .stage(
         "forward",
-        "forward f = Lₜ·w^rₜ₋₁",
+        "forward f = Lₜ·wʳₜ₋₁",
         StageKind::Weighting,
         &step.forward[slots.clone()],
     )
     .stage(
         "backward",
-        "backward b = Lₜᵀ·w^rₜ₋₁",
+        "backward b = Lₜᵀ·wʳₜ₋₁",
         StageKind::Weighting,
         &step.backward[slots.clone()],
     );
@@ -257,14 +257,14 @@ fn read_addressing(
     } else {
         head.stage(
             "forward_sharpened",
-            "sharpened forward (f + ε)^{s_f} / Σ",
+            "sharpened forward (f + ε)^s_f / Σ",
             StageKind::Weighting,
             &step.forward_sharpened[slots.clone()],
         )
         .with("s_f", &[xi.forward_sharpness[i]])
         .stage(
             "backward_sharpened",
-            "sharpened backward (b + ε)^{s_b} / Σ",
+            "sharpened backward (b + ε)^s_b / Σ",
             StageKind::Weighting,
             &step.backward_sharpened[slots],
         )

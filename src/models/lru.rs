@@ -145,19 +145,19 @@ impl MemoryCore for LruCore {
             let head = HeadAddressing::new(format!("head.{i}"), "current")
                 .stage(
                     "least_used",
-                    "least used w^{lu}ₜ₋₁",
+                    "least used wˡᵘₜ₋₁",
                     StageKind::Weighting,
                     &previous.least_used,
                 )
                 .stage(
                     "previous",
-                    "previous read weighting w^rₜ₋₁",
+                    "previous read weighting wʳₜ₋₁",
                     StageKind::Weighting,
                     &previous.read_weights[slots.clone()],
                 )
                 .stage(
                     "write",
-                    "write weighting α·w^rₜ₋₁ + (1 − α)·w^{lu}ₜ₋₁",
+                    "write weighting α·wʳₜ₋₁ + (1 − α)·wˡᵘₜ₋₁",
                     StageKind::Weighting,
                     &cache.step.write_weights[slots.clone()],
                 )
@@ -171,7 +171,7 @@ impl MemoryCore for LruCore {
                 )
                 .stage(
                     "similarity",
-                    "cosine similarity K(k, M_t[i])",
+                    "cosine similarity K(k, Mₜ[i])",
                     StageKind::Similarity,
                     &cache.step.similarity[slots.clone()],
                 )

@@ -295,21 +295,21 @@ fn head_addressing(into: HeadAddressing, head: &Head, previous: &[f32]) -> HeadA
         )
         .stage(
             "gated",
-            "interpolation g·w_c + (1−g)·wₜ₋₁",
+            "interpolation g·wᶜ + (1 − g)·wₜ₋₁",
             StageKind::Weighting,
             &a.gated,
         )
         .with("g", &[p.gate])
         .stage(
             "shifted",
-            "shift w̃[i] = Σ_δ s_δ·w_g[i−δ]",
+            "shift w̃[i] = Σ_δ s_δ·wᵍ[i − δ]",
             StageKind::Weighting,
             &a.shifted,
         )
         .with("s", &p.shift)
         .stage(
             "weighting",
-            "sharpening w = w̃^γ / Σ w̃^γ",
+            "sharpening w = w̃ᵞ / Σ w̃ᵞ",
             StageKind::Weighting,
             &a.weights,
         )
