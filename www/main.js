@@ -1,11 +1,12 @@
-// The page: state in the URL, controls, the engine's worker, and the views drawn on
-// animation frames from the worker's snapshots.
+// The page: state in the URL, the engine's worker, and the views drawn on animation
+// frames from the worker's snapshots (the settings form itself: controls.js).
 
 import {
-  PROPERTIES, MODELS, property, configure, defaults, sizeControls, taskInfo, parseHash, toHash, crossCheck, parseValue,
+  MODELS, property, configure, defaults, sizeControls, taskInfo, parseHash, toHash, crossCheck, parseValue,
   engineConfig, compareProblem, partnerLabel, linkedModels,
 } from './state.js';
 import { startEngine } from './engine.js';
+import { buildControls, writeControls as writeFormControls } from './controls.js';
 import { TrainingHistory } from './history.js';
 import { drawBitGrids } from './views/bits.js';
 import { drawMemory } from './views/memory.js';
@@ -63,50 +64,6 @@ function showMessage(text) {
   box.hidden = !text;
 }
 
-// The model selector and every model's size controls, from the engine's schema.
-function buildControls() {
-  const select = form.elements.model;
-  select.replaceChildren(...Object.values(MODELS).map((m) => new Option(m.label, m.name)));
-  form.elements.compare.replaceChildren(...PROPERTIES.compare.values
-    .map((name) => new Option(name ? MODELS[name].label : 'nothing', name)));
-  const sizes = $('size-controls');
-  const seen = new Set();
-  for (const model of Object.values(MODELS)) {
-    for (const h of model.hyperparameters) {
-      if (seen.has(h.key)) continue;
-      seen.add(h.key);
-      const label = document.createElement('label');
-      label.dataset.control = h.key;
-      let input;
-      if (h.choices) {
-        input = document.createElement('select');
-        input.append(...h.choices.map((choice) => new Option(choice, choice)));
-      } else if (h.boolean) {
-        input = document.createElement('input');
-        input.type = 'checkbox';
-      } else {
-        input = document.createElement('input');
-        input.type = 'number';
-        if (h.integer) input.inputMode = 'numeric';
-        else input.step = 'any';
-      }
-      input.name = h.key;
-      label.append(`${h.label} `, input);
-      sizes.append(label);
-    }
-  }
-}
-
-// The chosen model's tasks in the task selector.
-function writeTaskOptions() {
-  const select = form.elements.task;
-  const tasks = MODELS[page.state.model].tasks;
-  if (select.dataset.model !== page.state.model) {
-    select.replaceChildren(...tasks.map((t) => new Option(t.label, t.name)));
-    select.dataset.model = page.state.model;
-  }
-}
-
 // The model's objective: its metrics' names, units and kinds.
 function metrics() {
   return MODELS[page.state.model].metrics;
@@ -120,41 +77,7 @@ function frames(snapshot) {
 }
 
 function writeControls() {
-  writeTaskOptions();
-  for (const element of form.elements) {
-    if (!element.name || !(element.name in page.state)) continue;
-    if (element.type === 'checkbox') element.checked = page.state[element.name];
-    else element.value = page.state[element.name];
-  }
-  const speed = form.elements.speed;
-  speed.min = PROPERTIES.speed.min;
-  speed.max = PROPERTIES.speed.max;
-  $('speed-value').textContent = page.state.speed;
-  for (const [name, p] of Object.entries(PROPERTIES)) {
-    const input = form.elements[name];
-    if (input && input.type === 'number') {
-      input.min = p.min;
-      input.max = p.max;
-    }
-  }
-  const hidden = new Set(page.state.hide);
-  const sizes = new Set(sizeControls(page.state.model));
-  const task = taskInfo(page.state.model, page.state.task);
-  for (const label of document.querySelectorAll('[data-control]')) {
-    const name = label.dataset.control;
-    const otherModels = property(name)?.size && !sizes.has(name);
-    label.hidden = hidden.has(name) || otherModels || (name === 'bits' && !task.bits_label);
-  }
-  $('bits-label').textContent = task.bits_label ?? 'Bits';
-  form.elements.min_length.disabled = task.fixed_length;
-  const views = new Set(MODELS[page.state.model].views);
-  for (const figure of document.querySelectorAll('[data-views]')) {
-    figure.hidden = !figure.dataset.views.split(' ').some((v) => views.has(v));
-  }
-  const [, error, accuracy] = metrics();
-  $('loss-caption').textContent = `Training: loss (bits per sequence), ${error.label}` +
-    (accuracy ? ` and ${accuracy.label}` : ' per sequence');
-  document.body.classList.toggle('embed', page.state.embed);
+  writeFormControls(form, page.state);
 }
 
 function saveHash() {
@@ -504,7 +427,7 @@ function watchVisibility() {
 // link can be read, the controls built, and the first model made.
 handlers.schema = ({ schema }) => {
   configure(schema);
-  buildControls();
+  buildControls(form);
   const { state, errors } = parseHash(location.hash);
   page.state = state;
   if (errors.length) {
