@@ -156,6 +156,25 @@ for (const [task, name] of [['reverse', 'neural_gpu-reverse'], ['add', 'neural_g
   });
 }
 
+test('a change that makes the model too big is refused: the controls and link go back to the running model', async () => {
+  // Fits with one CGRU layer (at 40 columns), not with four.
+  const hash = '#model=neural_gpu_dep&task=dup&bits=4&maps=128&height=16&cgru_layers=1&min_length=20&max_length=20&batch_size=1';
+  const { page, problems } = await openPage(browser, server.url + hash);
+  await waitReady(page);
+  await page.fill('input[name=cgru_layers]', '4');
+  await page.locator('input[name=cgru_layers]').blur();
+  await page.waitForSelector('#message:not([hidden])');
+  assert.match(await page.textContent('#message'),
+    /Could not make the new model: .*MB per sequence for the backward pass \(limit 256 MB\).*The current model is kept/);
+  assert.equal(await page.inputValue('input[name=cgru_layers]'), '1');
+  assert.match(await page.evaluate(() => location.hash), /cgru_layers=1/);
+  assert.equal(await page.evaluate(() => window.engram.readyCount), 1, 'no new model was made');
+  await page.click('#step'); // the running model still trains
+  await page.waitForFunction(() => window.engram.steps === 1, null, { timeout: 60_000 });
+  assert.deepEqual(problems, []);
+  await page.context().close();
+});
+
 test('a link whose model is too big to train here opens with the defaults and says why', async () => {
   const hash = '#model=neural_gpu_dep&task=dup&bits=4&maps=128&height=16&cgru_layers=4&min_length=60&max_length=60';
   const { page, problems } = await openPage(browser, server.url + hash);
