@@ -1,28 +1,22 @@
 // Checkpoints in the page: export/import round trips, bad files refused with the
 // current model kept, and agreement with the native `engram eval`.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startServer, launch, openPage, waitReady, train, step, parseSafetensors, engineModules, ENGRAM } from './harness.mjs';
+import { openPage, waitReady, train, step, parseSafetensors, engineModules, ENGRAM, sharedBrowser } from './harness.mjs';
 
-let server, browser, session;
+let session;
+const shared = sharedBrowser([], {
+  setup: async ({ browser, server }) => {
+    session = await openPage(browser, server.url + '#model=ntm&memory_slots=16&memory_width=8&hidden=32');
+    await waitReady(session.page);
+    await train(session.page, 30);
+  },
+});
 const scratch = mkdtempSync(path.join(tmpdir(), 'engram-browser-'));
-
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-  session = await openPage(browser, server.url + '#model=ntm&memory_slots=16&memory_width=8&hidden=32');
-  await waitReady(session.page);
-  await train(session.page, 30);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
 
 async function exportCheckpoint(page) {
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export')]);
@@ -97,7 +91,7 @@ test('corrupt, truncated, wrong-model and oversized files are refused; the model
 });
 
 test('a checkpoint of another family loads that family\'s engine module, and only then', async () => {
-  const { page, requests, problems, context } = await openPage(browser, server.url);
+  const { page, requests, problems, context } = await openPage(shared.browser, shared.server.url);
   await waitReady(page);
   const modules = () => engineModules(requests);
   assert.deepEqual(modules(), ['engram_memory_bg.wasm']);
@@ -148,7 +142,7 @@ test('the same link twice gives byte-identical exports after the same steps', as
   const link = '#model=neural_gpu&task=reverse&max_length=5&maps=6&height=2&batch_size=4&seed=11';
   const exports = [];
   for (let visit = 0; visit < 2; visit++) {
-    const { page } = await openPage(browser, server.url + link);
+    const { page } = await openPage(shared.browser, shared.server.url + link);
     await waitReady(page);
     await step(page, 12);
     exports.push((await exportCheckpoint(page)).bytes);

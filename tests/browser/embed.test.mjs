@@ -1,22 +1,12 @@
 // Embedding: inside a sandboxed iframe (an opaque origin), under the page's
 // Content-Security-Policy (no unsafe-eval, only wasm-unsafe-eval), with embed=1.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { startServer, launch, openPage, DIST } from './harness.mjs';
+import { openPage, DIST, sharedBrowser } from './harness.mjs';
 
-let server, browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const shared = sharedBrowser();
 
 test('the page\'s Content-Security-Policy allows wasm but not eval', () => {
   const html = readFileSync(path.join(DIST, 'index.html'), 'utf8');
@@ -26,7 +16,7 @@ test('the page\'s Content-Security-Policy allows wasm but not eval', () => {
 });
 
 test('trains inside <iframe sandbox="allow-scripts"> with embed=1, hiding the prose', async () => {
-  const { page, problems, requests } = await openPage(browser, server.origin + '/frame.html?embed=1&hide=seed,share');
+  const { page, problems, requests } = await openPage(shared.browser, shared.server.origin + '/frame.html?embed=1&hide=seed,share');
   await page.waitForSelector('#playground');
   const frame = page.frames().find((f) => f.url().includes('/index.html'));
   assert.ok(frame, 'the iframe loaded');
@@ -42,11 +32,11 @@ test('trains inside <iframe sandbox="allow-scripts"> with embed=1, hiding the pr
   const violations = problems.filter((p) => /Content Security Policy|Refused/.test(p));
   assert.deepEqual(violations, []);
   assert.deepEqual(problems, []);
-  assert.deepEqual(requests.filter((u) => !u.startsWith(server.origin) && !u.startsWith('blob:')), []);
+  assert.deepEqual(requests.filter((u) => !u.startsWith(shared.server.origin) && !u.startsWith('blob:')), []);
 });
 
 test('the Embed dialog gives an iframe snippet with the chosen controls hidden', async () => {
-  const { page } = await openPage(browser, server.url + '#model=dnc');
+  const { page } = await openPage(shared.browser, shared.server.url + '#model=dnc');
   await page.waitForFunction(() => !document.getElementById('play').disabled);
   await page.click('#embed');
   await page.uncheck('#embed-hide input[value=learning_rate]');

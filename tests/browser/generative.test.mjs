@@ -1,22 +1,16 @@
 // The generative family in the page: a memory variant trains on recall and its bound
 // falls, the frame rows, KL and read views draw, Dream produces frames, the memory
 // variant travels in the link, and a GPU that cannot run the model falls back.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openPage, waitReady, train, engineModules } from './harness.mjs';
+import { openPage, waitReady, train, engineModules, sharedBrowser } from './harness.mjs';
 
-let server, browser, session;
-
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-  session = await openPage(browser, server.url + '#model=gtmm&task=recall&memory=introspective');
-  await waitReady(session.page);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
+let session;
+const shared = sharedBrowser([], {
+  setup: async ({ browser, server }) => {
+    session = await openPage(browser, server.url + '#model=gtmm&task=recall&memory=introspective');
+    await waitReady(session.page);
+  },
 });
 
 // Distinct colours drawn in a canvas.

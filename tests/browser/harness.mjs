@@ -124,12 +124,14 @@ export function parseSafetensors(bytes) {
 }
 
 // One server and one browser for a whole test file, started before its tests and
-// closed after them: `shared.server`, `shared.browser` (options as for `launch`).
-export function sharedBrowser(extraFlags = [], options = {}) {
+// closed after them: `shared.server`, `shared.browser` (options as for `launch`, and
+// `setup(shared)`, run once both are up: a page the whole file shares, say).
+export function sharedBrowser(extraFlags = [], { setup, ...options } = {}) {
   const shared = {};
   before(async () => {
     shared.server = await startServer();
     shared.browser = await launch(extraFlags, options);
+    await setup?.(shared);
   });
   after(async () => {
     await shared.browser?.close();

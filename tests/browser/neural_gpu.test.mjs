@@ -1,21 +1,11 @@
 // The Neural GPU family in the page: controls from the engine's schema, training on
 // reverse, the mental image and change map, the dependent-output model's tape, metrics
 // in the objective's own terms, and the shipped trained models.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openPage, waitReady, train, engineModules } from './harness.mjs';
+import { openPage, waitReady, train, engineModules, sharedBrowser } from './harness.mjs';
 
-let server, browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const shared = sharedBrowser();
 
 function canvasHash(page, id) {
   return page.evaluate((canvasId) => {
@@ -35,7 +25,7 @@ function canvasHash(page, id) {
 const visible = (page, selector) => page.isVisible(selector);
 
 test('the controls come from the schema: the Neural GPU shows its own sizes and tasks', async () => {
-  const { page, problems, requests } = await openPage(browser, server.url);
+  const { page, problems, requests } = await openPage(shared.browser, shared.server.url);
   await waitReady(page);
   const models = await page.$$eval('select[name=model] option', (o) => o.map((e) => e.value));
   assert.deepEqual(models, ['ntm', 'dnc', 'lru', 'lstm', 'neural_gpu', 'neural_gpu_dep', 'gtmm']);
@@ -61,7 +51,7 @@ test('the controls come from the schema: the Neural GPU shows its own sizes and 
 });
 
 test('a family whose engine module cannot be downloaded is refused, the running model kept; a retry loads it', async () => {
-  const { page, context, problems } = await openPage(browser, server.url);
+  const { page, context, problems } = await openPage(shared.browser, shared.server.url);
   await waitReady(page);
   let blocked = true;
   await context.route('**/engram_neural_gpu_bg.wasm', (route) => (blocked ? route.abort() : route.continue()));
@@ -81,7 +71,7 @@ test('a family whose engine module cannot be downloaded is refused, the running 
 });
 
 test('the Neural GPU trains on reverse: the loss falls, the image and change map draw and move through steps', async () => {
-  const { page, problems } = await openPage(browser, server.url + '#model=neural_gpu&task=reverse&speed=10');
+  const { page, problems } = await openPage(shared.browser, shared.server.url + '#model=neural_gpu&task=reverse&speed=10');
   await waitReady(page);
   await train(page, 400);
   const { first, last } = await page.evaluate(() => {
@@ -119,7 +109,7 @@ test('the Neural GPU trains on reverse: the loss falls, the image and change map
 });
 
 test('the dependent-output model decodes: its tape fills one symbol per step', async () => {
-  const { page, problems } = await openPage(browser, server.url + '#model=neural_gpu_dep&task=either&min_length=5&max_length=5');
+  const { page, problems } = await openPage(shared.browser, shared.server.url + '#model=neural_gpu_dep&task=either&min_length=5&max_length=5');
   await waitReady(page);
   await train(page, 20);
   const image = await page.evaluate(() => window.engram.snapshot.image);
@@ -142,7 +132,7 @@ test('the dependent-output model decodes: its tape fills one symbol per step', a
 
 for (const [task, name] of [['reverse', 'neural_gpu-reverse'], ['add', 'neural_gpu-add']]) {
   test(`the trained ${name} loads at once and is right on held-out sequences`, async () => {
-    const { page, problems } = await openPage(browser, server.url + `#model=neural_gpu&task=${task}`);
+    const { page, problems } = await openPage(shared.browser, shared.server.url + `#model=neural_gpu&task=${task}`);
     await waitReady(page);
     const before = await page.evaluate(() => window.engram.readyCount);
     await page.click('#load-trained');
@@ -159,7 +149,7 @@ for (const [task, name] of [['reverse', 'neural_gpu-reverse'], ['add', 'neural_g
 test('a change that makes the model too big is refused: the controls and link go back to the running model', async () => {
   // Fits with one CGRU layer (at 40 columns), not with four.
   const hash = '#model=neural_gpu_dep&task=dup&bits=4&maps=128&height=16&cgru_layers=1&min_length=20&max_length=20&batch_size=1';
-  const { page, problems } = await openPage(browser, server.url + hash);
+  const { page, problems } = await openPage(shared.browser, shared.server.url + hash);
   await waitReady(page);
   await page.fill('input[name=cgru_layers]', '4');
   await page.locator('input[name=cgru_layers]').blur();
@@ -177,7 +167,7 @@ test('a change that makes the model too big is refused: the controls and link go
 
 test('a link whose model is too big to train here opens with the defaults and says why', async () => {
   const hash = '#model=neural_gpu_dep&task=dup&bits=4&maps=128&height=16&cgru_layers=4&min_length=60&max_length=60';
-  const { page, problems } = await openPage(browser, server.url + hash);
+  const { page, problems } = await openPage(shared.browser, shared.server.url + hash);
   await waitReady(page);
   assert.match(await page.textContent('#message'), /MB per sequence for the backward pass \(limit 256 MB\).*the defaults are shown/);
   assert.equal(await page.inputValue('select[name=model]'), 'ntm');

@@ -1,20 +1,14 @@
 // The page loads, trains, draws and stays responsive, using nothing but its own origin.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openPage, waitReady, train, step, engineModules } from './harness.mjs';
+import { openPage, waitReady, train, step, engineModules, sharedBrowser } from './harness.mjs';
 
-let server, browser, session;
-
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-  session = await openPage(browser, server.url + '#model=ntm&task=copy');
-  await waitReady(session.page);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
+let session;
+const shared = sharedBrowser([], {
+  setup: async ({ browser, server }) => {
+    session = await openPage(browser, server.url + '#model=ntm&task=copy');
+    await waitReady(session.page);
+  },
 });
 
 // Distinct colours in a canvas and a fingerprint of its pixels.
@@ -113,14 +107,14 @@ test('keyboard shortcuts: space plays and pauses, "." steps, "r" resets', async 
 
 test('no request leaves the page\'s own origin', async () => {
   const { requests } = session;
-  const foreign = requests.filter((u) => !u.startsWith(server.origin) && !u.startsWith('blob:') && !u.startsWith('data:'));
+  const foreign = requests.filter((u) => !u.startsWith(shared.server.origin) && !u.startsWith('blob:') && !u.startsWith('data:'));
   assert.deepEqual(foreign, []);
   // Only the engine module of the memory models (the default NTM's family) is fetched.
   assert.deepEqual(engineModules(requests), ['engram_memory_bg.wasm']);
 });
 
 test('with prefers-reduced-motion the example is not animated until asked', async () => {
-  const { page, context } = await openPage(browser, server.url, { reducedMotion: 'reduce' });
+  const { page, context } = await openPage(shared.browser, shared.server.url, { reducedMotion: 'reduce' });
   await waitReady(page);
   await page.waitForFunction(() => window.engram.snapshot);
   assert.equal(await page.getAttribute('#animate', 'aria-pressed'), 'false');

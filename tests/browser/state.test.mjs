@@ -1,20 +1,10 @@
 // Share links: the URL hash holds the whole configuration and survives a round trip; a
 // broken link gives a clear message, the defaults, and a working page.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openPage, waitReady, train } from './harness.mjs';
+import { openPage, waitReady, train, sharedBrowser } from './harness.mjs';
 
-let server, browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const shared = sharedBrowser();
 
 const formValues = (page) => page.evaluate(() => Object.fromEntries(
   [...document.getElementById('settings').elements].filter((e) => e.name).map((e) => [e.name, e.value])));
@@ -22,7 +12,7 @@ const formValues = (page) => page.evaluate(() => Object.fromEntries(
 test('a link gives back the same configuration, in the controls and the engine', async () => {
   const hash = '#model=dnc&task=recall&bits=5&min_length=3&max_length=5&memory_slots=20&memory_width=12' +
     '&read_heads=2&hidden=48&learning_rate=0.002&batch_size=8&seed=7&speed=3';
-  const { page, problems } = await openPage(browser, server.url + hash);
+  const { page, problems } = await openPage(shared.browser, shared.server.url + hash);
   await waitReady(page);
   const values = await formValues(page);
   assert.deepEqual(
@@ -43,7 +33,7 @@ test('a link gives back the same configuration, in the controls and the engine',
 });
 
 test('changing a control updates the link', async () => {
-  const { page } = await openPage(browser, server.url);
+  const { page } = await openPage(shared.browser, shared.server.url);
   await waitReady(page);
   await page.selectOption('select[name=model]', 'lru');
   await page.fill('input[name=seed]', '42');
@@ -71,7 +61,7 @@ for (const [hash, expected] of [
   ['#model=dnc&task=repeat-copy&memory_slots=1024&max_length=64', /over the memory budget of 1000 MB; the longest sequences that fit have length \d+/],
 ]) {
   test(`a malformed link (${hash}) shows why and falls back to the defaults`, async () => {
-    const { page, problems } = await openPage(browser, server.url + hash);
+    const { page, problems } = await openPage(shared.browser, shared.server.url + hash);
     await waitReady(page);
     if (hash !== '#%E0%A4%A') {
       assert.match(await page.textContent('#message'), expected);
@@ -87,7 +77,7 @@ for (const [hash, expected] of [
 }
 
 test('an out-of-range control value is refused with a message and the old value kept', async () => {
-  const { page } = await openPage(browser, server.url);
+  const { page } = await openPage(shared.browser, shared.server.url);
   await waitReady(page);
   await page.fill('input[name=batch_size]', '5000');
   await page.locator('input[name=batch_size]').blur();
@@ -98,13 +88,13 @@ test('an out-of-range control value is refused with a message and the old value 
 });
 
 test('hide= hides every control the Embed dialog offers, the button groups included', async () => {
-  const { page, problems } = await openPage(browser, server.url + '#model=neural_gpu');
+  const { page, problems } = await openPage(shared.browser, shared.server.url + '#model=neural_gpu');
   await waitReady(page);
   await page.click('#embed');
   const offered = await page.$$eval('#embed-hide input', (inputs) => inputs.map((i) => i.value));
   await page.context().close();
   assert.ok(offered.includes('checkpoints') && offered.includes('share') && offered.includes('maps'));
-  const shown = await openPage(browser, server.url + `#model=neural_gpu&hide=${offered.join(',')}`);
+  const shown = await openPage(shared.browser, shared.server.url + `#model=neural_gpu&hide=${offered.join(',')}`);
   await waitReady(shown.page);
   const visible = await shown.page.$$eval('[data-control]', (labels) =>
     labels.filter((l) => l.offsetParent !== null).map((l) => l.dataset.control));
@@ -120,7 +110,7 @@ test('hide= hides every control the Embed dialog offers, the button groups inclu
 // every link it refuses, and falls back to the defaults; a sample of them opens in the
 // page without breaking it.
 test('1,000 random links: no exception, every refusal says why, the page keeps working', async () => {
-  const { page, problems } = await openPage(browser, server.url);
+  const { page, problems } = await openPage(shared.browser, shared.server.url);
   await waitReady(page);
   const results = await page.evaluate(async () => {
     const state = await import(new URL('www/state.js', location.href).href);
@@ -154,7 +144,7 @@ test('1,000 random links: no exception, every refusal says why, the page keeps w
   assert.deepEqual(results.silent, []);
   assert.deepEqual(results.halfApplied, []);
   for (const hash of results.links.slice(0, 8)) {
-    const opened = await openPage(browser, server.url + hash);
+    const opened = await openPage(shared.browser, shared.server.url + hash);
     await waitReady(opened.page);
     assert.equal(await opened.page.isEnabled('#play'), true, `${hash}: the page works`);
     assert.deepEqual(opened.problems, [], hash);
