@@ -1,7 +1,8 @@
 //! Tasks of tasks.md and neural_gpu.md: generators `(config, seed) → batch`.
 //!
 //! Each task family lives in its own module and writes one sequence at a time; this
-//! module holds the shared configuration, validation and padding into a [`Batch`].
+//! module holds the shared configuration and padding into a [`Batch`] (its bounds:
+//! `validate.rs`).
 //! Random draws come from [`Pcg32`] in a fixed order per sequence (length first, then
 //! the content step by step, channel by channel), so a seed names the same batch on
 //! every platform.
@@ -13,6 +14,7 @@ mod frames;
 mod priority_sort;
 mod repeat_copy;
 mod symbols;
+mod validate;
 
 pub use batch::{Batch, SequenceBuffer, SequenceRef};
 pub use frames::{
@@ -97,29 +99,6 @@ pub const SYMBOL_TASK_NAMES: [&str; 7] = ["copy", "reverse", "sort", "dup", "add
 pub const FRAME_TASK_NAMES: [&str; 7] = [
     "recall", "parity", "oneshot", "index", "cued", "walk", "periodic",
 ];
-
-fn check(name: &str, value: usize, low: usize, high: usize) -> Result<()> {
-    if (low..=high).contains(&value) {
-        Ok(())
-    } else {
-        Err(config_error(format!(
-            "task {name} must be between {low} and {high}, got {value}"
-        )))
-    }
-}
-
-fn check_span(what: &str, min: usize, max: usize, low: usize, high: usize) -> Result<()> {
-    // The maximum first: it is what a user most often sets, and setting it lowers the
-    // minimum to match, which would otherwise be blamed.
-    check(&format!("max_{what}"), max, low, high)?;
-    check(&format!("min_{what}"), min, low, high)?;
-    if min > max {
-        return Err(config_error(format!(
-            "task min_{what} ({min}) is larger than max_{what} ({max})"
-        )));
-    }
-    Ok(())
-}
 
 impl TaskConfig {
     /// The default configuration of a task by its command-line name (8 bits).
@@ -264,77 +243,6 @@ impl TaskConfig {
             TaskConfig::Frames { .. } => FRAME_PIXELS,
             TaskConfig::RepeatCopy { bits, .. } => bits + 1,
             _ => self.bits(),
-        }
-    }
-
-    pub fn validate(&self) -> Result<()> {
-        if let TaskConfig::Symbols {
-            task,
-            alphabet,
-            min_length,
-            max_length,
-        } = *self
-        {
-            if !task.is_arithmetic() {
-                check("alphabet", alphabet, 1, MAX_ALPHABET)?;
-            }
-            let longest = (1..=MAX_COLUMNS)
-                .take_while(|&l| task.columns(l) <= MAX_COLUMNS)
-                .last()
-                .unwrap_or(1);
-            return check_span("length", min_length, max_length, 1, longest);
-        }
-        if let TaskConfig::Frames {
-            task,
-            min_length,
-            max_length,
-            queries,
-            flips,
-            ..
-        } = *self
-        {
-            check_span("length", min_length, max_length, 1, MAX_LENGTH)?;
-            check("queries", queries, 1, MAX_LENGTH)?;
-            check("flips", flips, 0, frames::MAX_FLIPS)?;
-            return task
-                .check(min_length, max_length, queries)
-                .map_err(config_error);
-        }
-        check("bits", self.bits(), 1, MAX_BITS)?;
-        match *self {
-            TaskConfig::Copy {
-                min_length,
-                max_length,
-                ..
-            } => check_span("length", min_length, max_length, 1, MAX_LENGTH),
-            TaskConfig::RepeatCopy {
-                min_length,
-                max_length,
-                min_repeats,
-                max_repeats,
-                ..
-            } => {
-                check_span("length", min_length, max_length, 1, MAX_LENGTH)?;
-                check_span("repeats", min_repeats, max_repeats, 1, MAX_REPEATS)
-            }
-            TaskConfig::AssociativeRecall {
-                item_length,
-                min_items,
-                max_items,
-                ..
-            } => {
-                check("item_length", item_length, 1, 16)?;
-                check_span("items", min_items, max_items, 2, MAX_LENGTH)
-            }
-            TaskConfig::PrioritySort {
-                length, outputs, ..
-            } => {
-                check("length", length, 1, MAX_LENGTH)?;
-                check("outputs", outputs, 1, length)
-            }
-            TaskConfig::Symbols { .. } | TaskConfig::Frames { .. } => {
-                unreachable!("checked above")
-            }
         }
     }
 

@@ -1,0 +1,103 @@
+//! The bounds every task configuration is checked against before a batch is drawn
+//! (tasks.md's parameters; the `MAX_*` limits of this module's parent keep a typo from
+//! asking for a huge batch).
+
+use super::{frames, TaskConfig, MAX_ALPHABET, MAX_BITS, MAX_COLUMNS, MAX_LENGTH, MAX_REPEATS};
+use crate::error::{config_error, Result};
+
+fn check(name: &str, value: usize, low: usize, high: usize) -> Result<()> {
+    if (low..=high).contains(&value) {
+        Ok(())
+    } else {
+        Err(config_error(format!(
+            "task {name} must be between {low} and {high}, got {value}"
+        )))
+    }
+}
+
+fn check_span(what: &str, min: usize, max: usize, low: usize, high: usize) -> Result<()> {
+    // The maximum first: it is what a user most often sets, and setting it lowers the
+    // minimum to match, which would otherwise be blamed.
+    check(&format!("max_{what}"), max, low, high)?;
+    check(&format!("min_{what}"), min, low, high)?;
+    if min > max {
+        return Err(config_error(format!(
+            "task min_{what} ({min}) is larger than max_{what} ({max})"
+        )));
+    }
+    Ok(())
+}
+
+impl TaskConfig {
+    /// Checks every parameter against its bounds, naming the first one out of range.
+    pub fn validate(&self) -> Result<()> {
+        if let TaskConfig::Symbols {
+            task,
+            alphabet,
+            min_length,
+            max_length,
+        } = *self
+        {
+            if !task.is_arithmetic() {
+                check("alphabet", alphabet, 1, MAX_ALPHABET)?;
+            }
+            let longest = (1..=MAX_COLUMNS)
+                .take_while(|&l| task.columns(l) <= MAX_COLUMNS)
+                .last()
+                .unwrap_or(1);
+            return check_span("length", min_length, max_length, 1, longest);
+        }
+        if let TaskConfig::Frames {
+            task,
+            min_length,
+            max_length,
+            queries,
+            flips,
+            ..
+        } = *self
+        {
+            check_span("length", min_length, max_length, 1, MAX_LENGTH)?;
+            check("queries", queries, 1, MAX_LENGTH)?;
+            check("flips", flips, 0, frames::MAX_FLIPS)?;
+            return task
+                .check(min_length, max_length, queries)
+                .map_err(config_error);
+        }
+        check("bits", self.bits(), 1, MAX_BITS)?;
+        match *self {
+            TaskConfig::Copy {
+                min_length,
+                max_length,
+                ..
+            } => check_span("length", min_length, max_length, 1, MAX_LENGTH),
+            TaskConfig::RepeatCopy {
+                min_length,
+                max_length,
+                min_repeats,
+                max_repeats,
+                ..
+            } => {
+                check_span("length", min_length, max_length, 1, MAX_LENGTH)?;
+                check_span("repeats", min_repeats, max_repeats, 1, MAX_REPEATS)
+            }
+            TaskConfig::AssociativeRecall {
+                item_length,
+                min_items,
+                max_items,
+                ..
+            } => {
+                check("item_length", item_length, 1, 16)?;
+                check_span("items", min_items, max_items, 2, MAX_LENGTH)
+            }
+            TaskConfig::PrioritySort {
+                length, outputs, ..
+            } => {
+                check("length", length, 1, MAX_LENGTH)?;
+                check("outputs", outputs, 1, length)
+            }
+            TaskConfig::Symbols { .. } | TaskConfig::Frames { .. } => {
+                unreachable!("checked above")
+            }
+        }
+    }
+}
