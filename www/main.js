@@ -294,6 +294,11 @@ const handlers = {
       .map((r) => `Length ${r.length}: ${r.bits_per_sequence.toFixed(3)} bits, ${shown(r)} (${r.sequences} sequences).`)
       .join(' ');
   },
+  // A family's engine module is on its way (the first model of that family); `ready`
+  // or an error follows.
+  loading() {
+    $('backend').textContent = 'loading…';
+  },
   stopped({ reason }) {
     setPlaying(false);
     showMessage(reason);
@@ -320,6 +325,7 @@ const handlers = {
       page.state = { ...page.running };
       writeControls();
       saveHash();
+      showBackend(page.backend); // the badge said it was loading a module
       if (page.partner) restart();
       showMessage(`Could not make the new model: ${message}. ${page.partner ? 'The pair restarts with the previous settings.' : 'The current model is kept.'}`);
       return;

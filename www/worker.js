@@ -24,6 +24,7 @@
 //               {type: 'snapshot', snapshot, length}
 //               {type: 'checkpoint', bytes} | {type: 'evaluation', results}
 //               {type: 'dream', frames, prompt}
+//               {type: 'loading', family} (a family's module is being downloaded)
 //               {type: 'stopped', reason} (training paused itself, e.g. on NaN)
 //               {type: 'error', message, during}
 // `backend` is {kind: 'cpu' | 'gpu', device, fallback}: fallback says why the GPU is not
@@ -87,6 +88,7 @@ function moduleOf(family) {
   if (!modules.has(family)) {
     const files = engines.modules[family];
     if (!files) return Promise.reject(new Error(`no engine module holds the ${family} family`));
+    post({ type: 'loading', family });
     const loading = import(new URL(files.module, enginesUrl).href)
       .then(async (module) => {
         await module.default({ module_or_path: new URL(files.wasm, enginesUrl) });

@@ -54,16 +54,27 @@ test('a family whose engine module cannot be downloaded is refused, the running 
   const { page, context, problems } = await openPage(shared.browser, shared.server.url);
   await waitReady(page);
   let blocked = true;
-  await context.route('**/engram_neural_gpu_bg.wasm', (route) => (blocked ? route.abort() : route.continue()));
+  let release;
+  await context.route('**/engram_neural_gpu_bg.wasm', async (route) => {
+    if (blocked) return route.abort();
+    await new Promise((resolve) => { release = resolve; }); // held until the test has looked
+    return route.continue();
+  });
+  const badge = await page.textContent('#backend');
   await page.selectOption('select[name=model]', 'neural_gpu');
   await page.waitForSelector('#message:not([hidden])');
   assert.match(await page.textContent('#message'),
     /Could not make the new model: .*engram_neural_gpu_bg\.wasm could not be loaded.*The current model is kept/);
   assert.equal(await page.inputValue('select[name=model]'), 'ntm');
   assert.doesNotMatch(await page.evaluate(() => location.hash), /neural_gpu/);
+  assert.equal(await page.textContent('#backend'), badge, 'the badge names the backend again');
   await train(page, 3); // the NTM still trains
   blocked = false;
   await page.selectOption('select[name=model]', 'neural_gpu');
+  // While the module downloads, the badge says so.
+  await page.waitForFunction(() => document.getElementById('backend').textContent === 'loading…');
+  while (!release) await new Promise((resolve) => setTimeout(resolve, 10));
+  release();
   await page.waitForFunction(() => window.engram.state.model === 'neural_gpu' && window.engram.readyCount >= 2);
   await train(page, 3);
   assert.deepEqual(problems.filter((p) => !p.includes('Failed to load resource')), []);
