@@ -30,8 +30,8 @@
 // `backend` is {kind: 'cpu' | 'gpu', device, fallback}: fallback says why the GPU is not
 // in use when it was sought.
 
-let engines = null; // engines.json, and the URL its file names are relative to
-let enginesUrl = null;
+let engines = null; // engines.json: which module holds which model, and its files
+let enginesUrl = null; // where engines.json came from: its file names are relative to it
 const modules = new Map(); // family → its loaded module (a promise)
 let wasm = null; // the first module loaded: reads the schema and checkpoint headers
 let engine = null;
