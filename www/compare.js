@@ -9,6 +9,7 @@ import { drawBitGrids } from './views/bits.js';
 import { drawWeightings } from './views/weightings.js';
 import { TrainingHistory } from './history.js';
 import { defaults, engineConfig, sizeControls, switches } from './state.js';
+import { describeEvaluation, describeReport } from './readouts.js';
 
 // The partner's settings: its own model's sizes, and everything the pair must share
 // from the page's state (the learning rate included).
@@ -141,19 +142,14 @@ export class Partner {
   announce(element) {
     const latest = this.history.latest();
     element.textContent = latest
-      ? `Step ${latest.step}: ${latest.bits.toFixed(2)} bits per sequence, ${latest.errors.toFixed(2)} bit errors`
-        + ` per sequence (moving average ${this.history.averageErrors().toFixed(2)}).`
+      ? describeReport(this.page.state.compare, latest, this.history.averageErrors())
       : 'Ready.';
   }
 
   /** Its example and weightings at time step t, and its test result. */
   draw(t) {
     const $ = (id) => document.getElementById(id);
-    const r = this.evaluation?.[0];
-    const test = r
-      ? `Length ${r.length}: ${r.bits_per_sequence.toFixed(3)} bits, ${r.bit_errors_per_sequence.toFixed(3)} bit errors`
-        + ` per sequence (${r.sequences} sequences).`
-      : '';
+    const test = describeEvaluation(this.evaluation ?? []);
     // Live regions change only when their words do.
     if ($('partner-test').textContent !== test) $('partner-test').textContent = test;
     const s = this.snapshot;

@@ -7,6 +7,7 @@ import {
 } from './state.js';
 import { startEngine } from './engine.js';
 import { buildControls, writeControls as writeFormControls } from './controls.js';
+import { describeEvaluation, describeReport } from './readouts.js';
 import { TrainingHistory } from './history.js';
 import { drawBitGrids } from './views/bits.js';
 import { drawMemory } from './views/memory.js';
@@ -180,15 +181,8 @@ function announce(force = false) {
   if (!force && now - page.lastAnnounce < ANNOUNCE_INTERVAL_MS) return;
   page.lastAnnounce = now;
   const latest = page.history.latest();
-  const [, error] = metrics();
-  const average = page.history.averageErrors();
-  const errors = error.fraction
-    ? `${(100 * latest?.errors).toFixed(1)}% ${error.label} (moving average ${(100 * average).toFixed(1)}%)` +
-      (latest?.sequence_accuracy === undefined ? '' : `, ${(100 * latest.sequence_accuracy).toFixed(1)}% of sequences right`)
-    : `${latest?.errors.toFixed(2)} ${error.label} per ${error.unit.endsWith('/frame') ? 'recall frame' : 'sequence'}` +
-      ` (moving average ${average.toFixed(2)})`;
   $('metrics').textContent = latest
-    ? `Step ${latest.step}: ${latest.bits.toFixed(2)} bits per sequence, ${errors}.`
+    ? describeReport(page.state.model, latest, page.history.averageErrors())
     : 'Ready. Press Play to train.';
   page.partner?.announce($('partner-metrics'));
 }
@@ -282,17 +276,7 @@ const handlers = {
   },
   evaluation({ results }) {
     page.evaluation = results;
-    // A result names its own metrics (it may come from the model before a reset).
-    const known = new Map(Object.values(MODELS).flatMap((m) => m.metrics).map((info) => [info.key, info]));
-    const shown = (r) => [...known.values()]
-      .filter((info) => info.key !== 'bits_per_sequence' && info.key in r)
-      .map((info) => (info.fraction ? `${(100 * r[info.key]).toFixed(1)}% ${info.label}`
-        : info.unit.endsWith('/frame') ? `${r[info.key].toFixed(3)} ${info.label} (${info.unit})`
-        : `${r[info.key].toFixed(3)} ${info.label} per sequence`))
-      .join(', ');
-    $('test-result').textContent = results
-      .map((r) => `Length ${r.length}: ${r.bits_per_sequence.toFixed(3)} bits, ${shown(r)} (${r.sequences} sequences).`)
-      .join(' ');
+    $('test-result').textContent = describeEvaluation(results);
   },
   // A family's engine module is on its way (the first model of that family); `ready`
   // or an error follows.

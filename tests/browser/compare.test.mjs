@@ -48,7 +48,10 @@ test('compare=lstm trains the LSTM beside the NTM in lockstep, and both are test
   await page.waitForTimeout(300);
   assert.notEqual((await pixels(page, 'loss-view')).hash, lossBefore.hash, 'the chart moved');
   assert.ok((await pixels(page, 'partner-bits-view')).colours > 4, 'the partner\'s example is drawn');
-  assert.match(await page.textContent('#partner-metrics'), new RegExp(`Step ${steps}:`));
+  // Read out in the model's own words (readouts.js), as the first model's are.
+  const sentence = /: [\d.]+ bits per sequence, [\d.]+ bit errors per sequence \(moving average [\d.]+\)\.$/;
+  assert.match(await page.textContent('#partner-metrics'), new RegExp(`^Step ${steps}${sentence.source}`));
+  assert.match(await page.textContent('#metrics'), sentence);
   // The same task and seed: the example each shows is the same sequence.
   assert.equal(await page.evaluate(() => JSON.stringify(window.engram.snapshot.input)
     === JSON.stringify(window.engram.partner.snapshot.input)), true, 'the same example');
@@ -56,7 +59,7 @@ test('compare=lstm trains the LSTM beside the NTM in lockstep, and both are test
   await page.dispatchEvent('input[name=test_length]', 'change');
   await page.click('#test');
   await page.waitForFunction(() => window.engram.evaluation?.[0]?.length === 12 && window.engram.partner.evaluation?.[0]?.length === 12);
-  assert.match(await page.textContent('#partner-test'), /^Length 12:/);
+  assert.match(await page.textContent('#partner-test'), /^Length 12: [\d.]+ bits, [\d.]+ bit errors per sequence \(256 sequences\)\.$/);
   assert.deepEqual(problems, []);
   await page.context().close();
 });
