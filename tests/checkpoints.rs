@@ -129,7 +129,7 @@ fn the_config_carries_the_spec_keys() {
 }
 
 #[test]
-fn the_model_is_read_from_the_header_alone() {
+fn the_model_is_read_from_the_header() {
     // What the page's worker reads to choose the engine module of the model's family.
     for kind in ModelKind::ALL {
         let (model, task) = trained_like(kind);

@@ -19,9 +19,9 @@ mod schema;
 
 pub use schema::{schema, HyperparameterSchema, ModelSchema, Schema, TaskSchema};
 
-/// A model family: models that share an objective, tasks and views.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+/// A model family: models that share an objective, tasks and views. Serialised as its
+/// [`Family::name`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Family {
     /// An LSTM controller with (or without) an external memory, on bit-vector tasks.
     Memory,
@@ -320,6 +320,12 @@ pub const MODELS: [ModelInfo; 7] = [
         bench: Sizes::new(64, 32, 16, 1),
     },
 ];
+
+impl Serialize for Family {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
+}
 
 impl Family {
     pub fn of(kind: ModelKind) -> Family {
