@@ -3,7 +3,7 @@
 // of models is kept by hand. Every module must export the same schema, and every model's
 // family must have a module in OUT:
 //
-//   {"models": {"ntm": "memory", ...},
+//   {"default_model": "ntm", "models": {"ntm": "memory", ...},
 //    "modules": {"memory": {"module": "engram_memory.js", "wasm": "engram_memory_bg.wasm"}, ...}}
 //
 // Usage: node scripts/write-engines.mjs OUT
@@ -31,5 +31,6 @@ for (const model of JSON.parse(schema).models) {
   if (!modules[model.family]) throw new Error(`no engine module for the ${model.family} family (model ${model.name})`);
   models[model.name] = model.family;
 }
-writeFileSync(path.join(out, 'engines.json'), `${JSON.stringify({ models, modules }, null, 1)}\n`);
+const { default_model } = JSON.parse(schema);
+writeFileSync(path.join(out, 'engines.json'), `${JSON.stringify({ default_model, models, modules }, null, 1)}\n`);
 console.log(`engines.json: ${Object.keys(models).length} models in ${Object.keys(modules).length} modules`);

@@ -46,7 +46,7 @@ export class Partner {
     this.playing = false;
     this.driving = null;
     this.waiting = null;
-    this.engine = startEngine((message) => this.receive(message), [page.state.compare]);
+    this.engine = startEngine((message) => this.receive(message), page.state.compare);
     // Queued behind the worker's start-up; the pair plays once it is ready.
     this.reset();
   }

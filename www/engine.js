@@ -17,11 +17,11 @@ async function createWorker() {
 
 // Returns { send(message, transfer?) }; every message from the worker goes to
 // `onMessage`. The worker answers `init` with the engine's schema; the page then sends
-// `reset` with the first configuration. `models` are the model names the page expects
-// to make first, in order of preference: the worker starts by loading the module of the
-// first one it knows, so a link to a model downloads that model's family only. A worker
+// `reset` with the first configuration. `model` is the model the page expects to make
+// first (null or an unknown name: the default model): the worker starts by loading its
+// family's module, so a link to a model downloads that model's family only. A worker
 // that cannot start or crashes is reported as an error message.
-export function startEngine(onMessage, models) {
+export function startEngine(onMessage, model) {
   const queue = [];
   let worker = null;
   const fail = (message) => onMessage({ type: 'error', message, during: 'startup' });
@@ -34,7 +34,7 @@ export function startEngine(onMessage, models) {
         event.preventDefault();
         fail(`the engine stopped: ${event.message || 'its script could not be loaded'}`);
       };
-      worker.postMessage({ type: 'init', enginesUrl: ENGINES_URL.href, models });
+      worker.postMessage({ type: 'init', enginesUrl: ENGINES_URL.href, model });
       for (const [message, transfer] of queue.splice(0)) worker.postMessage(message, transfer);
     })
     .catch((error) => fail(`could not start the engine: ${error.message}`));

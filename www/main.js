@@ -3,7 +3,7 @@
 
 import {
   MODELS, property, configure, defaults, sizeControls, taskInfo, parseHash, toHash, crossCheck, parseValue,
-  engineConfig, compareProblem, partnerLabel, linkedModels,
+  engineConfig, compareProblem, partnerLabel, linkedModel,
 } from './state.js';
 import { startEngine } from './engine.js';
 import { buildControls, writeControls as writeFormControls } from './controls.js';
@@ -430,7 +430,7 @@ handlers.schema = ({ schema }) => {
 };
 
 function main() {
-  page.engine = startEngine((message) => handlers[message.type]?.(message), linkedModels(location.hash));
+  page.engine = startEngine((message) => handlers[message.type]?.(message), linkedModel(location.hash));
   form.addEventListener('change', onSettingChange);
   form.addEventListener('submit', (event) => event.preventDefault());
   form.elements.speed.addEventListener('input', (e) => { $('speed-value').textContent = e.target.value; });

@@ -38,9 +38,6 @@ export const PROPERTIES = {
 // The schema's models by name, in its order.
 export const MODELS = {};
 
-// The model a link without `model=` opens.
-export const DEFAULT_MODEL = 'ntm';
-
 // Button groups that `hide=` may name beside the labelled settings.
 export const BUTTON_GROUPS = { checkpoints: 'Checkpoint buttons', share: 'Share buttons' };
 
@@ -80,7 +77,7 @@ export function configure(schema) {
   const names = Object.keys(MODELS);
   PROPERTIES.compare.values = ['', ...names.filter((n) => MODELS[n].family === 'memory')];
   const tasks = [...new Set(schema.models.flatMap((m) => m.tasks.map((t) => t.name)))];
-  const first = MODELS[DEFAULT_MODEL] ?? MODELS[names[0]];
+  const first = MODELS[schema.default_model];
   // Model, task and sizes first: a link reads in this order.
   const own = Object.fromEntries(Object.entries(PROPERTIES).filter(([, p]) => !p.size && !p.schema));
   for (const key of Object.keys(PROPERTIES)) delete PROPERTIES[key];
@@ -205,11 +202,10 @@ export function crossCheck(state) {
   return null;
 }
 
-// The models a link will make first, before the schema is known to check it: its
-// `model=`, else the default (what the engine should load first, see engine.js).
-export function linkedModels(hash) {
-  const model = new URLSearchParams(hash.replace(/^#/, '')).get('model');
-  return model ? [model, DEFAULT_MODEL] : [DEFAULT_MODEL];
+// The model a link names (`model=`), read before the schema is known to check it: what
+// the engine should load first (see engine.js); null for none.
+export function linkedModel(hash) {
+  return new URLSearchParams(hash.replace(/^#/, '')).get('model');
 }
 
 // Reads a URL hash ("#model=dnc&seed=3"). Returns { state, errors }: on any error the

@@ -5,8 +5,8 @@
 // holds which model): the worker loads a family's module the first time one of its
 // models is made, so a page downloads only the families it uses.
 //
-// Messages in:  {type: 'init', enginesUrl, models} (answered with the schema; loads the
-//               module of the first of `models` that engines.json knows)
+// Messages in:  {type: 'init', enginesUrl, model} (answered with the schema; loads the
+//               module of `model`'s family, or of the default model's)
 //               {type: 'reset', config, backend} | {type: 'import', bytes, config, backend}
 //               {type: 'backend', backend} (move the model to 'auto', 'gpu' or 'cpu')
 //               {type: 'play'} | {type: 'pause'} | {type: 'step'}
@@ -161,13 +161,12 @@ function schedule() {
 }
 
 const handlers = {
-  async init({ enginesUrl: url, models }) {
+  async init({ enginesUrl: url, model }) {
     enginesUrl = url;
     const response = await fetch(url);
     if (!response.ok) throw new Error(`could not load ${url} (HTTP ${response.status})`);
     engines = await response.json();
-    const known = models.find((model) => engines.models[model]);
-    wasm = await moduleOf(engines.models[known] ?? Object.keys(engines.modules)[0]);
+    wasm = await moduleOf(engines.models[model] ?? engines.models[engines.default_model]);
     post({ type: 'schema', schema: wasm.schema() });
   },
   async reset({ config, backend }) {

@@ -179,6 +179,9 @@ const MEMORY_VIEWS: &[&str] = &["bits", "memory", "weightings", "addressing", "l
 const IMAGE_VIEWS: &[&str] = &["symbols", "mental_image", "change_map", "loss"];
 
 /// The registry: one line per model.
+/// The model `engram train` trains and the page opens when none is named.
+pub const DEFAULT_MODEL: ModelKind = ModelKind::Ntm;
+
 pub const MODELS: [ModelInfo; 7] = [
     ModelInfo {
         kind: ModelKind::Ntm,

@@ -100,6 +100,8 @@ pub struct ModelSchema {
 #[derive(Clone, Debug, Serialize)]
 pub struct Schema {
     pub models: Vec<ModelSchema>,
+    /// The model a link without `model=` opens ([`super::DEFAULT_MODEL`]).
+    pub default_model: &'static str,
 }
 
 /// The value of hyperparameter `key` in a training configuration.
@@ -185,7 +187,10 @@ pub fn schema() -> Schema {
             }
         })
         .collect();
-    Schema { models }
+    Schema {
+        models,
+        default_model: super::DEFAULT_MODEL.name(),
+    }
 }
 
 #[cfg(test)]

@@ -20,6 +20,7 @@ const engines = JSON.parse(readFileSync(path.join(DIST, 'engines.json'), 'utf8')
 test('every model family has its own engine module', () => {
   assert.deepEqual(Object.keys(engines.modules).sort(), ['generative', 'memory', 'neural_gpu']);
   assert.deepEqual(new Set(Object.values(engines.models)), new Set(Object.keys(engines.modules)));
+  assert.equal(engines.models[engines.default_model], 'memory', 'the default NTM is a memory model');
 });
 
 // A module loaded into Node, as scripts/write-engines.mjs loads it.

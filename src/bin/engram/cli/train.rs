@@ -4,6 +4,7 @@ use super::options::{parse_backend, parse_model, parse_task, task_for, SizeArgs}
 use clap::Args;
 use engram::nn::OptimizerKind;
 use engram::objective::Metrics;
+use engram::registry::{Family, DEFAULT_MODEL};
 use engram::rng::derive_seed;
 use engram::train::{
     batch_score, check_memory, estimate_memory, save_checkpoint, BackendChoice, BackendStatus,
@@ -165,12 +166,9 @@ fn resolve(args: &TrainArgs) -> Result<TrainConfig, String> {
             })?
         }
         None => {
-            let model = args.model.unwrap_or(ModelKind::Ntm);
-            let default_task = if model.is_generative() {
-                "recall"
-            } else {
-                "copy"
-            };
+            let model = args.model.unwrap_or(DEFAULT_MODEL);
+            // The family's first task, as the schema's default.
+            let default_task = Family::of(model).tasks()[0];
             let mut task = task_for(model, args.task.as_deref().unwrap_or(default_task))?;
             if let Some(bits) = args.bits {
                 task = task.with_bits(bits);
