@@ -7,6 +7,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 rm -rf dist
 mkdir -p dist
-bash scripts/build-engines.sh dist
+# The static files first: engines.json states their download size.
 cp index.html dist/
 cp -r www dist/
+bash scripts/build-engines.sh dist

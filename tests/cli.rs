@@ -374,3 +374,31 @@ fn a_configuration_over_the_memory_budget_is_refused_with_what_fits() {
         "{stderr}"
     );
 }
+
+/// `engram schema` prints whole-number settings as whole numbers and on/off options as
+/// on/off, as a visitor reads them ("default 100", not "default 100.0").
+#[test]
+fn the_schema_prints_settings_in_their_own_kind() {
+    let output = engram(&["schema"]);
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).unwrap();
+    let ntm = text
+        .lines()
+        .skip_while(|l| !l.starts_with("ntm "))
+        .nth(3)
+        .unwrap();
+    assert!(
+        ntm.contains("--hidden") && ntm.ends_with("default 100"),
+        "{ntm}"
+    );
+    assert!(
+        !text.contains(".0,") && !text.contains(".0\n"),
+        "a whole number printed as a float:\n{text}"
+    );
+    let masking = text.lines().find(|l| l.contains("--dnc-masking")).unwrap();
+    assert!(masking.ends_with("on/off, default off"), "{masking}");
+    assert!(
+        text.contains("default 1.2"),
+        "the gate cutoff keeps its decimal:\n{text}"
+    );
+}

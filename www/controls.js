@@ -1,7 +1,7 @@
 // The settings form: its model and size controls built from the engine's schema, and
 // the form, the visible controls and views written from the page's state.
 
-import { PROPERTIES, MODELS, property, sizeControls, taskInfo } from './state.js';
+import { PROPERTIES, MODELS, property, shownViews, sizeControls, taskInfo } from './state.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -34,6 +34,7 @@ export function buildControls(form) {
       }
       input.name = h.key;
       label.append(`${h.label} `, input);
+      if (h.detail) label.title = h.detail;
       sizes.append(label);
     }
   }
@@ -78,10 +79,26 @@ export function writeControls(form, state) {
   }
   $('bits-label').textContent = task.bits_label ?? 'Bits';
   form.elements.min_length.disabled = task.fixed_length;
-  const views = new Set(MODELS[state.model].views);
+  const views = new Set(shownViews(state));
   for (const figure of document.querySelectorAll('[data-views]')) {
     figure.hidden = !figure.dataset.views.split(' ').some((v) => views.has(v));
   }
+  // The stage places its story views by family and by which of them it shows
+  // (style.css); a figure (`view=`) shows only the chosen ones, wherever they are.
+  const stage = $('views');
+  stage.dataset.family = MODELS[state.model].family;
+  stage.dataset.story = [...stage.querySelectorAll(':scope > figure[data-views]:not([hidden])')]
+    .flatMap((f) => f.dataset.views.split(' ')).join(' ');
+  stage.toggleAttribute('data-compare', Boolean(state.compare));
+  const figureMode = state.view.length > 0;
+  document.body.classList.toggle('figure', figureMode);
+  if (figureMode) {
+    // A figure's detail views join the stage; the whole page keeps them below it.
+    for (const figure of document.querySelectorAll('#details figure[data-views]')) {
+      if (!figure.hidden) stage.append(figure);
+    }
+  }
+
   const [, error, accuracy] = MODELS[state.model].metrics;
   $('loss-caption').textContent = `Training: loss (bits per sequence), ${error.label}` +
     (accuracy ? ` and ${accuracy.label}` : ' per sequence');

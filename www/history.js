@@ -1,69 +1,93 @@
-// Per-step training metrics, kept in growable typed arrays so long runs stay cheap.
+// Per-step training metrics, in a fixed amount of memory however long training runs: a
+// class may leave the page training for an hour. The chart needs no more points than it
+// has pixel columns, so at CAPACITY points the history halves its resolution: each pair
+// of neighbours becomes one point (their mean, at the later step), and from then on each
+// point is the mean of `stride` steps. The latest report and the moving average of the
+// errors read the last steps themselves, kept apart at full resolution.
 
+// Points kept: a chart is at most a few thousand pixels wide. Five Float64Arrays of this
+// length are 320 KB, allocated once.
+export const CAPACITY = 8192;
+// Steps in the read-out's moving average of the errors.
 const MOVING_AVERAGE = 50;
+const SERIES = ['step', 'bits', 'errors', 'wrong', 'recall'];
+
+// The values of one report, in SERIES order.
+function valuesOf(report) {
+  return [
+    report.step,
+    report.bits,
+    report.errors,
+    // 1 − sequence accuracy (NaN where the objective has none).
+    report.sequence_accuracy === undefined ? NaN : 1 - report.sequence_accuracy,
+    // The generative models' recall-set bound, bits per frame (NaN for the others).
+    report.recall_bits_per_frame ?? NaN,
+  ];
+}
 
 export class TrainingHistory {
   constructor() {
+    for (const key of SERIES) this[key] = new Float64Array(CAPACITY);
+    this.recent = new Float64Array(MOVING_AVERAGE * SERIES.length);
     this.clear();
   }
 
   clear() {
     this.length = 0;
-    this.step = new Float64Array(1024);
-    this.bits = new Float64Array(1024);
-    this.errors = new Float64Array(1024);
-    // 1 − sequence accuracy (NaN where the objective has none).
-    this.wrong = new Float64Array(1024);
-    // The generative models' recall-set bound, bits per frame (NaN for the others).
-    this.recall = new Float64Array(1024);
+    // Steps per stored point, and the point being gathered: its sums and count.
+    this.stride = 1;
+    this.bucket = new Float64Array(SERIES.length);
+    this.bucketCount = 0;
+    // The last MOVING_AVERAGE reports, a ring: how many have been seen in all.
+    this.seen = 0;
   }
 
   append(reports) {
-    if (this.length + reports.length > this.step.length) {
-      const capacity = Math.max(this.step.length * 2, this.length + reports.length);
-      for (const key of ['step', 'bits', 'errors', 'wrong', 'recall']) {
-        const grown = new Float64Array(capacity);
-        grown.set(this[key].subarray(0, this.length));
-        this[key] = grown;
-      }
-    }
-    for (const r of reports) {
-      this.step[this.length] = r.step;
-      this.bits[this.length] = r.bits;
-      this.errors[this.length] = r.errors;
-      this.wrong[this.length] = r.sequence_accuracy === undefined ? NaN : 1 - r.sequence_accuracy;
-      this.recall[this.length] = r.recall_bits_per_frame ?? NaN;
+    for (const report of reports) {
+      const values = valuesOf(report);
+      this.recent.set(values, (this.seen % MOVING_AVERAGE) * SERIES.length);
+      this.seen += 1;
+      for (let k = 0; k < SERIES.length; k++) this.bucket[k] += values[k];
+      this.bucketCount += 1;
+      if (this.bucketCount < this.stride) continue;
+      if (this.length === CAPACITY) this.halve();
+      for (let k = 1; k < SERIES.length; k++) this[SERIES[k]][this.length] = this.bucket[k] / this.bucketCount;
+      this.step[this.length] = report.step;
       this.length += 1;
+      this.bucket.fill(0);
+      this.bucketCount = 0;
     }
   }
 
-  latest() {
-    const i = this.length - 1;
-    if (i < 0) return null;
-    const wrong = this.wrong[i];
-    return {
-      step: this.step[i],
-      bits: this.bits[i],
-      errors: this.errors[i],
-      sequence_accuracy: Number.isNaN(wrong) ? undefined : 1 - wrong,
-    };
+  // Each pair of neighbouring points becomes one: their mean, at the later step.
+  halve() {
+    const half = this.length >> 1;
+    for (let i = 0; i < half; i++) {
+      this.step[i] = this.step[2 * i + 1];
+      for (const key of SERIES.slice(1)) this[key][i] = (this[key][2 * i] + this[key][2 * i + 1]) / 2;
+    }
+    this.length = half;
+    this.stride *= 2;
   }
 
+  // The newest report, as the read-outs word it.
+  latest() {
+    if (this.seen === 0) return null;
+    const at = ((this.seen - 1) % MOVING_AVERAGE) * SERIES.length;
+    const [step, bits, errors, wrong] = this.recent.subarray(at, at + SERIES.length);
+    return { step, bits, errors, sequence_accuracy: Number.isNaN(wrong) ? undefined : 1 - wrong };
+  }
+
+  // Mean errors over the last MOVING_AVERAGE steps.
   averageErrors() {
-    const from = Math.max(0, this.length - MOVING_AVERAGE);
+    const count = Math.min(this.seen, MOVING_AVERAGE);
     let sum = 0;
-    for (let i = from; i < this.length; i++) sum += this.errors[i];
-    return this.length > from ? sum / (this.length - from) : 0;
+    for (let i = 0; i < count; i++) sum += this.recent[i * SERIES.length + 2];
+    return count ? sum / count : 0;
   }
 
   // Views of the recorded part, as the loss chart takes them.
   series() {
-    return {
-      step: this.step.subarray(0, this.length),
-      bits: this.bits.subarray(0, this.length),
-      errors: this.errors.subarray(0, this.length),
-      wrong: this.wrong.subarray(0, this.length),
-      recall: this.recall.subarray(0, this.length),
-    };
+    return Object.fromEntries(SERIES.map((key) => [key, this[key].subarray(0, this.length)]));
   }
 }

@@ -6,7 +6,7 @@ import { parseHash, toHash } from './state.js';
 import { runLesson } from './lessons.js';
 
 // Settings a lesson's data-set keeps unless it names them (the page's, not the model's).
-const KEPT = ['backend', 'speed', 'embed', 'hide', 'lesson'];
+const KEPT = ['backend', 'speed', 'embed', 'hide', 'view', 'autoplay', 'lesson'];
 
 // Resolves once `done()` holds; rejects if `failed()` names a reason first or after
 // `seconds`.

@@ -29,7 +29,7 @@ const form = $('settings');
 const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
 
 // Settings of the page rather than of a model: kept when the model changes.
-const PAGE_SETTINGS = ['batch_size', 'seed', 'backend', 'speed', 'test_length', 'embed', 'hide', 'lesson', 'compare'];
+const PAGE_SETTINGS = ['batch_size', 'seed', 'backend', 'speed', 'test_length', 'embed', 'hide', 'view', 'autoplay', 'lesson', 'compare'];
 // Engine-side settings restart training; the others apply live.
 const LIVE_SETTINGS = new Set(['speed', 'test_length', 'backend', 'learning_rate']);
 // Steps per second of the time scrubber's animation through an example.
@@ -83,6 +83,16 @@ function writeControls() {
 
 function saveHash() {
   history.replaceState(null, '', toHash(page.state));
+  // A figure's "Open in Engram": the whole page, at the same state.
+  const whole = { ...page.state, embed: false, hide: [], view: [], autoplay: false };
+  $('open-full').href = location.href.replace(/#.*$/, '') + toHash(whole);
+}
+
+// The settings panel (a drawer beside the views; on a phone, a sheet over them).
+function setSettingsOpen(open) {
+  form.toggleAttribute('data-open', open);
+  $('settings-toggle').setAttribute('aria-expanded', String(open));
+  if (open) form.querySelector('.panel-head h2').focus();
 }
 
 function setPlaying(playing) {
@@ -240,6 +250,7 @@ const handlers = {
     page.engine.send({ type: 'speed', stepsPerChunk: page.state.speed });
     page.dirty = true;
     announce(true);
+    if (page.readyCount === 1 && page.state.autoplay) setPlaying(true);
     if (page.readyCount === 1 && page.state.lesson) {
       startLesson(page.state.lesson, page, { restart, setPlaying, writeControls, saveHash, setAnimating, showMessage });
     }
@@ -259,6 +270,10 @@ const handlers = {
   },
   backend({ backend }) {
     showBackend(backend);
+  },
+  // The worker's wasm memory (asked for by the tests of a long run).
+  memory({ wasmBytes }) {
+    page.wasmBytes = wasmBytes;
   },
   snapshot({ snapshot }) {
     page.snapshot = snapshot;
@@ -337,26 +352,30 @@ function draw(now) {
     $('time').value = page.time;
     $('time-value').textContent = page.time;
     const s = page.snapshot;
+    // Only the views on show are drawn (a figure shows one or two).
+    const shown = (id) => !$(id).closest('figure').hidden;
     if (s?.frames) {
-      drawFrames($('frames-view'), s, page.time, page.dream);
-      drawKl($('kl-view'), s, page.time);
-      if (!$('read-map-view').closest('figure').hidden) drawReadMap($('read-map-view'), s, page.time);
-      if (!$('latent-memory-view').closest('figure').hidden) drawLatentMemory($('latent-memory-view'), s, page.time);
+      if (shown('frames-view')) drawFrames($('frames-view'), s, page.time, page.dream);
+      if (shown('kl-view')) drawKl($('kl-view'), s, page.time);
+      if (shown('read-map-view')) drawReadMap($('read-map-view'), s, page.time);
+      if (shown('latent-memory-view')) drawLatentMemory($('latent-memory-view'), s, page.time);
     } else if (s?.image) {
-      drawSymbols($('symbols-view'), s);
-      $('time-value').textContent = drawMentalImage($('image-view'), s, page.time);
-      if (!$('tape-view').closest('figure').hidden) drawTape($('tape-view'), s, page.time);
+      if (shown('symbols-view')) drawSymbols($('symbols-view'), s);
+      if (shown('image-view')) $('time-value').textContent = drawMentalImage($('image-view'), s, page.time);
+      if (shown('tape-view')) drawTape($('tape-view'), s, page.time);
     } else if (s) {
-      drawBitGrids($('bits-view'), s, page.time);
-      drawMemory($('memory-view'), s, page.time);
-      drawWeightings($('weightings-view'), s, page.time);
-      if (!$('allocation-view').closest('figure').hidden) drawAllocation($('allocation-view'), s, page.time);
-      if (!$('link-view').closest('figure').hidden) drawLink($('link-view'), s, page.time);
-      if (!$('pipeline-view').closest('figure').hidden) page.pipeline.show(s, page.time);
+      if (shown('bits-view')) drawBitGrids($('bits-view'), s, page.time);
+      if (shown('memory-view')) drawMemory($('memory-view'), s, page.time);
+      if (shown('weightings-view')) drawWeightings($('weightings-view'), s, page.time);
+      if (shown('allocation-view')) drawAllocation($('allocation-view'), s, page.time);
+      if (shown('link-view')) drawLink($('link-view'), s, page.time);
+      if (shown('pipeline-view')) page.pipeline.show(s, page.time);
     }
     page.partner?.draw(page.time);
     const partner = page.partner && { label: partnerLabel(page.state), series: page.partner.history.series() };
-    drawLossChart($('loss-view'), page.history.series(), metrics(), partner && { ...partner, own: MODELS[page.state.model].label });
+    if (shown('loss-view')) {
+      drawLossChart($('loss-view'), page.history.series(), metrics(), partner && { ...partner, own: MODELS[page.state.model].label });
+    }
   }
   requestAnimationFrame(draw);
 }
@@ -376,6 +395,11 @@ function moveTime(delta) {
 
 function onKey(event) {
   const target = event.target;
+  if (event.key === 'Escape' && form.hasAttribute('data-open')) {
+    setSettingsOpen(false);
+    $('settings-toggle').focus();
+    return;
+  }
   const typing = target.matches('input:not([type=range]), select, textarea') || target.isContentEditable;
   if (typing || event.ctrlKey || event.metaKey || event.altKey || $('play').disabled) return;
   const actions = {
@@ -441,6 +465,11 @@ function main() {
     page.partner?.step();
   });
   $('reset').addEventListener('click', () => restart());
+  $('settings-toggle').addEventListener('click', () => setSettingsOpen(!form.hasAttribute('data-open')));
+  $('settings-close').addEventListener('click', () => {
+    setSettingsOpen(false);
+    $('settings-toggle').focus();
+  });
   $('test').addEventListener('click', () => {
     const length = page.state.test_length || page.state.max_length;
     $('test-result').textContent = `Testing at length ${length}…`;

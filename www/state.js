@@ -27,7 +27,13 @@ export const PROPERTIES = {
   speed: { type: 'int', min: 1, max: 50, default: 4, label: 'Steps per frame' },
   test_length: { type: 'int', min: 0, max: 64, default: 0, label: 'Test at length (0: training length)' },
   embed: { type: 'bool', default: false },
-  hide: { type: 'list', default: [] },
+  // Controls an embedded copy hides (see `hideable`).
+  hide: { type: 'list', default: [], noun: 'control', allowed: () => hideable() },
+  // A figure for a blog post: only these views (the schema's view names), or 'lesson'
+  // (the lesson card and the model's story views), under a one-line bar.
+  view: { type: 'list', default: [], noun: 'view', allowed: () => ['lesson', ...allViews()] },
+  // Start training as soon as the page is ready (and in sight).
+  autoplay: { type: 'bool', default: false },
   // A second model trained side by side on the same task, seed and batches, or none
   // (its values are the schema's memory-family models, set by `configure`).
   compare: { type: 'enum', values: [''], default: '', label: 'Compare with' },
@@ -52,6 +58,19 @@ export function property(name) {
 export function hideable() {
   const settings = Object.keys(PROPERTIES).filter((name) => PROPERTIES[name].label);
   return [...settings, ...Object.keys(BUTTON_GROUPS)];
+}
+
+// Every view any model has, in the schema's order.
+function allViews() {
+  return [...new Set(Object.values(MODELS).flatMap((m) => m.views))];
+}
+
+// The views the page shows for `state`: the model's, or the figure's chosen ones
+// (`view=`; 'lesson' shows the model's own).
+export function shownViews(state) {
+  const own = MODELS[state.model].views;
+  const chosen = (state.view ?? []).filter((v) => v !== 'lesson');
+  return chosen.length ? own.filter((v) => chosen.includes(v)) : own;
 }
 
 // Learning rates of the presets (the schema carries architecture defaults; the page's
@@ -132,10 +151,10 @@ export function parseValue(name, raw) {
         : { error: `${name} must be 1 or 0, got "${raw}"` };
     case 'list': {
       const items = raw.split(',').filter((s) => s !== '');
-      const allowed = hideable();
+      const allowed = p.allowed();
       const unknown = items.filter((s) => !allowed.includes(s));
       return unknown.length
-        ? { error: `${name} names no control ${unknown.map((u) => `"${u}"`).join(', ')} (it takes ${allowed.join(', ')})` }
+        ? { error: `${name} names no ${p.noun} ${unknown.map((u) => `"${u}"`).join(', ')} (it takes ${allowed.join(', ')})` }
         : { value: items };
     }
     default: {
@@ -195,6 +214,9 @@ export function crossCheck(state) {
   }
   const comparison = compareProblem(state);
   if (comparison) return comparison;
+  const foreign = (state.view ?? []).filter((v) => v !== 'lesson' && !model.views.includes(v));
+  if (foreign.length) return `${model.label} has no view ${foreign.join(', ')} (its views: ${model.views.join(', ')})`;
+  if (state.view?.includes('lesson') && !state.lesson) return 'view=lesson needs lesson= (which lesson to show)';
   if (state.min_length > state.max_length) {
     return `the shortest length (${state.min_length}) is longer than the longest (${state.max_length})`;
   }

@@ -17,6 +17,7 @@
 //               {type: 'dream', length, prompt, seed} (a generative model's generation mode)
 //               {type: 'learning-rate', value} (applies from the next step, keeping all else)
 //               {type: 'lose-device'} (destroys the GPU device, as a lost GPU would)
+//               {type: 'memory'} (the engine modules' wasm memory, for the page's tests)
 // Messages out: {type: 'schema', schema} (every model, task and size: `engram schema`)
 //               {type: 'ready', config, parameters, steps, backend}
 //               {type: 'progress', reports, steps, sequencesPerSecond, backend}
@@ -25,6 +26,7 @@
 //               {type: 'checkpoint', bytes} | {type: 'evaluation', results}
 //               {type: 'dream', frames, prompt}
 //               {type: 'loading', family} (a family's module is being downloaded)
+//               {type: 'memory', wasmBytes} (all loaded modules' linear memory)
 //               {type: 'stopped', reason} (training paused itself, e.g. on NaN)
 //               {type: 'error', message, during}
 // `backend` is {kind: 'cpu' | 'gpu', device, fallback}: fallback says why the GPU is not
@@ -33,6 +35,7 @@
 let engines = null; // engines.json: which module holds which model, and its files
 let enginesUrl = null; // where engines.json came from: its file names are relative to it
 const modules = new Map(); // family → its loaded module (a promise)
+const memories = new Map(); // family → its module's wasm memory, once loaded
 let wasm = null; // the first module loaded: reads the schema and checkpoint headers
 let engine = null;
 let playing = false;
@@ -91,7 +94,8 @@ function moduleOf(family) {
     post({ type: 'loading', family });
     const loading = import(new URL(files.module, enginesUrl).href)
       .then(async (module) => {
-        await module.default({ module_or_path: new URL(files.wasm, enginesUrl) });
+        const exports = await module.default({ module_or_path: new URL(files.wasm, enginesUrl) });
+        memories.set(family, exports.memory);
         return module;
       })
       .catch((error) => {
@@ -188,6 +192,11 @@ const handlers = {
   'lose-device'() {
     engine.loseGpuDevice();
   },
+  memory() {
+    let wasmBytes = 0;
+    for (const memory of memories.values()) wasmBytes += memory.buffer.byteLength;
+    post({ type: 'memory', wasmBytes });
+  },
   play() {
     playing = true;
     schedule();
@@ -225,7 +234,7 @@ const handlers = {
 // Commands that make a new engine (and so need only the module).
 const MAKES_ENGINE = new Set(['init', 'reset', 'import']);
 // Commands that only set flags run at once; the rest wait their turn with the engine.
-const IMMEDIATE = new Set(['play', 'pause', 'speed']);
+const IMMEDIATE = new Set(['play', 'pause', 'speed', 'memory']);
 
 self.onmessage = ({ data }) => {
   const handler = handlers[data.type];

@@ -106,10 +106,18 @@ pub struct HyperparameterInfo {
     /// An on/off option (a checkbox); `min`, `max`, `integer` and `choices` unused.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub boolean: bool,
+    /// Where the setting comes from, for a reader who wants the source (the page's
+    /// tooltip): the label itself stays in the visitor's words. Empty for most.
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub detail: &'static str,
 }
 
 /// An on/off option.
-const fn switch(key: &'static str, label: &'static str) -> HyperparameterInfo {
+const fn switch(
+    key: &'static str,
+    label: &'static str,
+    detail: &'static str,
+) -> HyperparameterInfo {
     HyperparameterInfo {
         key,
         label,
@@ -118,6 +126,7 @@ const fn switch(key: &'static str, label: &'static str) -> HyperparameterInfo {
         integer: true,
         choices: &[],
         boolean: true,
+        detail,
     }
 }
 
@@ -135,6 +144,7 @@ const fn whole(
         integer: true,
         choices: &[],
         boolean: false,
+        detail: "",
     }
 }
 
@@ -155,6 +165,7 @@ const GATE_CUTOFF: HyperparameterInfo = HyperparameterInfo {
     integer: false,
     choices: &[],
     boolean: false,
+    detail: "",
 };
 /// Where a generative model stores its latents (`LatentMemoryKind`'s names).
 const LATENT_MEMORY: HyperparameterInfo = HyperparameterInfo {
@@ -165,12 +176,27 @@ const LATENT_MEMORY: HyperparameterInfo = HyperparameterInfo {
     integer: false,
     choices: &["none", "introspective", "ntm", "lru", "dnc"],
     boolean: false,
+    detail: "",
 };
-/// The DNC's improvements (models.md §3.1).
-const DNC_MASKING: HyperparameterInfo = switch("dnc_masking", "Masked lookup (§3.1)");
-const DNC_DEALLOCATION: HyperparameterInfo = switch("dnc_deallocation", "De-allocation (§3.1)");
-const DNC_LINK_SHARPNESS: HyperparameterInfo =
-    switch("dnc_link_sharpness", "Link sharpness (§3.1)");
+/// The DNC's improvements (models.md §3.1): labelled in a visitor's words, with the
+/// paper (Csordás & Schmidhuber 2019, "Improving Differentiable Neural Computers Through
+/// Memory Masking, De-allocation, and Link Distribution Sharpness Control") and section
+/// as the detail.
+const DNC_MASKING: HyperparameterInfo = switch(
+    "dnc_masking",
+    "Masked lookup",
+    "A learned mask picks which part of a slot a content lookup compares (Csordás & Schmidhuber 2019; models.md §3.1)",
+);
+const DNC_DEALLOCATION: HyperparameterInfo = switch(
+    "dnc_deallocation",
+    "De-allocation",
+    "A freed slot is wiped, so old contents cannot match a later lookup (Csordás & Schmidhuber 2019; models.md §3.1)",
+);
+const DNC_LINK_SHARPNESS: HyperparameterInfo = switch(
+    "dnc_link_sharpness",
+    "Link sharpness",
+    "The temporal links are sharpened so reading forward or backward follows one slot (Csordás & Schmidhuber 2019; models.md §3.1)",
+);
 
 const LATENT: HyperparameterInfo = whole("latent", "Latent size Z", 1, MAX_LATENT);
 const MAP_HIDDEN: HyperparameterInfo = whole("map_hidden", "Prior/posterior hidden P", 1, MAX_MLP);

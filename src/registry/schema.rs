@@ -105,7 +105,7 @@ pub struct Schema {
 }
 
 /// The value of hyperparameter `key` in a training configuration.
-fn value_of(config: &TrainConfig, key: &str) -> serde_json::Value {
+fn value_of(config: &TrainConfig, key: &str, integer: bool) -> serde_json::Value {
     if key == "memory" {
         let memory = config.generative.clone().unwrap_or_default().memory;
         return serde_json::Value::from(memory.name());
@@ -116,7 +116,13 @@ fn value_of(config: &TrainConfig, key: &str) -> serde_json::Value {
         "dnc_link_sharpness" => return serde_json::Value::from(config.dnc_link_sharpness),
         _ => {}
     }
-    serde_json::Value::from(number_of(config, key))
+    let value = number_of(config, key);
+    // A whole-number setting is a whole number in the schema ("100", not "100.0").
+    if integer {
+        serde_json::Value::from(value as u64)
+    } else {
+        serde_json::Value::from(value)
+    }
 }
 
 fn number_of(config: &TrainConfig, key: &str) -> f64 {
@@ -177,7 +183,7 @@ pub fn schema() -> Schema {
                     .iter()
                     .map(|&info| HyperparameterSchema {
                         info,
-                        default: value_of(&preset, info.key),
+                        default: value_of(&preset, info.key, info.integer),
                     })
                     .collect(),
                 tasks,

@@ -28,7 +28,8 @@ function movingAverage(values, window) {
       sum -= values[i - window];
       count -= 1;
     }
-    out[i] = count ? sum / count : NaN;
+    // A running sum leaves rounding residue (−8e−17 for an average of zeros).
+    out[i] = count ? (Math.abs(sum) < 1e-9 ? 0 : sum / count) : NaN;
   }
   return out;
 }
@@ -103,7 +104,8 @@ function drawPanel(g, rect, panel, history, x, partner) {
   polyline(g, columns.flatMap((c) => [[c.px, y(c.min)], [c.px, y(c.max)]]), raw);
   const averaged = columns.filter((c) => Number.isFinite(c.average));
   polyline(g, averaged.map((c) => [c.px, y(c.average)]), smooth);
-  const legend = [raw, smooth];
+  // Beside a compared model's line, the raw band's entry gives way when space is short.
+  const legend = partner ? [smooth] : [raw, smooth];
   if (partner?.values.length) {
     const other = { label: partner.label, color: g.theme.fg, width: 2, dash: DASHES[1] };
     const partnerAverage = movingAverage(partner.values, window);

@@ -191,7 +191,8 @@ export function setupPipeline({ canvas, select, readout, announcer }, view, chan
     if (event.key !== 'ArrowUp' && event.key !== 'ArrowDown') cursor.position = now.position;
     update();
   });
-  canvas.addEventListener('mousemove', (event) => {
+  // A mouse reads a bar by hovering it; a finger or a pen by tapping it (pointerdown).
+  const point = (event) => {
     const { snapshot, t } = view();
     const heads = snapshot ? headsAt(snapshot, t) : [];
     const head = heads[Math.min(cursor.head, heads.length - 1)];
@@ -207,7 +208,9 @@ export function setupPipeline({ canvas, select, readout, announcer }, view, chan
     if (cursor.stage === hit && cursor.position === position) return;
     Object.assign(cursor, { stage: hit, position });
     update();
-  });
+  };
+  canvas.addEventListener('pointermove', point);
+  canvas.addEventListener('pointerdown', point);
   return {
     // A new snapshot: the heads on offer may have changed (another model).
     refresh(snapshot) {

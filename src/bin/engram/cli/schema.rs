@@ -28,6 +28,19 @@ pub fn run(args: SchemaArgs) -> Result<(), String> {
         println!("  objective {:?}: {}", model.objective, metrics.join(", "));
         println!("  tasks: {}", tasks.join(", "));
         for h in &model.hyperparameters {
+            if h.info.boolean {
+                let default = if h.default.as_bool() == Some(true) {
+                    "on"
+                } else {
+                    "off"
+                };
+                println!(
+                    "  --{:<14} {:<24} on/off, default {default}",
+                    h.info.key.replace('_', "-"),
+                    h.info.label,
+                );
+                continue;
+            }
             if !h.info.choices.is_empty() {
                 println!(
                     "  --{:<14} {:<24} {}, default {}",
