@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { openPage, waitReady, train, step, parseSafetensors, engineModules, ENGRAM, sharedBrowser } from './harness.mjs';
+import { openPage, waitReady, train, step, parseSafetensors, engineModules, ENGRAM, sharedBrowser, openSettings } from './harness.mjs';
 
 let session;
 const shared = sharedBrowser([], {
@@ -19,6 +19,7 @@ const shared = sharedBrowser([], {
 const scratch = mkdtempSync(path.join(tmpdir(), 'engram-browser-'));
 
 async function exportCheckpoint(page) {
+  await openSettings(page);
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export')]);
   const file = path.join(scratch, `export-${Date.now()}.safetensors`);
   await download.saveAs(file);
@@ -30,11 +31,13 @@ async function importFile(page, name, bytes) {
     const old = window.engram.readyCount ?? 0;
     const timer = setInterval(() => { if ((window.engram.readyCount ?? 0) > old) { clearInterval(timer); resolve(); } }, 20);
   }));
+  await openSettings(page);
   await page.setInputFiles('#import', { name, mimeType: 'application/octet-stream', buffer: bytes });
   return ready;
 }
 
 async function pageEvaluation(page, length) {
+  await openSettings(page);
   await page.fill('input[name=test_length]', String(length));
   await page.locator('input[name=test_length]').blur();
   await page.evaluate(() => { window.engram.evaluation = null; });
@@ -79,6 +82,7 @@ test('corrupt, truncated, wrong-model and oversized files are refused; the model
   ];
   for (const [name, bytes, message] of cases) {
     await page.evaluate(() => { document.getElementById('message').hidden = true; });
+    await openSettings(page);
     await page.setInputFiles('#import', { name, mimeType: 'application/octet-stream', buffer: bytes });
     await page.waitForSelector('#message:not([hidden])');
     const text = await page.textContent('#message');
@@ -129,6 +133,7 @@ test('"Load trained model" shows a working NTM on copy at once', async () => {
   const { page } = session;
   await page.selectOption('select[name=model]', 'ntm');
   await waitReady(page);
+  await openSettings(page);
   await page.click('#load-trained');
   await page.waitForFunction(() => window.engram.steps >= 1000);
   const result = await pageEvaluation(page, 8);

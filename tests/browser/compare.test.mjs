@@ -2,7 +2,7 @@
 // charts move, and Test at length L runs on both.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sharedBrowser, openPage, waitReady } from './harness.mjs';
+import { sharedBrowser, openPage, waitReady, openSettings } from './harness.mjs';
 
 const shared = sharedBrowser();
 
@@ -55,6 +55,7 @@ test('compare=lstm trains the LSTM beside the NTM in lockstep, and both are test
   // The same task and seed: the example each shows is the same sequence.
   assert.equal(await page.evaluate(() => JSON.stringify(window.engram.snapshot.input)
     === JSON.stringify(window.engram.partner.snapshot.input)), true, 'the same example');
+  await openSettings(page);
   await page.fill('input[name=test_length]', '12');
   await page.dispatchEvent('input[name=test_length]', 'change');
   await page.click('#test');
@@ -69,6 +70,7 @@ test('compare is in the link, and a pair that cannot be is named', async () => {
   await page.waitForFunction(() => !document.getElementById('message').hidden);
   assert.match(await page.textContent('#message'), /compare/);
   assert.equal(await page.isVisible('#partner'), false);
+  await openSettings(page);
   await page.selectOption('select[name=compare]', 'dnc');
   await page.waitForFunction(() => window.engram.partner?.readyCount >= 1);
   assert.match(await page.evaluate(() => location.hash), /compare=dnc/);

@@ -2,7 +2,7 @@
 // model, shown in the addressing view; refused for other models.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sharedBrowser, openPage, waitReady, step } from './harness.mjs';
+import { sharedBrowser, openPage, waitReady, step, openSettings } from './harness.mjs';
 
 const shared = sharedBrowser();
 
@@ -18,6 +18,7 @@ test('dnc_masking and dnc_link_sharpness from the link train, and a toggle resta
   const stages = await page.evaluate(() => window.engram.snapshot.steps[1].addressing[1].stages.map((s) => s.name));
   assert.ok(stages.includes('mask') && stages.includes('forward_sharpened'), stages.join());
   const count = await page.evaluate(() => window.engram.readyCount);
+  await openSettings(page);
   await page.check('input[name=dnc_deallocation]');
   await page.waitForFunction((n) => window.engram.readyCount > n, count);
   assert.match(await page.evaluate(() => location.hash), /dnc_deallocation=1/);
@@ -48,6 +49,7 @@ test('the improved DNC beside the plain one: compare=dnc with the options on', a
   assert.equal(other.memory_slots, own.memory_slots, 'with the same sizes');
   await step(page, 2);
   // Without an option on, the same model is no comparison: it ends.
+  await openSettings(page);
   await page.uncheck('input[name=dnc_masking]');
   await page.uncheck('input[name=dnc_deallocation]');
   await page.uncheck('input[name=dnc_link_sharpness]');

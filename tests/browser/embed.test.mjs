@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { openPage, DIST, sharedBrowser } from './harness.mjs';
+import { openPage, DIST, sharedBrowser, openSettings } from './harness.mjs';
 
 const shared = sharedBrowser();
 
@@ -23,7 +23,8 @@ test('trains inside <iframe sandbox="allow-scripts"> with embed=1, hiding the pr
   await frame.waitForFunction(() => !document.getElementById('play').disabled, null, { timeout: 30_000 });
   assert.equal(await frame.evaluate(() => self.origin), 'null', 'the frame is sandboxed');
   assert.equal(await frame.textContent('#backend'), 'CPU (WebAssembly)');
-  assert.equal(await frame.isVisible('header'), false, 'embed=1 hides the header');
+  assert.equal(await frame.isVisible('.tagline'), false, 'embed=1 hides the page\'s prose');
+  await openSettings(frame);
   assert.equal(await frame.isVisible('input[name=seed]'), false, 'hide= hides chosen controls');
   assert.equal(await frame.isVisible('select[name=model]'), true);
   await frame.click('#play');
@@ -35,10 +36,12 @@ test('trains inside <iframe sandbox="allow-scripts"> with embed=1, hiding the pr
   assert.deepEqual(requests.filter((u) => !u.startsWith(shared.server.origin) && !u.startsWith('blob:')), []);
 });
 
-test('the Embed dialog gives an iframe snippet with the chosen controls hidden', async () => {
+test('the Embed dialog gives an iframe snippet of the whole playground with the chosen controls hidden', async () => {
   const { page } = await openPage(shared.browser, shared.server.url + '#model=dnc');
   await page.waitForFunction(() => !document.getElementById('play').disabled);
   await page.click('#embed');
+  // No view chosen: the whole playground, with the controls the writer keeps.
+  for (const box of await page.$$('#embed-views input:checked')) await box.uncheck();
   await page.uncheck('#embed-hide input[value=learning_rate]');
   const snippet = await page.inputValue('#embed-snippet');
   assert.match(snippet, /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/demo\/engram\/#model=dnc&[^"]*embed=1/);

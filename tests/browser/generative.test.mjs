@@ -3,7 +3,7 @@
 // variant travels in the link, and a GPU that cannot run the model falls back.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openPage, waitReady, train, engineModules, sharedBrowser } from './harness.mjs';
+import { openPage, waitReady, train, engineModules, sharedBrowser, openSettings } from './harness.mjs';
 
 let session;
 const shared = sharedBrowser([], {
@@ -31,6 +31,7 @@ test('a generative link downloads the generative models\' engine module only', a
 test('the memory variant comes from the link and shows in its selector', async () => {
   const { page, problems } = session;
   assert.equal(await page.inputValue('select[name=memory]'), 'introspective');
+  await openSettings(page);
   assert.equal(await page.isVisible('label[data-control=memory]'), true);
   assert.equal(await page.isVisible('label[data-control=maps]'), false);
   assert.deepEqual(problems, []);
@@ -81,6 +82,7 @@ test('Dream generates the frames after the prompt', async () => {
 
 test('Test reports the bound per frame on 256 sequences', async () => {
   const { page, problems } = session;
+  await openSettings(page);
   await page.click('#test');
   await page.waitForFunction(() => /recall −ELBO/.test(document.getElementById('test-result').textContent));
   const text = await page.textContent('#test-result');
@@ -92,6 +94,7 @@ test('"Load trained model" shows the DNC variant remembering, and the baseline n
   const { page, problems } = session;
   const recallBits = {};
   for (const memory of ['dnc', 'none']) {
+    await openSettings(page);
     await page.selectOption('select[name=memory]', memory);
     await waitReady(page);
     await page.evaluate(() => { window.engram.evaluation = null; });

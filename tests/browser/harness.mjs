@@ -139,3 +139,9 @@ export function sharedBrowser(extraFlags = [], { setup, ...options } = {}) {
   });
   return shared;
 }
+
+// Opens the settings panel (a drawer beside the views), where every setting but the
+// model, task, speed and backend lives; a no-op when it is open.
+export async function openSettings(page) {
+  if ((await page.getAttribute('#settings-toggle', 'aria-expanded')) !== 'true') await page.click('#settings-toggle');
+}

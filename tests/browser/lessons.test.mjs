@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { sharedBrowser, openPage, DIST } from './harness.mjs';
+import { sharedBrowser, openPage, DIST, openSettings } from './harness.mjs';
 
 const shared = sharedBrowser();
 
@@ -82,6 +82,7 @@ test('a lesson works inside <iframe sandbox="allow-scripts"> with embed=1 and th
   const frame = page.frames().find((f) => f.url().includes('/index.html'));
   // The link's hide= applies once the engine's schema is in.
   await frame.waitForFunction(() => window.engram?.readyCount >= 1, null, { timeout: 60_000 });
+  await openSettings(frame);
   assert.equal(await frame.isVisible('#load-trained'), false, 'the trained-model button is hidden');
   await walk(frame, page.keyboard, 'dnc-memory');
   assert.deepEqual(problems, []);

@@ -3,7 +3,7 @@
 // in the objective's own terms, and the shipped trained models.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openPage, waitReady, train, engineModules, sharedBrowser } from './harness.mjs';
+import { openPage, waitReady, train, engineModules, sharedBrowser, openSettings } from './harness.mjs';
 
 const shared = sharedBrowser();
 
@@ -29,6 +29,7 @@ test('the controls come from the schema: the Neural GPU shows its own sizes and 
   await waitReady(page);
   const models = await page.$$eval('select[name=model] option', (o) => o.map((e) => e.value));
   assert.deepEqual(models, ['ntm', 'dnc', 'lru', 'lstm', 'neural_gpu', 'neural_gpu_dep', 'gtmm']);
+  await openSettings(page);
   assert.equal(await visible(page, 'input[name=memory_slots]'), true);
   assert.equal(await visible(page, 'input[name=maps]'), false);
   await page.selectOption('select[name=model]', 'neural_gpu');
@@ -113,6 +114,7 @@ test('the Neural GPU trains on reverse: the loss falls, the image and change map
   assert.notEqual(late.hash, early.hash, 'the image changes between the first and last step');
   assert.ok((await canvasHash(page, 'symbols-view')).colours > 5);
   // Evaluation speaks in symbols and sequences.
+  await openSettings(page);
   await page.click('#test');
   await page.waitForFunction(() => /sequence accuracy/.test(document.getElementById('test-result').textContent));
   assert.deepEqual(problems, []);
@@ -146,6 +148,7 @@ for (const [task, name] of [['reverse', 'neural_gpu-reverse'], ['add', 'neural_g
     const { page, problems } = await openPage(shared.browser, shared.server.url + `#model=neural_gpu&task=${task}`);
     await waitReady(page);
     const before = await page.evaluate(() => window.engram.readyCount);
+    await openSettings(page);
     await page.click('#load-trained');
     await page.waitForFunction((n) => window.engram.readyCount > n, before, { timeout: 30_000 });
     await page.click('#test');
@@ -162,6 +165,7 @@ test('a change that makes the model too big is refused: the controls and link go
   const hash = '#model=neural_gpu_dep&task=dup&bits=4&maps=128&height=16&cgru_layers=1&min_length=20&max_length=20&batch_size=1';
   const { page, problems } = await openPage(shared.browser, shared.server.url + hash);
   await waitReady(page);
+  await openSettings(page);
   await page.fill('input[name=cgru_layers]', '4');
   await page.locator('input[name=cgru_layers]').blur();
   await page.waitForSelector('#message:not([hidden])');

@@ -1,7 +1,7 @@
 // The page loads, trains, draws and stays responsive, using nothing but its own origin.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openPage, waitReady, train, step, engineModules, sharedBrowser } from './harness.mjs';
+import { openPage, waitReady, train, step, engineModules, sharedBrowser, openSettings } from './harness.mjs';
 
 let session;
 const shared = sharedBrowser([], {
@@ -127,6 +127,7 @@ test('with prefers-reduced-motion the example is not animated until asked', asyn
 test('a new learning rate applies from the next step, without restarting training', async () => {
   const { page } = session;
   const { readyCount, steps } = await page.evaluate(() => ({ readyCount: window.engram.readyCount, steps: window.engram.steps }));
+  await openSettings(page);
   await page.fill('input[name=learning_rate]', '0.0007');
   await page.locator('input[name=learning_rate]').blur();
   await step(page, 2);

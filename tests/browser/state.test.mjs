@@ -2,7 +2,7 @@
 // broken link gives a clear message, the defaults, and a working page.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openPage, waitReady, train, sharedBrowser } from './harness.mjs';
+import { openPage, waitReady, train, sharedBrowser, openSettings } from './harness.mjs';
 
 const shared = sharedBrowser();
 
@@ -36,6 +36,7 @@ test('changing a control updates the link', async () => {
   const { page } = await openPage(shared.browser, shared.server.url);
   await waitReady(page);
   await page.selectOption('select[name=model]', 'lru');
+  await openSettings(page);
   await page.fill('input[name=seed]', '42');
   await page.press('input[name=seed]', 'Enter');
   await page.locator('input[name=seed]').blur();
@@ -79,6 +80,7 @@ for (const [hash, expected] of [
 test('an out-of-range control value is refused with a message and the old value kept', async () => {
   const { page } = await openPage(shared.browser, shared.server.url);
   await waitReady(page);
+  await openSettings(page);
   await page.fill('input[name=batch_size]', '5000');
   await page.locator('input[name=batch_size]').blur();
   await page.waitForSelector('#message:not([hidden])');

@@ -3,7 +3,7 @@
 // WGSL kernels; without it, the page falls back to the CPU and says why.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openPage, waitReady, step, parseSafetensors } from './harness.mjs';
+import { startServer, launch, openPage, waitReady, step, parseSafetensors, openSettings } from './harness.mjs';
 
 // Small, so that SwiftShader takes seconds, not minutes.
 const SMALL = '#model=ntm&task=copy&bits=4&max_length=3&hidden=16&memory_slots=8&memory_width=6&batch_size=4&seed=3';
@@ -27,6 +27,7 @@ async function open(hash, options) {
 const bitsTrace = (page) => page.evaluate(() => Array.from(window.engram.history.series().bits));
 
 async function exportedParameters(page) {
+  await openSettings(page);
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export')]);
   const { tensors } = parseSafetensors(await streamToBuffer(await download.createReadStream()));
   return Object.fromEntries(Object.entries(tensors).map(([name, bytes]) =>
