@@ -137,8 +137,11 @@ export function drawMentalImage(canvas, snapshot, t) {
   const what = describeFrame(frame, layers);
   title(g, what, LEFT, TITLE_H / 2);
   const panelW = (g.width - LEFT - 90) / 2;
-  const cell = Math.min(panelW / width, (g.height - 2 * TITLE_H - 30) / height, 32);
-  const rect = { x: LEFT, y: 2 * TITLE_H, w: cell * width, h: cell * height };
+  // Cells fill the room they have, up to twice as tall as wide: a short image (h rows)
+  // in a tall view grows rather than leaving the view empty below it.
+  const cw = Math.min(panelW / width, 64);
+  const cell = Math.min((g.height - 2 * TITLE_H - 30) / height, 2 * cw, 64);
+  const rect = { x: LEFT, y: 2 * TITLE_H, w: cw * width, h: cell * height };
   text(g, 'image ‖s‖ per cell', rect.x, rect.y - 8, { color: g.theme.muted, size: 11 });
   drawHeatmap(g, rect, height, width, (r, c) => norms[r * width + c] / scale, unit);
   // Row 0 holds the input and the output.
@@ -152,7 +155,7 @@ export function drawMentalImage(canvas, snapshot, t) {
     { min: '0', max: '1' });
   if (frame.kind === 'decoder') {
     const col = frame.index;
-    drawCursor(g, { x: rect.x + col * cell - 1, y: rect.y - 1, w: cell + 1, h: cell + 1 });
+    drawCursor(g, { x: rect.x + col * cw - 1, y: rect.y - 1, w: cw + 1, h: cell + 1 });
   }
   return what;
 }
