@@ -22,10 +22,10 @@ const TYPES = {
 const FRAME_PAGE = (src) => `<!doctype html><title>host</title><link rel="icon" href="data:,">
 <iframe id="playground" sandbox="allow-scripts" src="${src}" width="1200" height="1400"></iframe>`;
 
-// Serves dist/ at BASE_PATH, plus /frame.html. Access-Control-Allow-Origin as GitHub
+// Serves dist/ (or `root`) at BASE_PATH, plus /frame.html. Access-Control-Allow-Origin as GitHub
 // Pages and most static hosts send it: a sandboxed iframe has an opaque origin, so its
 // module scripts and wasm load through CORS.
-export async function startServer() {
+export async function startServer(root = DIST) {
   const server = http.createServer(async (request, response) => {
     const url = new URL(request.url, 'http://localhost');
     if (url.pathname === '/frame.html') {
@@ -37,8 +37,8 @@ export async function startServer() {
       response.writeHead(404).end();
       return;
     }
-    let file = path.join(DIST, decodeURIComponent(url.pathname.slice(BASE_PATH.length)));
-    if (!file.startsWith(DIST)) {
+    let file = path.join(root, decodeURIComponent(url.pathname.slice(BASE_PATH.length)));
+    if (!file.startsWith(root)) {
       response.writeHead(403).end();
       return;
     }

@@ -88,3 +88,22 @@ for (const [model, heads, firstStages] of [
     await page.context().close();
   });
 }
+
+test('on a touch screen, tapping a bar reads it out as hovering does', async () => {
+  const { page, context } = await openPage(shared.browser, `${shared.server.url}#model=ntm&task=copy&hidden=16&memory_slots=8&memory_width=4`,
+    { reducedMotion: 'reduce', hasTouch: true, isMobile: true, viewport: { width: 390, height: 844 } });
+  await waitReady(page);
+  await step(page, 3);
+  await page.waitForFunction(() => document.getElementById('pipeline-readout').dataset.stage);
+  await page.locator('#pipeline-view').scrollIntoViewIfNeeded();
+  const before = await readout(page);
+  // Somewhere low in the view, on the right: a later stage and a later slot than the
+  // cursor's first place (stage 0, slot 0).
+  const box = await page.locator('#pipeline-view').boundingBox();
+  await page.touchscreen.tap(box.x + box.width * 0.8, box.y + box.height * 0.7);
+  await page.waitForFunction((stage) => document.getElementById('pipeline-readout').dataset.stage !== stage, before.stage);
+  const after = await readout(page);
+  assert.notEqual(after.stage, before.stage);
+  assert.equal(after.shown.toFixed(3), after.traced.toFixed(3), 'the tapped bar\'s number is the trace\'s');
+  await context.close();
+});

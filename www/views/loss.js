@@ -13,10 +13,24 @@ const GAP = 14;
 const BOTTOM = 40;
 const MAX_WINDOW = 50;
 
+// Reused buffers, one per use, grown to the longest series seen (the history holds at
+// most 8,192 points): the chart redraws on every animation frame while training, and a
+// fresh array per panel per frame is garbage the tab's heap grows to make room for.
+const buffers = new Map();
+function scratch(name, length) {
+  let buffer = buffers.get(name);
+  if (!buffer || buffer.length < length) {
+    buffer = new Float64Array(Math.max(length, 1024));
+    buffers.set(name, buffer);
+  }
+  return buffer.subarray(0, length);
+}
+
 // Trailing mean of the finite values among the last `window`, in O(n); a NaN
-// from a diverged step must not poison the average forever.
-function movingAverage(values, window) {
-  const out = new Float64Array(values.length);
+// from a diverged step must not poison the average forever. Written into the buffer
+// `name`, valid until the next call with that name.
+function movingAverage(values, window, name) {
+  const out = scratch(name, values.length);
   let sum = 0;
   let count = 0;
   for (let i = 0; i < values.length; i++) {
@@ -38,9 +52,9 @@ function movingAverage(values, window) {
 // 50,000 steps cost as much to draw as a few hundred. Typed arrays indexed by
 // pixel keep this allocation-free in the hot loop.
 function decimate(history, values, average, x, floor, pixels) {
-  const min = new Float64Array(pixels).fill(Infinity);
-  const max = new Float64Array(pixels).fill(-Infinity);
-  const avg = new Float64Array(pixels).fill(NaN);
+  const min = scratch('min', pixels).fill(Infinity);
+  const max = scratch('max', pixels).fill(-Infinity);
+  const avg = scratch('avg', pixels).fill(NaN);
   for (let i = 0; i < values.length; i++) {
     if (!Number.isFinite(values[i])) continue;
     const px = Math.min(Math.max(Math.round(x(history.step[i])), 0), pixels - 1);
@@ -85,7 +99,7 @@ function drawLogAxis(g, rect, [lo, hi], floor) {
 // compared model (`partner`: { label, own, history, values }), its average too, dashed.
 function drawPanel(g, rect, panel, history, x, partner) {
   const window = Math.max(1, Math.min(MAX_WINDOW, Math.floor(panel.values.length / 10)));
-  const average = movingAverage(panel.values, window);
+  const average = movingAverage(panel.values, window, 'average');
   const range = decades(partner ? [...panel.values, ...partner.values] : panel.values, panel.floor, panel.fallback);
   const y = (v) => rect.y + rect.h * (1 - (Math.log10(v) - range[0]) / (range[1] - range[0]));
   const last = average[average.length - 1];
@@ -108,7 +122,7 @@ function drawPanel(g, rect, panel, history, x, partner) {
   const legend = partner ? [smooth] : [raw, smooth];
   if (partner?.values.length) {
     const other = { label: partner.label, color: g.theme.fg, width: 2, dash: DASHES[1] };
-    const partnerAverage = movingAverage(partner.values, window);
+    const partnerAverage = movingAverage(partner.values, window, 'partner');
     const partnerColumns = decimate(partner.history, partner.values, partnerAverage, x, panel.floor, Math.ceil(g.width) + 1);
     polyline(g, partnerColumns.filter((c) => Number.isFinite(c.average)).map((c) => [c.px, y(c.average)]), other);
     legend.push(other);

@@ -35,7 +35,7 @@ pub fn run(args: SchemaArgs) -> Result<(), String> {
                     "off"
                 };
                 println!(
-                    "  --{:<14} {:<24} on/off, default {default}",
+                    "  --{:<20} {:<24} on/off, default {default}",
                     h.info.key.replace('_', "-"),
                     h.info.label,
                 );
@@ -43,7 +43,7 @@ pub fn run(args: SchemaArgs) -> Result<(), String> {
             }
             if !h.info.choices.is_empty() {
                 println!(
-                    "  --{:<14} {:<24} {}, default {}",
+                    "  --{:<20} {:<24} {}, default {}",
                     h.info.key.replace('_', "-"),
                     h.info.label,
                     h.info.choices.join(" | "),
@@ -52,7 +52,7 @@ pub fn run(args: SchemaArgs) -> Result<(), String> {
                 continue;
             }
             println!(
-                "  --{:<14} {:<24} {} to {}, default {}",
+                "  --{:<20} {:<24} {} to {}, default {}",
                 h.info.key.replace('_', "-"),
                 h.info.label,
                 h.info.min,
