@@ -7,7 +7,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-step() { printf '\n== %s\n' "$*"; }
+# Each step's name, and when the next begins (or the run ends) how long it took.
+started=$SECONDS
+last=""
+step() {
+  [ -z "$last" ] || printf '== %s took %d s\n' "$last" $((SECONDS - step_started))
+  last=$*
+  step_started=$SECONDS
+  printf '\n== %s\n' "$*"
+}
+trap 'status=$?; [ -z "$last" ] || printf "== %s took %d s\n== all steps: %d s\n" "$last" $((SECONDS - step_started)) $((SECONDS - started)); exit $status' EXIT
 
 step "toolchain"
 ENGRAM_TEST_TOOLS=1 source scripts/setup.sh

@@ -1,63 +1,34 @@
-// Shared pieces of the browser tests: a static server for dist/ under a sub-path (as a
-// blog or a course site would host it), and Debian's headless Chromium.
+// Shared pieces of the browser tests: dist/ served under a sub-path (as a blog or a
+// course site would host it; scripts/static-server.mjs), and Debian's headless Chromium.
 
-import http from 'node:http';
-import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { before, after } from 'node:test';
+import { serveStatic } from '../../scripts/static-server.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const DIST = path.join(ROOT, 'dist');
 export const ENGRAM = path.join(ROOT, 'target/release/engram');
 export const BASE_PATH = '/demo/engram/';
 
-const TYPES = {
-  '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm',
-  '.safetensors': 'application/octet-stream', '.json': 'application/json',
-};
-
 // A host page that embeds the playground in a sandboxed iframe.
 const FRAME_PAGE = (src) => `<!doctype html><title>host</title><link rel="icon" href="data:,">
 <iframe id="playground" sandbox="allow-scripts" src="${src}" width="1200" height="1400"></iframe>`;
 
-// Serves dist/ (or `root`) at BASE_PATH, plus /frame.html. Access-Control-Allow-Origin as GitHub
-// Pages and most static hosts send it: a sandboxed iframe has an opaque origin, so its
-// module scripts and wasm load through CORS.
-export async function startServer(root = DIST) {
-  const server = http.createServer(async (request, response) => {
-    const url = new URL(request.url, 'http://localhost');
-    if (url.pathname === '/frame.html') {
+// Serves dist/ (or `root`) at BASE_PATH, plus /frame.html (the page in a sandboxed
+// iframe, with the query as its hash).
+export function startServer(root = DIST) {
+  return serveStatic({
+    root,
+    basePath: BASE_PATH,
+    route(url, response) {
+      if (url.pathname !== '/frame.html') return false;
       response.writeHead(200, { 'content-type': 'text/html' });
       response.end(FRAME_PAGE(BASE_PATH + 'index.html' + (url.search ? '#' + url.search.slice(1) : '')));
-      return;
-    }
-    if (!url.pathname.startsWith(BASE_PATH)) {
-      response.writeHead(404).end();
-      return;
-    }
-    let file = path.join(root, decodeURIComponent(url.pathname.slice(BASE_PATH.length)));
-    if (!file.startsWith(root)) {
-      response.writeHead(403).end();
-      return;
-    }
-    try {
-      if ((await stat(file)).isDirectory()) file = path.join(file, 'index.html');
-      const body = await readFile(file);
-      response.writeHead(200, {
-        'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
-        'access-control-allow-origin': '*',
-        'cache-control': 'no-store',
-      });
-      response.end(body);
-    } catch {
-      response.writeHead(404).end();
-    }
+      return true;
+    },
   });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const origin = `http://127.0.0.1:${server.address().port}`;
-  return { origin, url: origin + BASE_PATH, close: () => new Promise((r) => server.close(r)) };
 }
 
 const FLAGS = ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
