@@ -14,6 +14,9 @@
 #                                        (scripts/page-vs-native.mjs); needs the built page
 #   bash scripts/reproduce.sh generative the generative family's tables (scripts/gtmm-figures.sh,
 #                                        tiny and larger sizes; about an hour)
+#   bash scripts/reproduce.sh memory     when a DNC's memory runs out (scripts/memory-runs-out.sh:
+#                                        the DNC at N = 8–64, its §3.1 options, an NTM and
+#                                        an LSTM, seeds 1–3, and the traces; docs/results.md)
 #
 # Results depend on the machine only through speed: training is bit-identical for a seed
 # on any number of threads (docs/spec/decisions.md, decision 6b).
@@ -21,6 +24,9 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
 mode="${1:-all}"
+if [ "$mode" = memory ]; then
+  exec bash scripts/memory-runs-out.sh "$(mktemp -d)"
+fi
 if [ "$mode" = generative ]; then
   bash scripts/gtmm-figures.sh
   SIZES="--latent 16 --encoder-hidden 256 --decoder-hidden 256 --map-hidden 128" \

@@ -57,6 +57,38 @@ fn train_eval_and_trace_work_together() {
         .as_f64()
         .unwrap()
         .is_finite());
+    // Ranges: every length, or every k-th, mixed with single lengths in the order given.
+    let output = engram(&[
+        "eval",
+        "--checkpoint",
+        path,
+        "--lengths",
+        "1-3,4-10:3,2",
+        "--sequences",
+        "4",
+        "--json",
+    ]);
+    assert!(output.status.success());
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let named: Vec<u64> = report["lengths"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["length"].as_u64().unwrap())
+        .collect();
+    assert_eq!(named, [1, 2, 3, 4, 7, 10, 2]);
+    refused(
+        &["eval", "--checkpoint", path, "--lengths", "9-3"],
+        "runs backwards",
+    );
+    refused(
+        &["eval", "--checkpoint", path, "--lengths", "1-100000"],
+        "more than 4096 lengths",
+    );
+    refused(
+        &["eval", "--checkpoint", path, "--lengths", "2-x"],
+        "'x' is not a positive whole number",
+    );
     let output = engram(&["trace", "--checkpoint", path, "--length", "3", "--json"]);
     assert!(output.status.success());
     let trace: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();

@@ -93,9 +93,9 @@ export function writeControls(form, state) {
   const figureMode = state.view.length > 0;
   document.body.classList.toggle('figure', figureMode);
   if (figureMode) {
-    // A figure's detail views join the stage; the whole page keeps them below it.
+    // A detail view that a figure names joins its stage; the whole page keeps them below.
     for (const figure of document.querySelectorAll('#details figure[data-views]')) {
-      if (!figure.hidden) stage.append(figure);
+      if (figure.dataset.views.split(' ').some((v) => state.view.includes(v))) stage.append(figure);
     }
   }
 

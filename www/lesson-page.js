@@ -2,7 +2,7 @@
 // the same paths a person's clicks take, so a lesson can do nothing a link or a button
 // could not.
 
-import { parseHash, toHash } from './state.js';
+import { MODELS, engineConfig, parseHash, toHash } from './state.js';
 import { runLesson } from './lessons.js';
 
 // Settings a lesson's data-set keeps unless it names them (the page's, not the model's).
@@ -57,6 +57,17 @@ export function startLesson(id, page, controls) {
       $('load-trained').click();
       await ready(count);
     },
+    // A checkpoint shipped in www/checkpoints/ (a lesson's own model), imported as the
+    // Import button would.
+    async loadCheckpoint(name) {
+      if (!/^[\w-]+$/.test(name)) throw new Error(`"${name}" is not a checkpoint's name`);
+      const response = await fetch(new URL(`./checkpoints/${name}.safetensors`, import.meta.url));
+      if (!response.ok) throw new Error(`the checkpoint ${name} could not be loaded (HTTP ${response.status})`);
+      const bytes = await response.arrayBuffer();
+      const count = page.readyCount;
+      page.engine.send({ type: 'import', bytes, config: engineConfig(page.state), backend: page.state.backend }, [bytes]);
+      await ready(count);
+    },
     async trainTo(steps) {
       if (page.steps >= steps) return;
       controls.setPlaying(true);
@@ -90,6 +101,16 @@ export function startLesson(id, page, controls) {
     },
     highlight(views) {
       let first = null;
+      // A lesson as a figure (view=lesson) shows beside its card only the views the step
+      // is about (a step that names none keeps the last step's), detail views included.
+      if (page.state.view.includes('lesson') && views.length) {
+        const own = MODELS[page.state.model].views;
+        for (const figure of document.querySelectorAll('#views > figure[data-views], #details figure[data-views]')) {
+          const names = figure.dataset.views.split(' ');
+          figure.hidden = !names.some((v) => views.includes(v) && own.includes(v));
+          if (!figure.hidden) $('views').append(figure);
+        }
+      }
       for (const figure of document.querySelectorAll('[data-views]')) {
         const on = !figure.hidden && figure.dataset.views.split(' ').some((v) => views.includes(v));
         figure.classList.toggle('highlight', on);

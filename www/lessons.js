@@ -4,6 +4,7 @@
 // in this order:
 //   data-set="model=ntm&task=copy&max_length=10"  settings, as in a page link (restarts)
 //   data-load="trained"                           the trained model shipped with the page
+//   data-load="dnc-copy-n8"                       a checkpoint in www/checkpoints/, by name
 //   data-train="600"                              train until step 600, then pause
 //   data-test="20"                                test at length 20 (evaluation + example)
 //   data-time="5"                                 show time step 5
@@ -22,7 +23,7 @@ export const LESSONS = {
 
 /**
  * Runs lesson `id` in `panel` (title, step text, status, Next and Close). `page` carries
- * out the actions: { apply(params), loadTrained(), trainTo(steps), test(length),
+ * out the actions: { apply(params), loadTrained(), loadCheckpoint(name), trainTo(steps), test(length),
  * showTime(t), pipeline(params), highlight(views), stop(), close() }, each returning a
  * promise where it waits on the engine. Closing the lesson stops its step where it is.
  */
@@ -53,7 +54,9 @@ export async function runLesson(id, panel, page) {
     try {
       if (act.set) await status('Setting up…', page.apply(new URLSearchParams(act.set)));
       if (closed) return;
-      if (act.load === 'trained') await status('Loading the trained model…', page.loadTrained());
+      if (act.load) {
+        await status('Loading the trained model…', act.load === 'trained' ? page.loadTrained() : page.loadCheckpoint(act.load));
+      }
       if (closed) return;
       if (act.train) await status(`Training to step ${act.train}…`, page.trainTo(Number(act.train)));
       if (closed) return;

@@ -104,6 +104,12 @@ test('1280 × 720: the settings open in a drawer beside the views and close with
   assert.equal((await masking.textContent()).trim(), 'Masked lookup');
   assert.match(await masking.getAttribute('title'), /Csordás & Schmidhuber 2019/);
   assert.deepEqual(await truncatedSelects(page), []);
+  const outside = await page.evaluate(() => {
+    const panel = document.getElementById('settings-panel').getBoundingClientRect();
+    return [...document.querySelectorAll('#settings-panel input, #settings-panel select')]
+      .filter((e) => e.checkVisibility() && e.getBoundingClientRect().right > panel.right - 8).map((e) => e.name);
+  });
+  assert.deepEqual(outside, [], 'controls past the drawer\'s edge');
   await page.keyboard.press('Escape');
   assert.equal(await page.isVisible('input[name=learning_rate]'), false);
   assert.equal(await page.evaluate(() => document.activeElement.id), 'settings-toggle');
@@ -370,5 +376,29 @@ test('a lesson\'s card stands beside the views it outlines, in sight at 1280 × 
   const [lesson, figure] = await page.evaluate(() => ['#lesson', 'figure.highlight']
     .map((s) => document.querySelector(s).getBoundingClientRect()));
   assert.ok(lesson.left >= figure.right, 'the card does not cover the view');
+  await context.close();
+});
+
+test('a lesson as a figure shows beside its card the views each step is about, detail views included', async () => {
+  const { context, frames: [frame], problems } = await hostPage([
+    { hash: 'embed=1&view=lesson&lesson=ntm-addressing&model=ntm&task=copy', width: 900, height: 500 },
+  ]);
+  const shownViews = () => frame.evaluate(() => [...document.querySelectorAll('figure[data-views]')]
+    .filter((f) => f.checkVisibility()).map((f) => f.dataset.views));
+  await frame.waitForFunction(() => document.querySelector('#lesson [data-part=next]')?.getAttribute('aria-disabled') === 'false',
+    null, { timeout: 120_000 });
+  assert.deepEqual(await shownViews(), ['weightings']);
+  await frame.click('#lesson [data-part=next]');
+  await frame.waitForFunction(() => document.querySelector('#lesson [data-part=progress]').textContent === 'Step 2 of 6');
+  await frame.waitForFunction(() => document.querySelector('#lesson [data-part=next]').getAttribute('aria-disabled') === 'false',
+    null, { timeout: 120_000 });
+  assert.deepEqual(await shownViews(), ['addressing']);
+  const area = await frame.evaluate(() => {
+    const box = document.getElementById('pipeline-view').getBoundingClientRect();
+    return (box.width * box.height) / (innerWidth * innerHeight);
+  });
+  assert.ok(area >= 0.3, `the pipeline covers ${(area * 100).toFixed(0)}% of the frame`);
+  assert.deepEqual(await overflowOf(frame), { x: 0, y: 0 });
+  assert.deepEqual(problems, []);
   await context.close();
 });

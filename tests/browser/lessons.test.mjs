@@ -8,7 +8,7 @@ import { sharedBrowser, openPage, DIST, openSettings } from './harness.mjs';
 
 const shared = sharedBrowser();
 
-const LESSONS = ['why-memory', 'ntm-addressing', 'dnc-memory', 'generalisation'];
+const LESSONS = ['why-memory', 'ntm-addressing', 'dnc-memory', 'generalisation', 'memory-runs-out'];
 
 // The lesson's steps as its file has them: each step's data- attributes.
 function stepsOf(id) {
@@ -45,7 +45,8 @@ async function walk(frame, keyboard, id) {
     assert.equal(record.status, '', `${id} step ${i + 1}: ${record.status}`);
     assert.ok(record.text.trim().length > 40, 'the step has its text');
     if (steps[i].highlight) assert.ok(record.highlighted.length > 0, `${id} step ${i + 1} highlights a view`);
-    if (steps[i].load) assert.equal(record.steps, 3000, 'the trained model (3000 steps) is loaded');
+    if (steps[i].load === 'trained') assert.equal(record.steps, 3000, 'the trained model (3000 steps) is loaded');
+    else if (steps[i].load) assert.equal(record.steps, 4000, `the lesson's model ${steps[i].load} (4000 steps) is loaded`);
     if (steps[i].train) assert.ok(record.steps >= Number(steps[i].train), 'trained to the milestone');
     if (steps[i].test) assert.equal(record.evaluation?.[0]?.length, Number(steps[i].test), 'tested at the step\'s length');
     seen.push(record);

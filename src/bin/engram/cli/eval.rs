@@ -1,6 +1,6 @@
 //! `engram eval`.
 
-use super::options::{parse_backend, parse_positive};
+use super::options::{parse_backend, parse_lengths, Lengths};
 use clap::Args;
 use engram::gpu::{GpuContext, GpuSession};
 use engram::nn::OptimizerConfig;
@@ -19,10 +19,11 @@ pub struct EvalArgs {
     /// A .safetensors checkpoint written by `engram train` or the page.
     #[arg(long, value_name = "FILE")]
     checkpoint: PathBuf,
-    /// Lengths to evaluate at, e.g. 5,10,20 [default: the task's shortest and longest
-    /// training lengths, and twice the longest].
-    #[arg(long, value_parser = parse_positive, value_delimiter = ',')]
-    lengths: Option<Vec<usize>>,
+    /// Lengths to evaluate at: a list, ranges or both, e.g. 5,10,20 or 1-64 or 4-64:4
+    /// (every fourth) [default: the task's shortest and longest training lengths, and
+    /// twice the longest].
+    #[arg(long, value_parser = parse_lengths)]
+    lengths: Option<Lengths>,
     /// Seed for the evaluation sequences.
     #[arg(long, default_value_t = 1000)]
     seed: u64,
@@ -70,7 +71,7 @@ pub fn run(args: EvalArgs) -> Result<(), String> {
     // By default: the memory models' shortest and longest training lengths and twice
     // the longest; the Neural GPU's longest, twice and four times it (neural_gpu.md §
     // Curriculum, tiny); lengths the task cannot take are left out.
-    let lengths = args.lengths.clone().unwrap_or_else(|| {
+    let lengths = args.lengths.clone().map(|l| l.0).unwrap_or_else(|| {
         let longest = task.max_length();
         let mut lengths = if task.is_symbols() {
             vec![longest, 2 * longest, 4 * longest]

@@ -141,6 +141,36 @@ pub fn parse_positive(text: &str) -> Result<usize, String> {
         .ok_or_else(|| format!("'{text}' is not a positive whole number"))
 }
 
+/// The most lengths one `--lengths` may name: a sweep, not a typo's 10⁹ evaluations.
+const MAX_LENGTHS: usize = 4096;
+
+/// The lengths `--lengths` names, in the order given.
+#[derive(Clone, Debug)]
+pub struct Lengths(pub Vec<usize>);
+
+/// `--lengths`: a comma-separated list of lengths and ranges, `4,8,16`, `1-64` (every
+/// length from 1 to 64) or `4-64:4` (every fourth: 4, 8, …, 64).
+pub fn parse_lengths(text: &str) -> Result<Lengths, String> {
+    let mut lengths = Vec::new();
+    for item in text.split(',') {
+        let item = item.trim();
+        let Some((from, rest)) = item.split_once('-') else {
+            lengths.push(parse_positive(item)?);
+            continue;
+        };
+        let (to, step) = rest.split_once(':').unwrap_or((rest, "1"));
+        let (from, to, step) = (parse_positive(from)?, parse_positive(to)?, parse_positive(step)?);
+        if from > to {
+            return Err(format!("the range '{item}' runs backwards ({from} > {to})"));
+        }
+        if (to - from) / step + lengths.len() >= MAX_LENGTHS {
+            return Err(format!("'{text}' names more than {MAX_LENGTHS} lengths"));
+        }
+        lengths.extend((from..=to).step_by(step));
+    }
+    Ok(Lengths(lengths))
+}
+
 pub fn parse_backend(text: &str) -> Result<BackendChoice, String> {
     text.parse()
 }
