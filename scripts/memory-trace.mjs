@@ -30,9 +30,26 @@ const holder = new Array(N).fill(-1); // slot → the item it holds (its last wr
 const writtenAt = [];
 let reuse = null;
 let dropped = null;
-for (let t = 0; t < L; t++) {
+// The recall's steps write too (the write gate stays open): a write there to an item's
+// slot is a reuse as much as one during the input.
+const recallWrites = [];
+for (let t = 0; t < steps.length; t++) {
   const w = steps[t].write_weights;
   const slot = argmax(w);
+  if (t >= L) {
+    if (w[slot] >= NOWHERE && !reuse && holder[slot] >= 0) {
+      reuse = {
+        step: t, slot, item: holder[slot], oldest: holder[slot] === Math.min(...holder.filter((i) => i >= 0)),
+        leastUsed: argmax(steps[t].usage.map((u) => -u)) === slot, usage: steps[t].usage, weights: w,
+        gates: steps[t].gates,
+      };
+    }
+    if (w[slot] >= NOWHERE) {
+      recallWrites.push(`${t}→${slot} (${w[slot].toFixed(2)})`);
+      if (holder[slot] >= 0) holder[slot] = -2; // its item is gone
+    }
+    continue;
+  }
   if (w[slot] < NOWHERE) {
     dropped ??= { step: t, usage: steps[t].usage, gates: steps[t].gates, weight: w[slot] };
     writtenAt.push({ slot: -1, weight: w[slot] });
@@ -54,6 +71,7 @@ for (let t = 0; t < L; t++) {
 }
 const where = (w) => (w.slot < 0 ? 'nowhere' : `${w.slot} (${w.weight.toFixed(2)})`);
 console.log(`writes, item → slot (weight): ${writtenAt.map((w, t) => `${t}→${where(w)}`).join(', ')}`);
+console.log(`writes during the delimiter and the recall, step → slot (weight): ${recallWrites.join(', ') || 'none'}`);
 if (dropped) {
   const { step, usage, gates, weight } = dropped;
   console.log(`first dropped write: item ${step} is written nowhere (largest write weight ${weight.toFixed(3)}); ` +
@@ -66,18 +84,21 @@ if (!reuse) {
   console.log('no slot is written twice during the input');
 } else {
   const { step, slot, item, oldest, leastUsed, usage, weights, gates } = reuse;
-  console.log(`first reuse: item ${step} goes to slot ${slot}, which held item ${item}` +
+  const what = step < L ? `item ${step}` : `the write at step ${step} (${step === L ? 'the delimiter' : `recall of item ${step - L - 1}`})`;
+  console.log(`first reuse: ${what} goes to slot ${slot}, which held item ${item}` +
     ` (${oldest ? 'the oldest item in memory' : 'not the oldest item'}; ${leastUsed ? 'the least-used slot' : 'not the least-used slot'})`);
   console.log(`  usage before it:   ${fixed(usage)}`);
   console.log(`  write weighting:   ${fixed(weights)}`);
   console.log(`  allocation gate ${gates.allocation_gate[0].toFixed(3)}, write gate ${gates.write_gate[0].toFixed(3)}, ` +
     `free gates ${fixed(gates.free_gates, 3)}`);
   const after = writtenAt.slice(step).filter((w) => w.slot >= 0);
-  const focus = after.reduce((s, w) => s + w.weight, 0) / after.length;
-  const before = writtenAt.slice(0, step);
-  const focusBefore = before.reduce((s, w) => s + w.weight, 0) / before.length;
-  console.log(`  the largest write weight: mean ${focusBefore.toFixed(2)} before the reuse, ${focus.toFixed(2)} from it on` +
-    ` (${new Set(after.map((w) => w.slot)).size} distinct slots for ${after.length} items)`);
+  if (after.length) {
+    const focus = after.reduce((s, w) => s + w.weight, 0) / after.length;
+    const before = writtenAt.slice(0, step);
+    const focusBefore = before.reduce((s, w) => s + w.weight, 0) / before.length;
+    console.log(`  the largest write weight: mean ${focusBefore.toFixed(2)} before the reuse, ${focus.toFixed(2)} from it on` +
+      ` (${new Set(after.map((w) => w.slot)).size} distinct slots for ${after.length} items)`);
+  }
 }
 
 // The reads of the output phase: each item's bit errors, and where its slot's content went.
@@ -93,6 +114,7 @@ for (let j = 0; j < L; j++) {
 }
 // Each item's fate: kept (still in its slot), overwritten (its slot written again) or
 // dropped (written nowhere).
+// (Overwritten during the recall counts: the item was gone before it was read, or after.)
 const fate = writtenAt.map((w, t) => (w.slot < 0 ? 'dropped' : holder[w.slot] === t ? 'kept' : 'overwritten'));
 const mean = (xs) => (xs.length ? xs.reduce((s, x) => s + x, 0) / xs.length : NaN);
 console.log(`bit errors per item (of ${bits}): ${wrong.join(' ')}`);

@@ -19,6 +19,7 @@ export const LESSONS = {
   'ntm-addressing': 'How the NTM addresses: content, then location',
   'dnc-memory': "The DNC's allocation and temporal links",
   generalisation: 'Generalisation: train at length ≤ 10, test at 20 and 40',
+  'memory-runs-out': 'When memory runs out: a DNC with 8 slots and 16 items',
 };
 
 /**

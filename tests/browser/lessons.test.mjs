@@ -71,6 +71,18 @@ for (const id of LESSONS) {
       assert.equal(ntm.model, 'ntm');
       assert.ok(errors(ntm) < errors(lstm) / 4, `NTM ${errors(ntm)} vs LSTM ${errors(lstm)} bit errors at 20`);
     }
+    if (id === 'memory-runs-out') {
+      // The figures the lesson quotes are the native evaluation's (docs/results.md):
+      // the same checkpoints, 256 sequences, seed 1000. At chance (L = 32) a logit near 0
+      // can round the other way in wasm's arithmetic than in the native build's: a bit
+      // or two of 65,536, so within 0.02 per sequence.
+      assert.deepEqual(seen.map((r) => r.evaluation?.[0]?.length), [8, 16, 16, 12, 16, 32]);
+      const native = [0, 29.66, 29.66, 0.85, 37.89, 127.82];
+      seen.forEach((r, i) => {
+        const errors = r.evaluation[0].bit_errors_per_sequence;
+        assert.ok(Math.abs(errors - native[i]) <= 0.02, `step ${i + 1}: ${errors} bit errors per sequence, natively ${native[i]}`);
+      });
+    }
     assert.deepEqual(problems, []);
     await page.context().close();
   });

@@ -159,7 +159,11 @@ pub fn parse_lengths(text: &str) -> Result<Lengths, String> {
             continue;
         };
         let (to, step) = rest.split_once(':').unwrap_or((rest, "1"));
-        let (from, to, step) = (parse_positive(from)?, parse_positive(to)?, parse_positive(step)?);
+        let (from, to, step) = (
+            parse_positive(from)?,
+            parse_positive(to)?,
+            parse_positive(step)?,
+        );
         if from > to {
             return Err(format!("the range '{item}' runs backwards ({from} > {to})"));
         }
