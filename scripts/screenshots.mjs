@@ -26,6 +26,8 @@ const SHOTS = [
   { name: 'projector-compare', hash: '#model=ntm&task=copy&compare=lstm', viewport: PROJECTOR, steps: 150 },
   { name: 'projector-lesson', hash: '#model=lstm&task=copy&lesson=why-memory', viewport: PROJECTOR, lesson: true },
   { name: 'projector-settings', hash: '#model=dnc&task=copy', viewport: PROJECTOR, settings: true },
+  { name: 'sweep-ntm', hash: '#model=ntm&task=copy&test_length=40', viewport: PROJECTOR, trained: true, sweep: true },
+  { name: 'sweep-dnc-n8', hash: '#model=dnc&task=copy&test_length=40', viewport: PROJECTOR, checkpoint: 'dnc-copy-n8', sweep: true },
   { name: 'phone-ntm', hash: '#model=ntm&task=copy', viewport: PHONE, trained: true },
   { name: 'phone-neural-gpu', hash: '#model=neural_gpu&task=reverse', viewport: PHONE, trained: true },
   { name: 'phone-generative', hash: '#model=gtmm&task=recall&memory=dnc', viewport: PHONE, trained: true },
@@ -48,6 +50,15 @@ async function prepare(target, shot) {
     await target.evaluate(() => document.getElementById('load-trained').click());
     await target.waitForFunction((n) => window.engram.readyCount > n, count, { timeout: 60_000 });
   }
+  if (shot.checkpoint) {
+    const count = await target.evaluate(() => window.engram.readyCount);
+    await target.evaluate(async (name) => {
+      const bytes = await (await fetch(`www/checkpoints/${name}.safetensors`)).arrayBuffer();
+      const { engineConfig } = await import(new URL('www/state.js', location.href).href);
+      window.engram.engine.send({ type: 'import', bytes, config: engineConfig(window.engram.state), backend: 'cpu' }, [bytes]);
+    }, shot.checkpoint);
+    await target.waitForFunction((n) => window.engram.readyCount > n, count, { timeout: 60_000 });
+  }
   if (shot.steps) {
     await target.evaluate(() => document.getElementById('play').click());
     await target.waitForFunction((n) => window.engram.steps >= n, shot.steps, { timeout: 120_000 });
@@ -55,6 +66,10 @@ async function prepare(target, shot) {
   }
   if (shot.lesson) await target.waitForSelector('#lesson:not([hidden])');
   if (shot.settings) await target.evaluate(() => document.getElementById('settings-toggle').click());
+  if (shot.sweep) {
+    await target.evaluate(() => document.getElementById('sweep').click());
+    await target.waitForFunction(() => /^Tested/.test(document.getElementById('sweep-status').textContent), null, { timeout: 300_000 });
+  }
   await target.evaluate(() => { window.engram.time = 6; window.engram.animating = false; window.engram.dirty = true; });
   await new Promise((resolve) => setTimeout(resolve, 700));
 }
@@ -77,7 +92,7 @@ try {
       await prepare(page, shot);
     }
     const file = path.join(out, `${shot.name}.png`);
-    writeFileSync(file, await page.screenshot());
+    writeFileSync(file, shot.sweep ? await page.locator('#sweep-figure').screenshot() : await page.screenshot());
     console.log(file);
     await context.close();
   }

@@ -90,6 +90,15 @@ export function startLesson(id, page, controls) {
       $('test').click();
       await until(() => page.evaluation && page.snapshot, () => page.failure?.message);
     },
+    // Every length from 1 to `length`: the generalisation curve.
+    async sweep(length) {
+      page.state = { ...page.state, test_length: length };
+      controls.writeControls();
+      controls.saveHash();
+      page.failure = null;
+      page.sweep.start();
+      await until(() => !page.sweep.running, () => page.failure?.message);
+    },
     showTime(t) {
       controls.setAnimating(false);
       page.time = t;

@@ -7,6 +7,7 @@
 //   data-load="dnc-copy-n8"                       a checkpoint in www/checkpoints/, by name
 //   data-train="600"                              train until step 600, then pause
 //   data-test="20"                                test at length 20 (evaluation + example)
+//   data-sweep="32"                               test every length from 1 to 32 (the curve)
 //   data-time="5"                                 show time step 5
 //   data-pipeline="head=1&stage=content&slot=0"  the addressing view's head, stage, slot
 //   data-highlight="addressing"                   outline the views of that name
@@ -24,7 +25,7 @@ export const LESSONS = {
 
 /**
  * Runs lesson `id` in `panel` (title, step text, status, Next and Close). `page` carries
- * out the actions: { apply(params), loadTrained(), loadCheckpoint(name), trainTo(steps), test(length),
+ * out the actions: { apply(params), loadTrained(), loadCheckpoint(name), trainTo(steps), test(length), sweep(length),
  * showTime(t), pipeline(params), highlight(views), stop(), close() }, each returning a
  * promise where it waits on the engine. Closing the lesson stops its step where it is.
  */
@@ -62,6 +63,8 @@ export async function runLesson(id, panel, page) {
       if (act.train) await status(`Training to step ${act.train}…`, page.trainTo(Number(act.train)));
       if (closed) return;
       if (act.test) await status(`Testing at length ${act.test}…`, page.test(Number(act.test)));
+      if (closed) return;
+      if (act.sweep) await status(`Testing lengths 1–${act.sweep}…`, page.sweep(Number(act.sweep)));
       if (closed) return;
       if (act.time) page.showTime(Number(act.time));
       if (act.pipeline) page.pipeline(new URLSearchParams(act.pipeline));

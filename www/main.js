@@ -23,6 +23,7 @@ import { setupSharing } from './share.js';
 import { startLesson } from './lesson-page.js';
 import { listLessons } from './lessons.js';
 import { Partner } from './compare.js';
+import { setupSweep } from './sweep.js';
 
 const $ = (id) => document.getElementById(id);
 const form = $('settings');
@@ -246,7 +247,7 @@ const handlers = {
     saveHash();
     showBackend(backend);
     $('step-count').textContent = `step ${steps} · ${parameters.toLocaleString()} parameters`;
-    for (const id of ['play', 'step', 'reset', 'test', 'export', 'import', 'load-trained']) $(id).disabled = false;
+    for (const id of ['play', 'step', 'reset', 'test', 'sweep', 'export', 'import', 'load-trained']) $(id).disabled = false;
     page.engine.send({ type: 'speed', stepsPerChunk: page.state.speed });
     page.dirty = true;
     announce(true);
@@ -289,7 +290,11 @@ const handlers = {
     $('dream-result').textContent = `Dreamt ${frames.steps.length - prompt} frames after ${prompt} observed ones.`;
     page.dirty = true;
   },
-  evaluation({ results }) {
+  evaluation({ results, tag }) {
+    if (tag === 'sweep') {
+      page.sweep.received(results);
+      return;
+    }
     page.evaluation = results;
     $('test-result').textContent = describeEvaluation(results);
   },
@@ -304,6 +309,7 @@ const handlers = {
   },
   error({ message, during }) {
     page.failure = { message, during };
+    if (during === 'evaluate') page.sweep.failed(message);
     if (['training', 'chunk', 'step'].includes(during)) setPlaying(false);
     page.waiting?.(); // a side-by-side chunk that failed ends the pair's wait
     if (during === 'reset' && page.readyCount === 0) {
@@ -373,6 +379,7 @@ function draw(now) {
     }
     page.partner?.draw(page.time);
     const partner = page.partner && { label: partnerLabel(page.state), series: page.partner.history.series() };
+    page.sweep.draw();
     if (shown('loss-view')) {
       drawLossChart($('loss-view'), page.history.series(), metrics(), partner && { ...partner, own: MODELS[page.state.model].label });
     }
@@ -477,6 +484,7 @@ function main() {
     page.engine.send({ type: 'snapshot', length });
     page.partner?.test(length);
   });
+  $('sweep').addEventListener('click', () => page.sweep.start());
   $('time').addEventListener('input', (e) => { setAnimating(false); page.time = Number(e.target.value); page.dirty = true; });
   $('animate').addEventListener('click', () => setAnimating(!page.animating));
   $('dream').addEventListener('click', () => {
@@ -502,6 +510,7 @@ function main() {
     () => { page.dirty = true; },
   );
   handlers.checkpoint = setupCheckpoints(page, showMessage);
+  page.sweep = setupSweep(page);
   setupSharing(page);
   watchVisibility();
   requestAnimationFrame(draw);

@@ -13,7 +13,8 @@
 //               {type: 'chunk', steps} (exactly `steps` steps, then pause: a side-by-side
 //               pair is driven chunk by chunk from the page, so both stay in lockstep)
 //               {type: 'speed', stepsPerChunk} | {type: 'snapshot', length}
-//               {type: 'export'} | {type: 'evaluate', lengths, sequences, seed}
+//               {type: 'export'} | {type: 'evaluate', lengths, sequences, seed, tag}
+//               (tag, if any, comes back with the evaluation: whose request it answers)
 //               {type: 'dream', length, prompt, seed} (a generative model's generation mode)
 //               {type: 'learning-rate', value} (applies from the next step, keeping all else)
 //               {type: 'lose-device'} (destroys the GPU device, as a lost GPU would)
@@ -23,7 +24,7 @@
 //               {type: 'progress', reports, steps, sequencesPerSecond, backend}
 //               {type: 'backend', backend} (after a switch)
 //               {type: 'snapshot', snapshot, length}
-//               {type: 'checkpoint', bytes} | {type: 'evaluation', results}
+//               {type: 'checkpoint', bytes} | {type: 'evaluation', results, tag}
 //               {type: 'dream', frames, prompt}
 //               {type: 'loading', family} (a family's module is being downloaded)
 //               {type: 'memory', wasmBytes} (all loaded modules' linear memory)
@@ -226,8 +227,8 @@ const handlers = {
   async dream({ length, prompt, seed }) {
     post({ type: 'dream', frames: await engine.dream(length, prompt, seed), prompt });
   },
-  async evaluate({ lengths, sequences, seed }) {
-    post({ type: 'evaluation', results: await engine.evaluate(new Uint32Array(lengths), sequences, seed) });
+  async evaluate({ lengths, sequences, seed, tag }) {
+    post({ type: 'evaluation', results: await engine.evaluate(new Uint32Array(lengths), sequences, seed), tag });
   },
 };
 

@@ -29,6 +29,7 @@ async function settled(frame) {
     evaluation: window.engram.evaluation,
     model: window.engram.state.model,
     steps: window.engram.steps,
+    swept: document.querySelectorAll('#sweep-table tbody tr').length,
   }));
 }
 
@@ -49,6 +50,7 @@ async function walk(frame, keyboard, id) {
     else if (steps[i].load) assert.equal(record.steps, 4000, `the lesson's model ${steps[i].load} (4000 steps) is loaded`);
     if (steps[i].train) assert.ok(record.steps >= Number(steps[i].train), 'trained to the milestone');
     if (steps[i].test) assert.equal(record.evaluation?.[0]?.length, Number(steps[i].test), 'tested at the step\'s length');
+    if (steps[i].sweep) assert.equal(record.swept, Number(steps[i].sweep), 'every length up to the step\'s is tested');
     seen.push(record);
     assert.equal(await frame.evaluate(() => document.activeElement.dataset.part), 'next', 'focus stays on Next');
     await keyboard.press('Enter');

@@ -1,0 +1,105 @@
+// "Test lengths": the model's error at every length from 1 to a longest one (the test
+// length set in the settings, or 8× the longest training length within its bound), on
+// 256 fresh sequences each (seed 1000, as `engram eval` draws them), a few lengths per
+// message so the page stays live and a progress bar moves. The curve and a table of
+// every length fill a figure among the details; a new model stops a sweep in flight.
+
+import { MODELS, PROPERTIES } from './state.js';
+import { drawSweep } from './views/sweep.js';
+
+const LENGTHS_PER_MESSAGE = 4;
+const SEQUENCES = 256;
+const SEED = 1000;
+
+export function setupSweep(page) {
+  const $ = (id) => document.getElementById(id);
+  const figure = $('sweep-figure');
+  const progress = $('sweep-progress');
+  const status = $('sweep-status');
+  const rows = $('sweep-table').querySelector('tbody');
+  // The sweep shown: { lengths, results, readyCount, metric, trained, done }.
+  let sweep = null;
+
+  const longest = () => page.state.test_length || Math.min(8 * page.state.max_length, PROPERTIES.test_length.max);
+
+  function ask() {
+    const from = sweep.results.length;
+    const lengths = sweep.lengths.slice(from, from + LENGTHS_PER_MESSAGE);
+    page.engine.send({ type: 'evaluate', lengths, sequences: SEQUENCES, seed: SEED, tag: 'sweep' });
+  }
+
+  function row(result) {
+    const tr = document.createElement('tr');
+    const cells = [result.length, sweep.metric.fraction
+      ? `${(100 * result[sweep.metric.key]).toFixed(1)}%` : result[sweep.metric.key].toFixed(3)];
+    if (sweep.accuracy) cells.push(`${(100 * result.sequence_accuracy).toFixed(1)}%`);
+    for (const cell of cells) {
+      const td = document.createElement('td');
+      td.textContent = cell;
+      tr.append(td);
+    }
+    if (result.length < sweep.trained[0] || result.length > sweep.trained[1]) tr.className = 'beyond';
+    return tr;
+  }
+
+  return {
+    start() {
+      const last = longest();
+      const [, metric] = MODELS[page.state.model].metrics;
+      sweep = {
+        lengths: Array.from({ length: last }, (_, i) => i + 1),
+        results: [],
+        readyCount: page.readyCount,
+        metric,
+        accuracy: MODELS[page.state.model].metrics.some((m) => m.key === 'sequence_accuracy'),
+        trained: [page.state.min_length, page.state.max_length],
+        done: false,
+      };
+      figure.hidden = false;
+      progress.max = last;
+      progress.value = 0;
+      progress.hidden = false;
+      $('sweep-accuracy').hidden = !sweep.accuracy;
+      $('sweep-metric').textContent = metric.fraction ? metric.label : `${metric.label} per sequence`;
+      rows.replaceChildren();
+      status.textContent = `Testing lengths 1–${last}…`;
+      figure.scrollIntoView({ block: 'nearest' });
+      ask();
+    },
+    // The engine's results for the lengths last asked for.
+    received(results) {
+      if (!sweep || sweep.done) return;
+      if (page.readyCount !== sweep.readyCount) {
+        sweep.done = true;
+        progress.hidden = true;
+        status.textContent = `Stopped at length ${sweep.results.length}: the model changed.`;
+        return;
+      }
+      sweep.results.push(...results);
+      rows.append(...results.map(row));
+      progress.value = sweep.results.length;
+      page.dirty = true;
+      if (sweep.results.length < sweep.lengths.length) {
+        ask();
+        return;
+      }
+      sweep.done = true;
+      progress.hidden = true;
+      const last = sweep.lengths.length;
+      status.textContent = `Tested lengths 1–${last}, ${SEQUENCES} sequences each (trained on ${sweep.trained[0]}–${sweep.trained[1]}).`;
+    },
+    // A model's error made the engine refuse (a length it cannot take): the sweep ends.
+    failed(message) {
+      if (!sweep || sweep.done) return;
+      sweep.done = true;
+      progress.hidden = true;
+      status.textContent = `Stopped at length ${sweep.results.length + 1}: ${message}.`;
+    },
+    get running() {
+      return Boolean(sweep && !sweep.done);
+    },
+    draw() {
+      if (sweep && !figure.hidden) drawSweep($('sweep-view'), sweep.results, sweep.metric, sweep.trained);
+    },
+  };
+}
