@@ -15,14 +15,16 @@ pub struct SizeArgs {
     /// introspective, ntm, lru or dnc (`--memory dnc --slots 32`).
     #[arg(long = "memory", value_name = "N|KIND", value_parser = parse_memory)]
     pub memory: Option<MemoryArg>,
-    /// Memory slots N (the same as `--memory N`).
-    #[arg(long = "slots", value_name = "N")]
+    /// Memory slots N (the same as `--memory N`). Each size flag also answers to its
+    /// registry key, as `engram schema` lists it (`--memory-slots`, `--memory-width`,
+    /// `--read-heads`).
+    #[arg(long = "slots", visible_alias = "memory-slots", value_name = "N")]
     pub slots: Option<usize>,
     /// Memory width W.
-    #[arg(long = "width", value_name = "W")]
+    #[arg(long = "width", visible_alias = "memory-width", value_name = "W")]
     pub memory_width: Option<usize>,
     /// Read heads R.
-    #[arg(long = "reads", value_name = "R")]
+    #[arg(long = "reads", visible_alias = "read-heads", value_name = "R")]
     pub read_heads: Option<usize>,
     /// Controller LSTM size H.
     #[arg(long, value_name = "H")]
