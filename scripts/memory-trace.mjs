@@ -30,6 +30,16 @@ const holder = new Array(N).fill(-1); // slot → the item it holds (its last wr
 const writtenAt = [];
 let reuse = null;
 let dropped = null;
+// Step t's write to `slot`, which still holds an item: what allocation saw. u_t is
+// computed at step t from the writes up to t − 1 (models.md §3).
+function reuseAt(t, slot) {
+  const usage = steps[t].usage;
+  return {
+    step: t, slot, item: holder[slot], oldest: holder[slot] === Math.min(...holder.filter((i) => i >= 0)),
+    leastUsed: argmax(usage.map((u) => -u)) === slot, usage, weights: steps[t].write_weights, gates: steps[t].gates,
+  };
+}
+
 // The recall's steps write too (the write gate stays open): a write there to an item's
 // slot is a reuse as much as one during the input.
 const recallWrites = [];
@@ -37,13 +47,7 @@ for (let t = 0; t < steps.length; t++) {
   const w = steps[t].write_weights;
   const slot = argmax(w);
   if (t >= L) {
-    if (w[slot] >= NOWHERE && !reuse && holder[slot] >= 0) {
-      reuse = {
-        step: t, slot, item: holder[slot], oldest: holder[slot] === Math.min(...holder.filter((i) => i >= 0)),
-        leastUsed: argmax(steps[t].usage.map((u) => -u)) === slot, usage: steps[t].usage, weights: w,
-        gates: steps[t].gates,
-      };
-    }
+    if (w[slot] >= NOWHERE && !reuse && holder[slot] >= 0) reuse = reuseAt(t, slot);
     if (w[slot] >= NOWHERE) {
       recallWrites.push(`${t}→${slot} (${w[slot].toFixed(2)})`);
       if (holder[slot] >= 0) holder[slot] = -2; // its item is gone
@@ -55,17 +59,7 @@ for (let t = 0; t < steps.length; t++) {
     writtenAt.push({ slot: -1, weight: w[slot] });
     continue;
   }
-  // u_t is computed at step t from the writes up to t − 1 (models.md §3): the usage
-  // allocation sees when it places item t.
-  const before = steps[t].usage;
-  if (!reuse && holder[slot] >= 0) {
-    const held = holder.filter((item) => item >= 0);
-    reuse = {
-      step: t, slot, item: holder[slot], oldest: holder[slot] === Math.min(...held),
-      leastUsed: argmax(before.map((u) => -u)) === slot, usage: before, weights: w,
-      gates: steps[t].gates,
-    };
-  }
+  if (!reuse && holder[slot] >= 0) reuse = reuseAt(t, slot);
   writtenAt.push({ slot, weight: w[slot] });
   holder[slot] = t;
 }

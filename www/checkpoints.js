@@ -30,11 +30,20 @@ function trainedModel({ model, task, memory }) {
   return family ? { file: family.trained[0].file, model: family.name } : null;
 }
 
+function importBytes(page, buffer) {
+  page.engine.send({ type: 'import', bytes: buffer, config: engineConfig(page.state), backend: page.state.backend }, [buffer]);
+}
+
+// A checkpoint shipped in www/checkpoints/, by name (a trained model, a lesson's own),
+// imported as the Import button would; `ready` follows, or an error.
+export async function importShipped(page, name) {
+  const response = await fetch(new URL(`./checkpoints/${name}.safetensors`, import.meta.url));
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  importBytes(page, await response.arrayBuffer());
+}
+
 // Wires the buttons; returns the handler for the worker's `checkpoint` message.
 export function setupCheckpoints(page, showMessage) {
-  const importBytes = (buffer) => {
-    page.engine.send({ type: 'import', bytes: buffer, config: engineConfig(page.state), backend: page.state.backend }, [buffer]);
-  };
   document.getElementById('export').addEventListener('click', () => page.engine.send({ type: 'export' }));
   const input = document.getElementById('import');
   input.addEventListener('change', async () => {
@@ -47,7 +56,7 @@ export function setupCheckpoints(page, showMessage) {
       return;
     }
     showMessage('');
-    importBytes(await file.arrayBuffer());
+    importBytes(page, await file.arrayBuffer());
   });
   document.getElementById('load-trained').addEventListener('click', async () => {
     const trained = trainedModel(page.state);
@@ -62,12 +71,9 @@ export function setupCheckpoints(page, showMessage) {
     if (other) {
       showMessage(`No trained ${MODELS[page.state.model].label} is shipped: this loads the trained ${MODELS[trained.model].label}.`);
     }
-    const url = new URL(`./checkpoints/${name}.safetensors`, import.meta.url);
     try {
-      const response = await fetch(url);
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      await importShipped(page, name);
       if (!other) showMessage('');
-      importBytes(await response.arrayBuffer());
     } catch (error) {
       page.failure = { message: error.message, during: 'import' };
       showMessage(`Could not load the trained model ${name}: ${error.message}.`);

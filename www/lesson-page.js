@@ -2,7 +2,8 @@
 // the same paths a person's clicks take, so a lesson can do nothing a link or a button
 // could not.
 
-import { MODELS, engineConfig, parseHash, toHash } from './state.js';
+import { MODELS, parseHash, toHash } from './state.js';
+import { importShipped } from './checkpoints.js';
 import { runLesson } from './lessons.js';
 
 // Settings a lesson's data-set keeps unless it names them (the page's, not the model's).
@@ -61,11 +62,10 @@ export function startLesson(id, page, controls) {
     // Import button would.
     async loadCheckpoint(name) {
       if (!/^[\w-]+$/.test(name)) throw new Error(`"${name}" is not a checkpoint's name`);
-      const response = await fetch(new URL(`./checkpoints/${name}.safetensors`, import.meta.url));
-      if (!response.ok) throw new Error(`the checkpoint ${name} could not be loaded (HTTP ${response.status})`);
-      const bytes = await response.arrayBuffer();
       const count = page.readyCount;
-      page.engine.send({ type: 'import', bytes, config: engineConfig(page.state), backend: page.state.backend }, [bytes]);
+      await importShipped(page, name).catch((error) => {
+        throw new Error(`the checkpoint ${name} could not be loaded (${error.message})`);
+      });
       await ready(count);
     },
     async trainTo(steps) {

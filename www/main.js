@@ -24,6 +24,8 @@ import { startLesson } from './lesson-page.js';
 import { listLessons } from './lessons.js';
 import { Partner } from './compare.js';
 import { setupSweep } from './sweep.js';
+import { setupSettingsPanel } from './settings-panel.js';
+import { pauseWhenUnseen } from './visibility.js';
 
 const $ = (id) => document.getElementById(id);
 const form = $('settings');
@@ -89,12 +91,6 @@ function saveHash() {
   $('open-full').href = location.href.replace(/#.*$/, '') + toHash(whole);
 }
 
-// The settings panel (a drawer beside the views; on a phone, a sheet over them).
-function setSettingsOpen(open) {
-  form.toggleAttribute('data-open', open);
-  $('settings-toggle').setAttribute('aria-expanded', String(open));
-  if (open) form.querySelector('.panel-head h2').focus();
-}
 
 function setPlaying(playing) {
   page.playing = playing;
@@ -402,11 +398,6 @@ function moveTime(delta) {
 
 function onKey(event) {
   const target = event.target;
-  if (event.key === 'Escape' && form.hasAttribute('data-open')) {
-    setSettingsOpen(false);
-    $('settings-toggle').focus();
-    return;
-  }
   const typing = target.matches('input:not([type=range]), select, textarea') || target.isContentEditable;
   if (typing || event.ctrlKey || event.metaKey || event.altKey || $('play').disabled) return;
   const actions = {
@@ -422,26 +413,6 @@ function onKey(event) {
   if (event.key === ' ' && target.matches('button')) return; // the button's own click
   event.preventDefault();
   action();
-}
-
-// Training pauses while nobody can see it and resumes when they can again.
-function watchVisibility() {
-  let inView = true;
-  const update = () => {
-    const visible = inView && document.visibilityState === 'visible';
-    if (!visible && page.playing) {
-      page.autoPaused = true;
-      setPlaying(false);
-    } else if (visible && page.autoPaused) {
-      page.autoPaused = false;
-      setPlaying(true);
-    }
-  };
-  document.addEventListener('visibilitychange', update);
-  new IntersectionObserver((entries) => {
-    inView = entries.some((e) => e.isIntersecting);
-    update();
-  }).observe($('views'));
 }
 
 // The engine's schema has arrived: the models, their tasks and sizes are known, so the
@@ -472,11 +443,7 @@ function main() {
     page.partner?.step();
   });
   $('reset').addEventListener('click', () => restart());
-  $('settings-toggle').addEventListener('click', () => setSettingsOpen(!form.hasAttribute('data-open')));
-  $('settings-close').addEventListener('click', () => {
-    setSettingsOpen(false);
-    $('settings-toggle').focus();
-  });
+  setupSettingsPanel(form);
   $('test').addEventListener('click', () => {
     const length = page.state.test_length || page.state.max_length;
     $('test-result').textContent = `Testing at length ${length}…`;
@@ -512,7 +479,7 @@ function main() {
   handlers.checkpoint = setupCheckpoints(page, showMessage);
   page.sweep = setupSweep(page);
   setupSharing(page);
-  watchVisibility();
+  pauseWhenUnseen(page, $('views'), setPlaying);
   requestAnimationFrame(draw);
 }
 
