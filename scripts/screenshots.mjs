@@ -53,9 +53,8 @@ async function prepare(target, shot) {
   if (shot.checkpoint) {
     const count = await target.evaluate(() => window.engram.readyCount);
     await target.evaluate(async (name) => {
-      const bytes = await (await fetch(`www/checkpoints/${name}.safetensors`)).arrayBuffer();
-      const { engineConfig } = await import(new URL('www/state.js', location.href).href);
-      window.engram.engine.send({ type: 'import', bytes, config: engineConfig(window.engram.state), backend: 'cpu' }, [bytes]);
+      const { importShipped } = await import(new URL('www/checkpoints.js', location.href).href);
+      await importShipped(window.engram, name);
     }, shot.checkpoint);
     await target.waitForFunction((n) => window.engram.readyCount > n, count, { timeout: 60_000 });
   }

@@ -98,8 +98,16 @@ export function setupSweep(page) {
     get running() {
       return Boolean(sweep && !sweep.done);
     },
+    // Called on every redraw of the page (a frame while training): draws only when the
+    // curve has new lengths, or the canvas a new size or theme.
     draw() {
-      if (sweep && !figure.hidden) drawSweep($('sweep-view'), sweep.results, sweep.metric, sweep.trained);
+      if (!sweep || figure.hidden) return;
+      const canvas = $('sweep-view');
+      const dark = matchMedia('(prefers-color-scheme: dark)').matches;
+      const key = `${sweep.results.length} ${canvas.clientWidth} ${canvas.clientHeight} ${sweep.readyCount} ${dark}`;
+      if (canvas.dataset.drawn === key) return;
+      canvas.dataset.drawn = key;
+      drawSweep(canvas, sweep.results, sweep.metric, sweep.trained);
     },
   };
 }
