@@ -25,6 +25,12 @@ impl Kernels {
         Ok(match Family::of(config.model) {
             #[cfg(feature = "memory")]
             Family::Memory => Kernels::Memory(Layout::new(config, params)?),
+            Family::NeuralGpu if config.model.is_diagonal() => {
+                return Err(crate::error::config_error(format!(
+                    "{} has no WebGPU kernels yet: it trains and runs on the CPU",
+                    config.model
+                )))
+            }
             #[cfg(feature = "neural_gpu")]
             Family::NeuralGpu => Kernels::Image(ImageLayout::new(config, params)?),
             #[cfg(feature = "generative")]

@@ -70,6 +70,8 @@ impl Settings {
             kind: match optimizer.kind {
                 OptimizerKind::Adam => 0,
                 OptimizerKind::Rmsprop => 1,
+                // Refused by `GpuSession::new` before any settings are written.
+                OptimizerKind::Adamax => 2,
             },
             relax_sets: 0,
             clip_norm,

@@ -17,18 +17,21 @@ pub enum ModelKind {
     Lru,
     NeuralGpu,
     NeuralGpuDep,
+    /// The Diagonal Neural GPU (neural_gpu.md §5.3).
+    NeuralGpuDiag,
     /// A generative temporal model with memory (generative.md).
     Gtmm,
 }
 
 impl ModelKind {
-    pub const ALL: [ModelKind; 7] = [
+    pub const ALL: [ModelKind; 8] = [
         ModelKind::Lstm,
         ModelKind::Ntm,
         ModelKind::Dnc,
         ModelKind::Lru,
         ModelKind::NeuralGpu,
         ModelKind::NeuralGpuDep,
+        ModelKind::NeuralGpuDiag,
         ModelKind::Gtmm,
     ];
 
@@ -40,6 +43,7 @@ impl ModelKind {
             ModelKind::Lru => "lru",
             ModelKind::NeuralGpu => "neural_gpu",
             ModelKind::NeuralGpuDep => "neural_gpu_dep",
+            ModelKind::NeuralGpuDiag => "neural_gpu_diag",
             ModelKind::Gtmm => "gtmm",
         }
     }
@@ -59,9 +63,17 @@ impl ModelKind {
         self == ModelKind::Gtmm
     }
 
-    /// The Neural GPU family: a mental image of CGRUs on symbol tasks.
+    /// The Neural GPU family: a mental image on symbol tasks.
     pub fn is_image(self) -> bool {
-        matches!(self, ModelKind::NeuralGpu | ModelKind::NeuralGpuDep)
+        matches!(
+            self,
+            ModelKind::NeuralGpu | ModelKind::NeuralGpuDep | ModelKind::NeuralGpuDiag
+        )
+    }
+
+    /// The Diagonal Neural GPU: a one-row image and its own cell (neural_gpu.md §5.3).
+    pub fn is_diagonal(self) -> bool {
+        self == ModelKind::NeuralGpuDiag
     }
 
     /// The Neural GPU with dependent outputs (an active-memory decoder).
@@ -143,7 +155,7 @@ impl ModelConfig {
         }
         if self.model.is_image() {
             return match &self.image {
-                Some(image) => image.validate(),
+                Some(image) => image.validate_for(self.model),
                 None => Err(config_error(format!(
                     "a {} model needs its image settings (maps, height, cgru_layers, gate_cutoff)",
                     self.model

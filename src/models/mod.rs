@@ -89,6 +89,9 @@ pub trait Model: Send + Sync {
     /// Tells the model which training step comes next (1-based), for schedules that
     /// live in the model (the generative models' KL warm-up).
     fn set_training_step(&self, _step: u64) {}
+    /// Sets the weight of a training regulariser that lives in the model (the Diagonal
+    /// Neural GPU's saturation cost, adapted by the trainer); 0 turns it off.
+    fn set_regulariser_weight(&self, _weight: f32) {}
     /// Where parameter-sharing relaxation's sets lie, for a model that has them.
     fn relaxed_sets(&self) -> Option<RelaxedSets> {
         None
@@ -133,6 +136,10 @@ fn build_into(config: &ModelConfig, seed: u64, params: ParamStore) -> Result<Box
                 other => unreachable!("{other} is not a controller-and-memory model"),
             },
         )),
+        #[cfg(feature = "neural_gpu")]
+        Family::NeuralGpu if c.model.is_diagonal() => {
+            Box::new(neural_gpu::DiagonalNeuralGpu::with_store(c, seed, params))
+        }
         #[cfg(feature = "neural_gpu")]
         Family::NeuralGpu => Box::new(NeuralGpu::with_store(c, seed, params)),
         #[cfg(feature = "generative")]

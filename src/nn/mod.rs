@@ -8,5 +8,5 @@ pub mod params;
 
 pub use linear::Linear;
 pub use lstm::{LstmCarry, LstmStack, LstmTape};
-pub use optim::{clip_global_norm, Optimizer, OptimizerConfig, OptimizerKind};
+pub use optim::{adamax_beta2, clip_global_norm, Optimizer, OptimizerConfig, OptimizerKind};
 pub use params::{ParamEntry, ParamStore};

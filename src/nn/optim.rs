@@ -7,10 +7,14 @@ use serde::{Deserialize, Serialize};
 pub enum OptimizerKind {
     Adam,
     Rmsprop,
+    /// The Diagonal Neural GPU's AdaMax (neural_gpu.md §5.3): Adam with the infinity norm,
+    /// each gradient entry clipped to its running maximum, β2 on a schedule.
+    Adamax,
 }
 
 /// Optimiser settings. Adam uses `beta1`, `beta2`, `epsilon`; RMSProp uses `decay`
-/// (the squared-gradient average's ρ), `momentum` and `epsilon`.
+/// (the squared-gradient average's ρ), `momentum` and `epsilon`; AdaMax uses `beta1` and
+/// `epsilon`, and its β2 follows [`adamax_beta2`] (`beta2` unused).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct OptimizerConfig {
@@ -67,6 +71,17 @@ impl OptimizerConfig {
     }
 }
 
+/// AdaMax's β2 before update number `step` (from 0, TF's global step): `1 − max(0.0005,
+/// 0.01·0.5^(step/2000))`, so the running maximum forgets fast early and slowly later.
+pub fn adamax_beta2(step: u32) -> f32 {
+    1.0 - (0.01 * 0.5f32.powf(step as f32 / 2000.0)).max(0.0005)
+}
+
+/// AdaMax clips each gradient entry to `±(1.2·u + 1e-4)`, u its running maximum, so one
+/// outlying batch cannot move a weight far (the released optimiser's defaults).
+const ADAMAX_CLIP_MULTIPLIER: f32 = 1.2;
+const ADAMAX_CLIP_EPSILON: f32 = 1e-4;
+
 /// Optimiser state for one parameter buffer.
 #[derive(Clone, Debug)]
 pub struct Optimizer {
@@ -120,9 +135,26 @@ impl Optimizer {
 
     /// Applies one update of `params` along `grads`.
     pub fn update(&mut self, params: &mut [f32], grads: &[f32]) {
+        let beta2 = adamax_beta2(self.steps);
         self.steps += 1;
         let c = &self.config;
         match c.kind {
+            // g ← clip(g, ±(1.2·u + 1e-4));  m ← β1·m + (1 − β1)·g;  u ← max(β2·u, |g|)
+            // θ ← θ − lr · m / (u + ε)                      (no bias correction, as released)
+            OptimizerKind::Adamax => {
+                for (((p, &g), m), u) in params
+                    .iter_mut()
+                    .zip(grads)
+                    .zip(&mut self.first_moment)
+                    .zip(&mut self.second_moment)
+                {
+                    let bound = ADAMAX_CLIP_MULTIPLIER * *u + ADAMAX_CLIP_EPSILON;
+                    let g = g.clamp(-bound, bound);
+                    *m = c.beta1 * *m + (1.0 - c.beta1) * g;
+                    *u = (beta2 * *u).max(g.abs());
+                    *p -= c.learning_rate * *m / (*u + c.epsilon);
+                }
+            }
             OptimizerKind::Adam => {
                 let t = self.steps as i32;
                 let correction1 = 1.0 - c.beta1.powi(t);
@@ -191,9 +223,43 @@ mod tests {
     }
 
     #[test]
-    fn both_optimisers_minimise_a_quadratic() {
+    fn every_optimiser_minimises_a_quadratic() {
         assert!(minimise_quadratic(OptimizerKind::Adam) < 0.05);
         assert!(minimise_quadratic(OptimizerKind::Rmsprop) < 0.05);
+        assert!(minimise_quadratic(OptimizerKind::Adamax) < 0.05);
+    }
+
+    /// The released optimiser by hand, for two updates of one entry: the first gradient
+    /// is clipped to ±1e-4 (u starts at 0), the second to ±(1.2·u + 1e-4).
+    #[test]
+    fn adamax_clips_each_entry_to_its_running_maximum() {
+        let config = OptimizerConfig {
+            kind: OptimizerKind::Adamax,
+            learning_rate: 0.01,
+            ..OptimizerConfig::default()
+        };
+        let mut optimizer = Optimizer::new(config, 1);
+        let mut p = [0.0f32];
+        optimizer.update(&mut p, &[5.0]);
+        let (m, u) = (0.1 * 1e-4, 1e-4);
+        let expected = -0.01 * m / (u + 1e-8);
+        assert!(
+            (p[0] - expected).abs() < 1e-6,
+            "{} against {expected}",
+            p[0]
+        );
+        optimizer.update(&mut p, &[5.0]);
+        let g = 1.2 * u + 1e-4;
+        let (m, u) = (0.9 * m + 0.1 * g, (adamax_beta2(1) * u).max(g));
+        let expected = expected - 0.01 * m / (u + 1e-8);
+        assert!(
+            (p[0] - expected).abs() < 1e-6,
+            "{} against {expected}",
+            p[0]
+        );
+        assert!((adamax_beta2(0) - 0.99).abs() < 1e-7);
+        assert!((adamax_beta2(2000) - 0.995).abs() < 1e-7);
+        assert!((adamax_beta2(100_000) - 0.9995).abs() < 1e-7);
     }
 
     #[test]

@@ -16,6 +16,9 @@ pub struct SequenceScore {
     pub wrong_sequences: f64,
     /// The variational bound's parts (generative models only; zero otherwise).
     pub bound: BoundParts,
+    /// A training regulariser's value before its weight, summed over sequences (the
+    /// Diagonal Neural GPU's saturation cost; zero otherwise). Never part of `loss_nats`.
+    pub regulariser: f64,
 }
 
 /// Sums of the generative models' −ELBO parts in nats, over the recall set and over the
@@ -48,6 +51,7 @@ impl SequenceScore {
         self.scored += other.scored;
         self.wrong_sequences += other.wrong_sequences;
         self.bound.add(other.bound);
+        self.regulariser += other.regulariser;
     }
 }
 

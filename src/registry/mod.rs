@@ -25,7 +25,8 @@ pub use schema::{schema, HyperparameterSchema, ModelSchema, Schema, TaskSchema};
 pub enum Family {
     /// An LSTM controller with (or without) an external memory, on bit-vector tasks.
     Memory,
-    /// The Neural GPU and its dependent-output successor, on symbol tasks.
+    /// The Neural GPU, its dependent-output successor and the Diagonal Neural GPU, on
+    /// symbol tasks.
     NeuralGpu,
     /// Variational sequence models whose latents live in a memory, on image sequences.
     Generative,
@@ -208,7 +209,7 @@ const IMAGE_VIEWS: &[&str] = &["symbols", "mental_image", "change_map", "loss"];
 /// The model `engram train` trains and the page opens when none is named.
 pub const DEFAULT_MODEL: ModelKind = ModelKind::Ntm;
 
-pub const MODELS: [ModelInfo; 7] = [
+pub const MODELS: [ModelInfo; 8] = [
     ModelInfo {
         kind: ModelKind::Ntm,
         label: "Neural Turing Machine",
@@ -315,6 +316,17 @@ pub const MODELS: [ModelInfo; 7] = [
         views: &["symbols", "mental_image", "change_map", "tape", "loss"],
         trained: &[],
         gpu: true,
+        preset: Sizes::new(0, 0, 0, 0),
+        bench: Sizes::new(0, 0, 0, 0),
+    },
+    ModelInfo {
+        kind: ModelKind::NeuralGpuDiag,
+        label: "Diagonal Neural GPU",
+        family: Family::NeuralGpu,
+        hyperparameters: &[MAPS],
+        views: IMAGE_VIEWS,
+        trained: &[],
+        gpu: false,
         preset: Sizes::new(0, 0, 0, 0),
         bench: Sizes::new(0, 0, 0, 0),
     },

@@ -346,6 +346,15 @@ impl TaskConfig {
         task
     }
 
+    /// The columns a sequence of length parameter `length` occupies (its steps): for a
+    /// symbol task its active width n_b (2L for dup, 2L + 1 for arithmetic).
+    pub fn columns(&self, length: usize) -> usize {
+        match self {
+            TaskConfig::Symbols { task, .. } => task.columns(length),
+            _ => self.at_length(length).max_steps(),
+        }
+    }
+
     /// The same task with every sequence at exactly `length` (for evaluation per length).
     pub fn at_length(&self, length: usize) -> TaskConfig {
         let mut task = self.with_max_length(length);

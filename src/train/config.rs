@@ -2,6 +2,7 @@
 //! presets that make `engram train --model M --task T` learn without flags.
 
 use super::parallel::default_threads;
+use super::recipe::DiagonalRecipe;
 use crate::error::{config_error, Result};
 use crate::models::gtmm::GenerativeConfig;
 use crate::models::neural_gpu::ImageConfig;
@@ -96,6 +97,10 @@ pub struct TrainConfig {
     pub dnc_deallocation: bool,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub dnc_link_sharpness: bool,
+    /// The Diagonal Neural GPU's recipe: length bins, gradient noise, the saturation
+    /// cost's weight and the plateau decay (absent for the other models).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recipe: Option<DiagonalRecipe>,
 }
 
 impl CurriculumConfig {
@@ -190,6 +195,7 @@ impl TrainConfig {
             dnc_masking: false,
             dnc_deallocation: false,
             dnc_link_sharpness: false,
+            recipe: None,
         }
     }
 
@@ -228,6 +234,7 @@ impl TrainConfig {
             dnc_masking: false,
             dnc_deallocation: false,
             dnc_link_sharpness: false,
+            recipe: None,
         }
     }
 
@@ -235,6 +242,9 @@ impl TrainConfig {
     /// two CGRU layers, cutoff 1.2; Adam lr 1e-3, ε 1e-4; global norm 1; the tiny
     /// curriculum; a constant learning rate.
     fn image_preset(model: ModelKind, task: TaskConfig) -> TrainConfig {
+        if model.is_diagonal() {
+            return Self::diagonal_preset(task);
+        }
         let sizes = crate::registry::info(model).preset;
         TrainConfig {
             model,
@@ -258,6 +268,47 @@ impl TrainConfig {
             decay: None,
             threads: 0,
             image: Some(ImageConfig::default()),
+            generative: None,
+            dnc_masking: false,
+            dnc_deallocation: false,
+            dnc_link_sharpness: false,
+            recipe: None,
+        }
+    }
+
+    /// The Diagonal Neural GPU's preset (neural_gpu.md §5.3, the released trainer's
+    /// recipe): m = 24 (48 for binary arithmetic, whose carries need the room); dropout
+    /// keep 0.9 (0.5 for arithmetic); AdaMax at lr 0.01·48/m; 32 sequences per length
+    /// bin; no global-norm clipping (AdaMax clips each entry), no curriculum.
+    fn diagonal_preset(task: TaskConfig) -> TrainConfig {
+        let arithmetic = matches!(&task, TaskConfig::Symbols { task, .. } if task.is_arithmetic());
+        let maps = if arithmetic { 48 } else { 24 };
+        let dropout = if arithmetic { 0.5 } else { 0.1 };
+        TrainConfig {
+            model: ModelKind::NeuralGpuDiag,
+            hidden: 0,
+            layers: 0,
+            memory_slots: 0,
+            memory_width: 0,
+            read_heads: 0,
+            recipe: Some(DiagonalRecipe::released(&task)),
+            steps: if arithmetic { 10_000 } else { 1200 },
+            task,
+            optimizer: OptimizerConfig {
+                kind: OptimizerKind::Adamax,
+                learning_rate: 0.01 * 48.0 / maps as f32,
+                beta1: 0.9,
+                epsilon: 1e-8,
+                ..OptimizerConfig::default()
+            },
+            batch_size: 32,
+            seed: 1,
+            // Off in effect: AdaMax clips each entry to its running maximum instead.
+            clip_norm: 1e6,
+            curriculum: None,
+            decay: None,
+            threads: 0,
+            image: Some(ImageConfig::diagonal(maps, dropout)),
             generative: None,
             dnc_masking: false,
             dnc_deallocation: false,
@@ -328,6 +379,16 @@ impl TrainConfig {
             image.check_training_length(self.task.max_steps(), self.model.has_decoder())?;
         }
         self.optimizer.validate().map_err(config_error)?;
+        match (&self.recipe, self.model.is_diagonal()) {
+            (Some(recipe), true) => recipe.validate(&self.task)?,
+            (Some(_), false) => {
+                return Err(config_error(format!(
+                    "recipe (length bins, saturation cost) belongs to neural_gpu_diag, not {}",
+                    self.model
+                )))
+            }
+            (None, _) => {}
+        }
         if !(1..=MAX_BATCH).contains(&self.batch_size) {
             return Err(config_error(format!(
                 "batch size must be between 1 and {MAX_BATCH}, got {}",

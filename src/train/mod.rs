@@ -8,6 +8,7 @@ mod evaluate;
 mod memory_budget;
 mod parallel;
 mod progress;
+mod recipe;
 mod trainer;
 
 pub use backend::{open_gpu, BackendChoice, BackendStatus, MeasuredRates};
@@ -21,4 +22,5 @@ pub use memory_budget::{
 };
 pub use parallel::{batch_gradient, batch_score, default_threads, threads_used};
 pub use progress::{Curriculum, Decay};
+pub use recipe::{DiagonalRecipe, RecipeState};
 pub use trainer::{StepReport, Trainer, MIRROR_INTERVAL};

@@ -107,9 +107,11 @@ impl Layout {
         state.add("S_READ", read_width);
         let mut cache = Fields::default();
         let (raw, interface, scratch) = match config.model {
-            ModelKind::Lstm | ModelKind::NeuralGpu | ModelKind::NeuralGpuDep | ModelKind::Gtmm => {
-                (0, 0, 0)
-            }
+            ModelKind::Lstm
+            | ModelKind::NeuralGpu
+            | ModelKind::NeuralGpuDep
+            | ModelKind::NeuralGpuDiag
+            | ModelKind::Gtmm => (0, 0, 0),
             ModelKind::Ntm => {
                 state.add("S_MEMORY", n * w);
                 state.add("S_NORMS", n);
@@ -280,7 +282,11 @@ impl Layout {
             }
         }
         match config.model {
-            ModelKind::Lstm | ModelKind::NeuralGpu | ModelKind::NeuralGpuDep | ModelKind::Gtmm => {}
+            ModelKind::Lstm
+            | ModelKind::NeuralGpu
+            | ModelKind::NeuralGpuDep
+            | ModelKind::NeuralGpuDiag
+            | ModelKind::Gtmm => {}
             ModelKind::Ntm => {
                 let write = ntm_head_size(w, true);
                 let read = ntm_head_size(w, false);
@@ -412,9 +418,11 @@ impl Layout {
     pub fn sequence_source(&self) -> String {
         let core: &[&str] = match self.model {
             // Layout::new refuses the Neural GPU family: it has kernels of its own.
-            ModelKind::Lstm | ModelKind::NeuralGpu | ModelKind::NeuralGpuDep | ModelKind::Gtmm => {
-                &[NO_MEMORY]
-            }
+            ModelKind::Lstm
+            | ModelKind::NeuralGpu
+            | ModelKind::NeuralGpuDep
+            | ModelKind::NeuralGpuDiag
+            | ModelKind::Gtmm => &[NO_MEMORY],
             ModelKind::Ntm => &[MEMORY, CONTENT, NTM_ADDRESSING, NTM],
             ModelKind::Dnc => &[MEMORY, CONTENT, DNC_HALVES, DNC_IMPROVEMENTS, DNC],
             ModelKind::Lru => &[MEMORY, CONTENT, LRU],

@@ -22,7 +22,7 @@ use super::readback::read_back;
 use super::uniforms::{Run, Settings};
 use crate::models::neural_gpu::relaxation::RelaxedSets;
 use crate::models::Model;
-use crate::nn::OptimizerConfig;
+use crate::nn::{OptimizerConfig, OptimizerKind};
 use crate::ops::loss::BoundParts;
 use crate::tasks::Batch;
 use std::rc::Rc;
@@ -52,6 +52,7 @@ impl From<StepScores> for crate::ops::loss::SequenceScore {
             scored: scores.scored,
             wrong_sequences: scores.wrong_sequences,
             bound: scores.bound,
+            regulariser: 0.0,
         }
     }
 }
@@ -95,6 +96,11 @@ impl GpuSession {
     ) -> Result<GpuSession, GpuUnavailable> {
         let kernels = Kernels::new(model.config(), model.params())
             .map_err(|e| GpuUnavailable(format!("the GPU path cannot run this model: {e}")))?;
+        if optimizer.kind == OptimizerKind::Adamax {
+            return Err(GpuUnavailable(
+                "the GPU path has no AdaMax kernel (it runs Adam and RMSProp)".into(),
+            ));
+        }
         let program = Program::new(&context, &kernels).await?;
         let parameters = model.params().len();
         let params = buffer(&context, "parameters", floats(parameters), STORAGE);

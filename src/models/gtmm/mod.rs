@@ -385,6 +385,7 @@ impl<M: LatentMemory> Gtmm<M> {
             scored: frames,
             wrong_sequences: 0.0,
             bound: Self::bound_parts(&tape.reconstruction, &tape.kl, recall),
+            regulariser: 0.0,
         }
     }
 }

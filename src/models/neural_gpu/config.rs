@@ -4,6 +4,7 @@
 
 use super::relaxation::MAX_RELAX_SETS;
 use crate::error::{check_range, config_error, Result};
+use crate::models::ModelKind;
 use serde::{Deserialize, Serialize};
 
 /// Feature maps m: the original code's 128 fits natively but not in a tab.
@@ -86,6 +87,43 @@ impl ImageConfig {
         self.height = height.unwrap_or(self.height);
         self.cgru_layers = cgru_layers.unwrap_or(self.cgru_layers);
         self.gate_cutoff = gate_cutoff.unwrap_or(self.gate_cutoff);
+    }
+
+    /// [`ImageConfig::validate`], and for the Diagonal Neural GPU (one row, one cell, no
+    /// relaxation, decoder or smoothing; §5.3) that its other settings are the fixed ones.
+    pub fn validate_for(&self, model: ModelKind) -> Result<()> {
+        self.validate()?;
+        if model.is_diagonal() {
+            let fixed = ImageConfig::diagonal(self.maps, self.dropout);
+            if self != &fixed {
+                return Err(config_error(format!(
+                    "{model} has one row and one cell and takes only maps and dropout \
+                     (height 1, cgru_layers 1, gate_cutoff 1, relax_sets 1, no sampling or \
+                     label smoothing), got height {}, cgru_layers {}, gate_cutoff {}, \
+                     relax_sets {}, sampling_rate {}, label_smoothing {}",
+                    self.height,
+                    self.cgru_layers,
+                    self.gate_cutoff,
+                    self.relax_sets,
+                    self.sampling_rate,
+                    self.label_smoothing
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// The Diagonal Neural GPU's settings (§5.3): `maps` m, one row, one cell; `dropout`
+    /// is the probability a cell of `s_0` or of a candidate is dropped (1 − keep).
+    pub fn diagonal(maps: usize, dropout: f32) -> ImageConfig {
+        ImageConfig {
+            maps,
+            height: 1,
+            cgru_layers: 1,
+            gate_cutoff: 1.0,
+            dropout,
+            ..ImageConfig::default()
+        }
     }
 
     pub fn validate(&self) -> Result<()> {

@@ -19,6 +19,7 @@
 mod cgru;
 mod config;
 mod decoder;
+mod diagonal;
 mod noise;
 pub mod relaxation;
 pub use noise::{training_noise, TrainingNoise};
@@ -26,6 +27,7 @@ mod trace;
 
 pub use cgru::{gate_cutoff, gate_cutoff_derivative, CgruCache, CgruLayer, Image};
 pub use config::{ImageConfig, MAX_CGRU_LAYERS, MAX_HEIGHT, MAX_MAPS, MAX_TRAINING_CACHE_BYTES};
+pub use diagonal::DiagonalNeuralGpu;
 pub use trace::{DecoderStep, EncoderStep, ImageTrace};
 
 use super::{Model, ModelConfig, SequenceRef, StepTrace};

@@ -15,6 +15,7 @@ use super::backend::MeasuredRates;
 use super::config::TrainConfig;
 use super::parallel::batch_gradient;
 use super::progress::{Decay, Progress};
+use super::recipe::RecipeState;
 use crate::error::{config_error, EngramError, Result};
 use crate::gpu::GpuSession;
 use crate::models::{build, Model};
@@ -87,6 +88,8 @@ pub struct Trainer {
     live_rate: Option<(u64, f32)>,
     /// Relaxation's averaging is due after the step that advanced the curriculum.
     average_pending: bool,
+    /// The Diagonal Neural GPU's recipe between steps (its saturation weight, windows).
+    recipe: Option<RecipeState>,
 }
 
 impl CpuEngine {
@@ -98,19 +101,25 @@ impl CpuEngine {
         }
     }
 
-    /// Gradient (with relaxation's pull, if any), clipping and update of `model` on
-    /// `batch`; the update is skipped when the loss or the gradient is not finite.
+    /// Gradient (with relaxation's pull, if any, and the recipe's noise, seeded by
+    /// `seed`), clipping and update of `model` on `batch`; the update is skipped when the
+    /// loss or the gradient is not finite.
     fn step(
         &mut self,
         model: &mut dyn Model,
         batch: &Batch,
         clip_norm: f32,
         pull: Option<f32>,
+        recipe: Option<(&RecipeState, u64)>,
     ) -> (SequenceScore, f32) {
         let score = batch_gradient(model, batch, self.threads, &mut self.grads);
         if let (Some(sets), Some(pull)) = (model.relaxed_sets(), pull) {
             // The penalty is a regulariser: the loss reported stays the objective's.
             sets.pull(model.params().values(), pull, &mut self.grads);
+        }
+        if let Some((recipe, seed)) = recipe {
+            let rate = self.optimizer.config().learning_rate;
+            recipe.add_noise(&mut self.grads, rate, seed);
         }
         let gradient_norm = clip_global_norm(&mut self.grads, clip_norm);
         if score.loss_nats.is_finite() && gradient_norm.is_finite() {
@@ -140,7 +149,12 @@ impl Trainer {
         }
         let progress = Progress::new(&config);
         let optimizer = Optimizer::new(config.optimizer.clone(), model.params().len());
+        let recipe = config
+            .recipe
+            .clone()
+            .map(|r| RecipeState::new(r, config.optimizer.learning_rate));
         Ok(Trainer {
+            recipe,
             engine: Engine::Cpu(CpuEngine::new(&config, model.params().len(), optimizer)),
             config,
             model,
@@ -226,10 +240,19 @@ impl Trainer {
     }
 
     /// The batch of step `steps_done + 1`: from the seed and the step number, at the
-    /// curriculum's length (one drawn length for the whole batch with the mixture).
+    /// curriculum's length (one drawn length for the whole batch with the mixture), or
+    /// with a recipe `batch_size` sequences from each of its length bins.
     fn next_batch(&self) -> (u64, TaskConfig, Batch) {
         let step = self.steps_done + 1;
         let seed = derive_seed(self.config.seed, step);
+        if let Some(recipe) = &self.config.recipe {
+            let task = self.config.task.clone();
+            return (
+                step,
+                task.clone(),
+                recipe.batch(&task, self.config.batch_size, seed),
+            );
+        }
         let mut task = self.current_task();
         if let Some(curriculum) = &self.progress.curriculum {
             let mut rng = Pcg32::new(derive_seed(seed, LENGTH_DRAW));
@@ -246,6 +269,7 @@ impl Trainer {
         &mut self,
         step: u64,
         task: &TaskConfig,
+        sequences: usize,
         score: SequenceScore,
         gradient_norm: f32,
     ) -> Result<StepReport> {
@@ -258,10 +282,7 @@ impl Trainer {
                 what: "gradient",
             });
         }
-        let metrics = self
-            .model
-            .objective()
-            .summarise(&score, self.config.batch_size);
+        let metrics = self.model.objective().summarise(&score, sequences);
         let report = StepReport {
             step,
             metrics,
@@ -274,6 +295,14 @@ impl Trainer {
             .record(report.max_length, metrics.schedule_error());
         if let Some(rate) = recorded.learning_rate {
             self.apply_learning_rate(rate);
+        }
+        if let Some(recipe) = &mut self.recipe {
+            let per_column = score.loss_nats / score.scored.max(1.0);
+            let saturation = score.regulariser / sequences.max(1) as f64;
+            let rate = self.config.optimizer.learning_rate;
+            if let Some(rate) = recipe.record(per_column, saturation, rate) {
+                self.apply_learning_rate(rate);
+            }
         }
         if recorded.average {
             self.average_pending = true;
@@ -310,9 +339,19 @@ impl Trainer {
         };
         let pull = self.progress.pull();
         self.model.set_training_step(step);
-        let (score, gradient_norm) =
-            cpu.step(self.model.as_mut(), &batch, self.config.clip_norm, pull);
-        let report = self.complete(step, &task, score, gradient_norm)?;
+        if let Some(recipe) = &self.recipe {
+            self.model
+                .set_regulariser_weight(recipe.saturation_weight());
+        }
+        let noise = self.recipe.as_ref().map(|r| (r, batch.noise_seed));
+        let (score, gradient_norm) = cpu.step(
+            self.model.as_mut(),
+            &batch,
+            self.config.clip_norm,
+            pull,
+            noise,
+        );
+        let report = self.complete(step, &task, batch.size, score, gradient_norm)?;
         if self.average_pending {
             self.average_on_host();
         }
@@ -334,7 +373,13 @@ impl Trainer {
                 .set_kl_weight(generative.map_or(1.0, |g| g.kl_weight(step)));
             match gpu.session.train_step(&batch).await {
                 Ok(scores) => {
-                    let report = self.complete(step, &task, scores.into(), scores.gradient_norm)?;
+                    let report = self.complete(
+                        step,
+                        &task,
+                        batch.size,
+                        scores.into(),
+                        scores.gradient_norm,
+                    )?;
                     if self.average_pending {
                         self.average_relaxed_sets().await?;
                     }

@@ -146,8 +146,9 @@ fn parse_optimizer(text: &str) -> Result<OptimizerKind, String> {
     match text {
         "adam" => Ok(OptimizerKind::Adam),
         "rmsprop" => Ok(OptimizerKind::Rmsprop),
+        "adamax" => Ok(OptimizerKind::Adamax),
         other => Err(format!(
-            "unknown optimizer '{other}' (expected adam or rmsprop)"
+            "unknown optimizer '{other}' (expected adam, rmsprop or adamax)"
         )),
     }
 }

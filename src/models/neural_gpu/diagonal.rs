@@ -1,0 +1,631 @@
+//! The Diagonal Neural GPU (Freivalds & Liepins 2017), neural_gpu.md §5.3: a one-row
+//! state whose cell mixes its candidate with a fixed diagonal shift of the old state.
+//!
+//! ```text
+//! hσ(a) = min(1, max(0, 0.5·a + 0.5))        hτ(a) = min(1, max(−1, a))
+//! s_0    = hτ(E[i_x] + e), dropout                                 (each column x < n_b)
+//! shift(s)[c, x] = s[c, x]      c <  m − 2k                         (k = ⌊m/3⌋;
+//!                = s[c, x − 1]  m − 2k ≤ c < m − k                   zero outside
+//!                = s[c, x + 1]  c ≥ m − k                            0..n_b − 1)
+//! r = hσ(conv_r(s) + 0.5)    c = hτ(conv_c(r ⊙ s)), dropout    g = hσ(conv_g(s) + 0.7)
+//! s' = g ⊙ shift(s) + (1 − g) ⊙ c                n_b times, one cell for every step
+//! logits[x] = O·s_{n_b}[:, x] + o
+//! ```
+//! Each sequence runs alone at its own width n_b, so the convolutions' zero padding is the
+//! spec's masked columns and no mask is needed. Images are channel-major `[m][n]`.
+//!
+//! Training adds the saturation cost `Σ max(0, |a| − 0.9)` over every pre-activation `a`
+//! fed to hσ or hτ (the input layer's ×n_b), divided by n_b² and weighted by the trainer's
+//! adaptive weight ([`Model::set_regulariser_weight`]); the reported loss excludes it.
+
+use super::noise::apply;
+use super::{EncoderStep, ImageConfig, ImageTrace};
+use crate::models::{Model, ModelConfig, SequenceRef, StepTrace};
+use crate::nn::ParamStore;
+use crate::objective::Objective;
+use crate::ops::linalg::{matvec, matvec_transposed_accumulate, outer_accumulate};
+use crate::ops::loss::SequenceScore;
+use crate::rng::Pcg32;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+/// The bias constants of the reset and update gates (the released code's `bias_start`).
+const RESET_BIAS: f32 = 0.5;
+const GATE_BIAS: f32 = 0.7;
+/// Pre-activations beyond ±0.9 pay the saturation cost.
+const SATURATION_LIMIT: f32 = 0.9;
+
+/// `hσ(a) = min(1, max(0, 0.5·a + 0.5))`.
+fn hard_sigmoid(a: f32) -> f32 {
+    (0.5 * a + 0.5).clamp(0.0, 1.0)
+}
+
+/// `hσ'(a)`: 0.5 strictly inside (−1, 1), else 0 (the min/max rule).
+fn hard_sigmoid_derivative(a: f32) -> f32 {
+    if a > -1.0 && a < 1.0 {
+        0.5
+    } else {
+        0.0
+    }
+}
+
+/// `hτ(a) = min(1, max(−1, a))`.
+fn hard_tanh(a: f32) -> f32 {
+    a.clamp(-1.0, 1.0)
+}
+
+fn hard_tanh_derivative(a: f32) -> f32 {
+    if a > -1.0 && a < 1.0 {
+        1.0
+    } else {
+        0.0
+    }
+}
+
+/// `max(0, |a| − 0.9)` and its derivative `sign(a)·[|a| > 0.9]`.
+fn saturation_excess(a: f32) -> (f32, f32) {
+    let excess = a.abs() - SATURATION_LIMIT;
+    if excess > 0.0 {
+        (excess, a.signum())
+    } else {
+        (0.0, 0.0)
+    }
+}
+
+/// Offsets of a width-3 convolution's kernel `K [m, m, 3]` and bias `[m]`.
+#[derive(Clone, Copy, Debug)]
+struct Conv {
+    weight: usize,
+    bias: usize,
+}
+
+impl Conv {
+    /// Glorot-uniform kernel (fan_in = fan_out = 3m: bound √(1/m)), zero bias.
+    fn register(params: &mut ParamStore, name: &str, maps: usize, rng: &mut Pcg32) -> Conv {
+        let bound = (6.0 / (6 * maps) as f32).sqrt();
+        Conv {
+            weight: params.add_uniform(&format!("{name}.weight"), &[maps, maps, 3], bound, rng),
+            bias: params.add_constant(&format!("{name}.bias"), &[maps], 0.0),
+        }
+    }
+
+    /// `out[o, x] = b[o] + constant + Σ_i Σ_t K[o, i, t]·s[i, x + t − 1]` (zero outside the
+    /// row). Loops over x innermost so each tap is one contiguous multiply-add.
+    fn forward(&self, p: &[f32], maps: usize, width: usize, s: &[f32], constant: f32) -> Vec<f32> {
+        let mut out = vec![0.0; maps * width];
+        let kernel = &p[self.weight..self.weight + maps * maps * 3];
+        for (o, row) in out.chunks_exact_mut(width).enumerate() {
+            row.fill(p[self.bias + o] + constant);
+            for (i, input) in s.chunks_exact(width).enumerate() {
+                let k = &kernel[(o * maps + i) * 3..][..3];
+                // tap 0 reads x − 1, tap 1 reads x, tap 2 reads x + 1
+                for x in 1..width {
+                    row[x] += k[0] * input[x - 1];
+                }
+                for x in 0..width {
+                    row[x] += k[1] * input[x];
+                }
+                for x in 0..width.saturating_sub(1) {
+                    row[x] += k[2] * input[x + 1];
+                }
+            }
+        }
+        out
+    }
+
+    /// Backward of [`Conv::forward`] from `dout`: `dK[o, i, t] += Σ_x dout[o, x]·s[i, x+t−1]`,
+    /// `db[o] += Σ_x dout[o, x]`, `ds[i, x + t − 1] += K[o, i, t]·dout[o, x]`.
+    #[allow(clippy::too_many_arguments)]
+    fn backward(
+        &self,
+        p: &[f32],
+        grads: &mut [f32],
+        maps: usize,
+        width: usize,
+        s: &[f32],
+        dout: &[f32],
+        ds: &mut [f32],
+    ) {
+        let kernel = &p[self.weight..self.weight + maps * maps * 3];
+        for (o, drow) in dout.chunks_exact(width).enumerate() {
+            grads[self.bias + o] += drow.iter().sum::<f32>();
+            for (i, (input, dinput)) in s
+                .chunks_exact(width)
+                .zip(ds.chunks_exact_mut(width))
+                .enumerate()
+            {
+                let at = self.weight + (o * maps + i) * 3;
+                let k = &kernel[(o * maps + i) * 3..][..3];
+                let (mut g0, mut g1, mut g2) = (0.0, 0.0, 0.0);
+                for x in 1..width {
+                    g0 += drow[x] * input[x - 1];
+                    dinput[x - 1] += k[0] * drow[x];
+                }
+                for x in 0..width {
+                    g1 += drow[x] * input[x];
+                    dinput[x] += k[1] * drow[x];
+                }
+                for x in 0..width.saturating_sub(1) {
+                    g2 += drow[x] * input[x + 1];
+                    dinput[x + 1] += k[2] * drow[x];
+                }
+                grads[at] += g0;
+                grads[at + 1] += g1;
+                grads[at + 2] += g2;
+            }
+        }
+    }
+}
+
+/// Where channel `c` of `shift(s)` reads from: 0 (in place), −1 (x − 1) or +1 (x + 1).
+fn shift_of(c: usize, maps: usize) -> isize {
+    let k = maps / 3;
+    if c < maps - 2 * k {
+        0
+    } else if c < maps - k {
+        -1
+    } else {
+        1
+    }
+}
+
+/// `shift(s)`, or with `backward` its transpose (what `∂/∂s` of a shifted image is).
+fn shift(s: &[f32], maps: usize, width: usize, backward: bool) -> Vec<f32> {
+    let mut out = vec![0.0; s.len()];
+    for c in 0..maps {
+        let (from, to) = (&s[c * width..][..width], &mut out[c * width..][..width]);
+        let offset = if backward {
+            -shift_of(c, maps)
+        } else {
+            shift_of(c, maps)
+        };
+        match offset {
+            0 => to.copy_from_slice(from),
+            -1 => to[1..].copy_from_slice(&from[..width - 1]),
+            _ => to[..width - 1].copy_from_slice(&from[1..]),
+        }
+    }
+    out
+}
+
+/// One step's record for the backward pass: its input and its pre-activations.
+struct Step {
+    input: Vec<f32>,
+    reset: Vec<f32>,
+    candidate: Vec<f32>,
+    gate: Vec<f32>,
+}
+
+/// A sequence's unrolled steps.
+struct Run {
+    /// `E[i_x] + e`, before hτ.
+    embedded: Vec<f32>,
+    steps: Vec<Step>,
+    last: Vec<f32>,
+    /// `Σ max(0, |a| − 0.9)` with the input layer's term ×n_b (before ÷ n_b²).
+    saturation: f32,
+}
+
+/// Dropout of one training sequence: the keep masks (already ÷ keep) of `s_0` and of
+/// each step's candidate, drawn on the host from the sequence's noise seed.
+struct Dropout {
+    masks: Vec<Vec<f32>>,
+}
+
+/// The Diagonal Neural GPU.
+pub struct DiagonalNeuralGpu {
+    config: ModelConfig,
+    image: ImageConfig,
+    params: ParamStore,
+    embedding_weight: usize,
+    embedding_bias: usize,
+    reset: Conv,
+    candidate: Conv,
+    gate: Conv,
+    output_weight: usize,
+    output_bias: usize,
+    /// The saturation cost's weight (f32 bits): the trainer adapts it, 0 outside training.
+    saturation_weight: AtomicU32,
+}
+
+impl DiagonalNeuralGpu {
+    /// Glorot-uniform kernels (the input and output layers are 1 × 1 convolutions), zero
+    /// biases, as the released code initialises them.
+    pub fn with_store(config: ModelConfig, seed: u64, mut params: ParamStore) -> Self {
+        let image = config
+            .image
+            .clone()
+            .expect("a validated Neural GPU config has its image settings");
+        let mut rng = Pcg32::new(seed);
+        let (maps, symbols_in, symbols_out) = (image.maps, config.input_width, config.output_width);
+        let glorot = |fan_in: usize, fan_out: usize| (6.0 / (fan_in + fan_out) as f32).sqrt();
+        let embedding_weight = params.add_uniform(
+            "embedding.weight",
+            &[symbols_in, maps],
+            glorot(symbols_in, maps),
+            &mut rng,
+        );
+        let embedding_bias = params.add_constant("embedding.bias", &[maps], 0.0);
+        let reset = Conv::register(&mut params, "dcgru.gate_r", maps, &mut rng);
+        let candidate = Conv::register(&mut params, "dcgru.cand", maps, &mut rng);
+        let gate = Conv::register(&mut params, "dcgru.gate_g", maps, &mut rng);
+        let output_weight = params.add_uniform(
+            "output.weight",
+            &[symbols_out, maps],
+            glorot(maps, symbols_out),
+            &mut rng,
+        );
+        let output_bias = params.add_constant("output.bias", &[symbols_out], 0.0);
+        DiagonalNeuralGpu {
+            config,
+            image,
+            params,
+            embedding_weight,
+            embedding_bias,
+            reset,
+            candidate,
+            gate,
+            output_weight,
+            output_bias,
+            saturation_weight: AtomicU32::new(0),
+        }
+    }
+
+    fn maps(&self) -> usize {
+        self.image.maps
+    }
+
+    /// The keep masks of one training sequence of `width` columns, or `None` without
+    /// dropout: each cell kept with probability `1 − dropout` and scaled by its inverse
+    /// (inverted dropout, as `tf.nn.dropout`), `s_0`'s first, then one per step.
+    fn dropout(&self, width: usize, seed: u64) -> Option<Dropout> {
+        let rate = self.image.dropout;
+        if rate <= 0.0 {
+            return None;
+        }
+        let keep = 1.0 - rate;
+        let mut rng = Pcg32::new(seed);
+        let cells = self.maps() * width;
+        let masks = (0..=width)
+            .map(|_| {
+                (0..cells)
+                    .map(|_| {
+                        if rng.next_f32() < keep {
+                            1.0 / keep
+                        } else {
+                            0.0
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        Some(Dropout { masks })
+    }
+
+    /// `n_b` steps from the one-hot `input` (`width` rows of the input alphabet), keeping
+    /// each step's record when `keep`.
+    fn run(&self, input: &[f32], width: usize, keep: bool, dropout: Option<&Dropout>) -> Run {
+        let p = self.params.values();
+        let (maps, symbols) = (self.maps(), self.config.input_width);
+        let mut saturation = 0.0;
+        // s_0 = hτ(E[i_x] + e)
+        let mut embedded = vec![0.0; maps * width];
+        let weight = &p[self.embedding_weight..self.embedding_weight + symbols * maps];
+        for x in 0..width {
+            let column = &input[x * symbols..(x + 1) * symbols];
+            for c in 0..maps {
+                let mut a = p[self.embedding_bias + c];
+                for (j, &v) in column.iter().enumerate() {
+                    a += v * weight[j * maps + c];
+                }
+                embedded[c * width + x] = a;
+            }
+        }
+        saturation += width as f32
+            * embedded
+                .iter()
+                .map(|&a| saturation_excess(a).0)
+                .sum::<f32>();
+        let mut s: Vec<f32> = embedded.iter().map(|&a| hard_tanh(a)).collect();
+        apply(dropout.map(|d| &d.masks[0]), &mut s);
+        let mut steps = Vec::new();
+        for t in 0..width {
+            let reset = self.reset.forward(p, maps, width, &s, RESET_BIAS);
+            let gated: Vec<f32> = reset
+                .iter()
+                .zip(&s)
+                .map(|(&a, &v)| hard_sigmoid(a) * v)
+                .collect();
+            let candidate = self.candidate.forward(p, maps, width, &gated, 0.0);
+            let gate = self.gate.forward(p, maps, width, &s, GATE_BIAS);
+            saturation += [&reset, &candidate, &gate]
+                .iter()
+                .flat_map(|a| a.iter())
+                .map(|&a| saturation_excess(a).0)
+                .sum::<f32>();
+            let mut c: Vec<f32> = candidate.iter().map(|&a| hard_tanh(a)).collect();
+            apply(dropout.map(|d| &d.masks[t + 1]), &mut c);
+            let shifted = shift(&s, maps, width, false);
+            let next: Vec<f32> = (0..s.len())
+                .map(|j| {
+                    let g = hard_sigmoid(gate[j]);
+                    g * shifted[j] + (1.0 - g) * c[j]
+                })
+                .collect();
+            let input = std::mem::replace(&mut s, next);
+            if keep {
+                steps.push(Step {
+                    input,
+                    reset,
+                    candidate,
+                    gate,
+                });
+            }
+        }
+        Run {
+            embedded,
+            steps,
+            last: s,
+            saturation,
+        }
+    }
+
+    /// `logits[x] = O·s[:, x] + o` for every column.
+    fn read(&self, s: &[f32], width: usize) -> Vec<f32> {
+        let p = self.params.values();
+        let (maps, symbols) = (self.maps(), self.config.output_width);
+        let weight = &p[self.output_weight..self.output_weight + symbols * maps];
+        let bias = &p[self.output_bias..self.output_bias + symbols];
+        let mut logits = vec![0.0; width * symbols];
+        let mut column = vec![0.0; maps];
+        for x in 0..width {
+            for c in 0..maps {
+                column[c] = s[c * width + x];
+            }
+            let out = &mut logits[x * symbols..(x + 1) * symbols];
+            matvec(weight, &column, out);
+            out.iter_mut().zip(bias).for_each(|(y, b)| *y += b);
+        }
+        logits
+    }
+
+    /// Backward of [`DiagonalNeuralGpu::read`]: into `grads`, and `∂/∂s`.
+    fn read_backward(
+        &self,
+        s: &[f32],
+        width: usize,
+        dlogits: &[f32],
+        grads: &mut [f32],
+    ) -> Vec<f32> {
+        let p = self.params.values();
+        let (maps, symbols) = (self.maps(), self.config.output_width);
+        let weight = self.output_weight..self.output_weight + symbols * maps;
+        let mut ds = vec![0.0; maps * width];
+        let mut column = vec![0.0; maps];
+        for x in 0..width {
+            let dy = &dlogits[x * symbols..(x + 1) * symbols];
+            for c in 0..maps {
+                column[c] = s[c * width + x];
+            }
+            outer_accumulate(dy, &column, &mut grads[weight.clone()]);
+            for (g, d) in grads[self.output_bias..self.output_bias + symbols]
+                .iter_mut()
+                .zip(dy)
+            {
+                *g += d;
+            }
+            let mut dcolumn = vec![0.0; maps];
+            matvec_transposed_accumulate(&p[weight.clone()], dy, &mut dcolumn);
+            for c in 0..maps {
+                ds[c * width + x] = dcolumn[c];
+            }
+        }
+        ds
+    }
+
+    /// Backward through every step and the input layer, from `∂/∂s_{n_b}`; `saturation`
+    /// is the saturation cost's weight on this sequence (its gradient joins each
+    /// pre-activation's).
+    #[allow(clippy::too_many_arguments)]
+    fn run_backward(
+        &self,
+        run: &Run,
+        input: &[f32],
+        width: usize,
+        mut ds: Vec<f32>,
+        dropout: Option<&Dropout>,
+        saturation_weight: f32,
+        grads: &mut [f32],
+    ) {
+        let p = self.params.values();
+        let maps = self.maps();
+        let cost = |a: f32| saturation_weight * saturation_excess(a).1;
+        for (t, step) in run.steps.iter().enumerate().rev() {
+            let s = &step.input;
+            let shifted = shift(s, maps, width, false);
+            let mut c: Vec<f32> = step.candidate.iter().map(|&a| hard_tanh(a)).collect();
+            apply(dropout.map(|d| &d.masks[t + 1]), &mut c);
+            // s' = g ⊙ shift(s) + (1 − g) ⊙ c
+            let mut dshifted = vec![0.0; s.len()];
+            let mut dgate = vec![0.0; s.len()];
+            let mut dc = vec![0.0; s.len()];
+            for j in 0..s.len() {
+                let g = hard_sigmoid(step.gate[j]);
+                dshifted[j] = ds[j] * g;
+                dgate[j] = ds[j] * (shifted[j] - c[j]) * hard_sigmoid_derivative(step.gate[j])
+                    + cost(step.gate[j]);
+                dc[j] = ds[j] * (1.0 - g);
+            }
+            apply(dropout.map(|d| &d.masks[t + 1]), &mut dc);
+            let dcandidate: Vec<f32> = dc
+                .iter()
+                .zip(&step.candidate)
+                .map(|(&d, &a)| d * hard_tanh_derivative(a) + cost(a))
+                .collect();
+            let mut dnext = shift(&dshifted, maps, width, true);
+            self.gate
+                .backward(p, grads, maps, width, s, &dgate, &mut dnext);
+            // c = hτ(conv_c(r ⊙ s)), r = hσ(a_r)
+            let gated: Vec<f32> = step
+                .reset
+                .iter()
+                .zip(s)
+                .map(|(&a, &v)| hard_sigmoid(a) * v)
+                .collect();
+            let mut dgated = vec![0.0; s.len()];
+            self.candidate
+                .backward(p, grads, maps, width, &gated, &dcandidate, &mut dgated);
+            let mut dreset = vec![0.0; s.len()];
+            for j in 0..s.len() {
+                let a = step.reset[j];
+                dnext[j] += dgated[j] * hard_sigmoid(a);
+                dreset[j] = dgated[j] * s[j] * hard_sigmoid_derivative(a) + cost(a);
+            }
+            self.reset
+                .backward(p, grads, maps, width, s, &dreset, &mut dnext);
+            ds = dnext;
+        }
+        // s_0 = dropout(hτ(E[i_x] + e)); the input layer's saturation term counts n_b times.
+        apply(dropout.map(|d| &d.masks[0]), &mut ds);
+        let symbols = self.config.input_width;
+        let input_cost = width as f32;
+        for c in 0..maps {
+            for x in 0..width {
+                let a = run.embedded[c * width + x];
+                let da = ds[c * width + x] * hard_tanh_derivative(a) + input_cost * cost(a);
+                grads[self.embedding_bias + c] += da;
+                for (j, &v) in input[x * symbols..(x + 1) * symbols].iter().enumerate() {
+                    if v != 0.0 {
+                        grads[self.embedding_weight + j * maps + c] += v * da;
+                    }
+                }
+            }
+        }
+    }
+
+    /// The image view's record: `s_0`, then each step's `s` with the mean over channels
+    /// of its gate `g` (the change map draws `1 − ḡ`: where the candidate came in).
+    pub fn trace_image(&self, input: &[f32], width: usize) -> (Vec<f32>, ImageTrace) {
+        let run = self.run(input, width, true, None);
+        let maps = self.maps();
+        let mut trace = ImageTrace {
+            maps,
+            height: 1,
+            width,
+            initial: run
+                .steps
+                .first()
+                .map(|s| s.input.clone())
+                .unwrap_or_default(),
+            encoder: Vec::new(),
+            decoder: Vec::new(),
+        };
+        for (t, step) in run.steps.iter().enumerate() {
+            let mut gate_mean = vec![0.0; width];
+            for channel in step.gate.chunks_exact(width) {
+                gate_mean
+                    .iter_mut()
+                    .zip(channel)
+                    .for_each(|(m, &a)| *m += hard_sigmoid(a) / maps as f32);
+            }
+            let image = run
+                .steps
+                .get(t + 1)
+                .map_or_else(|| run.last.clone(), |next| next.input.clone());
+            trace.encoder.push(EncoderStep {
+                step: t,
+                layer: 0,
+                image,
+                gate_mean,
+            });
+        }
+        (self.read(&run.last, width), trace)
+    }
+
+    /// The saturation cost of one sequence, `Σ max(0, |a| − 0.9) / n_b²` (the input
+    /// layer's term ×n_b), without dropout: what the regulariser adds before its weight.
+    pub fn saturation_cost(&self, input: &[f32], width: usize) -> f32 {
+        self.run(input, width, false, None).saturation / (width * width) as f32
+    }
+}
+
+impl Model for DiagonalNeuralGpu {
+    fn config(&self) -> &ModelConfig {
+        &self.config
+    }
+
+    fn params(&self) -> &ParamStore {
+        &self.params
+    }
+
+    fn params_mut(&mut self) -> &mut ParamStore {
+        &mut self.params
+    }
+
+    /// Each step keeps its input and three pre-activations (`4·m·n` floats), n steps.
+    fn sequence_floats(&self, steps: usize) -> usize {
+        4 * self.maps() * steps * steps
+    }
+
+    fn objective(&self) -> Objective {
+        Objective::SoftmaxSymbols
+    }
+
+    fn forward(&self, input: &[f32], steps: usize) -> Vec<f32> {
+        let run = self.run(input, steps, false, None);
+        self.read(&run.last, steps)
+    }
+
+    /// The loss it trains on is the cross-entropy's mean over the sequence's columns (the
+    /// released trainer's per-item cost), plus the weighted saturation cost; the score
+    /// reports the cross-entropy summed over columns, as every symbol model's does.
+    fn forward_backward(
+        &self,
+        sequence: SequenceRef<'_>,
+        scale: f32,
+        grads: &mut [f32],
+    ) -> SequenceScore {
+        let width = sequence.steps;
+        let symbols = self.config.output_width;
+        let dropout = self.dropout(width, sequence.noise_seed);
+        let run = self.run(sequence.input, width, true, dropout.as_ref());
+        let logits = self.read(&run.last, width);
+        let mut dlogits = vec![0.0; logits.len()];
+        let mut score = self.objective().score(
+            &logits,
+            sequence.target,
+            sequence.alternative,
+            sequence.mask,
+            symbols,
+            self.image.label_smoothing,
+            scale / width as f32,
+            Some(&mut dlogits),
+        );
+        let normaliser = (width * width) as f32;
+        score.regulariser = (run.saturation / normaliser) as f64;
+        let weight = f32::from_bits(self.saturation_weight.load(Ordering::Relaxed));
+        let ds = self.read_backward(&run.last, width, &dlogits, grads);
+        self.run_backward(
+            &run,
+            sequence.input,
+            width,
+            ds,
+            dropout.as_ref(),
+            scale * weight / normaliser,
+            grads,
+        );
+        score
+    }
+
+    fn trace(&self, input: &[f32], steps: usize) -> (Vec<f32>, Vec<StepTrace>) {
+        (self.forward(input, steps), Vec::new())
+    }
+
+    fn image_trace(&self, input: &[f32], steps: usize) -> Option<ImageTrace> {
+        Some(self.trace_image(input, steps).1)
+    }
+
+    fn set_regulariser_weight(&self, weight: f32) {
+        self.saturation_weight
+            .store(weight.to_bits(), Ordering::Relaxed);
+    }
+}
