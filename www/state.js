@@ -73,10 +73,6 @@ export function shownViews(state) {
   return chosen.length ? own.filter((v) => chosen.includes(v)) : own;
 }
 
-// Learning rates of the presets (the schema carries architecture defaults; the page's
-// learning rate is a training setting).
-const LEARNING_RATES = { memory: 0.003, neural_gpu: 0.001, generative: 0.003 };
-
 // Takes the engine's schema: adds the model, task and size properties to the table.
 export function configure(schema) {
   for (const key of Object.keys(MODELS)) delete MODELS[key];
@@ -130,7 +126,7 @@ export function defaults(model = PROPERTIES.model.default, task = undefined) {
     ...state,
     model,
     task: chosen.name,
-    learning_rate: LEARNING_RATES[info.family] ?? PROPERTIES.learning_rate.default,
+    learning_rate: info.learning_rate,
     bits: chosen.bits,
     min_length: chosen.min_length,
     max_length: chosen.max_length,

@@ -94,6 +94,8 @@ pub struct ModelSchema {
     pub trained: &'static [TrainedModel],
     /// Whether it trains on WebGPU where there is one.
     pub gpu: bool,
+    /// The preset's learning rate (on the model's first task), the page's default.
+    pub learning_rate: f64,
 }
 
 /// Every model with its tasks, hyperparameters, bounds and preset defaults.
@@ -190,6 +192,7 @@ pub fn schema() -> Schema {
                 views: m.views,
                 trained: m.trained,
                 gpu: m.gpu,
+                learning_rate: shortest_decimal(preset.optimizer.learning_rate),
             }
         })
         .collect();

@@ -36,6 +36,9 @@ pub const MAX_ALPHABET: usize = 32;
 /// Columns of a symbol task's sequence (`n_b`): the Neural GPU runs `n_b` steps over an
 /// image `n_b` wide, so its cost grows with the square of this.
 pub const MAX_COLUMNS: usize = 256;
+/// Columns a symbol task may reach in evaluation, which runs forward only and keeps no
+/// backward caches: two 1,024-bit operands and their operator (2,049).
+pub const MAX_EVAL_COLUMNS: usize = 2049;
 
 /// A task and its parameters; serialised as `{"name": "...", ...}` in `engram_config`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

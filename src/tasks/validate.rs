@@ -2,8 +2,11 @@
 //! (tasks.md's parameters; the `MAX_*` limits of this module's parent keep a typo from
 //! asking for a huge batch).
 
-use super::{frames, TaskConfig, MAX_ALPHABET, MAX_BITS, MAX_COLUMNS, MAX_LENGTH, MAX_REPEATS};
-use crate::error::{config_error, Result};
+use super::{
+    frames, TaskConfig, MAX_ALPHABET, MAX_BITS, MAX_COLUMNS, MAX_EVAL_COLUMNS, MAX_LENGTH,
+    MAX_REPEATS,
+};
+use crate::error::{config_error, EngramError, Result};
 
 fn check(name: &str, value: usize, low: usize, high: usize) -> Result<()> {
     if (low..=high).contains(&value) {
@@ -31,6 +34,16 @@ fn check_span(what: &str, min: usize, max: usize, low: usize, high: usize) -> Re
 impl TaskConfig {
     /// Checks every parameter against its bounds, naming the first one out of range.
     pub fn validate(&self) -> Result<()> {
+        self.validate_within(MAX_COLUMNS)
+    }
+
+    /// [`TaskConfig::validate`] for evaluation, which runs forward only: a symbol task
+    /// may reach [`MAX_EVAL_COLUMNS`] columns instead of [`MAX_COLUMNS`].
+    pub fn validate_for_evaluation(&self) -> Result<()> {
+        self.validate_within(MAX_EVAL_COLUMNS)
+    }
+
+    fn validate_within(&self, max_columns: usize) -> Result<()> {
         if let TaskConfig::Symbols {
             task,
             alphabet,
@@ -41,11 +54,17 @@ impl TaskConfig {
             if !task.is_arithmetic() {
                 check("alphabet", alphabet, 1, MAX_ALPHABET)?;
             }
-            let longest = (1..=MAX_COLUMNS)
-                .take_while(|&l| task.columns(l) <= MAX_COLUMNS)
+            let longest = (1..=max_columns)
+                .take_while(|&l| task.columns(l) <= max_columns)
                 .last()
                 .unwrap_or(1);
-            return check_span("length", min_length, max_length, 1, longest);
+            return check_span("length", min_length, max_length, 1, longest).map_err(|e| match e {
+                EngramError::Config(message) => config_error(format!(
+                    "{message} ({} reaches the limit of {max_columns} columns at length {longest})",
+                    task.name()
+                )),
+                other => other,
+            });
         }
         if let TaskConfig::Frames {
             task,

@@ -292,11 +292,11 @@ impl TrainConfig {
             memory_width: 0,
             read_heads: 0,
             recipe: Some(DiagonalRecipe::released(&task)),
-            steps: if arithmetic { 10_000 } else { 1200 },
+            steps: if arithmetic { 10_000 } else { 6000 },
             task,
             optimizer: OptimizerConfig {
                 kind: OptimizerKind::Adamax,
-                learning_rate: 0.01 * 48.0 / maps as f32,
+                learning_rate: DiagonalRecipe::learning_rate(maps),
                 beta1: 0.9,
                 epsilon: 1e-8,
                 ..OptimizerConfig::default()
@@ -380,6 +380,11 @@ impl TrainConfig {
         }
         self.optimizer.validate().map_err(config_error)?;
         match (&self.recipe, self.model.is_diagonal()) {
+            (Some(_), true) if self.curriculum.is_some() => {
+                return Err(config_error(
+                    "neural_gpu_diag's recipe trains every length bin at each step and takes no curriculum",
+                ))
+            }
             (Some(recipe), true) => recipe.validate(&self.task)?,
             (Some(_), false) => {
                 return Err(config_error(format!(

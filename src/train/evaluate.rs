@@ -51,7 +51,7 @@ pub fn evaluate_with(
         .map(|&length| {
             // One-shot recall is evaluated on held-out glyph classes.
             let at_length = task.for_evaluation().at_length(length);
-            at_length.validate()?;
+            at_length.validate_for_evaluation()?;
             let batch = at_length.batch(sequences, derive_seed(seed, length as u64 | 1 << 40));
             let score = score(&batch)?;
             Ok(LengthMetrics {

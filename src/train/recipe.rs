@@ -62,6 +62,11 @@ impl DiagonalRecipe {
         }
     }
 
+    /// The released trainer's learning rate for `maps` m: `0.01·48/m`.
+    pub fn learning_rate(maps: usize) -> f32 {
+        0.01 * 48.0 / maps as f32
+    }
+
     pub fn validate(&self, task: &TaskConfig) -> Result<()> {
         let (min, max) = (task.min_length(), task.max_length());
         let ascending = self.bins.windows(2).all(|w| w[0] < w[1]);

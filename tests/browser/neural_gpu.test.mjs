@@ -28,7 +28,7 @@ test('the controls come from the schema: the Neural GPU shows its own sizes and 
   const { page, problems, requests } = await openPage(shared.browser, shared.server.url);
   await waitReady(page);
   const models = await page.$$eval('select[name=model] option', (o) => o.map((e) => e.value));
-  assert.deepEqual(models, ['ntm', 'dnc', 'lru', 'lstm', 'neural_gpu', 'neural_gpu_dep', 'gtmm']);
+  assert.deepEqual(models, ['ntm', 'dnc', 'lru', 'lstm', 'neural_gpu', 'neural_gpu_dep', 'neural_gpu_diag', 'gtmm']);
   await openSettings(page);
   assert.equal(await visible(page, 'input[name=memory_slots]'), true);
   assert.equal(await visible(page, 'input[name=maps]'), false);

@@ -8,6 +8,7 @@
 
 import { drawCursor, drawHeatmap, setupCanvas, text, title } from './canvas.js';
 import { drawColorBar, rgb, viridis } from './colormap.js';
+import { drawDiagonalImage } from './diagonal.js';
 
 const LEFT = 52;
 const TITLE_H = 20;
@@ -123,6 +124,8 @@ function describeFrame(frame, layers) {
  * map 1 − ū of the same step. Returns a description of the frame.
  */
 export function drawMentalImage(canvas, snapshot, t) {
+  // The Diagonal Neural GPU's one row is drawn over time instead (views/diagonal.js).
+  if (snapshot.image?.shifts?.length) return drawDiagonalImage(canvas, snapshot, t);
   const g = setupCanvas(canvas);
   useTask(snapshot);
   const image = snapshot.image;

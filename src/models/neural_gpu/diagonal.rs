@@ -23,6 +23,9 @@ use super::{EncoderStep, ImageConfig, ImageTrace};
 use crate::models::{Model, ModelConfig, SequenceRef, StepTrace};
 use crate::nn::ParamStore;
 use crate::objective::Objective;
+use crate::ops::conv::{
+    matmul_accumulate, matmul_transposed_a_accumulate, matmul_transposed_b_accumulate,
+};
 use crate::ops::linalg::{matvec, matvec_transposed_accumulate, outer_accumulate};
 use crate::ops::loss::SequenceScore;
 use crate::rng::Pcg32;
@@ -89,31 +92,27 @@ impl Conv {
     }
 
     /// `out[o, x] = b[o] + constant + Σ_i Σ_t K[o, i, t]·s[i, x + t − 1]` (zero outside the
-    /// row). Loops over x innermost so each tap is one contiguous multiply-add.
-    fn forward(&self, p: &[f32], maps: usize, width: usize, s: &[f32], constant: f32) -> Vec<f32> {
+    /// row), as one matrix product `K · col(s)` with `K` read as `[m][3m]` and `col` from
+    /// [`im2col`].
+    fn forward(
+        &self,
+        p: &[f32],
+        maps: usize,
+        width: usize,
+        col: &[f32],
+        constant: f32,
+    ) -> Vec<f32> {
         let mut out = vec![0.0; maps * width];
-        let kernel = &p[self.weight..self.weight + maps * maps * 3];
         for (o, row) in out.chunks_exact_mut(width).enumerate() {
             row.fill(p[self.bias + o] + constant);
-            for (i, input) in s.chunks_exact(width).enumerate() {
-                let k = &kernel[(o * maps + i) * 3..][..3];
-                // tap 0 reads x − 1, tap 1 reads x, tap 2 reads x + 1
-                for x in 1..width {
-                    row[x] += k[0] * input[x - 1];
-                }
-                for x in 0..width {
-                    row[x] += k[1] * input[x];
-                }
-                for x in 0..width.saturating_sub(1) {
-                    row[x] += k[2] * input[x + 1];
-                }
-            }
         }
+        let kernel = &p[self.weight..self.weight + maps * maps * 3];
+        matmul_accumulate(kernel, col, &mut out, maps, 3 * maps, width);
         out
     }
 
-    /// Backward of [`Conv::forward`] from `dout`: `dK[o, i, t] += Σ_x dout[o, x]·s[i, x+t−1]`,
-    /// `db[o] += Σ_x dout[o, x]`, `ds[i, x + t − 1] += K[o, i, t]·dout[o, x]`.
+    /// Backward of [`Conv::forward`] from `dout`: `dK += dout · colᵀ`, `db += dout 1`,
+    /// `ds += col2im(Kᵀ · dout)`.
     #[allow(clippy::too_many_arguments)]
     fn backward(
         &self,
@@ -121,37 +120,54 @@ impl Conv {
         grads: &mut [f32],
         maps: usize,
         width: usize,
-        s: &[f32],
+        col: &[f32],
         dout: &[f32],
         ds: &mut [f32],
     ) {
-        let kernel = &p[self.weight..self.weight + maps * maps * 3];
         for (o, drow) in dout.chunks_exact(width).enumerate() {
             grads[self.bias + o] += drow.iter().sum::<f32>();
-            for (i, (input, dinput)) in s
-                .chunks_exact(width)
-                .zip(ds.chunks_exact_mut(width))
-                .enumerate()
-            {
-                let at = self.weight + (o * maps + i) * 3;
-                let k = &kernel[(o * maps + i) * 3..][..3];
-                let (mut g0, mut g1, mut g2) = (0.0, 0.0, 0.0);
-                for x in 1..width {
-                    g0 += drow[x] * input[x - 1];
-                    dinput[x - 1] += k[0] * drow[x];
-                }
-                for x in 0..width {
-                    g1 += drow[x] * input[x];
-                    dinput[x] += k[1] * drow[x];
-                }
-                for x in 0..width.saturating_sub(1) {
-                    g2 += drow[x] * input[x + 1];
-                    dinput[x + 1] += k[2] * drow[x];
-                }
-                grads[at] += g0;
-                grads[at + 1] += g1;
-                grads[at + 2] += g2;
-            }
+        }
+        let weight = self.weight..self.weight + maps * maps * 3;
+        matmul_transposed_b_accumulate(
+            dout,
+            col,
+            &mut grads[weight.clone()],
+            maps,
+            3 * maps,
+            width,
+        );
+        let mut dcol = vec![0.0; col.len()];
+        matmul_transposed_a_accumulate(&p[weight], dout, &mut dcol, maps, 3 * maps, width);
+        col2im_accumulate(&dcol, width, ds);
+    }
+}
+
+/// `col[(i·3 + t)][x] = s[i][x + t − 1]`, 0 outside the row: tap t of map i as one row.
+fn im2col(s: &[f32], maps: usize, width: usize) -> Vec<f32> {
+    let mut col = vec![0.0; 3 * maps * width];
+    for (i, row) in s.chunks_exact(width).enumerate() {
+        let taps = &mut col[3 * i * width..3 * (i + 1) * width];
+        let (left, rest) = taps.split_at_mut(width);
+        let (centre, right) = rest.split_at_mut(width);
+        left[1..].copy_from_slice(&row[..width - 1]);
+        centre.copy_from_slice(row);
+        right[..width - 1].copy_from_slice(&row[1..]);
+    }
+    col
+}
+
+/// The adjoint of [`im2col`]: `ds += col2im(dcol)`.
+fn col2im_accumulate(dcol: &[f32], width: usize, ds: &mut [f32]) {
+    for (i, row) in ds.chunks_exact_mut(width).enumerate() {
+        let taps = &dcol[3 * i * width..3 * (i + 1) * width];
+        let (left, rest) = taps.split_at(width);
+        let (centre, right) = rest.split_at(width);
+        for x in 0..width {
+            row[x] += centre[x];
+        }
+        for x in 0..width - 1 {
+            row[x] += left[x + 1];
+            row[x + 1] += right[x];
         }
     }
 }
@@ -329,14 +345,17 @@ impl DiagonalNeuralGpu {
         apply(dropout.map(|d| &d.masks[0]), &mut s);
         let mut steps = Vec::new();
         for t in 0..width {
-            let reset = self.reset.forward(p, maps, width, &s, RESET_BIAS);
+            let col = im2col(&s, maps, width);
+            let reset = self.reset.forward(p, maps, width, &col, RESET_BIAS);
             let gated: Vec<f32> = reset
                 .iter()
                 .zip(&s)
                 .map(|(&a, &v)| hard_sigmoid(a) * v)
                 .collect();
-            let candidate = self.candidate.forward(p, maps, width, &gated, 0.0);
-            let gate = self.gate.forward(p, maps, width, &s, GATE_BIAS);
+            let candidate =
+                self.candidate
+                    .forward(p, maps, width, &im2col(&gated, maps, width), 0.0);
+            let gate = self.gate.forward(p, maps, width, &col, GATE_BIAS);
             saturation += [&reset, &candidate, &gate]
                 .iter()
                 .flat_map(|a| a.iter())
@@ -462,8 +481,9 @@ impl DiagonalNeuralGpu {
                 .map(|(&d, &a)| d * hard_tanh_derivative(a) + cost(a))
                 .collect();
             let mut dnext = shift(&dshifted, maps, width, true);
+            let col = im2col(s, maps, width);
             self.gate
-                .backward(p, grads, maps, width, s, &dgate, &mut dnext);
+                .backward(p, grads, maps, width, &col, &dgate, &mut dnext);
             // c = hτ(conv_c(r ⊙ s)), r = hσ(a_r)
             let gated: Vec<f32> = step
                 .reset
@@ -472,8 +492,9 @@ impl DiagonalNeuralGpu {
                 .map(|(&a, &v)| hard_sigmoid(a) * v)
                 .collect();
             let mut dgated = vec![0.0; s.len()];
+            let gated_col = im2col(&gated, maps, width);
             self.candidate
-                .backward(p, grads, maps, width, &gated, &dcandidate, &mut dgated);
+                .backward(p, grads, maps, width, &gated_col, &dcandidate, &mut dgated);
             let mut dreset = vec![0.0; s.len()];
             for j in 0..s.len() {
                 let a = step.reset[j];
@@ -481,7 +502,7 @@ impl DiagonalNeuralGpu {
                 dreset[j] = dgated[j] * s[j] * hard_sigmoid_derivative(a) + cost(a);
             }
             self.reset
-                .backward(p, grads, maps, width, s, &dreset, &mut dnext);
+                .backward(p, grads, maps, width, &col, &dreset, &mut dnext);
             ds = dnext;
         }
         // s_0 = dropout(hτ(E[i_x] + e)); the input layer's saturation term counts n_b times.
@@ -518,6 +539,8 @@ impl DiagonalNeuralGpu {
                 .unwrap_or_default(),
             encoder: Vec::new(),
             decoder: Vec::new(),
+            // shift_of gives where a map reads from; its content moves the other way.
+            shifts: (0..maps).map(|c| -shift_of(c, maps) as i8).collect(),
         };
         for (t, step) in run.steps.iter().enumerate() {
             let mut gate_mean = vec![0.0; width];

@@ -43,6 +43,10 @@ pub struct ImageTrace {
     pub encoder: Vec<EncoderStep>,
     /// Empty for the Neural GPU without a decoder.
     pub decoder: Vec<DecoderStep>,
+    /// The Diagonal Neural GPU's shift per map (neural_gpu.md §5.3): +1 where the gate
+    /// carries a map one column right per step, −1 left, 0 in place; empty otherwise.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub shifts: Vec<i8>,
 }
 
 fn gate_mean(u: &[f32], maps: usize, plane: usize) -> Vec<f32> {
@@ -66,6 +70,7 @@ pub(super) fn record(model: &NeuralGpu, input: &[f32], steps: usize) -> (Vec<f32
         initial: encoded.inputs.first().cloned().unwrap_or_default(),
         encoder: Vec::new(),
         decoder: Vec::new(),
+        shifts: Vec::new(),
     };
     for (j, cache) in encoded.caches.iter().enumerate() {
         let after = encoded.inputs.get(j + 1).unwrap_or(&encoded.last).clone();

@@ -8,7 +8,7 @@ use engram::registry::{Family, DEFAULT_MODEL};
 use engram::rng::derive_seed;
 use engram::train::{
     batch_score, check_memory, estimate_memory, save_checkpoint, BackendChoice, BackendStatus,
-    CurriculumConfig, StepReport, TrainConfig, Trainer, NATIVE_BUDGET_MB,
+    CurriculumConfig, DiagonalRecipe, StepReport, TrainConfig, Trainer, NATIVE_BUDGET_MB,
 };
 use engram::{EngramError, ModelKind};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -17,7 +17,7 @@ use std::time::Instant;
 
 #[derive(Args)]
 pub struct TrainArgs {
-    /// Model: lstm, ntm, dnc, lru, neural_gpu, neural_gpu_dep or gtmm [default: ntm].
+    /// Model: lstm, ntm, dnc, lru, neural_gpu, neural_gpu_dep, neural_gpu_diag or gtmm [default: ntm].
     #[arg(long, value_parser = parse_model)]
     model: Option<ModelKind>,
     /// Task: copy, repeat-copy, recall or priority-sort for the memory models; copy,
@@ -34,7 +34,7 @@ pub struct TrainArgs {
     /// Learning rate.
     #[arg(long)]
     lr: Option<f32>,
-    /// Optimiser: adam or rmsprop.
+    /// Optimiser: adam, rmsprop or adamax (the Diagonal Neural GPU's).
     #[arg(long, value_parser = parse_optimizer)]
     optimizer: Option<OptimizerKind>,
     /// Seed for initialisation and batches.
@@ -288,11 +288,21 @@ fn resolve(args: &TrainArgs) -> Result<TrainConfig, String> {
         Some("original") => Some(CurriculumConfig::original(&config.task)),
         // The tiny curriculum follows the task's lengths as the flags left them.
         Some(_) => Some(CurriculumConfig::tiny(&config.task)),
-        None if image && args.config.is_none() => Some(CurriculumConfig::tiny(&config.task)),
+        None if image && config.recipe.is_none() && args.config.is_none() => {
+            Some(CurriculumConfig::tiny(&config.task))
+        }
         None => config.curriculum.clone(),
     };
     if args.no_curriculum {
         config.curriculum = None;
+    }
+    // The Diagonal Neural GPU's bins, like the tiny curriculum, follow the task's lengths
+    // as the flags left them, and its learning rate the maps.
+    if let (Some(_), Some(image), None) = (&config.recipe, &config.image, &args.config) {
+        config.recipe = Some(DiagonalRecipe::released(&config.task));
+        if args.lr.is_none() {
+            config.optimizer.learning_rate = DiagonalRecipe::learning_rate(image.maps);
+        }
     }
     if let Some(errors) = args.stop_at_errors {
         if !(errors >= 0.0 && errors.is_finite()) {
