@@ -17,6 +17,9 @@
 #   bash scripts/reproduce.sh memory     when a DNC's memory runs out (scripts/memory-runs-out.sh:
 #                                        the DNC at N = 8–64, its §3.1 options, an NTM and
 #                                        an LSTM, seeds 1–3, and the traces; docs/results.md)
+#   bash scripts/reproduce.sh diagonal   the Diagonal Neural GPU's length generalisation
+#                                        (scripts/diagonal-generalisation.sh: copy, reverse
+#                                        and dup, seeds 1–3; docs/results.md; ~10 minutes)
 #
 # Results depend on the machine only through speed: training is bit-identical for a seed
 # on any number of threads (docs/spec/decisions.md, decision 6b).
@@ -26,6 +29,9 @@ export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
 mode="${1:-all}"
 if [ "$mode" = memory ]; then
   exec bash scripts/memory-runs-out.sh "$(mktemp -d)"
+fi
+if [ "$mode" = diagonal ]; then
+  exec bash scripts/diagonal-generalisation.sh "$(mktemp -d)"
 fi
 if [ "$mode" = generative ]; then
   bash scripts/gtmm-figures.sh

@@ -243,6 +243,36 @@ fn mismatched_checkpoints_are_refused() {
     assert!(rejection(&wrong_task).contains("do not fit the task"));
 }
 
+/// A Diagonal Neural GPU's checkpoint read as a Neural GPU's, and a Neural GPU's read as
+/// a diagonal one's, are refused with what does not fit.
+#[test]
+fn the_diagonal_and_the_other_neural_gpus_refuse_each_others_checkpoints() {
+    let (diagonal, task) = trained_like(ModelKind::NeuralGpuDiag);
+    let bytes = Checkpoint::to_bytes(diagonal.as_ref(), &task, 0).unwrap();
+    for other in ["neural_gpu", "neural_gpu_dep"] {
+        let claimed = rewrite(&bytes, |_, meta| {
+            let c = meta.get_mut("engram_config").unwrap();
+            *c = c.replace(
+                "\"model\":\"neural_gpu_diag\"",
+                &format!("\"model\":\"{other}\""),
+            );
+        });
+        let message = rejection(&claimed);
+        assert!(
+            message.contains("missing tensor") || message.contains("unexpected tensor"),
+            "{other}: {message}"
+        );
+    }
+    let (plain, task) = trained_like(ModelKind::NeuralGpu);
+    let bytes = Checkpoint::to_bytes(plain.as_ref(), &task, 0).unwrap();
+    let claimed = rewrite(&bytes, |_, meta| {
+        let c = meta.get_mut("engram_config").unwrap();
+        *c = c.replace("\"model\":\"neural_gpu\"", "\"model\":\"neural_gpu_diag\"");
+    });
+    let message = rejection(&claimed);
+    assert!(message.contains("neural_gpu_diag has one row"), "{message}");
+}
+
 #[test]
 fn nan_holding_checkpoints_are_refused() {
     let (mut model, task) = trained_like(ModelKind::Lstm);

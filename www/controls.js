@@ -87,6 +87,7 @@ export function writeControls(form, state) {
   // (style.css); a figure (`view=`) shows only the chosen ones, wherever they are.
   const stage = $('views');
   stage.dataset.family = MODELS[state.model].family;
+  stage.dataset.model = state.model;
   stage.dataset.story = [...stage.querySelectorAll(':scope > figure[data-views]:not([hidden])')]
     .flatMap((f) => f.dataset.views.split(' ')).join(' ');
   stage.toggleAttribute('data-compare', Boolean(state.compare));

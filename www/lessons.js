@@ -21,6 +21,7 @@ export const LESSONS = {
   'dnc-memory': "The DNC's allocation and temporal links",
   generalisation: 'Generalisation: train at length ≤ 10, test at 20 and 40',
   'memory-runs-out': 'When memory runs out: a DNC with 8 slots and 16 items',
+  'neural-gpu': 'The Neural GPU: does it learn to reverse, or only the lengths it saw?',
 };
 
 /**

@@ -134,12 +134,12 @@ async function runChunk(steps) {
   const started = performance.now();
   const chunk = await engine.train(steps);
   const seconds = (performance.now() - started) / 1000;
-  const batch = engine.config().batch_size;
+  const sequences = chunk.reports.reduce((sum, r) => sum + r.sequences, 0);
   post({
     type: 'progress',
     reports: chunk.reports,
     steps: engine.stepsDone(),
-    sequencesPerSecond: seconds > 0 ? (chunk.reports.length * batch) / seconds : 0,
+    sequencesPerSecond: seconds > 0 ? sequences / seconds : 0,
     backend: engine.backend(),
   });
   if (chunk.error) {

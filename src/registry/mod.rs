@@ -325,7 +325,11 @@ pub const MODELS: [ModelInfo; 8] = [
         family: Family::NeuralGpu,
         hyperparameters: &[MAPS],
         views: IMAGE_VIEWS,
-        trained: &[],
+        trained: &[TrainedModel {
+            task: "reverse",
+            file: "neural_gpu_diag-reverse",
+            memory: None,
+        }],
         gpu: false,
         preset: Sizes::new(0, 0, 0, 0),
         bench: Sizes::new(0, 0, 0, 0),

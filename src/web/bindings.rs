@@ -60,6 +60,8 @@ struct Report {
     gradient_norm: f32,
     max_length: usize,
     learning_rate: f32,
+    /// Sequences the step trained on (a recipe's bins each have a batch).
+    sequences: usize,
 }
 
 /// What [`Engine::train`] did: the steps it completed and, if it stopped early, why.
@@ -239,6 +241,7 @@ impl Engine {
                     gradient_norm: r.gradient_norm,
                     max_length: r.max_length,
                     learning_rate: r.learning_rate,
+                    sequences: r.sequences,
                 }),
                 Err(e) => {
                     chunk.error = Some(e.to_string());

@@ -30,7 +30,7 @@ test('the Diagonal Neural GPU trains on reverse on the CPU; its state draws step
   await page.click('#animate');
   await page.fill('#time', '0');
   await page.dispatchEvent('#time', 'input');
-  await page.waitForFunction(() => /^step 1 of/.test(document.getElementById('time-value').textContent));
+  await page.waitForFunction(() => /^1 of \d+$/.test(document.getElementById('time-value').textContent));
   const colours = await page.evaluate(() => {
     const canvas = document.getElementById('image-view');
     const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;

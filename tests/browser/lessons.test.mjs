@@ -8,7 +8,10 @@ import { sharedBrowser, openPage, DIST, openSettings } from './harness.mjs';
 
 const shared = sharedBrowser();
 
-const LESSONS = ['why-memory', 'ntm-addressing', 'dnc-memory', 'generalisation', 'memory-runs-out'];
+const LESSONS = ['why-memory', 'ntm-addressing', 'dnc-memory', 'generalisation', 'memory-runs-out', 'neural-gpu'];
+
+// The training steps of each model's shipped checkpoint (www/checkpoints/).
+const TRAINED_STEPS = { ntm: 3000, neural_gpu: 3000, neural_gpu_diag: 6000 };
 
 // The lesson's steps as its file has them: each step's data- attributes.
 function stepsOf(id) {
@@ -46,7 +49,7 @@ async function walk(frame, keyboard, id) {
     assert.equal(record.status, '', `${id} step ${i + 1}: ${record.status}`);
     assert.ok(record.text.trim().length > 40, 'the step has its text');
     if (steps[i].highlight) assert.ok(record.highlighted.length > 0, `${id} step ${i + 1} highlights a view`);
-    if (steps[i].load === 'trained') assert.equal(record.steps, 3000, 'the trained model (3000 steps) is loaded');
+    if (steps[i].load === 'trained') assert.equal(record.steps, TRAINED_STEPS[record.model], `the trained ${record.model} is loaded`);
     else if (steps[i].load) assert.equal(record.steps, 4000, `the lesson's model ${steps[i].load} (4000 steps) is loaded`);
     if (steps[i].train) assert.ok(record.steps >= Number(steps[i].train), 'trained to the milestone');
     if (steps[i].test) assert.equal(record.evaluation?.[0]?.length, Number(steps[i].test), 'tested at the step\'s length');
@@ -72,6 +75,13 @@ for (const id of LESSONS) {
       assert.equal(lstm.model, 'lstm');
       assert.equal(ntm.model, 'ntm');
       assert.ok(errors(ntm) < errors(lstm) / 4, `NTM ${errors(ntm)} vs LSTM ${errors(lstm)} bit errors at 20`);
+    }
+    if (id === 'neural-gpu') {
+      // The figures the lesson quotes (engram eval on the shipped checkpoints).
+      const right = seen.map((r) => r.evaluation?.[0]?.sequence_accuracy);
+      assert.deepEqual(seen.map((r) => r.model), ['neural_gpu', 'neural_gpu', 'neural_gpu', 'neural_gpu_diag', 'neural_gpu_diag']);
+      assert.ok(Math.abs(right[0] - 0.996) < 0.005 && Math.abs(right[2] - 0.055) < 0.01, `${right}`);
+      assert.equal(right[3], 1);
     }
     if (id === 'memory-runs-out') {
       // The figures the lesson quotes are the native evaluation's (docs/results.md):

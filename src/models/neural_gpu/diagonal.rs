@@ -18,7 +18,7 @@
 //! fed to hσ or hτ (the input layer's ×n_b), divided by n_b² and weighted by the trainer's
 //! adaptive weight ([`Model::set_regulariser_weight`]); the reported loss excludes it.
 
-use super::noise::apply;
+use super::noise::{apply, keep_mask};
 use super::{EncoderStep, ImageConfig, ImageTrace};
 use crate::models::{Model, ModelConfig, SequenceRef, StepTrace};
 use crate::nn::ParamStore;
@@ -239,7 +239,7 @@ pub struct DiagonalNeuralGpu {
     gate: Conv,
     output_weight: usize,
     output_bias: usize,
-    /// The saturation cost's weight (f32 bits): the trainer adapts it, 0 outside training.
+    /// The saturation cost's weight (f32 bits): 0 until a trainer sets it, which it adapts.
     saturation_weight: AtomicU32,
 }
 
@@ -302,17 +302,7 @@ impl DiagonalNeuralGpu {
         let mut rng = Pcg32::new(seed);
         let cells = self.maps() * width;
         let masks = (0..=width)
-            .map(|_| {
-                (0..cells)
-                    .map(|_| {
-                        if rng.next_f32() < keep {
-                            1.0 / keep
-                        } else {
-                            0.0
-                        }
-                    })
-                    .collect()
-            })
+            .map(|_| keep_mask(&mut rng, cells, keep))
             .collect();
         Some(Dropout { masks })
     }

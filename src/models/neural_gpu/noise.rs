@@ -33,6 +33,20 @@ pub(super) struct Dropout {
     pub(super) decoder: Vec<Vec<f32>>,
 }
 
+/// One inverted-dropout mask of `cells` cells: each kept with probability `keep` (and
+/// then worth `1 / keep`, so evaluation needs no rescaling), else 0.
+pub(super) fn keep_mask(rng: &mut Pcg32, cells: usize, keep: f32) -> Vec<f32> {
+    (0..cells)
+        .map(|_| {
+            if rng.next_f32() < keep {
+                1.0 / keep
+            } else {
+                0.0
+            }
+        })
+        .collect()
+}
+
 pub(super) fn apply(mask: Option<&Vec<f32>>, values: &mut [f32]) {
     if let Some(mask) = mask {
         values.iter_mut().zip(mask).for_each(|(v, m)| *v *= m);
@@ -88,17 +102,7 @@ pub(super) fn dropout(
     }
     let keep = (1.0 - rate * 8.0 / image.width as f32).clamp(0.5, 1.0);
     let mut rng = Pcg32::new(seed);
-    let mut mask = || -> Vec<f32> {
-        (0..image.len())
-            .map(|_| {
-                if rng.next_f32() < keep {
-                    1.0 / keep
-                } else {
-                    0.0
-                }
-            })
-            .collect()
-    };
+    let mut mask = || keep_mask(&mut rng, image.len(), keep);
     let encoder = (0..=image.width).map(|_| mask()).collect();
     let decoder = if decoder {
         (0..image.width).map(|_| mask()).collect()

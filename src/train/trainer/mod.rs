@@ -38,6 +38,8 @@ const LENGTH_DRAW: u64 = 0x4C45_4E47;
 pub struct StepReport {
     /// 1-based number of the step just taken.
     pub step: u64,
+    /// Sequences the step trained on (the batch; with a recipe's bins, every bin's).
+    pub sequences: usize,
     pub metrics: Metrics,
     /// Gradient norm before clipping.
     pub gradient_norm: f32,
@@ -285,6 +287,7 @@ impl Trainer {
         let metrics = self.model.objective().summarise(&score, sequences);
         let report = StepReport {
             step,
+            sequences,
             metrics,
             gradient_norm,
             max_length: task.max_length(),

@@ -385,7 +385,14 @@ pub fn run(args: TrainArgs) -> Result<(), String> {
         config.task.name(),
         trainer.model().params().len(),
         estimate.bytes as f64 / 1e6,
-        config.batch_size,
+        match &config.recipe {
+            Some(recipe) => format!(
+                "{} per length bin × {} bins",
+                config.batch_size,
+                recipe.bins.len()
+            ),
+            None => config.batch_size.to_string(),
+        },
         config.steps,
         config.optimizer.learning_rate,
         config.seed,
@@ -410,6 +417,7 @@ pub fn run(args: TrainArgs) -> Result<(), String> {
     };
     let started = Instant::now();
     let mut since_log = Vec::new();
+    let mut trained_sequences = 0u64;
     let mut last_log = Instant::now();
     let mut stopped_early = false;
     let mut failure = None;
@@ -420,7 +428,10 @@ pub fn run(args: TrainArgs) -> Result<(), String> {
             say(format!("backend: {}", describe(&trainer.backend())));
         }
         match stepped {
-            Ok(report) => since_log.push(report),
+            Ok(report) => {
+                trained_sequences += report.sequences as u64;
+                since_log.push(report);
+            }
             Err(error @ EngramError::NonFinite { .. }) => {
                 failure = Some(error.to_string());
                 break;
@@ -432,8 +443,8 @@ pub fn run(args: TrainArgs) -> Result<(), String> {
         if step.is_multiple_of(args.log_every) || step == config.steps {
             let (metrics, norm) = mean(&since_log);
             let (bits, errors) = (metrics.bits_per_sequence, metrics.describe_errors());
-            let rate =
-                (since_log.len() * config.batch_size) as f64 / last_log.elapsed().as_secs_f64();
+            let sequences: usize = since_log.iter().map(|r| r.sequences).sum();
+            let rate = sequences as f64 / last_log.elapsed().as_secs_f64();
             // The curriculum's current maximum (a mixture's batches vary around it).
             let length = trainer.current_task().max_length();
             let learning_rate = since_log.last().map_or(0.0, |r| r.learning_rate);
@@ -461,7 +472,7 @@ pub fn run(args: TrainArgs) -> Result<(), String> {
     progress.finish_and_clear();
     let elapsed = started.elapsed().as_secs_f64();
     let steps = trainer.steps_done();
-    let sequences = steps * config.batch_size as u64;
+    let sequences = trained_sequences;
     trainer.sync_blocking().map_err(|e| e.to_string())?;
     let saved = match &args.out {
         Some(path) => {
