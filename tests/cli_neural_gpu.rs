@@ -147,6 +147,7 @@ fn the_neural_gpu_trains_evaluates_traces_and_benches_in_its_own_metrics() {
             "lstm",
             "neural_gpu",
             "neural_gpu_dep",
+            "neural_gpu_diag",
             "gtmm"
         ]
     );

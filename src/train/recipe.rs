@@ -289,9 +289,21 @@ mod tests {
         assert_eq!(state.record(0.5, 1e6, 0.02), None, "improving");
         assert!((state.saturation_weight() - 1e-8).abs() < 1e-12);
         state.record(0.9, 1.0, 0.02);
+        assert_eq!(
+            state.record(0.9, 1.0, 0.02),
+            None,
+            "one window without progress"
+        );
+        state.record(0.9, 1.0, 0.02);
         let lowered = state.record(0.9, 1.0, 0.02);
-        assert_eq!(lowered, Some(0.02 * 0.7), "worse than the best of three");
-        state.record(0.9, 1.0, 0.0004);
-        assert_eq!(state.record(0.9, 1.0, 0.0004), Some(0.02 / 60.0), "floored");
+        assert_eq!(
+            lowered,
+            Some(0.02 * 0.7),
+            "two windows no better than the one before"
+        );
+        for _ in 0..3 {
+            state.record(1.5, 1.0, 0.0004);
+        }
+        assert_eq!(state.record(1.5, 1.0, 0.0004), Some(0.02 / 60.0), "floored");
     }
 }

@@ -124,7 +124,11 @@ fn measure_gpu(
 /// layers), each overridden by the size flags.
 fn bench_config(model: ModelKind, task: &TaskConfig, sizes: &SizeArgs) -> ModelConfig {
     let image = model.is_image().then(|| {
-        let mut image = ImageConfig::default();
+        let mut image = if model.is_diagonal() {
+            ImageConfig::diagonal(24, 0.0)
+        } else {
+            ImageConfig::default()
+        };
         sizes.apply_to_image(&mut image);
         image
     });
@@ -215,7 +219,8 @@ fn peak_round() -> f64 {
 
 /// Multiply-adds of one sequence's forward pass through the Neural GPU's convolutions:
 /// `27·m_in·m·h·n` per layer and step (neural_gpu.md § Numerics), n steps of L layers,
-/// and as much again with m_in = 2m for the decoder.
+/// and as much again with m_in = 2m for the decoder; the Diagonal Neural GPU's three
+/// width-3 convolutions are `9·m·m·n` per step (§5.3).
 fn image_forward_macs(config: &ModelConfig, columns: usize) -> f64 {
     let Some(image) = &config.image else {
         return 0.0;
@@ -226,7 +231,12 @@ fn image_forward_macs(config: &ModelConfig, columns: usize) -> f64 {
         columns as f64,
         image.cgru_layers as f64,
     );
-    let encoder = 27.0 * m * m * h * n * n * l;
+    let taps = if config.model.is_diagonal() {
+        9.0
+    } else {
+        27.0
+    };
+    let encoder = taps * m * m * h * n * n * l;
     let decoder = if config.model.has_decoder() {
         2.0 * encoder
     } else {
