@@ -11,7 +11,7 @@ const shared = sharedBrowser();
 const LESSONS = ['why-memory', 'ntm-addressing', 'dnc-memory', 'generalisation', 'memory-runs-out', 'neural-gpu'];
 
 // The training steps of each model's shipped checkpoint (www/checkpoints/).
-const TRAINED_STEPS = { ntm: 3000, neural_gpu: 3000, neural_gpu_diag: 6000 };
+const TRAINED_STEPS = { ntm: 3000, dnc: 3000, neural_gpu: 3000, neural_gpu_diag: 6000 };
 
 // The lesson's steps as its file has them: each step's data- attributes.
 function stepsOf(id) {
