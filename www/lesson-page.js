@@ -99,6 +99,14 @@ export function startLesson(id, page, controls) {
       page.sweep.start();
       await until(() => !page.sweep.running, () => page.failure?.message);
     },
+    // A generative model observes the example's frames up to its first recall frame and
+    // dreams the rest, as the Dream button does.
+    async dream() {
+      page.dream = null;
+      page.failure = null;
+      $('dream').click();
+      await until(() => page.dream, () => page.failure?.message);
+    },
     showTime(t) {
       controls.setAnimating(false);
       page.time = t;

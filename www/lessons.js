@@ -9,6 +9,7 @@
 //   data-test="20"                                test at length 20 (evaluation + example)
 //   data-sweep="32"                               test every length from 1 to 32 (the curve)
 //   data-time="5"                                 show time step 5
+//   data-dream="1"                                a generative model dreams the example's rest
 //   data-pipeline="head=1&stage=content&slot=0"  the addressing view's head, stage, slot
 //   data-highlight="addressing"                   outline the views of that name
 // Next goes to the following step once the current one's actions are done.
@@ -22,12 +23,13 @@ export const LESSONS = {
   generalisation: 'Generalisation: train at length ≤ 10, test at 20 and 40',
   'memory-runs-out': 'When memory runs out: a DNC with 8 slots and 16 items',
   'neural-gpu': 'The Neural GPU: does it learn to reverse, or only the lengths it saw?',
+  'generative-memory': 'A generative model that remembers: recall with and without memory',
 };
 
 /**
  * Runs lesson `id` in `panel` (title, step text, status, Next and Close). `page` carries
  * out the actions: { apply(params), loadTrained(), loadCheckpoint(name), trainTo(steps), test(length), sweep(length),
- * showTime(t), pipeline(params), highlight(views), stop(), close() }, each returning a
+ * dream(), showTime(t), pipeline(params), highlight(views), stop(), close() }, each returning a
  * promise where it waits on the engine. Closing the lesson stops its step where it is.
  */
 export async function runLesson(id, panel, page) {
@@ -66,6 +68,8 @@ export async function runLesson(id, panel, page) {
       if (act.test) await status(`Testing at length ${act.test}…`, page.test(Number(act.test)));
       if (closed) return;
       if (act.sweep) await status(`Testing lengths 1–${act.sweep}…`, page.sweep(Number(act.sweep)));
+      if (closed) return;
+      if (act.dream) await status('Dreaming…', page.dream());
       if (closed) return;
       if (act.time) page.showTime(Number(act.time));
       if (act.pipeline) page.pipeline(new URLSearchParams(act.pipeline));

@@ -3,7 +3,7 @@
 // memory, and a dream), the KL per step, the read weightings as slot × time, and the
 // memory matrix at the chosen step.
 
-import { drawCursor, drawHeatmap, drawMessage, heading, setupCanvas, text } from './canvas.js';
+import { drawCursor, drawHeatmap, drawMessage, heading, setupCanvas, text, textWidth } from './canvas.js';
 import { SERIES, formatNumber, indexAxis } from './chart.js';
 import { diverging, viridis, drawColorBar } from './colormap.js';
 
@@ -83,7 +83,12 @@ export function drawKl(canvas, snapshot, t) {
   const rec = steps.map((s) => s.reconstruction_nats / LN2);
   const top = Math.max(1, ...bits.map((b, i) => b + rec[i]));
   const rect = { x: 48, y: TOP, w: g.width - 64, h: g.height - TOP - 40 };
-  heading(g, 'bits per frame', 'KL (bars: recall frames orange) + reconstruction (grey)', 0, 12);
+  const k = bits[Math.min(t, steps.length - 1)];
+  const readout = `step ${t}: KL ${formatNumber(k)} bits, rec ${formatNumber(rec[Math.min(t, steps.length - 1)])} bits`;
+  text(g, readout, g.width - 8, 12, { align: 'right', size: 11, color: g.theme.muted });
+  // The key gives way (shortened) to the step's read-out where the view is narrow.
+  const keyRight = g.width - 8 - textWidth(g, readout, 11) - 12;
+  heading(g, 'bits per frame', 'KL (bars: recall frames orange) + reconstruction (grey)', 0, 12, keyRight);
   const cell = rect.w / steps.length;
   steps.forEach((s, i) => {
     const x = rect.x + i * cell + cell * 0.15;
@@ -99,9 +104,6 @@ export function drawKl(canvas, snapshot, t) {
   text(g, formatNumber(top), rect.x - 6, rect.y, { align: 'right', size: 11, color: g.theme.muted });
   text(g, '0', rect.x - 6, rect.y + rect.h, { align: 'right', size: 11, color: g.theme.muted });
   indexAxis(g, rect, steps.length, 'bottom', 'frame');
-  const k = bits[Math.min(t, steps.length - 1)];
-  text(g, `step ${t}: KL ${formatNumber(k)} bits, rec ${formatNumber(rec[Math.min(t, steps.length - 1)])} bits`,
-    g.width - 8, 12, { align: 'right', size: 11, color: g.theme.muted });
 }
 
 /** Read weightings as slot × time (one map per head, side by side). */

@@ -97,6 +97,13 @@ function drawLogAxis(g, rect, [lo, hi], floor) {
 
 // Axes, then (when there is data) raw and averaged curves with their legend; with a
 // compared model (`partner`: { label, own, history, values }), its average too, dashed.
+// Below this height a stacked panel is too thin to read; side by side each needs this
+// much width.
+const MIN_PANEL_HEIGHT = 70;
+const MIN_PANEL_WIDTH = 140;
+// A panel narrower than this draws no key (raw, average, compared model).
+const MIN_KEYED_WIDTH = 300;
+
 function drawPanel(g, rect, panel, history, x, partner) {
   const window = Math.max(1, Math.min(MAX_WINDOW, Math.floor(panel.values.length / 10)));
   const average = movingAverage(panel.values, window, 'average');
@@ -104,10 +111,12 @@ function drawPanel(g, rect, panel, history, x, partner) {
   const y = (v) => rect.y + rect.h * (1 - (Math.log10(v) - range[0]) / (range[1] - range[0]));
   const last = average[average.length - 1];
   const note = average.length ? `latest average ${formatNumber(last)}` : '';
+  // The panel's own left edge: 0 when panels are stacked, further right side by side.
+  const left = rect.x - LEFT;
   drawLogAxis(g, rect, range, panel.floor);
-  text(g, panel.axis, 14, rect.y + rect.h / 2, { align: 'center', rotate: true });
+  text(g, panel.axis, left + 14, rect.y + rect.h / 2, { align: 'center', rotate: true });
   if (!panel.values.length) {
-    heading(g, panel.name, '', 0, rect.y - HEAD + 10);
+    heading(g, panel.name, '', left, rect.y - HEAD + 10);
     const centre = { align: 'center', color: g.theme.muted, size: 14 };
     text(g, 'no training yet', rect.x + rect.w / 2, rect.y + rect.h / 2, centre);
     return;
@@ -127,8 +136,9 @@ function drawPanel(g, rect, panel, history, x, partner) {
     polyline(g, partnerColumns.filter((c) => Number.isFinite(c.average)).map((c) => [c.px, y(c.average)]), other);
     legend.push(other);
   }
-  const legendLeft = drawLegend(g, rect.x + rect.w, rect.y - HEAD + 10, legend);
-  heading(g, panel.name, note, 0, rect.y - HEAD + 10, legendLeft - 12);
+  // A narrow panel (side by side) keeps its line for its name: no key.
+  const legendLeft = rect.w >= MIN_KEYED_WIDTH ? drawLegend(g, rect.x + rect.w, rect.y - HEAD + 10, legend) : rect.x + rect.w + 12;
+  heading(g, panel.name, note, left, rect.y - HEAD + 10, legendLeft - 12);
 }
 
 function formatStep(step) {
@@ -166,30 +176,40 @@ export function drawLossChart(canvas, history, metrics, partner = null) {
       ? { name: `${error.label} (fraction)`, axis: 'error', values: history?.errors ?? [], floor: 1e-3, fallback: [-3, 0] }
       : {
         name: `${error.label} per ${error.unit.endsWith('/frame') ? 'recall frame' : 'sequence'}`,
+        short: error.label,
         axis: 'errors', values: history?.errors ?? [], floor: 0.01, fallback: [-2, 1],
       },
   ];
   if (accuracy && !accuracy.fraction) {
     // The generative models: the recall frames' bound, bits per frame.
     panels.push({
-      name: `${accuracy.label} (${accuracy.unit})`, axis: 'recall', values: history?.recall ?? [], floor: 1e-3,
+      name: `${accuracy.label} (${accuracy.unit})`, short: accuracy.label, axis: 'recall', values: history?.recall ?? [], floor: 1e-3,
       fallback: [-1, 2],
     });
   } else if (accuracy) {
     panels.push({
-      name: `sequences wrong (1 − ${accuracy.label})`, axis: 'wrong', values: history?.wrong ?? [], floor: 1e-3,
+      name: `sequences wrong (1 − ${accuracy.label})`, short: 'sequences wrong', axis: 'wrong', values: history?.wrong ?? [], floor: 1e-3,
       fallback: [-3, 0],
     });
   }
-  const width = g.width - LEFT - RIGHT;
   const count = panels.length;
-  const panelH = (g.height - BOTTOM - count * HEAD - (count - 1) * GAP) / count;
-  const rects = panels.map((_, i) => ({ x: LEFT, y: HEAD + i * (panelH + HEAD + GAP), w: width, h: panelH }));
-  const x = (s) => LEFT + ((s - span[0]) / (span[1] - span[0])) * width;
-  drawStepAxis(g, rects, span, x);
+  const stackedH = (g.height - BOTTOM - count * HEAD - (count - 1) * GAP) / count;
+  // Stacked, each panel spans the width; in a short, wide view (the generative models'
+  // row on a projector) stacked panels would be slivers, so they stand side by side,
+  // each with its own step axis. A comparison stays stacked: its key names the lines.
+  const sideBySide = !partner && stackedH < MIN_PANEL_HEIGHT && g.width >= count * MIN_PANEL_WIDTH;
+  const width = sideBySide ? (g.width - count * (LEFT + RIGHT)) / count : g.width - LEFT - RIGHT;
+  const rects = panels.map((_, i) => (sideBySide
+    ? { x: LEFT + i * (width + LEFT + RIGHT), y: HEAD, w: width, h: g.height - BOTTOM - HEAD }
+    : { x: LEFT, y: HEAD + i * (stackedH + HEAD + GAP), w: width, h: stackedH }));
+  const along = (rect) => (s) => rect.x + ((s - span[0]) / (span[1] - span[0])) * width;
+  if (sideBySide) rects.forEach((rect) => drawStepAxis(g, [rect], span, along(rect)));
+  else drawStepAxis(g, rects, span, along(rects[0]));
   const axes = ['bits', 'errors', partner && accuracy && !accuracy.fraction ? 'recall' : 'wrong'];
   panels.forEach((panel, i) => {
     const other = partner && { ...partner, history: partner.series, values: partner.series[axes[i]] ?? [] };
-    drawPanel(g, rects[i], { ...panel, color: SERIES[i % SERIES.length] }, history, x, other);
+    // Side by side, a panel's name has a third of the width: its short form.
+    const name = sideBySide ? panel.short ?? panel.name : panel.name;
+    drawPanel(g, rects[i], { ...panel, name, color: SERIES[i % SERIES.length] }, history, along(rects[i]), other);
   });
 }
