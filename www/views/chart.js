@@ -61,9 +61,17 @@ export function polyline(g, points, style) {
 
 // A one-line legend of line samples ending at xRight; items: [{ label, ...style }].
 // Returns the legend's left edge so a heading on the same line can stop short of it.
+const LEGEND_SAMPLE = 22;
+const legendWidths = (g, items) => items.map((item) => LEGEND_SAMPLE + 6 + textWidth(g, item.label) + 14);
+
+/** How wide `drawLegend` draws `items`. */
+export function legendWidth(g, items) {
+  return legendWidths(g, items).reduce((a, b) => a + b, 0) - 14;
+}
+
 export function drawLegend(g, xRight, y, items) {
-  const sample = 22;
-  const widths = items.map((item) => sample + 6 + textWidth(g, item.label) + 14);
+  const sample = LEGEND_SAMPLE;
+  const widths = legendWidths(g, items);
   const left = xRight - widths.reduce((a, b) => a + b, 0) + 14;
   let x = left;
   items.forEach((item, i) => {

@@ -3,8 +3,8 @@
 // errors per sequence, or the fraction of wrong symbols) and, where the objective has
 // sequence accuracy, the fraction of sequences not entirely right.
 
-import { heading, setupCanvas, text } from './canvas.js';
-import { DASHES, SERIES, drawLegend, formatNumber, niceStep, polyline } from './chart.js';
+import { heading, setupCanvas, text, textWidth } from './canvas.js';
+import { DASHES, SERIES, drawLegend, formatNumber, legendWidth, niceStep, polyline } from './chart.js';
 
 const LEFT = 58;
 const RIGHT = 14;
@@ -136,8 +136,14 @@ function drawPanel(g, rect, panel, history, x, partner) {
     polyline(g, partnerColumns.filter((c) => Number.isFinite(c.average)).map((c) => [c.px, y(c.average)]), other);
     legend.push(other);
   }
-  // A narrow panel (side by side) keeps its line for its name: no key.
-  const legendLeft = rect.w >= MIN_KEYED_WIDTH ? drawLegend(g, rect.x + rect.w, rect.y - HEAD + 10, legend) : rect.x + rect.w + 12;
+  // The key stands on the name's line where both fit, else at the top of the plot; a
+  // narrow panel (side by side) has none, unless it names a compared model's line.
+  let legendLeft = rect.x + rect.w + 12;
+  if (rect.w >= MIN_KEYED_WIDTH || partner) {
+    const nameEnd = left + textWidth(g, panel.name, 13, '600') + 12;
+    if (rect.x + rect.w - legendWidth(g, legend) >= nameEnd) legendLeft = drawLegend(g, rect.x + rect.w, rect.y - HEAD + 10, legend);
+    else drawLegend(g, rect.x + rect.w - 6, rect.y + 10, legend);
+  }
   heading(g, panel.name, note, left, rect.y - HEAD + 10, legendLeft - 12);
 }
 
