@@ -250,3 +250,28 @@ fn bad_task_configurations_are_refused_with_a_message() {
         .to_string()
         .contains("unknown task"));
 }
+
+/// Training reaches 256 columns; evaluation, forward only, reaches 2,049 (two 1,024-bit
+/// operands), and past either the refusal names the limit and the longest length.
+#[test]
+fn evaluation_reaches_2049_columns_and_names_the_limit_beyond() {
+    let add = TaskConfig::symbols_by_name("add").unwrap();
+    assert!(add.at_length(1024).validate_for_evaluation().is_ok());
+    let beyond = add
+        .at_length(1025)
+        .validate_for_evaluation()
+        .unwrap_err()
+        .to_string();
+    assert!(
+        beyond.contains("limit of 2049 columns at length 1024"),
+        "{beyond}"
+    );
+    let training = add.at_length(200).validate().unwrap_err().to_string();
+    assert!(
+        training.contains("limit of 256 columns at length 127"),
+        "{training}"
+    );
+    let dup = TaskConfig::symbols_by_name("dup").unwrap();
+    assert!(dup.at_length(160).validate_for_evaluation().is_ok());
+    assert!(dup.at_length(160).validate().is_err());
+}
