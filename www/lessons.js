@@ -24,6 +24,7 @@ export const LESSONS = {
   'memory-runs-out': 'When memory runs out: a DNC with 8 slots and 16 items',
   'neural-gpu': 'The Neural GPU: does it learn to reverse, or only the lengths it saw?',
   'generative-memory': 'A generative model that remembers: recall with and without memory',
+  'dependent-outputs': 'Dependent outputs: copy or reverse, decided once',
 };
 
 /**

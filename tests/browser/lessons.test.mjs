@@ -8,12 +8,15 @@ import { sharedBrowser, openPage, DIST, openSettings } from './harness.mjs';
 
 const shared = sharedBrowser();
 
-const LESSONS = ['why-memory', 'ntm-addressing', 'dnc-memory', 'generalisation', 'memory-runs-out', 'neural-gpu', 'generative-memory'];
+const LESSONS = ['why-memory', 'ntm-addressing', 'dnc-memory', 'generalisation', 'memory-runs-out', 'neural-gpu', 'generative-memory', 'dependent-outputs'];
 
 // The training steps of each model's shipped checkpoint (www/checkpoints/), and of the
 // checkpoints lessons load by name.
 const TRAINED_STEPS = { ntm: 3000, dnc: 3000, neural_gpu: 3000, neural_gpu_diag: 6000 };
-const CHECKPOINT_STEPS = { 'dnc-copy-n8': 4000, 'dnc-copy-n16': 4000, 'gtmm_dnc-recall': 10000, 'gtmm_none-recall': 10000 };
+const CHECKPOINT_STEPS = {
+  'dnc-copy-n8': 4000, 'dnc-copy-n16': 4000, 'gtmm_dnc-recall': 10000, 'gtmm_none-recall': 10000,
+  'neural_gpu-either': 3000, 'neural_gpu_dep-either': 3000,
+};
 
 // The lesson's steps as its file has them: each step's data- attributes.
 function stepsOf(id) {
@@ -88,6 +91,11 @@ for (const id of LESSONS) {
       assert.ok(Math.abs(right[0] - 0.996) < 0.005 && Math.abs(right[2] - 0.055) < 0.01, `${right}`);
       assert.equal(right[3], 1);
     }
+    if (id === 'dependent-outputs') {
+      // The figures the lesson quotes: engram eval on the same checkpoints, 8.2% and 86.3%.
+      const right = seen.map((r) => r.evaluation?.[0]?.sequence_accuracy);
+      assert.ok(Math.abs(right[0] - 0.082) < 0.01 && Math.abs(right[1] - 0.863) < 0.01, `${right}`);
+    }
     if (id === 'generative-memory') {
       // The recall set's KL with memory and without (engram eval on the same checkpoints:
       // 2.80 and 12.72 bits per frame on 256 sequences; the page tests on its own 256).
@@ -112,16 +120,17 @@ for (const id of LESSONS) {
   });
 }
 
-test('a lesson works inside <iframe sandbox="allow-scripts"> with embed=1 and the buttons it uses hidden', async () => {
+// One lesson of the memory models and one of the newer families, each in a sandboxed frame.
+for (const id of ['dnc-memory', 'generative-memory']) test(`lesson ${id} works inside <iframe sandbox="allow-scripts"> with embed=1 and the buttons it uses hidden`, async () => {
   const { page, problems } = await openPage(shared.browser,
-    `${shared.server.origin}/frame.html?lesson=dnc-memory&embed=1&hide=checkpoints,share,seed`, { reducedMotion: 'reduce' });
+    `${shared.server.origin}/frame.html?lesson=${id}&embed=1&hide=checkpoints,share,seed`, { reducedMotion: 'reduce' });
   await page.waitForSelector('#playground');
   const frame = page.frames().find((f) => f.url().includes('/index.html'));
   // The link's hide= applies once the engine's schema is in.
   await frame.waitForFunction(() => window.engram?.readyCount >= 1, null, { timeout: 60_000 });
   await openSettings(frame);
   assert.equal(await frame.isVisible('#load-trained'), false, 'the trained-model button is hidden');
-  await walk(frame, page.keyboard, 'dnc-memory');
+  await walk(frame, page.keyboard, id);
   assert.deepEqual(problems, []);
   await page.context().close();
 });
