@@ -1,0 +1,186 @@
+//! The Diagonal Neural GPU's cell, piece by piece (neural_gpu.md §5.3): the hard
+//! activations and their saturation cost, the width-3 convolutions as matrix products,
+//! and the fixed diagonal shift of the maps.
+
+use crate::nn::ParamStore;
+use crate::ops::conv::{
+    matmul_accumulate, matmul_transposed_a_accumulate, matmul_transposed_b_accumulate,
+};
+use crate::rng::Pcg32;
+
+/// The bias constants of the reset and update gates (the released code's `bias_start`).
+pub(super) const RESET_BIAS: f32 = 0.5;
+pub(super) const GATE_BIAS: f32 = 0.7;
+/// Pre-activations beyond ±0.9 pay the saturation cost.
+pub(super) const SATURATION_LIMIT: f32 = 0.9;
+
+/// `hσ(a) = min(1, max(0, 0.5·a + 0.5))`.
+pub(super) fn hard_sigmoid(a: f32) -> f32 {
+    (0.5 * a + 0.5).clamp(0.0, 1.0)
+}
+
+/// `hσ'(a)`: 0.5 strictly inside (−1, 1), else 0 (the min/max rule).
+pub(super) fn hard_sigmoid_derivative(a: f32) -> f32 {
+    if a > -1.0 && a < 1.0 {
+        0.5
+    } else {
+        0.0
+    }
+}
+
+/// `hτ(a) = min(1, max(−1, a))`.
+pub(super) fn hard_tanh(a: f32) -> f32 {
+    a.clamp(-1.0, 1.0)
+}
+
+pub(super) fn hard_tanh_derivative(a: f32) -> f32 {
+    if a > -1.0 && a < 1.0 {
+        1.0
+    } else {
+        0.0
+    }
+}
+
+/// `max(0, |a| − 0.9)` and its derivative `sign(a)·[|a| > 0.9]`.
+pub(super) fn saturation_excess(a: f32) -> (f32, f32) {
+    let excess = a.abs() - SATURATION_LIMIT;
+    if excess > 0.0 {
+        (excess, a.signum())
+    } else {
+        (0.0, 0.0)
+    }
+}
+
+/// Offsets of a width-3 convolution's kernel `K [m, m, 3]` and bias `[m]`.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Conv {
+    weight: usize,
+    bias: usize,
+}
+
+impl Conv {
+    /// Glorot-uniform kernel (fan_in = fan_out = 3m: bound √(1/m)), zero bias.
+    pub(super) fn register(
+        params: &mut ParamStore,
+        name: &str,
+        maps: usize,
+        rng: &mut Pcg32,
+    ) -> Conv {
+        let bound = (6.0 / (6 * maps) as f32).sqrt();
+        Conv {
+            weight: params.add_uniform(&format!("{name}.weight"), &[maps, maps, 3], bound, rng),
+            bias: params.add_constant(&format!("{name}.bias"), &[maps], 0.0),
+        }
+    }
+
+    /// `out[o, x] = b[o] + constant + Σ_i Σ_t K[o, i, t]·s[i, x + t − 1]` (zero outside the
+    /// row), as one matrix product `K · col(s)` with `K` read as `[m][3m]` and `col` from
+    /// [`im2col`].
+    pub(super) fn forward(
+        &self,
+        p: &[f32],
+        maps: usize,
+        width: usize,
+        col: &[f32],
+        constant: f32,
+    ) -> Vec<f32> {
+        let mut out = vec![0.0; maps * width];
+        for (o, row) in out.chunks_exact_mut(width).enumerate() {
+            row.fill(p[self.bias + o] + constant);
+        }
+        let kernel = &p[self.weight..self.weight + maps * maps * 3];
+        matmul_accumulate(kernel, col, &mut out, maps, 3 * maps, width);
+        out
+    }
+
+    /// Backward of [`Conv::forward`] from `dout`: `dK += dout · colᵀ`, `db += dout 1`,
+    /// `ds += col2im(Kᵀ · dout)`.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn backward(
+        &self,
+        p: &[f32],
+        grads: &mut [f32],
+        maps: usize,
+        width: usize,
+        col: &[f32],
+        dout: &[f32],
+        ds: &mut [f32],
+    ) {
+        for (o, drow) in dout.chunks_exact(width).enumerate() {
+            grads[self.bias + o] += drow.iter().sum::<f32>();
+        }
+        let weight = self.weight..self.weight + maps * maps * 3;
+        matmul_transposed_b_accumulate(
+            dout,
+            col,
+            &mut grads[weight.clone()],
+            maps,
+            3 * maps,
+            width,
+        );
+        let mut dcol = vec![0.0; col.len()];
+        matmul_transposed_a_accumulate(&p[weight], dout, &mut dcol, maps, 3 * maps, width);
+        col2im_accumulate(&dcol, width, ds);
+    }
+}
+
+/// `col[(i·3 + t)][x] = s[i][x + t − 1]`, 0 outside the row: tap t of map i as one row.
+pub(super) fn im2col(s: &[f32], maps: usize, width: usize) -> Vec<f32> {
+    let mut col = vec![0.0; 3 * maps * width];
+    for (i, row) in s.chunks_exact(width).enumerate() {
+        let taps = &mut col[3 * i * width..3 * (i + 1) * width];
+        let (left, rest) = taps.split_at_mut(width);
+        let (centre, right) = rest.split_at_mut(width);
+        left[1..].copy_from_slice(&row[..width - 1]);
+        centre.copy_from_slice(row);
+        right[..width - 1].copy_from_slice(&row[1..]);
+    }
+    col
+}
+
+/// The adjoint of [`im2col`]: `ds += col2im(dcol)`.
+pub(super) fn col2im_accumulate(dcol: &[f32], width: usize, ds: &mut [f32]) {
+    for (i, row) in ds.chunks_exact_mut(width).enumerate() {
+        let taps = &dcol[3 * i * width..3 * (i + 1) * width];
+        let (left, rest) = taps.split_at(width);
+        let (centre, right) = rest.split_at(width);
+        for x in 0..width {
+            row[x] += centre[x];
+        }
+        for x in 0..width - 1 {
+            row[x] += left[x + 1];
+            row[x + 1] += right[x];
+        }
+    }
+}
+
+/// Where channel `c` of `shift(s)` reads from: 0 (in place), −1 (x − 1) or +1 (x + 1).
+pub(super) fn shift_of(c: usize, maps: usize) -> isize {
+    let k = maps / 3;
+    if c < maps - 2 * k {
+        0
+    } else if c < maps - k {
+        -1
+    } else {
+        1
+    }
+}
+
+/// `shift(s)`, or with `backward` its transpose (what `∂/∂s` of a shifted image is).
+pub(super) fn shift(s: &[f32], maps: usize, width: usize, backward: bool) -> Vec<f32> {
+    let mut out = vec![0.0; s.len()];
+    for c in 0..maps {
+        let (from, to) = (&s[c * width..][..width], &mut out[c * width..][..width]);
+        let offset = if backward {
+            -shift_of(c, maps)
+        } else {
+            shift_of(c, maps)
+        };
+        match offset {
+            0 => to.copy_from_slice(from),
+            -1 => to[1..].copy_from_slice(&from[..width - 1]),
+            _ => to[..width - 1].copy_from_slice(&from[1..]),
+        }
+    }
+    out
+}
