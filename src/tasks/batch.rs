@@ -148,54 +148,27 @@ impl Batch {
         batch
     }
 
-    /// The sequences of `parts`, one part after another, padded to the longest, with
-    /// the noise seed `noise_seed`.
+    /// The sequences of `parts`, one part after another, padded to the longest (as
+    /// [`Batch::pad`] pads), with the noise seed `noise_seed`.
     pub fn concat(parts: &[Batch], noise_seed: u64) -> Batch {
-        let first = &parts[0];
-        let (input_width, output_width) = (first.input_width, first.output_width);
-        let steps = parts.iter().map(|p| p.steps).max().unwrap_or(0);
-        let size: usize = parts.iter().map(|p| p.size).sum();
-        let mut batch = Batch {
-            size,
-            steps,
-            input_width,
-            output_width,
-            input: vec![0.0; size * steps * input_width],
-            target: vec![0.0; size * steps * output_width],
-            mask: vec![0.0; size * steps],
-            lengths: parts.iter().flat_map(|p| p.lengths.clone()).collect(),
-            alternative: parts
-                .iter()
-                .any(|p| p.alternative.is_some())
-                .then(|| vec![0.0; size * steps * output_width]),
-            recall: parts
-                .iter()
-                .any(|p| p.recall.is_some())
-                .then(|| vec![0.0; size * steps]),
+        let (input_width, output_width) = (parts[0].input_width, parts[0].output_width);
+        let sequences: Vec<SequenceBuffer> = parts
+            .iter()
+            .flat_map(|part| (0..part.size).map(move |b| part.sequence(b)))
+            .map(|s| SequenceBuffer {
+                input_width,
+                output_width,
+                input: s.input.to_vec(),
+                target: s.target.to_vec(),
+                mask: s.mask.to_vec(),
+                alternative: s.alternative.map(<[f32]>::to_vec).unwrap_or_default(),
+                recall: s.recall.map(<[f32]>::to_vec).unwrap_or_default(),
+            })
+            .collect();
+        Batch {
             noise_seed,
-        };
-        let mut b = 0;
-        for part in parts {
-            for k in 0..part.size {
-                let (from, to) = (k * part.steps, b * steps);
-                let rows = part.steps;
-                batch.input[to * input_width..][..rows * input_width]
-                    .copy_from_slice(&part.input[from * input_width..][..rows * input_width]);
-                batch.target[to * output_width..][..rows * output_width]
-                    .copy_from_slice(&part.target[from * output_width..][..rows * output_width]);
-                batch.mask[to..][..rows].copy_from_slice(&part.mask[from..][..rows]);
-                if let Some(alternative) = &mut batch.alternative {
-                    let source = part.alternative.as_ref().unwrap_or(&part.target);
-                    alternative[to * output_width..][..rows * output_width]
-                        .copy_from_slice(&source[from * output_width..][..rows * output_width]);
-                }
-                if let (Some(recall), Some(source)) = (&mut batch.recall, &part.recall) {
-                    recall[to..][..rows].copy_from_slice(&source[from..][..rows]);
-                }
-                b += 1;
-            }
+            ..Batch::pad(&sequences, input_width, output_width)
         }
-        batch
     }
 
     /// Sequence `b` without its padding. Trailing padded steps carry zero mask and come
