@@ -193,3 +193,69 @@ fn the_settings_it_does_not_have_are_refused_by_name() {
     assert!(error.contains("height 4"), "{error}");
     assert!(error.contains("neural_gpu_diag has one row"), "{error}");
 }
+
+/// A long test runs the model a few steps per call and gives the logits of one whole
+/// forward pass, the sequence `engram eval` draws first at that length and seed; a
+/// model that cannot pause runs whole on its first advance; a length past the
+/// evaluation limit is refused with the limit named.
+#[test]
+fn long_test_pauses_between_steps_and_matches_the_whole_pass() {
+    use engram::tasks::TaskConfig;
+    use engram::train::{evaluate, evaluation_batch, LongTest, TrainConfig};
+    for (model, task) in [
+        (ModelKind::NeuralGpuDiag, "add"),
+        (ModelKind::NeuralGpuDiag, "either"),
+        (ModelKind::NeuralGpu, "reverse"),
+    ] {
+        let task = TaskConfig::symbols_by_name(task).unwrap();
+        let config = TrainConfig::preset(model, task.clone());
+        let model = engram::models::build(&config.model_config(), 7).unwrap();
+        let length = 13;
+        let mut test = LongTest::new(model.as_ref(), &task, length, 1000).unwrap();
+        let columns = task.columns(length);
+        let first = test.progress();
+        assert_eq!((first.columns, first.done), (columns, 0));
+        let mut advances = 0;
+        while test.finish(model.as_ref()).is_none() {
+            let before = test.progress().done;
+            let after = test.advance(model.as_ref(), 5).done;
+            assert!(after > before && after <= columns, "{before} → {after}");
+            advances += 1;
+        }
+        let pauses = config.model == ModelKind::NeuralGpuDiag;
+        assert_eq!(advances, if pauses { columns.div_ceil(5) } else { 1 });
+
+        // The same sequence run whole, and scored as evaluation scores it.
+        let mut test = LongTest::new(model.as_ref(), &task, length, 1000).unwrap();
+        test.advance(model.as_ref(), usize::MAX);
+        let result = test.finish(model.as_ref()).unwrap();
+        let batch = evaluation_batch(&task, length, 1, 1000).unwrap();
+        let sequence = batch.sequence(0);
+        let logits = model.forward(sequence.input, sequence.steps);
+        let symbols = model.config().output_width;
+        let argmax: Vec<u8> = logits
+            .chunks_exact(symbols)
+            .map(|row| (0..symbols).fold(0, |b, j| if row[j] > row[b] { j } else { b }) as u8)
+            .collect();
+        assert_eq!(result.output, argmax);
+        assert_eq!((result.columns, result.input.len()), (columns, columns));
+        let metrics = evaluate(model.as_ref(), &task, &[length], 1, 1000, 1).unwrap();
+        let right = metrics[0].metrics.sequence_accuracy.unwrap();
+        assert_eq!(
+            result.wrong == 0,
+            right == 1.0,
+            "{result:?} against {metrics:?}"
+        );
+        // An untrained model gets symbols wrong, so the count is exercised.
+        assert!(result.wrong > 0);
+    }
+    let task = TaskConfig::symbols_by_name("add").unwrap();
+    let config = TrainConfig::preset(ModelKind::NeuralGpuDiag, task.clone());
+    let model = engram::models::build(&config.model_config(), 7).unwrap();
+    assert!(LongTest::new(model.as_ref(), &task, 1024, 1).is_ok());
+    let refused = LongTest::new(model.as_ref(), &task, 1025, 1)
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(refused.contains("2049"), "{refused}");
+}

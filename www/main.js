@@ -3,7 +3,7 @@
 
 import {
   MODELS, property, configure, defaults, sizeControls, taskInfo, parseHash, toHash, crossCheck, parseValue,
-  engineConfig, compareProblem, partnerLabel, linkedModel,
+  engineConfig, compareProblem, partnerLabel, linkedModel, traceLength,
 } from './state.js';
 import { startEngine } from './engine.js';
 import { buildControls, writeControls as writeFormControls } from './controls.js';
@@ -24,6 +24,7 @@ import { startLesson } from './lesson-page.js';
 import { listLessons } from './lessons.js';
 import { Partner } from './compare.js';
 import { setupSweep } from './sweep.js';
+import { setupLongTest } from './long-test.js';
 import { setupSettingsPanel } from './settings-panel.js';
 import { pauseWhenUnseen } from './visibility.js';
 
@@ -94,6 +95,7 @@ function saveHash() {
 
 function setPlaying(playing) {
   page.playing = playing;
+  if (playing) page.longTest.stop('training resumed, so the model changed');
   $('play').textContent = playing ? 'Pause' : 'Play';
   $('play').setAttribute('aria-pressed', String(playing));
   // A side-by-side pair is driven chunk by chunk from the page (compare.js).
@@ -157,6 +159,8 @@ function onSettingChange(event) {
     const task = taskInfo(next.model, parsed.value);
     Object.assign(next, { bits: task.bits, min_length: task.min_length, max_length: task.max_length });
   }
+  // A test length the new task cannot take goes back to the training length.
+  if (name !== 'test_length' && next.test_length > taskInfo(next.model, next.task).longest_test) next.test_length = 0;
   const problem = crossCheck(next);
   if (problem) {
     showMessage(`${problem}; kept the previous value.`);
@@ -169,8 +173,8 @@ function onSettingChange(event) {
   saveHash();
   if (name === 'speed') page.engine.send({ type: 'speed', stepsPerChunk: next.speed });
   else if (name === 'test_length') {
-    page.engine.send({ type: 'snapshot', length: next.test_length });
-    page.partner?.send({ type: 'snapshot', length: next.test_length });
+    page.engine.send({ type: 'snapshot', length: traceLength(next) });
+    page.partner?.send({ type: 'snapshot', length: traceLength(next) });
   }
   else if (name === 'backend') {
     page.engine.send({ type: 'backend', backend: next.backend });
@@ -229,6 +233,7 @@ const handlers = {
     page.dream = null;
     $('dream-result').textContent = '';
     page.readyCount += 1;
+    page.longTest.stop('a new model was made');
     // A loaded model brings its own history (and perhaps another model): a side-by-side
     // pair would no longer share its batches, so the comparison ends.
     if (page.partner && (steps !== 0 || compareProblem(page.state))) {
@@ -286,6 +291,9 @@ const handlers = {
     $('dream-result').textContent = `Dreamt ${frames.steps.length - prompt} frames after ${prompt} observed ones.`;
     page.dirty = true;
   },
+  'long-test'(message) {
+    page.longTest.received(message);
+  },
   evaluation({ results, tag }) {
     if (tag === 'sweep') {
       page.sweep.received(results);
@@ -306,6 +314,10 @@ const handlers = {
   error({ message, during }) {
     page.failure = { message, during };
     if (during === 'evaluate') page.sweep.failed(message);
+    if (during === 'long-test') {
+      page.longTest.stop(message);
+      return;
+    }
     if (['training', 'chunk', 'step'].includes(during)) setPlaying(false);
     page.waiting?.(); // a side-by-side chunk that failed ends the pair's wait
     if (during === 'reset' && page.readyCount === 0) {
@@ -446,6 +458,12 @@ function main() {
   setupSettingsPanel(form);
   $('test').addEventListener('click', () => {
     const length = page.state.test_length || page.state.max_length;
+    if (length > taskInfo(page.state.model, page.state.task).longest_trace) {
+      // Past what a trace holds: one sequence, step by step, with a progress bar.
+      $('test-result').textContent = `Testing one sequence at length ${length} (below, under "Look closer")…`;
+      page.longTest.start(length);
+      return;
+    }
     $('test-result').textContent = `Testing at length ${length}…`;
     page.engine.send({ type: 'evaluate', lengths: [length], sequences: 256, seed: 1000 });
     page.engine.send({ type: 'snapshot', length });
@@ -478,6 +496,7 @@ function main() {
   );
   handlers.checkpoint = setupCheckpoints(page, showMessage);
   page.sweep = setupSweep(page);
+  page.longTest = setupLongTest(page);
   setupSharing(page);
   pauseWhenUnseen(page, $('views'), setPlaying);
   requestAnimationFrame(draw);

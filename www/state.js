@@ -25,7 +25,9 @@ export const PROPERTIES = {
   seed: { type: 'int', min: 0, max: 4294967295, default: 1, label: 'Seed', engine: true },
   backend: { type: 'enum', values: BACKENDS, default: 'auto', label: 'Compute on' },
   speed: { type: 'int', min: 1, max: 50, default: 4, label: 'Steps per frame' },
-  test_length: { type: 'int', min: 0, max: 64, default: 0, label: 'Test at length (0: training length)' },
+  // Up to 2,049: a test runs forward only, so a symbol task reaches 2,049 columns (each
+  // task's own limit is its schema entry's longest_test, checked in crossCheck).
+  test_length: { type: 'int', min: 0, max: 2049, default: 0, label: 'Test at length (0: training length)' },
   embed: { type: 'bool', default: false },
   // Controls an embedded copy hides (see `hideable`).
   hide: { type: 'list', default: [], noun: 'control', allowed: () => hideable() },
@@ -217,6 +219,10 @@ export function crossCheck(state) {
     return `the shortest length (${state.min_length}) is longer than the longest (${state.max_length})`;
   }
   if (state.task === 'recall' && state.min_length < 2) return 'recall needs at least 2 items';
+  const { longest_test: longest, test_columns: columns } = taskInfo(state.model, state.task);
+  if (state.test_length > longest) {
+    return `tests of ${state.task} reach length ${longest} (the limit of ${columns.toLocaleString()} columns), not ${state.test_length}`;
+  }
   return null;
 }
 
@@ -224,6 +230,12 @@ export function crossCheck(state) {
 // the engine should load first (see engine.js); null for none.
 export function linkedModel(hash) {
   return new URLSearchParams(hash.replace(/^#/, '')).get('model');
+}
+
+// The length the views trace: the test length while a trace can hold it, else the
+// training length (0); a longer test runs as a long test (long-test.js).
+export function traceLength(state) {
+  return state.test_length <= taskInfo(state.model, state.task).longest_trace ? state.test_length : 0;
 }
 
 // Reads a URL hash ("#model=dnc&seed=3"). Returns { state, errors }: on any error the

@@ -19,6 +19,9 @@
 //               {type: 'learning-rate', value} (applies from the next step, keeping all else)
 //               {type: 'lose-device'} (destroys the GPU device, as a lost GPU would)
 //               {type: 'memory'} (the engine modules' wasm memory, for the page's tests)
+//               {type: 'long-test', length, seed} (one sequence far past training, up
+//               to 2,049 columns, run a few model steps per chunk; pauses training)
+//               {type: 'stop-long-test'}
 // Messages out: {type: 'schema', schema} (every model, task and size: `engram schema`)
 //               {type: 'ready', config, parameters, steps, backend}
 //               {type: 'progress', reports, steps, sequencesPerSecond, backend}
@@ -28,6 +31,8 @@
 //               {type: 'dream', frames, prompt}
 //               {type: 'loading', family} (a family's module is being downloaded)
 //               {type: 'memory', wasmBytes} (all loaded modules' linear memory)
+//               {type: 'long-test', length, columns, done, total, result, seconds,
+//               wasmBytes} (after each chunk; `result` once the last step has run)
 //               {type: 'stopped', reason} (training paused itself, e.g. on NaN)
 //               {type: 'error', message, during}
 // `backend` is {kind: 'cpu' | 'gpu', device, fallback}: fallback says why the GPU is not
@@ -44,6 +49,11 @@ let stepsPerChunk = 4;
 let snapshotLength = 0;
 let chunkScheduled = false;
 let lastSnapshotAt = 0;
+
+// The long test in progress: { engine, length, seed, started, steps } (steps: model
+// steps per chunk, adapted so a chunk takes about LONG_TEST_CHUNK_MS).
+let longTest = null;
+const LONG_TEST_CHUNK_MS = 120;
 
 // Snapshots cost a forward pass with tracing; a few per second keep the views live.
 const SNAPSHOT_INTERVAL_MS = 250;
@@ -130,6 +140,33 @@ async function sendSnapshot() {
   lastSnapshotAt = performance.now();
 }
 
+function wasmBytes() {
+  let bytes = 0;
+  for (const memory of memories.values()) bytes += memory.buffer.byteLength;
+  return bytes;
+}
+
+// One chunk of the long test, then the next is scheduled through the message queue,
+// so a pause, a stop or a new model lands between chunks.
+async function longTestChunk(test) {
+  if (longTest !== test || engine !== test.engine) return;
+  const started = performance.now();
+  const advanced = engine.advanceLongTest(test.steps);
+  const took = Math.max(1, performance.now() - started);
+  test.steps = Math.max(1, Math.round(test.steps * Math.min(4, LONG_TEST_CHUNK_MS / took)));
+  const seconds = (performance.now() - test.started) / 1000;
+  post({ type: 'long-test', ...advanced, seconds, wasmBytes: wasmBytes() });
+  if (advanced.result) longTest = null;
+  else setTimeout(() => exclusive(() => longTestChunk(test)).catch(longTestFailed(test)), 0);
+}
+
+function longTestFailed(test) {
+  return (error) => {
+    if (longTest === test) longTest = null;
+    post({ type: 'error', message: describe(error), during: 'long-test' });
+  };
+}
+
 async function runChunk(steps) {
   const started = performance.now();
   const chunk = await engine.train(steps);
@@ -194,11 +231,21 @@ const handlers = {
     engine.loseGpuDevice();
   },
   memory() {
-    let wasmBytes = 0;
-    for (const memory of memories.values()) wasmBytes += memory.buffer.byteLength;
-    post({ type: 'memory', wasmBytes });
+    post({ type: 'memory', wasmBytes: wasmBytes() });
+  },
+  async 'long-test'({ length, seed }) {
+    playing = false;
+    const progress = await engine.beginLongTest(length, seed);
+    const test = { engine, length, seed, started: performance.now(), steps: 1 };
+    longTest = test;
+    post({ type: 'long-test', ...progress, result: null, seconds: 0, wasmBytes: wasmBytes() });
+    setTimeout(() => exclusive(() => longTestChunk(test)).catch(longTestFailed(test)), 0);
+  },
+  'stop-long-test'() {
+    longTest = null;
   },
   play() {
+    longTest = null; // training would change the model under the test
     playing = true;
     schedule();
   },
@@ -206,10 +253,12 @@ const handlers = {
     playing = false;
   },
   step() {
+    longTest = null;
     playing = false;
     return runChunk(1);
   },
   chunk({ steps }) {
+    longTest = null;
     playing = false;
     return runChunk(steps);
   },
@@ -235,7 +284,7 @@ const handlers = {
 // Commands that make a new engine (and so need only the module).
 const MAKES_ENGINE = new Set(['init', 'reset', 'import']);
 // Commands that only set flags run at once; the rest wait their turn with the engine.
-const IMMEDIATE = new Set(['play', 'pause', 'speed', 'memory']);
+const IMMEDIATE = new Set(['play', 'pause', 'speed', 'memory', 'stop-long-test']);
 
 self.onmessage = ({ data }) => {
   const handler = handlers[data.type];

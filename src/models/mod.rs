@@ -31,6 +31,54 @@ pub use crate::tasks::SequenceRef;
 use neural_gpu::relaxation::RelaxedSets;
 use neural_gpu::{ImageTrace, NeuralGpu};
 
+/// A forward pass of one sequence run a few steps at a time, so that a long test can
+/// show its progress and be stopped between calls: see [`Model::begin_forward`].
+pub struct PartialForward {
+    /// Steps run so far, of `total`.
+    pub done: usize,
+    pub total: usize,
+    state: PartialState,
+}
+
+enum PartialState {
+    /// The model's state between steps (the Diagonal Neural GPU's one-row image).
+    Image(Vec<f32>),
+    /// A model that runs in one go: its logits once run.
+    Whole(Option<Vec<f32>>),
+}
+
+impl PartialForward {
+    /// A pass the model runs whole on its first advance.
+    fn whole(total: usize) -> PartialForward {
+        PartialForward {
+            done: 0,
+            total,
+            state: PartialState::Whole(None),
+        }
+    }
+
+    /// A pass paused with `image` after `done` of `total` steps.
+    fn image(image: Vec<f32>, done: usize, total: usize) -> PartialForward {
+        PartialForward {
+            done,
+            total,
+            state: PartialState::Image(image),
+        }
+    }
+
+    pub fn is_done(&self) -> bool {
+        self.done >= self.total
+    }
+
+    /// The paused image of a pass begun with [`PartialForward::image`].
+    fn image_mut(&mut self) -> &mut Vec<f32> {
+        match &mut self.state {
+            PartialState::Image(image) => image,
+            PartialState::Whole(_) => panic!("this pass holds no image"),
+        }
+    }
+}
+
 /// What every model offers the trainer, the CLI, checkpoints and the page.
 pub trait Model: Send + Sync {
     fn config(&self) -> &ModelConfig;
@@ -69,6 +117,27 @@ pub trait Model: Send + Sync {
             1.0,
             None,
         )
+    }
+    /// Starts a forward pass of one sequence of `steps` columns or steps that
+    /// [`Model::advance_forward`] runs a few steps per call and [`Model::finish_forward`]
+    /// reads out: the same logits as [`Model::forward`]. By default the whole pass runs
+    /// on the first advance; the Diagonal Neural GPU pauses between its n_b steps.
+    fn begin_forward(&self, _input: &[f32], steps: usize) -> PartialForward {
+        PartialForward::whole(steps)
+    }
+    /// Runs up to `steps` more steps of `partial` (begun on the same `input`).
+    fn advance_forward(&self, partial: &mut PartialForward, input: &[f32], _steps: usize) {
+        if let PartialState::Whole(logits @ None) = &mut partial.state {
+            *logits = Some(self.forward(input, partial.total));
+            partial.done = partial.total;
+        }
+    }
+    /// The logits of a pass [`Model::advance_forward`] has run to its end.
+    fn finish_forward(&self, partial: PartialForward) -> Vec<f32> {
+        match partial.state {
+            PartialState::Whole(Some(logits)) => logits,
+            _ => panic!("finish_forward before the pass ran to its end"),
+        }
     }
     /// Logits and the per-step internals of one sequence, for the views.
     fn trace(&self, input: &[f32], steps: usize) -> (Vec<f32>, Vec<StepTrace>);

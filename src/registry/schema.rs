@@ -33,6 +33,13 @@ pub struct TaskSchema {
     pub max_length: usize,
     /// Whether the task has a single length (priority sort).
     pub fixed_length: bool,
+    /// The longest length a trace (the page's views) and training take.
+    pub longest_trace: usize,
+    /// The longest length a test takes (evaluation runs forward only, so a symbol task
+    /// reaches 2,049 columns).
+    pub longest_test: usize,
+    /// The column limit of a test, which `longest_test` reaches.
+    pub test_columns: usize,
 }
 
 /// A task's label.
@@ -75,6 +82,9 @@ impl TaskSchema {
             min_length: default.min_length(),
             max_length: default.max_length(),
             fixed_length: matches!(default, TaskConfig::PrioritySort { .. }),
+            longest_trace: default.longest_length(false),
+            longest_test: default.longest_length(true),
+            test_columns: crate::tasks::MAX_EVAL_COLUMNS,
             default,
         }
     }

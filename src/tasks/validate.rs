@@ -31,7 +31,34 @@ fn check_span(what: &str, min: usize, max: usize, low: usize, high: usize) -> Re
     Ok(())
 }
 
+/// The longest length of a symbol task within `max_columns` columns.
+fn longest_symbols_length(task: super::SymbolTask, max_columns: usize) -> usize {
+    (1..=max_columns)
+        .take_while(|&l| task.columns(l) <= max_columns)
+        .last()
+        .unwrap_or(1)
+}
+
 impl TaskConfig {
+    /// The longest length this task takes in training and traces (`evaluation`: in
+    /// evaluation, which runs forward only): for a symbol task, the last within
+    /// [`MAX_COLUMNS`] (or [`MAX_EVAL_COLUMNS`]) columns; otherwise the longest that
+    /// passes validation.
+    pub fn longest_length(&self, evaluation: bool) -> usize {
+        let limit = if evaluation {
+            MAX_EVAL_COLUMNS
+        } else {
+            MAX_COLUMNS
+        };
+        match *self {
+            TaskConfig::Symbols { task, .. } => longest_symbols_length(task, limit),
+            _ => (1..=MAX_LENGTH)
+                .rev()
+                .find(|&l| self.at_length(l).validate_within(limit).is_ok())
+                .unwrap_or(self.max_length()),
+        }
+    }
+
     /// Checks every parameter against its bounds, naming the first one out of range.
     pub fn validate(&self) -> Result<()> {
         self.validate_within(MAX_COLUMNS)
@@ -54,10 +81,7 @@ impl TaskConfig {
             if !task.is_arithmetic() {
                 check("alphabet", alphabet, 1, MAX_ALPHABET)?;
             }
-            let longest = (1..=max_columns)
-                .take_while(|&l| task.columns(l) <= max_columns)
-                .last()
-                .unwrap_or(1);
+            let longest = longest_symbols_length(task, max_columns);
             return check_span("length", min_length, max_length, 1, longest).map_err(|e| match e {
                 EngramError::Config(message) => config_error(format!(
                     "{message} ({} reaches the limit of {max_columns} columns at length {longest})",

@@ -49,10 +49,7 @@ pub fn evaluate_with(
     lengths
         .iter()
         .map(|&length| {
-            // One-shot recall is evaluated on held-out glyph classes.
-            let at_length = task.for_evaluation().at_length(length);
-            at_length.validate_for_evaluation()?;
-            let batch = at_length.batch(sequences, derive_seed(seed, length as u64 | 1 << 40));
+            let batch = evaluation_batch(task, length, sequences, seed)?;
             let score = score(&batch)?;
             Ok(LengthMetrics {
                 length,
@@ -62,4 +59,20 @@ pub fn evaluate_with(
             })
         })
         .collect()
+}
+
+/// The `sequences` sequences that evaluation draws from `seed` at `length`, refusing a
+/// length past the evaluation limits with the limit named. The batch depends only on
+/// the task, the length and the seed, and its first sequences are the same whatever
+/// `sequences` is.
+pub fn evaluation_batch(
+    task: &TaskConfig,
+    length: usize,
+    sequences: usize,
+    seed: u64,
+) -> Result<Batch> {
+    // One-shot recall is evaluated on held-out glyph classes.
+    let at_length = task.for_evaluation().at_length(length);
+    at_length.validate_for_evaluation()?;
+    Ok(at_length.batch(sequences, derive_seed(seed, length as u64 | 1 << 40)))
 }

@@ -5,6 +5,7 @@ mod backend;
 mod checkpoint;
 mod config;
 mod evaluate;
+mod long_test;
 mod memory_budget;
 mod parallel;
 mod progress;
@@ -16,7 +17,8 @@ pub use checkpoint::{
     load_checkpoint, save_checkpoint, Checkpoint, CheckpointConfig, FORMAT_VERSION,
 };
 pub use config::{CurriculumConfig, DecayConfig, TrainConfig, MAX_THREADS};
-pub use evaluate::{evaluate, evaluate_with, LengthMetrics};
+pub use evaluate::{evaluate, evaluate_with, evaluation_batch, LengthMetrics};
+pub use long_test::{LongTest, LongTestProgress, LongTestResult};
 pub use memory_budget::{
     check_memory, estimate_memory, MemoryEstimate, NATIVE_BUDGET_MB, PAGE_BUDGET_MB,
 };

@@ -5,7 +5,9 @@
 use super::PlaygroundConfig;
 use crate::models::SequenceTrace;
 use crate::rng::derive_seed;
-use crate::train::{check_memory, evaluate, BackendChoice, Checkpoint, Trainer, PAGE_BUDGET_MB};
+use crate::train::{
+    check_memory, evaluate, BackendChoice, Checkpoint, LongTest, Trainer, PAGE_BUDGET_MB,
+};
 use crate::EngramError;
 use serde::Serialize;
 use std::cell::RefCell;
@@ -79,6 +81,8 @@ pub struct Engine {
     /// Empty while a call has the trainer (see [`Lease`]).
     trainer: RefCell<Option<Trainer>>,
     playground: RefCell<PlaygroundConfig>,
+    /// The long test in progress, and the optimiser step it began at.
+    long_test: RefCell<Option<(LongTest, u64)>>,
 }
 
 /// The trainer, taken out of the engine for one call and put back when the call ends,
@@ -116,6 +120,7 @@ impl Engine {
         Engine {
             trainer: RefCell::new(Some(trainer)),
             playground: RefCell::new(playground),
+            long_test: RefCell::new(None),
         }
     }
 
@@ -319,6 +324,54 @@ impl Engine {
             1,
         )?;
         to_js(&metrics)
+    }
+
+    /// Begins a long test: the first sequence `engram eval --lengths {length}
+    /// --sequences 1 --seed {seed}` draws, up to 2,049 columns, run by
+    /// [`Engine::advance_long_test`] a few steps per call. Refuses a length past the
+    /// limit with the limit named. Returns its progress `{length, columns, done, total}`.
+    #[wasm_bindgen(js_name = beginLongTest)]
+    pub async fn begin_long_test(&self, length: usize, seed: u32) -> Result<JsValue, JsError> {
+        let trainer = self.synced().await?;
+        let test = LongTest::new(
+            trainer.model(),
+            &trainer.config().task,
+            length,
+            u64::from(seed),
+        )?;
+        let progress = test.progress();
+        *self.long_test.borrow_mut() = Some((test, trainer.steps_done()));
+        to_js(&progress)
+    }
+
+    /// Runs up to `steps` more steps of the long test. Returns its progress, with the
+    /// answer (`result`: input, target and output symbols and the wrong count) once the
+    /// last step has run. A test whose model has trained since it began is refused.
+    #[wasm_bindgen(js_name = advanceLongTest)]
+    pub fn advance_long_test(&self, steps: usize) -> Result<JsValue, JsError> {
+        let trainer = self.trainer()?;
+        let mut slot = self.long_test.borrow_mut();
+        let Some((test, began)) = slot.as_mut() else {
+            return Err(JsError::new("no long test is running"));
+        };
+        if *began != trainer.steps_done() {
+            *slot = None;
+            return Err(JsError::new(
+                "the model trained during the long test, so its answer would mix two models; test again",
+            ));
+        }
+        #[derive(Serialize)]
+        struct Advanced {
+            #[serde(flatten)]
+            progress: crate::train::LongTestProgress,
+            result: Option<crate::train::LongTestResult>,
+        }
+        let progress = test.advance(trainer.model(), steps);
+        let result = test.finish(trainer.model());
+        if result.is_some() {
+            *slot = None;
+        }
+        to_js(&Advanced { progress, result })
     }
 
     /// The model as `.safetensors` bytes, loadable by `engram eval` and this page.

@@ -1,10 +1,14 @@
 // The Diagonal Neural GPU (neural_gpu.md §5.3) in the page: it trains on reverse on the
 // CPU (it has no WebGPU kernels), its one-row state draws over time with each group of
 // maps, and the shipped model tested at lengths 1–64 (8× its training length) gets every
-// sequence right.
+// sequence right; a long test reaches 2,049 columns under a progress bar.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openPage, openSettings, sharedBrowser, train, waitReady } from './harness.mjs';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { ENGRAM, ROOT, openPage, openSettings, sharedBrowser, train, waitReady } from './harness.mjs';
+
+const CHECKPOINT = path.join(ROOT, 'www/checkpoints/neural_gpu_diag-reverse.safetensors');
 
 const shared = sharedBrowser();
 
@@ -60,6 +64,39 @@ test('the shipped Diagonal Neural GPU, trained on lengths ≤ 8, tested at lengt
   const wrong = rows.filter((r) => r[2] !== '100.0%');
   assert.deepEqual(wrong, [], 'every length has every sequence right');
   console.log(`# load and test lengths 1–64 (256 sequences each): ${seconds.toFixed(1)} s`);
+
+  // A long test: one sequence of 2,049 columns (256× the training length), step by
+  // step under a progress bar, answered symbol by symbol, as `engram eval` answers the
+  // same sequence natively; the tab's memory is reported.
+  await page.fill('input[name=test_length]', '2049');
+  await page.dispatchEvent('input[name=test_length]', 'change');
+  const progressSeen = page.waitForFunction(() => {
+    const bar = document.getElementById('long-test-progress');
+    return !bar.hidden && bar.value > 0 && bar.value < bar.max;
+  }, null, { timeout: 60_000 });
+  const longStarted = Date.now();
+  await page.click('#test');
+  await progressSeen;
+  await page.waitForFunction(() => window.engram.longTestResult, null, { timeout: 300_000 });
+  const longSeconds = (Date.now() - longStarted) / 1000;
+  const result = await page.evaluate(() => window.engram.longTestResult);
+  assert.equal(result.columns, 2049);
+  const native = JSON.parse(execFileSync(ENGRAM, ['eval', '--checkpoint', CHECKPOINT, '--lengths', '2049',
+    '--sequences', '1', '--seed', '1000', '--json'], { encoding: 'utf8' }));
+  const nativeWrong = Math.round(native.lengths[0].symbol_error * 2049);
+  assert.equal(result.wrong, nativeWrong, `the page got ${result.wrong} columns wrong, engram eval ${nativeWrong}`);
+  const status = await page.textContent('#long-test-status');
+  assert.match(status, /Trained on lengths 1–8; a sequence of length 2,049 here/);
+  assert.match(status, /the tab holds \d+ MB of engine memory/);
+  const marked = await page.$$eval('#long-test-tapes mark', (m) => m.length);
+  assert.equal(marked, result.wrong, 'each wrong column is marked');
+  console.log(`# long test at 2,049 columns: ${longSeconds.toFixed(1)} s, ${result.wrong} columns wrong, ${(result.wasmBytes / 2 ** 20).toFixed(0)} MB of wasm memory`);
+
+  // One past the task's limit is refused with the limit named, and the setting kept.
+  await page.fill('input[name=test_length]', '2050');
+  await page.dispatchEvent('input[name=test_length]', 'change');
+  assert.match(await page.textContent('#message'), /2049/);
+  assert.equal(await page.inputValue('input[name=test_length]'), '2049');
   assert.deepEqual(problems, []);
   await page.context().close();
 });

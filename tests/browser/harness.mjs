@@ -7,7 +7,7 @@ import { chromium } from 'playwright-core';
 import { before, after } from 'node:test';
 import { serveStatic } from '../../scripts/static-server.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const DIST = path.join(ROOT, 'dist');
 export const ENGRAM = path.join(ROOT, 'target/release/engram');
 export const BASE_PATH = '/demo/engram/';

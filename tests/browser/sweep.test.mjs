@@ -1,5 +1,5 @@
-// "Test lengths": the error at every length from 1 to the test length, as a curve and a
-// table, with a progress bar; the same numbers as a single test and as `engram eval
+// "Test lengths": the error at every length from 1 to the test length (every length to
+// 64, then a quarter longer each), as a curve and a table, with a progress bar; the same numbers as a single test and as `engram eval
 // --lengths 1-L` on the same checkpoint.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -72,6 +72,16 @@ test('with no test length set, the sweep runs to 8× the training length; the Ne
   assert.equal(rows.length, longest);
   assert.equal(await page.isVisible('#sweep-accuracy'), true);
   assert.match(rows[0][2], /^\d+\.\d%$/);
+  assert.deepEqual(rows.map((r) => r[3]), rows.map(() => '256'), 'the table says how many sequences each length had');
+  // Past 64 the lengths grow by a quarter and the sequences shrink with length squared.
+  const plan = await page.evaluate(async () => {
+    const { sweepLengths, sweepSequences } = await import('./www/sweep.js');
+    const lengths = sweepLengths(160);
+    return { lengths, sequences: lengths.map(sweepSequences), short: sweepLengths(10) };
+  });
+  assert.deepEqual(plan.lengths, [...Array.from({ length: 64 }, (_, i) => i + 1), 80, 100, 125, 156, 160]);
+  assert.deepEqual(plan.sequences.slice(62), [256, 256, 164, 105, 67, 43, 41]);
+  assert.deepEqual(plan.short, Array.from({ length: 10 }, (_, i) => i + 1));
   assert.deepEqual(problems, []);
   await page.context().close();
 });

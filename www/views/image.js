@@ -37,12 +37,16 @@ function frameAt(image, t) {
 // A symbol as a short label: pad as ·; for binary arithmetic the bits and operators
 // (1 = bit 0, 2 = bit 1, 3 = +, 4 = ×; neural_gpu.md § Symbol tasks).
 const ARITHMETIC = ['·', '0', '1', '+', '×'];
-let arithmetic = false;
-const label = (symbol) => (arithmetic ? ARITHMETIC[symbol] ?? String(symbol) : symbol === 0 ? '·' : String(symbol));
+export function symbolLabel(task, symbol) {
+  const arithmetic = task === 'add' || task === 'mul';
+  return arithmetic ? ARITHMETIC[symbol] ?? String(symbol) : symbol === 0 ? '·' : String(symbol);
+}
+let snapshotTask = '';
+const label = (symbol) => symbolLabel(snapshotTask, symbol);
 
 // Reads the snapshot's task once per draw, so every label follows it.
 function useTask(snapshot) {
-  arithmetic = ['add', 'mul'].includes(snapshot.task?.task);
+  snapshotTask = snapshot.task?.task ?? '';
 }
 
 function symbolRow(g, rect, symbols, options = {}) {

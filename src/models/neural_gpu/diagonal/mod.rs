@@ -22,7 +22,7 @@ mod cell;
 
 use super::noise::{apply, keep_mask};
 use super::{EncoderStep, ImageConfig, ImageTrace};
-use crate::models::{Model, ModelConfig, SequenceRef, StepTrace};
+use crate::models::{Model, ModelConfig, PartialForward, SequenceRef, StepTrace};
 use crate::nn::ParamStore;
 use crate::objective::Objective;
 use crate::ops::linalg::{matvec, matvec_transposed_accumulate, outer_accumulate};
@@ -138,13 +138,11 @@ impl DiagonalNeuralGpu {
         Some(Dropout { masks })
     }
 
-    /// `n_b` steps from the one-hot `input` (`width` rows of the input alphabet), keeping
-    /// each step's record when `keep`.
-    fn run(&self, input: &[f32], width: usize, keep: bool, dropout: Option<&Dropout>) -> Run {
+    /// `s_0 = hτ(E[i_x] + e)` of the one-hot `input` (`width` rows of the input
+    /// alphabet), its pre-activation, and that layer's saturation term (×n_b).
+    fn embed(&self, input: &[f32], width: usize) -> (Vec<f32>, Vec<f32>, f32) {
         let p = self.params.values();
         let (maps, symbols) = (self.maps(), self.config.input_width);
-        let mut saturation = 0.0;
-        // s_0 = hτ(E[i_x] + e)
         let mut embedded = vec![0.0; maps * width];
         let weight = &p[self.embedding_weight..self.embedding_weight + symbols * maps];
         for x in 0..width {
@@ -157,48 +155,66 @@ impl DiagonalNeuralGpu {
                 embedded[c * width + x] = a;
             }
         }
-        saturation += width as f32
+        let saturation = width as f32
             * embedded
                 .iter()
                 .map(|&a| saturation_excess(a).0)
                 .sum::<f32>();
-        let mut s: Vec<f32> = embedded.iter().map(|&a| hard_tanh(a)).collect();
+        let s = embedded.iter().map(|&a| hard_tanh(a)).collect();
+        (embedded, s, saturation)
+    }
+
+    /// One step of the cell from `s`: `s'`, the step's pre-activations (its input left
+    /// empty) and their saturation term. `mask` is the candidate's dropout.
+    fn step(&self, s: &[f32], width: usize, mask: Option<&Vec<f32>>) -> (Vec<f32>, Step, f32) {
+        let p = self.params.values();
+        let maps = self.maps();
+        let col = im2col(s, maps, width);
+        let reset = self.reset.forward(p, maps, width, &col, RESET_BIAS);
+        let gated: Vec<f32> = reset
+            .iter()
+            .zip(s)
+            .map(|(&a, &v)| hard_sigmoid(a) * v)
+            .collect();
+        let candidate = self
+            .candidate
+            .forward(p, maps, width, &im2col(&gated, maps, width), 0.0);
+        let gate = self.gate.forward(p, maps, width, &col, GATE_BIAS);
+        let saturation = [&reset, &candidate, &gate]
+            .iter()
+            .flat_map(|a| a.iter())
+            .map(|&a| saturation_excess(a).0)
+            .sum::<f32>();
+        let mut c: Vec<f32> = candidate.iter().map(|&a| hard_tanh(a)).collect();
+        apply(mask, &mut c);
+        let shifted = shift(s, maps, width, false);
+        let next = (0..s.len())
+            .map(|j| {
+                let g = hard_sigmoid(gate[j]);
+                g * shifted[j] + (1.0 - g) * c[j]
+            })
+            .collect();
+        let step = Step {
+            input: Vec::new(),
+            reset,
+            candidate,
+            gate,
+        };
+        (next, step, saturation)
+    }
+
+    /// `n_b` steps from the one-hot `input` (`width` rows of the input alphabet), keeping
+    /// each step's record when `keep`.
+    fn run(&self, input: &[f32], width: usize, keep: bool, dropout: Option<&Dropout>) -> Run {
+        let (embedded, mut s, mut saturation) = self.embed(input, width);
         apply(dropout.map(|d| &d.masks[0]), &mut s);
         let mut steps = Vec::new();
         for t in 0..width {
-            let col = im2col(&s, maps, width);
-            let reset = self.reset.forward(p, maps, width, &col, RESET_BIAS);
-            let gated: Vec<f32> = reset
-                .iter()
-                .zip(&s)
-                .map(|(&a, &v)| hard_sigmoid(a) * v)
-                .collect();
-            let candidate =
-                self.candidate
-                    .forward(p, maps, width, &im2col(&gated, maps, width), 0.0);
-            let gate = self.gate.forward(p, maps, width, &col, GATE_BIAS);
-            saturation += [&reset, &candidate, &gate]
-                .iter()
-                .flat_map(|a| a.iter())
-                .map(|&a| saturation_excess(a).0)
-                .sum::<f32>();
-            let mut c: Vec<f32> = candidate.iter().map(|&a| hard_tanh(a)).collect();
-            apply(dropout.map(|d| &d.masks[t + 1]), &mut c);
-            let shifted = shift(&s, maps, width, false);
-            let next: Vec<f32> = (0..s.len())
-                .map(|j| {
-                    let g = hard_sigmoid(gate[j]);
-                    g * shifted[j] + (1.0 - g) * c[j]
-                })
-                .collect();
+            let (next, step, excess) = self.step(&s, width, dropout.map(|d| &d.masks[t + 1]));
+            saturation += excess;
             let input = std::mem::replace(&mut s, next);
             if keep {
-                steps.push(Step {
-                    input,
-                    reset,
-                    candidate,
-                    gate,
-                });
+                steps.push(Step { input, ..step });
             }
         }
         Run {
@@ -458,6 +474,34 @@ impl Model for DiagonalNeuralGpu {
             grads,
         );
         score
+    }
+
+    /// Holds only the current one-row image between calls (`m·n` floats), so a pass
+    /// over 2,049 columns keeps well under a megabyte.
+    fn begin_forward(&self, input: &[f32], steps: usize) -> PartialForward {
+        let (_, s, _) = self.embed(input, steps);
+        PartialForward::image(s, 0, steps)
+    }
+
+    fn advance_forward(&self, partial: &mut PartialForward, _input: &[f32], steps: usize) {
+        let width = partial.total;
+        let image = partial.image_mut();
+        let mut s = std::mem::take(image);
+        let run = steps.min(width - partial.done);
+        for _ in 0..run {
+            s = self.step(&s, width, None).0;
+        }
+        *partial.image_mut() = s;
+        partial.done += run;
+    }
+
+    fn finish_forward(&self, mut partial: PartialForward) -> Vec<f32> {
+        assert!(
+            partial.is_done(),
+            "finish_forward before the pass ran to its end"
+        );
+        let width = partial.total;
+        self.read(partial.image_mut(), width)
     }
 
     fn trace(&self, input: &[f32], steps: usize) -> (Vec<f32>, Vec<StepTrace>) {
