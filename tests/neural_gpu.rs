@@ -47,6 +47,38 @@ fn symbol_tasks_lay_out_inputs_and_targets_as_the_spec_says() {
         assert_eq!(value(&y[..6]), value(&x[..5]) + value(&x[6..]));
         assert!(y[6..].iter().all(|&v| v == 0), "pad after the answer");
     }
+    // Long-carry addition: the carry runs through every column (each column's bits sum
+    // to 1 above the lowest, whose sum is 2), so the sum is always 2^L; the operands vary.
+    let long_carry = add.with_inputs("long-carry").unwrap();
+    let batch = long_carry.batch(20, 9);
+    let mut operands = std::collections::HashSet::new();
+    for b in 0..20 {
+        let s = batch.sequence(b);
+        assert_eq!(s.steps, 11);
+        let (x, y) = (decode(s.input, 4), decode(s.target, 4));
+        assert_eq!(x[5], 3, "the + sign");
+        assert_eq!((x[0], x[6]), (2, 2), "both lowest bits are 1");
+        assert!(
+            (1..5).all(|i| x[i] + x[6 + i] == 3),
+            "one operand holds each bit: {x:?}"
+        );
+        assert_eq!(value(&y[..6]), 1 << 5);
+        assert_eq!(value(&y[..6]), value(&x[..5]) + value(&x[6..]));
+        operands.insert(x);
+    }
+    assert!(
+        operands.len() > 10,
+        "{} distinct operand pairs",
+        operands.len()
+    );
+    assert_eq!(add.with_inputs("random").unwrap(), add);
+    let refused = reverse.with_inputs("long-carry").unwrap_err().to_string();
+    assert!(
+        refused.contains("binary addition") && refused.contains("reverse"),
+        "{refused}"
+    );
+    let refused = add.with_inputs("carry").unwrap_err().to_string();
+    assert!(refused.contains("random or long-carry"), "{refused}");
     // Multiplication: 2L product bits.
     let mul = task(SymbolTask::Mul, 4, 4);
     let batch = mul.batch(20, 3);

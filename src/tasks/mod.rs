@@ -201,6 +201,30 @@ impl TaskConfig {
         task
     }
 
+    /// The task with evaluation inputs `inputs` (`engram eval --inputs`): `random` is
+    /// the task itself; `long-carry` turns binary addition into
+    /// [`SymbolTask::AddLongCarry`]. Other tasks take only `random`.
+    pub fn with_inputs(&self, inputs: &str) -> Result<TaskConfig> {
+        match self {
+            TaskConfig::Symbols {
+                task,
+                alphabet,
+                min_length,
+                max_length,
+            } => Ok(TaskConfig::Symbols {
+                task: task.with_inputs(inputs).map_err(config_error)?,
+                alphabet: *alphabet,
+                min_length: *min_length,
+                max_length: *max_length,
+            }),
+            _ if inputs == "random" => Ok(self.clone()),
+            _ => Err(config_error(format!(
+                "{} takes only random inputs, not \"{inputs}\"",
+                self.name()
+            ))),
+        }
+    }
+
     /// Whether this is a symbol task (the Neural GPU family's).
     pub fn is_symbols(&self) -> bool {
         matches!(self, TaskConfig::Symbols { .. })

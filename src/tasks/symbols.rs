@@ -5,7 +5,8 @@
 //! [`SequenceBuffer`]: the input symbol one-hot over the alphabet, the target symbol
 //! one-hot, and a mask of 1 (every active column is scored, pad included). Draws per
 //! sequence, in order: the length, then the symbols (for arithmetic, the bits of `a`
-//! then of `b`, least significant first), then copy-or-reverse's coin.
+//! then of `b`, least significant first; long-carry addition draws only `a`'s bits above
+//! the lowest), then copy-or-reverse's coin.
 
 use super::SequenceBuffer;
 use crate::rng::Pcg32;
@@ -22,6 +23,11 @@ pub enum SymbolTask {
     Dup,
     /// Binary addition, least significant bit first.
     Add,
+    /// Binary addition whose carry runs through every column (evaluation only, `engram
+    /// eval --inputs long-carry`): both lowest bits are 1, and above them exactly one
+    /// operand has each bit, so `a + b = 2^L` and only a carry carried all the way up
+    /// gets the answer right. Not a training task: the answer is always the same.
+    AddLongCarry,
     /// Binary multiplication, least significant bit first.
     Mul,
     /// Copy-or-reverse: a hidden fair coin picks the target.
@@ -54,6 +60,7 @@ impl SymbolTask {
             SymbolTask::Sort => "sort",
             SymbolTask::Dup => "dup",
             SymbolTask::Add => "add",
+            SymbolTask::AddLongCarry => "add-long-carry",
             SymbolTask::Mul => "mul",
             SymbolTask::Either => "either",
         }
@@ -61,14 +68,33 @@ impl SymbolTask {
 
     /// Binary arithmetic: the alphabet is fixed and L counts the bits of each operand.
     pub fn is_arithmetic(self) -> bool {
-        matches!(self, SymbolTask::Add | SymbolTask::Mul)
+        matches!(
+            self,
+            SymbolTask::Add | SymbolTask::AddLongCarry | SymbolTask::Mul
+        )
+    }
+
+    /// The evaluation inputs named by `engram eval --inputs`: `random` (the task
+    /// itself) or, for addition, `long-carry`.
+    pub fn with_inputs(self, inputs: &str) -> Result<SymbolTask, String> {
+        match (self, inputs) {
+            (task, "random") => Ok(task),
+            (SymbolTask::Add, "long-carry") => Ok(SymbolTask::AddLongCarry),
+            (task, "long-carry") => Err(format!(
+                "long-carry inputs are binary addition's; this model was trained on {}",
+                task.name()
+            )),
+            (_, other) => Err(format!(
+                "inputs must be random or long-carry, got \"{other}\""
+            )),
+        }
     }
 
     /// Symbols including pad: A + 1 for the alphabet tasks, 4 for addition, 5 for
     /// multiplication. The input and output alphabets are the same.
     pub fn symbols(self, alphabet: usize) -> usize {
         match self {
-            SymbolTask::Add => 4,
+            SymbolTask::Add | SymbolTask::AddLongCarry => 4,
             SymbolTask::Mul => 5,
             _ => alphabet + 1,
         }
@@ -78,7 +104,7 @@ impl SymbolTask {
     pub fn columns(self, length: usize) -> usize {
         match self {
             SymbolTask::Dup => 2 * length,
-            SymbolTask::Add | SymbolTask::Mul => 2 * length + 1,
+            SymbolTask::Add | SymbolTask::AddLongCarry | SymbolTask::Mul => 2 * length + 1,
             _ => length,
         }
     }
@@ -92,11 +118,24 @@ impl SymbolTask {
         rng: &mut Pcg32,
     ) -> (Vec<usize>, Vec<usize>, Option<Vec<usize>>) {
         if self.is_arithmetic() {
-            let a: Vec<u8> = (0..length).map(|_| rng.bit() as u8).collect();
-            let b: Vec<u8> = (0..length).map(|_| rng.bit() as u8).collect();
+            let a: Vec<u8> = (0..length)
+                .map(|i| match self {
+                    SymbolTask::AddLongCarry if i == 0 => 1,
+                    _ => rng.bit() as u8,
+                })
+                .collect();
+            let b: Vec<u8> = match self {
+                // 1 + 1 starts the carry; x + (1 − x) passes it on.
+                SymbolTask::AddLongCarry => a
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &x)| if i == 0 { 1 } else { 1 - x })
+                    .collect(),
+                _ => (0..length).map(|_| rng.bit() as u8).collect(),
+            };
             let (operator, result) = match self {
-                SymbolTask::Add => (PLUS, add_bits(&a, &b)),
-                _ => (TIMES, multiply_bits(&a, &b)),
+                SymbolTask::Mul => (TIMES, multiply_bits(&a, &b)),
+                _ => (PLUS, add_bits(&a, &b)),
             };
             let as_symbols = |bits: &[u8]| -> Vec<usize> {
                 bits.iter().map(|&bit| BIT_ZERO + bit as usize).collect()
@@ -131,7 +170,9 @@ impl SymbolTask {
                 };
                 (input, target, Some(other))
             }
-            SymbolTask::Add | SymbolTask::Mul => unreachable!("handled above"),
+            SymbolTask::Add | SymbolTask::AddLongCarry | SymbolTask::Mul => {
+                unreachable!("handled above")
+            }
         }
     }
 

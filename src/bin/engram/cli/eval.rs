@@ -36,6 +36,11 @@ pub struct EvalArgs {
     /// Print JSON instead of a table.
     #[arg(long)]
     json: bool,
+    /// The inputs: random (the task's own) or, for binary addition, long-carry (both
+    /// lowest bits 1 and exactly one operand holding each bit above, so the carry runs
+    /// through every column).
+    #[arg(long, default_value = "random")]
+    inputs: String,
 }
 
 /// Scores every length on the GPU.
@@ -66,7 +71,11 @@ fn evaluate_on_gpu(
 }
 
 pub fn run(args: EvalArgs) -> Result<(), String> {
-    let checkpoint = load_checkpoint(&args.checkpoint).map_err(|e| e.to_string())?;
+    let mut checkpoint = load_checkpoint(&args.checkpoint).map_err(|e| e.to_string())?;
+    checkpoint.task = checkpoint
+        .task
+        .with_inputs(&args.inputs)
+        .map_err(|e| e.to_string())?;
     let task = &checkpoint.task;
     // By default: the memory models' shortest and longest training lengths and twice
     // the longest; the Neural GPU's longest, twice and four times it (neural_gpu.md §
