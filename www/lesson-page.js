@@ -2,7 +2,7 @@
 // the same paths a person's clicks take, so a lesson can do nothing a link or a button
 // could not.
 
-import { MODELS, parseHash, toHash } from './state.js';
+import { MODELS, parseHash, taskInfo, toHash } from './state.js';
 import { importShipped } from './checkpoints.js';
 import { runLesson } from './lessons.js';
 
@@ -80,15 +80,19 @@ export function startLesson(id, page, controls) {
         controls.setPlaying(false);
       }
     },
+    // A test at `length`: 256 sequences and the example, or past what a trace holds, a
+    // long test of one sequence (long-test.js).
     async test(length) {
       page.state = { ...page.state, test_length: length };
       controls.writeControls();
       controls.saveHash();
       page.evaluation = null;
       page.snapshot = null;
+      page.longTestResult = null;
       page.failure = null;
+      const long = length > taskInfo(page.state.model, page.state.task).longest_trace;
       $('test').click();
-      await until(() => page.evaluation && page.snapshot, () => page.failure?.message);
+      await until(() => (long ? page.longTestResult : page.evaluation && page.snapshot), () => page.failure?.message);
     },
     // Every length from 1 to `length`: the generalisation curve.
     async sweep(length) {
