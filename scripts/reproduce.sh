@@ -20,6 +20,10 @@
 #   bash scripts/reproduce.sh diagonal   the Diagonal Neural GPU's length generalisation
 #                                        (scripts/diagonal-generalisation.sh: copy, reverse
 #                                        and dup, seeds 1–3; docs/results.md; ~10 minutes)
+#   bash scripts/reproduce.sh addition   the Diagonal Neural GPU adding numbers 8× longer than
+#                                        it trained on, random and long-carry operands
+#                                        (scripts/addition-generalisation.sh, seeds 1–3;
+#                                        about 90 minutes on 2 cores)
 #
 # Results depend on the machine only through speed: training is bit-identical for a seed
 # on any number of threads (docs/spec/decisions.md, decision 6b).
@@ -32,6 +36,9 @@ if [ "$mode" = memory ]; then
 fi
 if [ "$mode" = diagonal ]; then
   exec bash scripts/diagonal-generalisation.sh "$(mktemp -d)"
+fi
+if [ "$mode" = addition ]; then
+  exec bash scripts/addition-generalisation.sh "$(mktemp -d)"
 fi
 if [ "$mode" = generative ]; then
   bash scripts/gtmm-figures.sh
