@@ -2,8 +2,9 @@
 # Builds the page's engine modules into OUT: one wasm module per model family (Cargo
 # features `memory`, `neural_gpu`, `generative`), each as `engram_<family>.js` and
 # `engram_<family>_bg.wasm`, then `engines.json`, which tells the worker which module
-# holds which model. The page downloads only the family its model needs (README, "The
-# wasm's size"). Used by scripts/build-page.sh and by trunk's post-build hook.
+# holds which model. The page downloads only the family its model needs
+# (docs/performance.md, "The wasm's size"). Used by scripts/build-page.sh and by trunk's
+# post-build hook.
 #
 #   scripts/build-engines.sh OUT [FAMILY...]   (all three families by default)
 #

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The generative models' learning table (README, "Generative temporal models"): every
+# The generative models' learning table (docs/results.md, "What the generative models
+# learn"): every
 # memory on recall and one-shot recall (and none, introspective and DNC on parity and
 # index), seeds 1–3, trained from the preset, then evaluated with `engram eval` on 256
 # fresh sequences (evaluation seed 1000, which no training batch uses; one-shot on
@@ -8,7 +9,7 @@
 #   bash scripts/gtmm-figures.sh [STEPS] [TASK...]     (defaults: 10000; recall oneshot parity index)
 #
 # SIZES adds flags to every `train` (e.g. SIZES="--latent 16 --encoder-hidden 256
-# --decoder-hidden 256 --map-hidden 128" for the larger model of the README), MEMORIES
+# --decoder-hidden 256 --map-hidden 128" for the larger model of docs/results.md), MEMORIES
 # replaces the memories (e.g. MEMORIES="none dnc").
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Re-runs the figures the README quotes, from the commands it names, and prints them as
+# Re-runs the figures docs/results.md quotes, from the commands it names, and prints them as
 # one table (figure, seed, command's result). Learning figures run over seeds 1–3.
 #
 #   bash scripts/reproduce.sh            every figure below (about 27 minutes on 2 cores)

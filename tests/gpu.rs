@@ -197,7 +197,7 @@ fn largest_logit_difference(gpu: &mut GpuSession, model: &dyn Model, batch: &Bat
 
 gpu_test! {
     /// The sizes people use, where every loop and reduction spans more than one 128-lane
-    /// workgroup: the presets (README) and the bench sizes of the published baselines
+    /// workgroup: the presets (docs/cli.md) and the bench sizes of the published baselines
     /// (NTM and LRU: LSTM 100, memory 128 × 20 = 2,560 cells; DNC: LSTM 64, 16 × 16 with
     /// 4 read heads), on copy of length 20 (41 steps, 8 bits): loss, norm, every tensor's
     /// gradient held to its own scale, and the logits over the whole sequence.

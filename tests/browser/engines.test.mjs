@@ -4,7 +4,7 @@
 // model's family's), and each must stay within 300 KB gzipped, so that growth is a
 // decision and not an accident (a dependency's update once added 10 KB gzipped
 // unnoticed). Sizes are counted by `gzip -9`, as scripts/build-engines.sh prints them;
-// the README's "The wasm's size" says what each holds and what was tried.
+// docs/performance.md, "The wasm's size", says what each holds and what was tried.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -58,6 +58,6 @@ for (const [family, { wasm }] of Object.entries(engines.modules)) {
     console.log(`${wasm}: ${statSync(file).size} bytes, ${gzipped} gzipped (budget ${BUDGET_GZIPPED})`);
     assert.ok(gzipped > 100_000, `${gzipped} bytes gzipped: not a whole engine`);
     assert.ok(gzipped <= BUDGET_GZIPPED,
-      `${wasm} is ${gzipped} bytes gzipped, over the budget of ${BUDGET_GZIPPED}: find what grew (README, "The wasm's size")`);
+      `${wasm} is ${gzipped} bytes gzipped, over the budget of ${BUDGET_GZIPPED}: find what grew (docs/performance.md, "The wasm's size")`);
   });
 }

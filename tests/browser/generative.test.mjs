@@ -106,7 +106,7 @@ test('"Load trained model" shows the DNC variant remembering, and the baseline n
     await page.waitForFunction(() => window.engram.evaluation);
     recallBits[memory] = await page.evaluate(() => window.engram.evaluation[0].recall_bits_per_frame);
   }
-  // Measured natively: 19.8 against 34.0 bits per recall frame (README).
+  // Measured natively: 19.8 against 34.0 bits per recall frame (docs/generative.md).
   assert.ok(recallBits.dnc < recallBits.none - 8, JSON.stringify(recallBits));
   assert.deepEqual(problems, []);
 });
