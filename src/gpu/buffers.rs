@@ -10,9 +10,10 @@ pub const STORAGE: wgpu::BufferUsages = wgpu::BufferUsages::STORAGE
     .union(wgpu::BufferUsages::COPY_DST)
     .union(wgpu::BufferUsages::COPY_SRC);
 
-/// Scores each sequence leaves: loss (nats), errors, whether it is wrong, and the
-/// generative models' recall-frame reconstruction and KL and all frames' KL (nats).
-pub const SCORES_PER_SEQUENCE: usize = 6;
+/// Scores each sequence leaves: loss (nats), errors, whether it is wrong, the generative
+/// models' recall-frame reconstruction and KL and all frames' KL (nats), and the Diagonal
+/// Neural GPU's saturation cost.
+pub const SCORES_PER_SEQUENCE: usize = 7;
 
 /// The batch's totals after the per-sequence scores (`measure` writes them).
 pub const TOTALS: usize = 8;

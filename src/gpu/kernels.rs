@@ -4,7 +4,7 @@
 
 use super::gtmm::GenerativeLayout;
 use super::memory::{Layout, WeightGradientJob};
-use super::neural_gpu::{ImageLayout, Stage, Stages};
+use super::neural_gpu::{DiagonalLayout, ImageLayout, Stage, Stages};
 use crate::error::Result;
 use crate::models::{ModelConfig, ModelKind};
 use crate::nn::ParamStore;
@@ -16,6 +16,8 @@ pub enum Kernels {
     Memory(Layout),
     /// The Neural GPU and the Neural GPU with dependent outputs.
     Image(ImageLayout),
+    /// The Diagonal Neural GPU.
+    Diagonal(DiagonalLayout),
     /// The generative models with memory (gtmm).
     Generative(GenerativeLayout),
 }
@@ -25,11 +27,9 @@ impl Kernels {
         Ok(match Family::of(config.model) {
             #[cfg(feature = "memory")]
             Family::Memory => Kernels::Memory(Layout::new(config, params)?),
+            #[cfg(feature = "neural_gpu")]
             Family::NeuralGpu if config.model.is_diagonal() => {
-                return Err(crate::error::config_error(format!(
-                    "{} has no WebGPU kernels yet: it trains and runs on the CPU",
-                    config.model
-                )))
+                Kernels::Diagonal(DiagonalLayout::new(config, params)?)
             }
             #[cfg(feature = "neural_gpu")]
             Family::NeuralGpu => Kernels::Image(ImageLayout::new(config, params)?),
@@ -44,6 +44,7 @@ impl Kernels {
         match self {
             Kernels::Memory(layout) => layout.model,
             Kernels::Image(layout) => layout.model,
+            Kernels::Diagonal(layout) => layout.model,
             Kernels::Generative(layout) => layout.model(),
         }
     }
@@ -53,6 +54,7 @@ impl Kernels {
         match self {
             Kernels::Memory(layout) => layout.sequence_floats(steps),
             Kernels::Image(layout) => layout.sequence_floats(steps),
+            Kernels::Diagonal(layout) => layout.sequence_floats(steps),
             Kernels::Generative(layout) => layout.sequence_floats(steps),
         }
     }
@@ -61,6 +63,7 @@ impl Kernels {
         match self {
             Kernels::Memory(layout) => layout.sequence_source(),
             Kernels::Image(layout) => layout.sequence_source(),
+            Kernels::Diagonal(layout) => layout.sequence_source(),
             Kernels::Generative(layout) => layout.sequence_source(),
         }
     }
@@ -69,6 +72,7 @@ impl Kernels {
         match self {
             Kernels::Memory(layout) => layout.weight_source(),
             Kernels::Image(layout) => layout.weight_source(),
+            Kernels::Diagonal(layout) => layout.weight_source(),
             Kernels::Generative(layout) => layout.weight_source(),
         }
     }
@@ -87,6 +91,7 @@ impl Kernels {
                 },
             },
             Kernels::Image(layout) => layout.stages(steps, train),
+            Kernels::Diagonal(layout) => layout.stages(steps, train),
             Kernels::Generative(layout) => layout.stages(steps, train),
         }
     }
@@ -99,6 +104,8 @@ impl Kernels {
             Kernels::Memory(_) => Vec::new(),
             Kernels::Image(layout) if train => layout.training_noise(batch),
             Kernels::Image(_) => Vec::new(),
+            Kernels::Diagonal(layout) if train => layout.training_noise(batch),
+            Kernels::Diagonal(_) => Vec::new(),
             Kernels::Generative(layout) => layout.sequence_data(batch),
         }
     }
@@ -109,7 +116,7 @@ impl Kernels {
         match self {
             Kernels::Memory(layout) => layout.jobs(),
             Kernels::Generative(layout) => layout.jobs(),
-            Kernels::Image(_) => &[],
+            Kernels::Image(_) | Kernels::Diagonal(_) => &[],
         }
     }
 
@@ -124,6 +131,7 @@ impl Kernels {
                 (rows.div_ceil(16), cols.div_ceil(16), jobs.len() as u32)
             }
             Kernels::Image(layout) => layout.weight_groups(),
+            Kernels::Diagonal(layout) => layout.weight_groups(),
         }
     }
 
@@ -132,7 +140,7 @@ impl Kernels {
         match self {
             Kernels::Memory(layout) => Some(layout.record_size()),
             Kernels::Generative(layout) => Some(layout.record_size()),
-            Kernels::Image(_) => None,
+            Kernels::Image(_) | Kernels::Diagonal(_) => None,
         }
     }
 
@@ -140,7 +148,7 @@ impl Kernels {
     pub fn memory(&self) -> Option<&Layout> {
         match self {
             Kernels::Memory(layout) => Some(layout),
-            Kernels::Image(_) | Kernels::Generative(_) => None,
+            Kernels::Image(_) | Kernels::Diagonal(_) | Kernels::Generative(_) => None,
         }
     }
 }

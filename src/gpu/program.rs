@@ -103,13 +103,19 @@ impl Program {
         );
         // The scores' stride, from the host's constant, for the kernels that write them.
         let scores = format!("const SCORES: u32 = {SCORES_PER_SEQUENCE}u;\n");
+        // AdaMax's per-entry clip, from `nn::optim`'s constants.
+        let adamax = format!(
+            "const ADAMAX_CLIP_MULTIPLIER: f32 = {:?};\nconst ADAMAX_CLIP_EPSILON: f32 = {:?};\n",
+            f64::from(crate::nn::optim::ADAMAX_CLIP_MULTIPLIER),
+            f64::from(crate::nn::optim::ADAMAX_CLIP_EPSILON),
+        );
         let sequence = module(
             device,
             "sequence",
             &format!("{scores}{}", kernels.sequence_source()),
         );
         let weights = module(device, "weight gradients", &kernels.weight_source());
-        let optimizer = module(device, "optimizer", &format!("{scores}{OPTIMIZER}"));
+        let optimizer = module(device, "optimizer", &format!("{scores}{adamax}{OPTIMIZER}"));
         let program = Program {
             forward: pipeline(device, &sequence_layout, &sequence, "forward"),
             backward: pipeline(device, &sequence_layout, &sequence, "backward"),

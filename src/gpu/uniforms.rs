@@ -4,7 +4,7 @@
 use super::neural_gpu::Stage;
 use super::program::{RUN_SIZE, SETTINGS_SIZE, STAGE_SIZE};
 use crate::models::neural_gpu::relaxation::RelaxedSets;
-use crate::nn::{OptimizerConfig, OptimizerKind};
+use crate::nn::{adamax_beta2, OptimizerConfig, OptimizerKind};
 
 /// The `Run` uniform of shaders/run.wgsl.
 #[repr(C)]
@@ -23,7 +23,8 @@ pub struct Run {
     pub noise_offset: u32,
     pub noise_stride: u32,
     pub kl_weight: f32,
-    pub padding: [u32; 3],
+    pub regulariser_weight: f32,
+    pub padding: [u32; 2],
 }
 
 /// The `Settings` uniform of shaders/optimizer.wgsl.
@@ -70,14 +71,17 @@ impl Settings {
             kind: match optimizer.kind {
                 OptimizerKind::Adam => 0,
                 OptimizerKind::Rmsprop => 1,
-                // Refused by `GpuSession::new` before any settings are written.
                 OptimizerKind::Adamax => 2,
             },
             relax_sets: 0,
             clip_norm,
             learning_rate: optimizer.learning_rate,
             beta1: optimizer.beta1,
-            beta2: optimizer.beta2,
+            // AdaMax's β2 follows its schedule from the updates before this one.
+            beta2: match optimizer.kind {
+                OptimizerKind::Adamax => adamax_beta2(update.saturating_sub(1)),
+                _ => optimizer.beta2,
+            },
             epsilon: optimizer.epsilon,
             step_size: optimizer.learning_rate / correction1,
             root_correction2: correction2.sqrt(),

@@ -79,8 +79,8 @@ pub fn adamax_beta2(step: u32) -> f32 {
 
 /// AdaMax clips each gradient entry to `±(1.2·u + 1e-4)`, u its running maximum, so one
 /// outlying batch cannot move a weight far (the released optimiser's defaults).
-const ADAMAX_CLIP_MULTIPLIER: f32 = 1.2;
-const ADAMAX_CLIP_EPSILON: f32 = 1e-4;
+pub const ADAMAX_CLIP_MULTIPLIER: f32 = 1.2;
+pub const ADAMAX_CLIP_EPSILON: f32 = 1e-4;
 
 /// Optimiser state for one parameter buffer.
 #[derive(Clone, Debug)]

@@ -339,7 +339,7 @@ pub const MODELS: [ModelInfo; 8] = [
             file: "neural_gpu_diag-reverse",
             memory: None,
         }],
-        gpu: false,
+        gpu: true,
         preset: Sizes::new(0, 0, 0, 0),
         bench: Sizes::new(0, 0, 0, 0),
     },

@@ -174,6 +174,17 @@ impl RecipeState {
         self.saturation_weight
     }
 
+    /// The noise [`RecipeState::add_noise`] adds to `parameters` gradient entries (for the
+    /// GPU path, which adds the gradient to it), or `None` when the recipe adds none.
+    pub fn noise(&self, parameters: usize, learning_rate: f32, seed: u64) -> Option<Vec<f32>> {
+        if learning_rate * self.recipe.gradient_noise <= 0.0 {
+            return None;
+        }
+        let mut noise = vec![0.0; parameters];
+        self.add_noise(&mut noise, learning_rate, seed);
+        Some(noise)
+    }
+
     /// Adds `N(0, 1)·lr·gradient_noise` to every entry (normal draws truncated at 2σ, as
     /// `tf.truncated_normal`), from the step's seed.
     pub fn add_noise(&self, grads: &mut [f32], learning_rate: f32, seed: u64) {

@@ -92,10 +92,12 @@ test('side by side on WebGPU: the NTM and an LSTM, each in its worker on the GPU
   assert.deepEqual(problems, []);
 });
 
-// The Neural GPU family through its own kernels: both models, small enough for SwiftShader.
-for (const model of ['neural_gpu', 'neural_gpu_dep']) {
+// The Neural GPU family through its own kernels: all three models (the diagonal one with
+// its recipe: AdaMax, gradient noise, the saturation cost), small enough for SwiftShader.
+for (const model of ['neural_gpu', 'neural_gpu_dep', 'neural_gpu_diag']) {
   test(`${model} on reverse trains through WebGPU as on the CPU`, async () => {
-    const hash = `#model=${model}&task=reverse&min_length=2&max_length=5&maps=6&height=2&batch_size=4&seed=3`;
+    const size = model === 'neural_gpu_diag' ? 'maps=6' : 'maps=6&height=2';
+    const hash = `#model=${model}&task=reverse&min_length=2&max_length=5&${size}&batch_size=4&seed=3`;
     const onCpu = await open(`${hash}&backend=cpu`);
     await step(onCpu.page, STEPS);
     const expected = await bitsTrace(onCpu.page);

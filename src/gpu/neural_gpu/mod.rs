@@ -32,6 +32,9 @@ use crate::nn::ParamStore;
 use crate::tasks::Batch;
 use std::fmt::Write;
 
+mod diagonal;
+pub use diagonal::DiagonalLayout;
+
 const IMAGE: &str = wgsl!("image.wgsl");
 const SEQUENCE: &str = wgsl!("sequence.wgsl");
 const WEIGHT_GRADIENTS: &str = wgsl!("weight_gradients.wgsl");

@@ -22,7 +22,7 @@ use super::readback::read_back;
 use super::uniforms::{Run, Settings};
 use crate::models::neural_gpu::relaxation::RelaxedSets;
 use crate::models::Model;
-use crate::nn::{OptimizerConfig, OptimizerKind};
+use crate::nn::OptimizerConfig;
 use crate::ops::loss::BoundParts;
 use crate::tasks::Batch;
 use std::rc::Rc;
@@ -42,6 +42,8 @@ pub struct StepScores {
     pub scored: f64,
     /// The generative models' −ELBO parts (zero for the others).
     pub bound: BoundParts,
+    /// The Diagonal Neural GPU's saturation cost, summed over the batch (0 for others).
+    pub regulariser: f64,
 }
 
 impl From<StepScores> for crate::ops::loss::SequenceScore {
@@ -52,13 +54,13 @@ impl From<StepScores> for crate::ops::loss::SequenceScore {
             scored: scores.scored,
             wrong_sequences: scores.wrong_sequences,
             bound: scores.bound,
-            regulariser: 0.0,
+            regulariser: scores.regulariser,
         }
     }
 }
 
 /// Bytes read back per step: loss, errors, gradient norm, wrong sequences, the recall
-/// frames' reconstruction and KL, all frames' KL, and a pad.
+/// frames' reconstruction and KL, all frames' KL, and the saturation cost.
 pub const READBACK_BYTES: u64 = (TOTALS * std::mem::size_of::<f32>()) as u64;
 
 pub struct GpuSession {
@@ -80,6 +82,11 @@ pub struct GpuSession {
     pull: Option<f32>,
     /// β of the generative models' KL term in the next steps (their KL warm-up).
     kl_weight: f32,
+    /// The Diagonal Neural GPU's saturation-cost weight in the next steps.
+    regulariser_weight: f32,
+    /// Noise for the next training step's gradient (its recipe's), which the weight
+    /// gradients are added to.
+    gradient_noise: Option<Vec<f32>>,
 }
 
 fn megabytes(bytes: u64) -> String {
@@ -96,11 +103,6 @@ impl GpuSession {
     ) -> Result<GpuSession, GpuUnavailable> {
         let kernels = Kernels::new(model.config(), model.params())
             .map_err(|e| GpuUnavailable(format!("the GPU path cannot run this model: {e}")))?;
-        if optimizer.kind == OptimizerKind::Adamax {
-            return Err(GpuUnavailable(
-                "the GPU path has no AdaMax kernel (it runs Adam and RMSProp)".into(),
-            ));
-        }
         let program = Program::new(&context, &kernels).await?;
         let parameters = model.params().len();
         let params = buffer(&context, "parameters", floats(parameters), STORAGE);
@@ -154,6 +156,8 @@ impl GpuSession {
             relaxed: model.relaxed_sets(),
             pull: None,
             kl_weight: 1.0,
+            regulariser_weight: 0.0,
+            gradient_noise: None,
         })
     }
 
@@ -265,12 +269,14 @@ impl GpuSession {
                 } else {
                     0.0
                 },
-                accumulate: u32::from(c > 0),
+                // The first chunk adds to the uploaded gradient noise, if any.
+                accumulate: u32::from(c > 0 || (with_gradients && self.gradient_noise.is_some())),
                 alternative_offset: alternative_offset as u32,
                 noise_offset: noise_offset as u32,
                 noise_stride: (noise.len() / batch.size.max(1)) as u32,
                 kl_weight: self.kl_weight,
-                padding: [0; 3],
+                regulariser_weight: self.regulariser_weight,
+                padding: [0; 2],
             };
             queue.write_buffer(&sized.runs, c as u64 * RUN_STRIDE, bytemuck::bytes_of(&run));
         }
@@ -288,6 +294,18 @@ impl GpuSession {
     /// Sets β of the generative models' KL term for the steps that follow.
     pub fn set_kl_weight(&mut self, kl_weight: f32) {
         self.kl_weight = kl_weight;
+    }
+
+    /// Sets the saturation cost's weight for the steps that follow (the Diagonal Neural
+    /// GPU's recipe adapts it).
+    pub fn set_regulariser_weight(&mut self, weight: f32) {
+        self.regulariser_weight = weight;
+    }
+
+    /// Noise that the next training step's gradient starts from (one float per
+    /// parameter), before the weight gradients are added to it.
+    pub fn set_gradient_noise(&mut self, noise: Option<Vec<f32>>) {
+        self.gradient_noise = noise.filter(|n| n.len() == self.parameters);
     }
 
     /// Sets relaxation's pull for the steps that follow (`None`: no pull).
@@ -431,6 +449,12 @@ impl GpuSession {
         let next_update = self.updates + 1;
         self.write_settings(batch.size, next_update);
         let commands = self.encode(batch, &chunks, train);
+        let noise = self.gradient_noise.take();
+        if let (true, Some(noise)) = (train, &noise) {
+            self.context
+                .queue
+                .write_buffer(&self.buffers.grads, 0, bytemuck::cast_slice(noise));
+        }
         let scope = self
             .context
             .device
@@ -448,6 +472,7 @@ impl GpuSession {
             wrong_sequences: f64::from(totals[3]),
             scored: batch.mask.iter().map(|&m| f64::from(m)).sum(),
             bound: BoundParts::default(),
+            regulariser: f64::from(totals[7]),
         };
         if self.kernels.model().is_generative() {
             scores.bound = bound_parts(batch, &scores, &totals);

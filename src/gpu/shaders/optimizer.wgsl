@@ -1,13 +1,13 @@
 // The end of a training step, twin of `nn::clip_global_norm` and `nn::Optimizer`:
 // `measure` sums the batch's scores (loss, errors, wrong sequences and the generative
 // models' bound parts) and the gradient's global norm; `update`
-// clips and applies Adam or RMSProp, unless the loss or the norm is not finite, in which
+// clips and applies Adam, RMSProp or AdaMax, unless the loss or the norm is not finite, in which
 // case the parameters stay as they were (the host reports the step as failed).
 
 struct Settings {
     parameters: u32,
     sequences: u32,
-    // 0: Adam, 1: RMSProp.
+    // 0: Adam, 1: RMSProp, 2: AdaMax (its β2 this update's, on its schedule).
     kind: u32,
     // Parameter-sharing relaxation: sets (0 or 1: none), where they start, their size and
     // the pull (neural_gpu.md §5.1).
@@ -35,9 +35,10 @@ struct Settings {
 @group(0) @binding(3) var<storage, read_write> moments: array<f32>;
 // Per sequence, SCORES floats (the constant is generated with the host's
 // `SCORES_PER_SEQUENCE`): loss (nats), errors, whether it is wrong (symbol objective),
-// and the generative models' recall-frame rec and KL and all frames' KL (nats). After
-// them the batch's loss, errors, gradient norm, wrong sequences, recall rec, recall KL,
-// KL and 0: what the host reads back.
+// the generative models' recall-frame rec and KL and all frames' KL (nats), and the
+// Diagonal Neural GPU's saturation cost. After them the batch's loss, errors, gradient
+// norm, wrong sequences, recall rec, recall KL, KL and saturation cost: what the host
+// reads back.
 @group(0) @binding(4) var<storage, read_write> scores: array<f32>;
 
 const MEASURE_SIZE: u32 = 256u;
@@ -48,6 +49,7 @@ var<workgroup> bound_partial: array<vec4<f32>, MEASURE_SIZE>;
 fn measure(@builtin(local_invocation_index) lane: u32) {
     var sums = vec4<f32>(0.0);
     var bound = vec4<f32>(0.0);
+    // The saturation cost sums beside the bound's three parts.
     for (var i = lane; i < settings.parameters; i += MEASURE_SIZE) {
         sums.x += grads[i] * grads[i];
     }
@@ -56,7 +58,7 @@ fn measure(@builtin(local_invocation_index) lane: u32) {
         sums.y += scores[at];
         sums.z += scores[at + 1u];
         sums.w += scores[at + 2u];
-        bound += vec4<f32>(scores[at + 3u], scores[at + 4u], scores[at + 5u], 0.0);
+        bound += vec4<f32>(scores[at + 3u], scores[at + 4u], scores[at + 5u], scores[at + 6u]);
     }
     partial[lane] = sums;
     bound_partial[lane] = bound;
@@ -78,7 +80,7 @@ fn measure(@builtin(local_invocation_index) lane: u32) {
         scores[at + 4u] = bound_partial[0].x;
         scores[at + 5u] = bound_partial[0].y;
         scores[at + 6u] = bound_partial[0].z;
-        scores[at + 7u] = 0.0;
+        scores[at + 7u] = bound_partial[0].w;
     }
 }
 
@@ -122,7 +124,17 @@ fn update(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups)
         g *= settings.clip_norm / norm;
     }
     let p = settings.parameters;
-    if settings.kind == 0u {
+    if settings.kind == 2u {
+        // g ← clip(g, ±(1.2·u + 1e-4));  m ← β1·m + (1 − β1)·g;  u ← max(β2·u, |g|);
+        // θ ← θ − lr·m / (u + ε)   (no bias correction, as `nn::Optimizer` has it)
+        let bound = ADAMAX_CLIP_MULTIPLIER * moments[p + i] + ADAMAX_CLIP_EPSILON;
+        let clipped = clamp(g, -bound, bound);
+        let m = settings.beta1 * moments[i] + (1.0 - settings.beta1) * clipped;
+        let u = max(settings.beta2 * moments[p + i], abs(clipped));
+        moments[i] = m;
+        moments[p + i] = u;
+        params[i] -= settings.learning_rate * m / (u + settings.epsilon);
+    } else if settings.kind == 0u {
         let m = settings.beta1 * moments[i] + (1.0 - settings.beta1) * g;
         let v = settings.beta2 * moments[p + i] + (1.0 - settings.beta2) * g * g;
         moments[i] = m;

@@ -27,7 +27,8 @@ struct Run {
     noise_stride: u32,
     // β of the KL term in the generative models' loss (their KL warm-up).
     kl_weight: f32,
+    // The Diagonal Neural GPU's saturation-cost weight (its recipe adapts it).
+    regulariser_weight: f32,
     padding0: u32,
     padding1: u32,
-    padding2: u32,
 }

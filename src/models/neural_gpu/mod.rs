@@ -19,7 +19,7 @@
 mod cgru;
 mod config;
 mod decoder;
-mod diagonal;
+pub mod diagonal;
 mod noise;
 pub mod relaxation;
 pub use noise::{training_noise, TrainingNoise};

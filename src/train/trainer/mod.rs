@@ -371,6 +371,14 @@ impl Trainer {
                 unreachable!("matched above");
             };
             gpu.session.set_pull(self.progress.pull());
+            if let Some(recipe) = &self.recipe {
+                let parameters = self.model.params().len();
+                let rate = self.config.optimizer.learning_rate;
+                gpu.session
+                    .set_regulariser_weight(recipe.saturation_weight());
+                gpu.session
+                    .set_gradient_noise(recipe.noise(parameters, rate, batch.noise_seed));
+            }
             let generative = self.model.config().generative.as_ref();
             gpu.session
                 .set_kl_weight(generative.map_or(1.0, |g| g.kl_weight(step)));

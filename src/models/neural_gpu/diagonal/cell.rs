@@ -9,10 +9,10 @@ use crate::ops::conv::{
 use crate::rng::Pcg32;
 
 /// The bias constants of the reset and update gates (the released code's `bias_start`).
-pub(super) const RESET_BIAS: f32 = 0.5;
-pub(super) const GATE_BIAS: f32 = 0.7;
+pub const RESET_BIAS: f32 = 0.5;
+pub const GATE_BIAS: f32 = 0.7;
 /// Pre-activations beyond ±0.9 pay the saturation cost.
-pub(super) const SATURATION_LIMIT: f32 = 0.9;
+pub const SATURATION_LIMIT: f32 = 0.9;
 
 /// `hσ(a) = min(1, max(0, 0.5·a + 0.5))`.
 pub(super) fn hard_sigmoid(a: f32) -> f32 {
@@ -155,7 +155,7 @@ pub(super) fn col2im_accumulate(dcol: &[f32], width: usize, ds: &mut [f32]) {
 }
 
 /// Where channel `c` of `shift(s)` reads from: 0 (in place), −1 (x − 1) or +1 (x + 1).
-pub(super) fn shift_of(c: usize, maps: usize) -> isize {
+pub fn shift_of(c: usize, maps: usize) -> isize {
     let k = maps / 3;
     if c < maps - 2 * k {
         0

@@ -20,6 +20,8 @@
 
 mod cell;
 
+pub use cell::{shift_of, GATE_BIAS, RESET_BIAS, SATURATION_LIMIT};
+
 use super::noise::{apply, keep_mask};
 use super::{EncoderStep, ImageConfig, ImageTrace};
 use crate::models::{Model, ModelConfig, PartialForward, SequenceRef, StepTrace};
@@ -30,7 +32,7 @@ use crate::ops::loss::SequenceScore;
 use crate::rng::Pcg32;
 use cell::{
     hard_sigmoid, hard_sigmoid_derivative, hard_tanh, hard_tanh_derivative, im2col,
-    saturation_excess, shift, shift_of, Conv, GATE_BIAS, RESET_BIAS,
+    saturation_excess, shift, Conv,
 };
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -56,6 +58,24 @@ struct Run {
 /// each step's candidate, drawn on the host from the sequence's noise seed.
 struct Dropout {
     masks: Vec<Vec<f32>>,
+}
+
+/// The dropout keep masks of one training sequence of `width` columns from its noise
+/// seed, `None` when `rate` is 0: each cell kept with probability `1 − rate` and scaled
+/// by its inverse (inverted dropout, as `tf.nn.dropout`), `s_0`'s first, then one per
+/// step's candidate, each `[m][width]`. The GPU path uploads the same masks.
+pub fn dropout_masks(rate: f32, maps: usize, width: usize, seed: u64) -> Option<Vec<Vec<f32>>> {
+    if rate <= 0.0 {
+        return None;
+    }
+    let keep = 1.0 - rate;
+    let mut rng = Pcg32::new(seed);
+    let cells = maps * width;
+    Some(
+        (0..=width)
+            .map(|_| keep_mask(&mut rng, cells, keep))
+            .collect(),
+    )
 }
 
 /// The Diagonal Neural GPU.
@@ -122,20 +142,9 @@ impl DiagonalNeuralGpu {
     }
 
     /// The keep masks of one training sequence of `width` columns, or `None` without
-    /// dropout: each cell kept with probability `1 − dropout` and scaled by its inverse
-    /// (inverted dropout, as `tf.nn.dropout`), `s_0`'s first, then one per step.
+    /// dropout (see [`dropout_masks`]).
     fn dropout(&self, width: usize, seed: u64) -> Option<Dropout> {
-        let rate = self.image.dropout;
-        if rate <= 0.0 {
-            return None;
-        }
-        let keep = 1.0 - rate;
-        let mut rng = Pcg32::new(seed);
-        let cells = self.maps() * width;
-        let masks = (0..=width)
-            .map(|_| keep_mask(&mut rng, cells, keep))
-            .collect();
-        Some(Dropout { masks })
+        dropout_masks(self.image.dropout, self.maps(), width, seed).map(|masks| Dropout { masks })
     }
 
     /// `s_0 = hτ(E[i_x] + e)` of the one-hot `input` (`width` rows of the input
