@@ -4,7 +4,7 @@
 //!
 //! The CPU kernels in `ops/`, `nn/`, `memory/` and `models/` are the reference: every
 //! kernel here has a CPU twin named in its doc comment, and the tests compare them. The
-//! design and its measured figures are in the README's "GPU" section.
+//! design and its measured figures are in docs/gpu.md.
 //!
 //! Each model family's GPU part lives in a folder of its own beside its WGSL
 //! (`memory/`: LSTM, NTM, DNC, LRU; `neural_gpu/`; `gtmm/`: the generative models, whose

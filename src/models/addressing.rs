@@ -2,7 +2,7 @@
 //! what `engram trace --json` records under `steps[t].addressing` and the page's
 //! pipeline view walks through, so a reader sees *why* a head chose a slot, in the
 //! trained model's own numbers. The stages are the cores' own intermediates (the values
-//! the backward pass uses), not a recomputation. README "Trace" lists every stage.
+//! the backward pass uses), not a recomputation. docs/cli.md, "Trace", lists every stage.
 
 use serde::Serialize;
 use std::collections::BTreeMap;

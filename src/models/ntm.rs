@@ -92,7 +92,7 @@ impl MemoryCore for NtmCore {
     /// one-hot on slot 0, not at 0: with constant memory and zero weightings every write
     /// lands equally on every row, the rows stay identical, content addressing stays
     /// uniform and so does every shift of it, a fixed point no gradient can leave
-    /// (the read heads' gradient is exactly 0). The README records this decision.
+    /// (the read heads' gradient is exactly 0). docs/architecture.md records this decision.
     fn initial_state(&self) -> NtmState {
         let mut state = self.state(INITIAL_MEMORY_VALUE);
         state.row_norms = row_norms(&state.memory, self.width);

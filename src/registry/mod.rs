@@ -43,11 +43,11 @@ pub struct ModelInfo {
     /// The views the page draws for it.
     pub views: &'static [&'static str],
     /// Trained checkpoints the page ships for it (`www/checkpoints/{file}.safetensors`),
-    /// with the command that made each in the README.
+    /// with the command that made each in docs/results.md.
     pub trained: &'static [TrainedModel],
     /// Whether it has WebGPU kernels (otherwise it trains on the CPU everywhere).
     pub gpu: bool,
-    /// The preset's sizes ([`crate::train::TrainConfig::preset`], the README's table).
+    /// The preset's sizes ([`crate::train::TrainConfig::preset`], docs/cli.md's table).
     pub preset: Sizes,
     /// The sizes `engram bench` reports by default: the published baselines' (pytorch-ntm:
     /// LSTM 100, memory 128 × 20; DeepMind's DNC: LSTM 64, 16 × 16, 4 read heads), else

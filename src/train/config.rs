@@ -45,7 +45,7 @@ pub struct DecayConfig {
 
 impl DecayConfig {
     /// Once a window of 50 steps averages under 0.05 bit errors per sequence (the task
-    /// is solved), a third of the rate, down to 1e-5 (measured on the NTM in the README).
+    /// is solved), a third of the rate, down to 1e-5 (measured on the NTM: docs/results.md).
     pub fn standard() -> DecayConfig {
         DecayConfig {
             threshold: 0.05,
@@ -156,7 +156,7 @@ pub const MAX_BATCH: usize = 1024;
 pub const MAX_STEPS: u64 = 100_000_000;
 
 impl TrainConfig {
-    /// The preset for a model on a task (see the README's table).
+    /// The preset for a model on a task (see docs/cli.md's table).
     pub fn preset(model: ModelKind, task: TaskConfig) -> TrainConfig {
         if model.is_image() {
             return Self::image_preset(model, task);
@@ -187,7 +187,7 @@ impl TrainConfig {
             // length curriculum, which is opt-in (`CurriculumConfig::standard`).
             curriculum: None,
             // Measured on NTM copy over four seeds: without it the solved task relapsed
-            // to 20+ bit errors per sequence; with it, to at most 3 (the README).
+            // to 20+ bit errors per sequence; with it, to at most 3 (docs/results.md).
             decay: Some(DecayConfig::standard()),
             threads: 0,
             image: None,

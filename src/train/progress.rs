@@ -113,7 +113,7 @@ impl Curriculum {
 }
 
 /// Learning-rate decay once the task is solved: Adam's steps stay large while the
-/// gradients vanish, and a solved NTM otherwise relapses (see the README's presets).
+/// gradients vanish, and a solved NTM otherwise relapses (see docs/results.md, "Presets").
 #[derive(Clone, Debug)]
 pub struct Decay {
     factor: f32,

@@ -1,5 +1,5 @@
 // The Diagonal Neural GPU (neural_gpu.md §5.3) in the page: it trains on reverse on the
-// CPU (it has no WebGPU kernels), its one-row state draws over time with each group of
+// CPU (this browser has no WebGPU; webgpu.test.mjs trains it through WebGPU), its one-row state draws over time with each group of
 // maps, and the shipped model tested at lengths 1–64 (8× its training length) gets every
 // sequence right; a long test reaches 2,049 columns under a progress bar.
 import { test } from 'node:test';

@@ -10,7 +10,7 @@ fn core_initial(first: u32) {
     fill(state + S_READ_WEIGHTS, R * N, 0.0);
     sync();
     row_norms(state + S_MEMORY, state + S_NORMS);
-    // One-hot on slot 0 rather than 0: see the README's decisions (NtmCore::initial_state).
+    // One-hot on slot 0 rather than 0: see docs/architecture.md's decisions (NtmCore::initial_state).
     if lane == 0u {
         work[state + S_WRITE_WEIGHTS] = 1.0;
         for (var i = 0u; i < R; i++) {

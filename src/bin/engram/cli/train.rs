@@ -43,7 +43,7 @@ pub struct TrainArgs {
     /// Write the trained model here (.safetensors).
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
-    /// A full training configuration as JSON (see the README); flags override it.
+    /// A full training configuration as JSON (see docs/cli.md); flags override it.
     #[arg(long, value_name = "FILE.json")]
     config: Option<PathBuf>,
     #[command(flatten)]
