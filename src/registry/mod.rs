@@ -334,11 +334,18 @@ pub const MODELS: [ModelInfo; 8] = [
         family: Family::NeuralGpu,
         hyperparameters: &[MAPS],
         views: IMAGE_VIEWS,
-        trained: &[TrainedModel {
-            task: "reverse",
-            file: "neural_gpu_diag-reverse",
-            memory: None,
-        }],
+        trained: &[
+            TrainedModel {
+                task: "reverse",
+                file: "neural_gpu_diag-reverse",
+                memory: None,
+            },
+            TrainedModel {
+                task: "add",
+                file: "neural_gpu_diag-add",
+                memory: None,
+            },
+        ],
         gpu: true,
         preset: Sizes::new(0, 0, 0, 0),
         bench: Sizes::new(0, 0, 0, 0),

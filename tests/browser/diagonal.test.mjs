@@ -9,6 +9,7 @@ import path from 'node:path';
 import { ENGRAM, ROOT, openPage, openSettings, sharedBrowser, train, waitReady } from './harness.mjs';
 
 const CHECKPOINT = path.join(ROOT, 'www/checkpoints/neural_gpu_diag-reverse.safetensors');
+const ADDITION = path.join(ROOT, 'www/checkpoints/neural_gpu_diag-add.safetensors');
 
 const shared = sharedBrowser();
 
@@ -82,7 +83,7 @@ test('the shipped Diagonal Neural GPU, trained on lengths ≤ 8, tested at lengt
   const result = await page.evaluate(() => window.engram.longTestResult);
   assert.equal(result.columns, 2049);
   const native = JSON.parse(execFileSync(ENGRAM, ['eval', '--checkpoint', CHECKPOINT, '--lengths', '2049',
-    '--sequences', '1', '--seed', '1000', '--json'], { encoding: 'utf8' }));
+    '--sequences', '1', '--seed', '1000', '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
   const nativeWrong = Math.round(native.lengths[0].symbol_error * 2049);
   assert.equal(result.wrong, nativeWrong, `the page got ${result.wrong} columns wrong, engram eval ${nativeWrong}`);
   const status = await page.textContent('#long-test-status');
@@ -97,6 +98,42 @@ test('the shipped Diagonal Neural GPU, trained on lengths ≤ 8, tested at lengt
   await page.dispatchEvent('input[name=test_length]', 'change');
   assert.match(await page.textContent('#message'), /2049/);
   assert.equal(await page.inputValue('input[name=test_length]'), '2049');
+  assert.deepEqual(problems, []);
+  await page.context().close();
+});
+
+test('the shipped model trained on 20-bit addition, tested on two 1,024-bit numbers in a long test: 2,049 columns, a progress bar, the answer checked as engram eval checks it, the tab\'s memory', async () => {
+  const { page, problems } = await openPage(shared.browser, `${shared.server.url}#model=neural_gpu_diag&task=add`);
+  await waitReady(page);
+  const count = await page.evaluate(() => window.engram.readyCount);
+  await openSettings(page);
+  await page.click('#load-trained');
+  await page.waitForFunction((n) => window.engram.readyCount > n, count);
+  assert.equal(await page.evaluate(() => window.engram.state.max_length), 20);
+  await page.fill('input[name=test_length]', '1024');
+  await page.dispatchEvent('input[name=test_length]', 'change');
+  const progressSeen = page.waitForFunction(() => {
+    const bar = document.getElementById('long-test-progress');
+    return !bar.hidden && bar.value > 0 && bar.value < bar.max;
+  }, null, { timeout: 60_000 });
+  const started = Date.now();
+  await page.click('#test');
+  await progressSeen;
+  await page.waitForFunction(() => window.engram.longTestResult, null, { timeout: 300_000 });
+  const seconds = (Date.now() - started) / 1000;
+  const result = await page.evaluate(() => window.engram.longTestResult);
+  assert.equal(result.columns, 2049);
+  // The input is a, '+', b: 1,024 bits each (symbols 1 and 2), the sign (3) between.
+  assert.equal(result.input[1024], 3);
+  assert.ok(result.input.slice(0, 1024).every((s) => s === 1 || s === 2));
+  const native = JSON.parse(execFileSync(ENGRAM, ['eval', '--checkpoint', ADDITION, '--lengths', '1024',
+    '--sequences', '1', '--seed', '1000', '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+  const nativeWrong = Math.round(native.lengths[0].symbol_error * 2049);
+  assert.equal(result.wrong, nativeWrong, `the page got ${result.wrong} columns wrong, engram eval ${nativeWrong}`);
+  const status = await page.textContent('#long-test-status');
+  assert.match(status, /Trained on lengths 1–20; adding two 1,024-bit numbers here/);
+  assert.match(status, /the tab holds \d+ MB of engine memory/);
+  console.log(`# addition long test at 2,049 columns: ${seconds.toFixed(1)} s, ${result.wrong} of 2,049 columns wrong, ${(result.wasmBytes / 2 ** 20).toFixed(0)} MB of wasm memory`);
   assert.deepEqual(problems, []);
   await page.context().close();
 });
