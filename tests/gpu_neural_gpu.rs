@@ -14,6 +14,7 @@ use common::neural_gpu::config;
 use engram::gpu::{GpuContext, GpuSession, StepScores};
 use engram::models::neural_gpu::{training_noise, Image, ImageConfig};
 use engram::nn::{clip_global_norm, OptimizerConfig};
+use engram::ops::loss::SequenceScore;
 use engram::tasks::{Batch, SymbolTask, TaskConfig};
 use engram::train::{batch_gradient, batch_score, BackendChoice, TrainConfig, Trainer};
 use engram::{build, Model, ModelKind};
@@ -47,16 +48,19 @@ fn session(context: &Rc<GpuContext>, model: &dyn Model) -> GpuSession {
 }
 
 /// One GPU training step against the CPU's batch gradient (with relaxation's pull when
-/// given).
+/// given, and the saturation cost's weight, which the model was given too); returns both
+/// paths' scores.
 fn compare_step(
     context: &Rc<GpuContext>,
     model: &dyn Model,
     batch: &Batch,
     pull: Option<f32>,
+    regulariser_weight: f32,
     what: &str,
-) {
+) -> (SequenceScore, StepScores) {
     let mut gpu = session(context, model);
     gpu.set_pull(pull);
+    gpu.set_regulariser_weight(regulariser_weight);
     let scores: StepScores = block_on(gpu.train_step(batch)).expect("a GPU step");
     let gpu_grads = block_on(gpu.gradients()).expect("the gradients");
     let mut grads = vec![0.0; model.params().len()];
@@ -98,6 +102,7 @@ fn compare_step(
         difference <= 1e-6 + 1e-4 * scale,
         "{what}: gradient difference {difference} at {at}"
     );
+    (cpu, scores)
 }
 
 /// The first seeded batch of `size` whose widest sequence is `width` wide and whose
@@ -123,6 +128,7 @@ fn a_training_step_matches_the_cpu_at_the_spec_size() {
             model.as_ref(),
             &batch,
             None,
+            0.0,
             &format!("{kind} on reverse"),
         );
     }
@@ -182,6 +188,7 @@ fn label_smoothing_and_alternatives_train_as_on_the_cpu() {
             model.as_ref(),
             &batch,
             None,
+            0.0,
             &format!("{kind} on either"),
         );
     }
@@ -202,7 +209,7 @@ fn relaxed_parameter_sets_and_their_pull_train_as_on_the_cpu() {
     for kind in KINDS {
         let model = model(kind, &task, image.clone(), 11);
         let what = format!("{kind} with 3 relaxed sets");
-        compare_step(&context, model.as_ref(), &batch, Some(0.05), &what);
+        compare_step(&context, model.as_ref(), &batch, Some(0.05), 0.0, &what);
     }
 }
 
@@ -287,7 +294,7 @@ fn dropout_and_scheduled_sampling_train_as_on_the_cpu() {
         for kind in KINDS {
             let model = model(kind, &task, image.clone(), 13);
             let what = format!("{kind}, dropout {dropout}, sampling {sampling_rate}");
-            compare_step(&context, model.as_ref(), &batch, None, &what);
+            compare_step(&context, model.as_ref(), &batch, None, 0.0, &what);
             // Scoring has no training noise, on either path.
             let mut gpu = session(&context, model.as_ref());
             let scores = block_on(gpu.score(&batch)).expect("scores");
@@ -429,38 +436,20 @@ fn the_diagonal_model_matches_the_cpu_at_m48_n41() {
     let weight = 1e-3;
     model.set_regulariser_weight(weight);
     let batch = mixed_batch(&task, 3, 41);
-    let mut gpu = session(&context, model.as_ref());
-    gpu.set_regulariser_weight(weight);
-    let scores = block_on(gpu.train_step(&batch)).expect("a GPU step");
-    let gpu_grads = block_on(gpu.gradients()).expect("the gradients");
-    let mut grads = vec![0.0; model.params().len()];
-    let cpu = batch_gradient(model.as_ref(), &batch, 1, &mut grads);
-    let norm = clip_global_norm(&mut grads.clone(), f32::INFINITY);
-    let scale = grads.iter().fold(0.0f32, |m, g| m.max(g.abs()));
-    let (difference, at) = largest_difference(model.as_ref(), &grads, &gpu_grads);
+    let (cpu, gpu) = compare_step(
+        &context,
+        model.as_ref(),
+        &batch,
+        None,
+        weight,
+        "neural_gpu_diag m = 48",
+    );
     eprintln!(
-        "neural_gpu_diag m = 48 (widths {:?}): loss {:.6} vs {:.6}, errors {} vs {}, \
-         saturation {:.6} vs {:.6}, norm {norm:.6} vs {:.6}, largest gradient difference \
-         {difference:.2e} ({at}; largest gradient {scale:.2e})",
-        batch.lengths,
-        cpu.loss_nats,
-        scores.loss_nats,
-        cpu.errors,
-        scores.errors,
-        cpu.regulariser,
-        scores.regulariser,
-        scores.gradient_norm
+        "neural_gpu_diag m = 48: saturation cost {:.6} vs {:.6}",
+        cpu.regulariser, gpu.regulariser
     );
-    assert!((scores.loss_nats - cpu.loss_nats).abs() <= 1e-5 * cpu.loss_nats.abs().max(1.0));
-    assert_eq!(scores.errors, cpu.errors);
-    assert_eq!(scores.wrong_sequences, cpu.wrong_sequences);
     assert!(cpu.regulariser > 0.0, "the saturation cost is exercised");
-    assert!((scores.regulariser - cpu.regulariser).abs() <= 1e-4 * cpu.regulariser);
-    assert!((scores.gradient_norm - norm).abs() <= 1e-4 * norm.max(1.0));
-    assert!(
-        difference <= 1e-6 + 1e-4 * scale,
-        "gradient difference {difference} at {at}"
-    );
+    assert!((gpu.regulariser - cpu.regulariser).abs() <= 1e-4 * cpu.regulariser);
     // Evaluation (a fresh session: the step updated the parameters): no dropout, the
     // same scores as the CPU's.
     let scored = block_on(session(&context, model.as_ref()).score(&batch)).expect("GPU scores");

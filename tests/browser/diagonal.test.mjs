@@ -13,6 +13,29 @@ const ADDITION = path.join(ROOT, 'www/checkpoints/neural_gpu_diag-add.safetensor
 
 const shared = sharedBrowser();
 
+// Runs a long test at `length` from the settings, checking that its progress bar moves;
+// returns its result and how long it took.
+async function longTest(page, length) {
+  await page.fill('input[name=test_length]', String(length));
+  await page.dispatchEvent('input[name=test_length]', 'change');
+  const progressSeen = page.waitForFunction(() => {
+    const bar = document.getElementById('long-test-progress');
+    return !bar.hidden && bar.value > 0 && bar.value < bar.max;
+  }, null, { timeout: 60_000 });
+  const started = Date.now();
+  await page.click('#test');
+  await progressSeen;
+  await page.waitForFunction(() => window.engram.longTestResult, null, { timeout: 300_000 });
+  return { result: await page.evaluate(() => window.engram.longTestResult), seconds: (Date.now() - started) / 1000 };
+}
+
+// The columns `engram eval` gets wrong on the same sequence (its first at `length`, seed 1000).
+function nativeWrong(checkpoint, length, columns) {
+  const native = JSON.parse(execFileSync(ENGRAM, ['eval', '--checkpoint', checkpoint, '--lengths', String(length),
+    '--sequences', '1', '--seed', '1000', '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+  return Math.round(native.lengths[0].symbol_error * columns);
+}
+
 test('the Diagonal Neural GPU trains on reverse on the CPU; its state draws step by step, a row per step', async () => {
   const { page, problems } = await openPage(shared.browser, `${shared.server.url}#model=neural_gpu_diag&task=reverse&speed=10`);
   await waitReady(page);
@@ -69,23 +92,9 @@ test('the shipped Diagonal Neural GPU, trained on lengths ≤ 8, tested at lengt
   // A long test: one sequence of 2,049 columns (256× the training length), step by
   // step under a progress bar, answered symbol by symbol, as `engram eval` answers the
   // same sequence natively; the tab's memory is reported.
-  await page.fill('input[name=test_length]', '2049');
-  await page.dispatchEvent('input[name=test_length]', 'change');
-  const progressSeen = page.waitForFunction(() => {
-    const bar = document.getElementById('long-test-progress');
-    return !bar.hidden && bar.value > 0 && bar.value < bar.max;
-  }, null, { timeout: 60_000 });
-  const longStarted = Date.now();
-  await page.click('#test');
-  await progressSeen;
-  await page.waitForFunction(() => window.engram.longTestResult, null, { timeout: 300_000 });
-  const longSeconds = (Date.now() - longStarted) / 1000;
-  const result = await page.evaluate(() => window.engram.longTestResult);
+  const { result, seconds: longSeconds } = await longTest(page, 2049);
   assert.equal(result.columns, 2049);
-  const native = JSON.parse(execFileSync(ENGRAM, ['eval', '--checkpoint', CHECKPOINT, '--lengths', '2049',
-    '--sequences', '1', '--seed', '1000', '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
-  const nativeWrong = Math.round(native.lengths[0].symbol_error * 2049);
-  assert.equal(result.wrong, nativeWrong, `the page got ${result.wrong} columns wrong, engram eval ${nativeWrong}`);
+  assert.equal(result.wrong, nativeWrong(CHECKPOINT, 2049, 2049), 'the page and engram eval get the same columns wrong');
   const status = await page.textContent('#long-test-status');
   assert.match(status, /Trained on lengths 1–8; a sequence of length 2,049 here/);
   assert.match(status, /the tab holds \d+ MB of engine memory/);
@@ -110,26 +119,12 @@ test('the shipped model trained on 20-bit addition, tested on two 1,024-bit numb
   await page.click('#load-trained');
   await page.waitForFunction((n) => window.engram.readyCount > n, count);
   assert.equal(await page.evaluate(() => window.engram.state.max_length), 20);
-  await page.fill('input[name=test_length]', '1024');
-  await page.dispatchEvent('input[name=test_length]', 'change');
-  const progressSeen = page.waitForFunction(() => {
-    const bar = document.getElementById('long-test-progress');
-    return !bar.hidden && bar.value > 0 && bar.value < bar.max;
-  }, null, { timeout: 60_000 });
-  const started = Date.now();
-  await page.click('#test');
-  await progressSeen;
-  await page.waitForFunction(() => window.engram.longTestResult, null, { timeout: 300_000 });
-  const seconds = (Date.now() - started) / 1000;
-  const result = await page.evaluate(() => window.engram.longTestResult);
+  const { result, seconds } = await longTest(page, 1024);
   assert.equal(result.columns, 2049);
   // The input is a, '+', b: 1,024 bits each (symbols 1 and 2), the sign (3) between.
   assert.equal(result.input[1024], 3);
   assert.ok(result.input.slice(0, 1024).every((s) => s === 1 || s === 2));
-  const native = JSON.parse(execFileSync(ENGRAM, ['eval', '--checkpoint', ADDITION, '--lengths', '1024',
-    '--sequences', '1', '--seed', '1000', '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
-  const nativeWrong = Math.round(native.lengths[0].symbol_error * 2049);
-  assert.equal(result.wrong, nativeWrong, `the page got ${result.wrong} columns wrong, engram eval ${nativeWrong}`);
+  assert.equal(result.wrong, nativeWrong(ADDITION, 1024, 2049), 'the page and engram eval get the same columns wrong');
   const status = await page.textContent('#long-test-status');
   assert.match(status, /Trained on lengths 1–20; adding two 1,024-bit numbers here/);
   assert.match(status, /the tab holds \d+ MB of engine memory/);

@@ -9,7 +9,7 @@
 //! saturation limit, which maps shift which way) come from there, written into the WGSL's
 //! prelude, and the dropout masks from the same draws.
 
-use super::{Stage, Stages, WORKGROUP_SIZE};
+use super::{Stage, Stages, SEQUENCES, STAGE, WEIGHT_BINDINGS, WORKGROUP_SIZE};
 use crate::error::{config_error, Result};
 use crate::models::neural_gpu::diagonal::{
     dropout_masks, shift_of, GATE_BIAS, RESET_BIAS, SATURATION_LIMIT,
@@ -177,7 +177,15 @@ impl DiagonalLayout {
 
     /// The WGSL of the forward and backward kernels.
     pub fn sequence_source(&self) -> String {
-        [&self.prelude(), crate::gpu::program::RUN, IMAGE, SEQUENCE].join("\n")
+        [
+            &self.prelude(),
+            crate::gpu::program::RUN,
+            SEQUENCES,
+            IMAGE,
+            STAGE,
+            SEQUENCE,
+        ]
+        .join("\n")
     }
 
     /// The WGSL of the weight-gradient kernel.
@@ -185,7 +193,9 @@ impl DiagonalLayout {
         [
             &self.prelude(),
             crate::gpu::program::RUN,
+            SEQUENCES,
             IMAGE,
+            WEIGHT_BINDINGS,
             WEIGHT_GRADIENTS,
         ]
         .join("\n")

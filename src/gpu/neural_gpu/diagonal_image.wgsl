@@ -13,21 +13,6 @@
 //   states (n + 1)·I | a_r n·I | a_c n·I | a_g n·I | ∂a_r n·I | ∂a_c n·I | ∂a_g n·I |
 //   a_0 (then ∂a_0) I | logits n·A_OUT | ∂logits n·A_OUT | ∂s I | ∂acc I | totals 4
 
-// This sequence: its first float in `work` and its width n_b (set by `enter`).
-var<private> base: u32;
-var<private> width: u32;
-
-fn enter(local_sequence: u32) {
-    base = local_sequence * run.sequence_stride;
-    width = sequence_width(local_sequence);
-}
-
-// n_b of the sequence `local_sequence` of this dispatch; uniform across a workgroup
-// (read-only storage at a uniform address), so loops bounded by it may hold barriers.
-fn sequence_width(local_sequence: u32) -> u32 {
-    return u32(batch[run.length_offset + run.batch_offset + local_sequence]);
-}
-
 fn image_size() -> u32 {
     return M * run.steps;
 }

@@ -6,41 +6,7 @@
 // kernel. Twins of `DiagonalNeuralGpu::{embed, step, read, read_backward, run_backward}`
 // and the softmax cross-entropy of `Objective::score`.
 
-@group(0) @binding(0) var<uniform> run: Run;
-@group(0) @binding(1) var<storage, read> params: array<f32>;
-@group(0) @binding(2) var<storage, read> batch: array<f32>;
-@group(0) @binding(3) var<storage, read_write> work: array<f32>;
-// Per sequence of the batch (SCORES floats): loss in nats, symbol errors, 1 if any symbol
-// is wrong, three zeros (the generative models' parts), the saturation cost Σ/n_b².
-@group(0) @binding(4) var<storage, read_write> scores: array<f32>;
-@group(0) @binding(5) var<uniform> stage: Stage;
-
-// Host twin: gpu::neural_gpu::Stage (the coder and mode are unused here).
-struct Stage {
-    coder: u32,
-    // The step j.
-    application: u32,
-    mode: u32,
-    flags: u32,
-}
-
-const FINISH: u32 = 1u;
-const FIRST: u32 = 2u;
-
-var<private> lane: u32;
-var<private> sequence: u32;
 var<workgroup> partial: array<f32, WG>;
-
-fn sync() {
-    storageBarrier();
-    workgroupBarrier();
-}
-
-fn begin(group: u32, local: u32) {
-    lane = local;
-    sequence = run.batch_offset + group;
-    enter(group);
-}
 
 // Adds the workgroup's sum of each invocation's `value` to total k (a fixed-order tree,
 // so the same batch gives the same bits).

@@ -9,20 +9,6 @@
 //   z = 4: the output, ∂O[a, c] = Σ_x ∂logits_x[a]·s_{n_b}[c, x] (row a),
 //       ∂o = Σ_x ∂logits_x (row A_OUT)
 
-@group(0) @binding(0) var<uniform> run: Run;
-@group(0) @binding(1) var<storage, read> batch: array<f32>;
-@group(0) @binding(2) var<storage, read> work: array<f32>;
-@group(0) @binding(3) var<storage, read_write> grads: array<f32>;
-@group(0) @binding(5) var<storage, read> params: array<f32>;
-
-fn store(p: u32, value: f32) {
-    if run.accumulate != 0u {
-        grads[p] += value;
-    } else {
-        grads[p] = value;
-    }
-}
-
 // Convolution `k` (0: a_r, 1: a_c, 2: a_g) at `weights`, row o.
 fn convolution_gradient(k: u32, weights: u32, o: u32, lane: u32) {
     for (var e = lane; e <= 3u * M; e += WG) {

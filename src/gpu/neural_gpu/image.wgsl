@@ -6,21 +6,6 @@
 // its first n_b columns (its width) and keeps the others at 0, so the convolutions see
 // the zero padding they would see at width n_b alone (neural_gpu.md §5.1, Width).
 
-// This sequence: its first float in `work` and its width n_b (set by `enter`).
-var<private> base: u32;
-var<private> width: u32;
-
-fn enter(local_sequence: u32) {
-    base = local_sequence * run.sequence_stride;
-    width = sequence_width(local_sequence);
-}
-
-// n_b of the sequence `local_sequence` of this dispatch; uniform across a workgroup
-// (read-only storage at a uniform address), so loops bounded by it may hold barriers.
-fn sequence_width(local_sequence: u32) -> u32 {
-    return u32(batch[run.length_offset + run.batch_offset + local_sequence]);
-}
-
 fn plane() -> u32 {
     return HEIGHT * run.steps;
 }

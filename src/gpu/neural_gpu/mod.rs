@@ -36,6 +36,11 @@ mod diagonal;
 pub use diagonal::DiagonalLayout;
 
 const IMAGE: &str = wgsl!("image.wgsl");
+/// Shared with the Diagonal Neural GPU's kernels: the sequence kernels' bindings and
+/// `Stage`, which sequence a workgroup runs, and the weight kernels' bindings.
+const STAGE: &str = wgsl!("stage.wgsl");
+const SEQUENCES: &str = wgsl!("sequences.wgsl");
+const WEIGHT_BINDINGS: &str = wgsl!("weight_bindings.wgsl");
 const SEQUENCE: &str = wgsl!("sequence.wgsl");
 const WEIGHT_GRADIENTS: &str = wgsl!("weight_gradients.wgsl");
 const ACTIVATIONS: &str = wgsl!("../shaders/activations.wgsl");
@@ -352,7 +357,9 @@ impl ImageLayout {
             &self.prelude(),
             super::program::RUN,
             ACTIVATIONS,
+            SEQUENCES,
             IMAGE,
+            STAGE,
             SEQUENCE,
         ]
         .join("\n")
@@ -363,7 +370,9 @@ impl ImageLayout {
         [
             &self.prelude(),
             super::program::RUN,
+            SEQUENCES,
             IMAGE,
+            WEIGHT_BINDINGS,
             WEIGHT_GRADIENTS,
         ]
         .join("\n")

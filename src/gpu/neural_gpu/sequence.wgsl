@@ -7,33 +7,6 @@
 // Twins of `CgruLayer::{forward, backward}`, `NeuralGpu::{decode, decode_backward}` and
 // `masked_softmax_cross_entropy`.
 
-@group(0) @binding(0) var<uniform> run: Run;
-@group(0) @binding(1) var<storage, read> params: array<f32>;
-@group(0) @binding(2) var<storage, read> batch: array<f32>;
-@group(0) @binding(3) var<storage, read_write> work: array<f32>;
-// Per sequence of the batch: loss in nats, symbol errors, and 1 if any symbol is wrong.
-@group(0) @binding(4) var<storage, read_write> scores: array<f32>;
-@group(0) @binding(5) var<uniform> stage: Stage;
-
-// Host twin: gpu::neural_gpu::Stage.
-struct Stage {
-    // 0: the encoder, 1: the decoder.
-    coder: u32,
-    // The layer application j.
-    application: u32,
-    // READ_ONLY, GREEDY, TEACHER or EVALUATE.
-    mode: u32,
-    // FINISH | FIRST.
-    flags: u32,
-}
-
-const FINISH: u32 = 1u;
-const FIRST: u32 = 2u;
-
-// This invocation's index in the workgroup, and the sequence's index in the batch.
-var<private> lane: u32;
-var<private> sequence: u32;
-
 // How a column's logits are scored.
 const READ_ONLY: u32 = 0u;   // 5.1: loss and errors
 const GREEDY: u32 = 1u;      // 5.2 in training: errors; the argmax goes on the tape
@@ -44,11 +17,6 @@ const EVALUATE: u32 = 3u;    // 5.2 scored without training: loss and errors of 
 // Whether this dispatch trains (the session scales the loss by 1/batch) or only scores.
 fn training() -> bool {
     return run.loss_scale != 0.0;
-}
-
-fn sync() {
-    storageBarrier();
-    workgroupBarrier();
 }
 
 // σc(x) = min(1, max(0, c·σ(x) − (c − 1)/2)).
@@ -317,13 +285,6 @@ fn read_and_score(s: u32, x: u32, mode: u32) {
         score_column(x, mode);
     }
     sync();
-}
-
-// This invocation and its sequence (workgroup `group` of the dispatch).
-fn begin(group: u32, local: u32) {
-    lane = local;
-    sequence = run.batch_offset + group;
-    enter(group);
 }
 
 // One layer application of every sequence (the dispatch's stage): the encoder's first

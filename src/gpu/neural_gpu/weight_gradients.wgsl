@@ -10,20 +10,6 @@
 //   (∂W_o = Σ ∂logits_x ⊗ s[:, 0, x], ∂b_o = Σ ∂logits_x) and, for 5.2, the target
 //   embedding (∂F[a, ·] = Σ over the columns x that were fed a of Σ_y ∂p[·, y, x]).
 
-@group(0) @binding(0) var<uniform> run: Run;
-@group(0) @binding(1) var<storage, read> batch: array<f32>;
-@group(0) @binding(2) var<storage, read> work: array<f32>;
-@group(0) @binding(3) var<storage, read_write> grads: array<f32>;
-@group(0) @binding(5) var<storage, read> params: array<f32>;
-
-fn store(p: u32, value: f32) {
-    if run.accumulate != 0u {
-        grads[p] += value;
-    } else {
-        grads[p] = value;
-    }
-}
-
 fn convolution_gradient(tensor: u32, o: u32, lane: u32) {
     // The encoder's tensors first (set by set, layer by layer, u r c), then the decoder's.
     let encoder = 3u * LAYERS * RELAX_SETS;
