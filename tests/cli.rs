@@ -489,3 +489,24 @@ fn every_flag_the_schema_lists_is_one_train_takes() {
         }
     }
 }
+
+/// `--help` lists every model of the registry and every family's tasks, so a model or
+/// task added there is offered here without another edit.
+#[test]
+fn help_lists_the_registrys_models_and_tasks() {
+    use engram::registry::{Family, MODELS};
+    let train = String::from_utf8(engram(&["train", "--help"]).stdout).unwrap();
+    let bench = String::from_utf8(engram(&["bench", "--help"]).stdout).unwrap();
+    for model in MODELS.iter().map(|m| m.kind.name()) {
+        assert!(
+            train.contains(model) && bench.contains(model),
+            "{model} is not in --help"
+        );
+    }
+    for family in [Family::Memory, Family::NeuralGpu, Family::Generative] {
+        for task in family.tasks() {
+            assert!(train.contains(task), "{task} is not in train --help");
+        }
+        assert!(train.contains(family.label()));
+    }
+}

@@ -17,7 +17,7 @@ use std::time::Instant;
 
 #[derive(Args)]
 pub struct BenchArgs {
-    /// One model to measure [default: all].
+    /// One model to measure (its help lists the registry's models).
     #[arg(long, value_parser = parse_model)]
     model: Option<ModelKind>,
     /// Batch sizes, comma-separated.

@@ -10,7 +10,8 @@ mod schema;
 mod trace;
 mod train;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+use engram::registry::{Family, DEFAULT_MODEL, MODELS};
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -40,8 +41,45 @@ enum Command {
     Schema(schema::SchemaArgs),
 }
 
+/// `a, b or c`.
+fn listed(names: &[&str]) -> String {
+    match names.split_last() {
+        Some((last, [])) => last.to_string(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
+
+/// The help of the flags that name models and tasks, from the registry, so a new model
+/// or task shows up in `--help` without an edit here.
+fn registry_help(command: clap::Command) -> clap::Command {
+    let models: Vec<&str> = MODELS.iter().map(|m| m.kind.name()).collect();
+    let model_help = format!(
+        "Model: {} [default: {}]",
+        listed(&models),
+        DEFAULT_MODEL.name()
+    );
+    let tasks = [Family::Memory, Family::NeuralGpu, Family::Generative]
+        .iter()
+        .map(|&family| format!("{} for the {}", listed(family.tasks()), family.label()))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let task_help = format!("Task: {tasks} [default: copy, gtmm: recall]");
+    let bench_help = format!("One model to measure, {} [default: all]", listed(&models));
+    command
+        .mut_subcommand("train", |train| {
+            train
+                .mut_arg("model", |a| a.help(model_help))
+                .mut_arg("task", |a| a.help(task_help))
+        })
+        .mut_subcommand("bench", |bench| {
+            bench.mut_arg("model", |a| a.help(bench_help))
+        })
+}
+
 pub fn run() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = registry_help(Cli::command()).get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let result = match cli.command {
         Command::Train(args) => train::run(*args),
         Command::Eval(args) => eval::run(args),

@@ -17,12 +17,10 @@ use std::time::Instant;
 
 #[derive(Args)]
 pub struct TrainArgs {
-    /// Model: lstm, ntm, dnc, lru, neural_gpu, neural_gpu_dep, neural_gpu_diag or gtmm [default: ntm].
+    /// The model (its help lists the registry's models: see `registry_help`).
     #[arg(long, value_parser = parse_model)]
     model: Option<ModelKind>,
-    /// Task: copy, repeat-copy, recall or priority-sort for the memory models; copy,
-    /// reverse, sort, dup, add, mul or either for the Neural GPU models; recall, parity,
-    /// oneshot, index, cued, walk or periodic for gtmm [default: copy, gtmm: recall].
+    /// The task (its help lists each family's tasks from the registry).
     #[arg(long, value_parser = parse_task)]
     task: Option<String>,
     /// Optimiser steps.
