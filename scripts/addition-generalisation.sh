@@ -8,8 +8,8 @@
 #   bash scripts/addition-generalisation.sh [OUT_DIR]   (about 45 minutes per seed on one
 #                                                         core; seeds run side by side)
 #
-# SEEDS="1 2 3", LENGTHS="20,40,80,160", MAPS=24, BATCH=16 (per length bin), STEPS=10000
-# and THREADS=1 (per seed) override the defaults.
+# SEEDS="1 2 3", LENGTHS="20,40,80,160" and THREADS=1 (per seed) override the defaults;
+# MAPS, BATCH (per length bin) and STEPS override the preset's.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 out="${1:-$(mktemp -d)}"
@@ -22,8 +22,10 @@ seeds="${SEEDS:-1 2 3}"
 train() {
   local seed=$1 start
   start=$(date +%s)
-  "$engram" train --model neural_gpu_diag --task add --max-length 20 --maps "${MAPS:-24}" \
-    --batch "${BATCH:-16}" --steps "${STEPS:-10000}" --threads "${THREADS:-1}" --seed "$seed" \
+  # The preset (m = 24, 16 sequences per length bin, 10,000 steps) unless overridden.
+  "$engram" train --model neural_gpu_diag --task add --max-length 20 \
+    ${MAPS:+--maps "$MAPS"} ${BATCH:+--batch "$BATCH"} ${STEPS:+--steps "$STEPS"} \
+    --threads "${THREADS:-1}" --seed "$seed" \
     --log-every 500 --out "$out/add-s$seed.safetensors" > "$out/add-s$seed.log" 2>&1
   echo $(( $(date +%s) - start )) > "$out/add-s$seed.seconds"
 }

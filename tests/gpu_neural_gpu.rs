@@ -421,8 +421,8 @@ fn the_same_seed_gives_the_same_bits_on_the_gpu() {
     }
 }
 
-/// The Diagonal Neural GPU's training step on the GPU against the CPU at the size its
-/// recipe trains binary addition (m = 48, operands of up to 20 bits: n = 41 columns),
+/// The Diagonal Neural GPU's training step on the GPU against the CPU at the released
+/// trainer's size for binary addition (m = 48, operands of up to 20 bits: n = 41 columns),
 /// with dropout, a weighted saturation cost and sequences of mixed widths in one batch;
 /// then evaluation's scores of the same batch.
 #[test]
@@ -430,8 +430,8 @@ fn the_same_seed_gives_the_same_bits_on_the_gpu() {
 fn the_diagonal_model_matches_the_cpu_at_m48_n41() {
     let context = common::gpu::context();
     let task = symbols(SymbolTask::Add, 1, 20);
-    let config = TrainConfig::preset(ModelKind::NeuralGpuDiag, task.clone());
-    assert_eq!(config.image.as_ref().map(|i| i.maps), Some(48));
+    let mut config = TrainConfig::preset(ModelKind::NeuralGpuDiag, task.clone());
+    config.image = Some(ImageConfig::diagonal(48, 0.5));
     let model = build(&config.model_config(), 5).unwrap();
     let weight = 1e-3;
     model.set_regulariser_weight(weight);
