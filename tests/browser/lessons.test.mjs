@@ -15,7 +15,7 @@ const LESSONS = ['why-memory', 'ntm-addressing', 'dnc-memory', 'generalisation',
 const TRAINED_STEPS = { ntm: 3000, dnc: 3000, neural_gpu: 3000, neural_gpu_diag: 6000 };
 const CHECKPOINT_STEPS = {
   'dnc-copy-n8': 4000, 'dnc-copy-n16': 4000, 'gtmm_dnc-recall': 10000, 'gtmm_none-recall': 10000,
-  'neural_gpu-either': 3000, 'neural_gpu_dep-either': 3000,
+  'neural_gpu-either': 3000, 'neural_gpu_dep-either': 3000, 'neural_gpu_diag-add': 10000,
 };
 
 // The lesson's steps as its file has them: each step's data- attributes.
@@ -91,11 +91,13 @@ for (const id of LESSONS) {
     if (id === 'neural-gpu') {
       // The figures the lesson quotes (engram eval on the shipped checkpoints).
       const right = seen.map((r) => r.evaluation?.[0]?.sequence_accuracy);
-      assert.deepEqual(seen.map((r) => r.model), ['neural_gpu', 'neural_gpu', 'neural_gpu', 'neural_gpu_diag', 'neural_gpu_diag', 'neural_gpu_diag']);
+      assert.deepEqual(seen.map((r) => r.model), ['neural_gpu', 'neural_gpu', 'neural_gpu', 'neural_gpu_diag', 'neural_gpu_diag', 'neural_gpu_diag', 'neural_gpu_diag']);
       assert.ok(Math.abs(right[0] - 0.996) < 0.005 && Math.abs(right[2] - 0.055) < 0.01, `${right}`);
       assert.equal(right[3], 1);
       // The long test at 1,024: one sequence, every symbol right (as engram eval has it).
       assert.deepEqual([seen[5].longTest.columns, seen[5].longTest.wrong], [1024, 0]);
+      // Two 512-bit numbers added by the model trained on 1–20 bits: every column right.
+      assert.deepEqual([seen[6].longTest.columns, seen[6].longTest.wrong], [1025, 0]);
     }
     if (id === 'dependent-outputs') {
       // The figures the lesson quotes: engram eval on the same checkpoints, 8.2% and 86.3%.
