@@ -4,7 +4,9 @@
 
 use super::gtmm::GenerativeLayout;
 use super::memory::{Layout, WeightGradientJob};
-use super::neural_gpu::{DiagonalLayout, ImageLayout, Stage, Stages};
+#[cfg(feature = "neural_gpu")]
+use super::neural_gpu::{DiagonalLayout, ImageLayout};
+use super::neural_gpu::{Stage, Stages};
 use crate::error::Result;
 use crate::models::{ModelConfig, ModelKind};
 use crate::nn::ParamStore;
@@ -15,8 +17,10 @@ pub enum Kernels {
     /// The controller-and-memory models (LSTM, NTM, DNC, LRU).
     Memory(Layout),
     /// The Neural GPU and the Neural GPU with dependent outputs.
+    #[cfg(feature = "neural_gpu")]
     Image(ImageLayout),
     /// The Diagonal Neural GPU.
+    #[cfg(feature = "neural_gpu")]
     Diagonal(DiagonalLayout),
     /// The generative models with memory (gtmm).
     Generative(GenerativeLayout),
@@ -43,7 +47,9 @@ impl Kernels {
     pub fn model(&self) -> ModelKind {
         match self {
             Kernels::Memory(layout) => layout.model,
+            #[cfg(feature = "neural_gpu")]
             Kernels::Image(layout) => layout.model,
+            #[cfg(feature = "neural_gpu")]
             Kernels::Diagonal(layout) => layout.model,
             Kernels::Generative(layout) => layout.model(),
         }
@@ -53,7 +59,9 @@ impl Kernels {
     pub fn sequence_floats(&self, steps: usize) -> usize {
         match self {
             Kernels::Memory(layout) => layout.sequence_floats(steps),
+            #[cfg(feature = "neural_gpu")]
             Kernels::Image(layout) => layout.sequence_floats(steps),
+            #[cfg(feature = "neural_gpu")]
             Kernels::Diagonal(layout) => layout.sequence_floats(steps),
             Kernels::Generative(layout) => layout.sequence_floats(steps),
         }
@@ -62,7 +70,9 @@ impl Kernels {
     pub fn sequence_source(&self) -> String {
         match self {
             Kernels::Memory(layout) => layout.sequence_source(),
+            #[cfg(feature = "neural_gpu")]
             Kernels::Image(layout) => layout.sequence_source(),
+            #[cfg(feature = "neural_gpu")]
             Kernels::Diagonal(layout) => layout.sequence_source(),
             Kernels::Generative(layout) => layout.sequence_source(),
         }
@@ -71,7 +81,9 @@ impl Kernels {
     pub fn weight_source(&self) -> String {
         match self {
             Kernels::Memory(layout) => layout.weight_source(),
+            #[cfg(feature = "neural_gpu")]
             Kernels::Image(layout) => layout.weight_source(),
+            #[cfg(feature = "neural_gpu")]
             Kernels::Diagonal(layout) => layout.weight_source(),
             Kernels::Generative(layout) => layout.weight_source(),
         }
@@ -90,7 +102,9 @@ impl Kernels {
                     Vec::new()
                 },
             },
+            #[cfg(feature = "neural_gpu")]
             Kernels::Image(layout) => layout.stages(steps, train),
+            #[cfg(feature = "neural_gpu")]
             Kernels::Diagonal(layout) => layout.stages(steps, train),
             Kernels::Generative(layout) => layout.stages(steps, train),
         }
@@ -99,14 +113,17 @@ impl Kernels {
     /// The noise of `batch` as the kernels read it (the same floats per sequence), empty
     /// when the model draws none: the Neural GPU's training noise (training steps only),
     /// the generative models' ε and recall flags (every pass).
+    #[cfg_attr(not(feature = "neural_gpu"), allow(unused_variables))]
     pub fn noise(&self, batch: &crate::tasks::Batch, train: bool) -> Vec<f32> {
         match self {
             Kernels::Memory(_) => Vec::new(),
-            Kernels::Image(layout) if train => layout.training_noise(batch),
-            Kernels::Image(_) => Vec::new(),
-            Kernels::Diagonal(layout) if train => layout.training_noise(batch),
-            Kernels::Diagonal(_) => Vec::new(),
             Kernels::Generative(layout) => layout.sequence_data(batch),
+            #[cfg(feature = "neural_gpu")]
+            Kernels::Image(layout) if train => layout.training_noise(batch),
+            #[cfg(feature = "neural_gpu")]
+            Kernels::Diagonal(layout) if train => layout.training_noise(batch),
+            #[cfg(feature = "neural_gpu")]
+            Kernels::Image(_) | Kernels::Diagonal(_) => Vec::new(),
         }
     }
 
@@ -116,6 +133,7 @@ impl Kernels {
         match self {
             Kernels::Memory(layout) => layout.jobs(),
             Kernels::Generative(layout) => layout.jobs(),
+            #[cfg(feature = "neural_gpu")]
             Kernels::Image(_) | Kernels::Diagonal(_) => &[],
         }
     }
@@ -130,7 +148,9 @@ impl Kernels {
                 let cols = jobs.iter().map(|j| j.cols + 1).max().unwrap_or(1);
                 (rows.div_ceil(16), cols.div_ceil(16), jobs.len() as u32)
             }
+            #[cfg(feature = "neural_gpu")]
             Kernels::Image(layout) => layout.weight_groups(),
+            #[cfg(feature = "neural_gpu")]
             Kernels::Diagonal(layout) => layout.weight_groups(),
         }
     }
@@ -140,6 +160,7 @@ impl Kernels {
         match self {
             Kernels::Memory(layout) => Some(layout.record_size()),
             Kernels::Generative(layout) => Some(layout.record_size()),
+            #[cfg(feature = "neural_gpu")]
             Kernels::Image(_) | Kernels::Diagonal(_) => None,
         }
     }
@@ -148,7 +169,9 @@ impl Kernels {
     pub fn memory(&self) -> Option<&Layout> {
         match self {
             Kernels::Memory(layout) => Some(layout),
-            Kernels::Image(_) | Kernels::Diagonal(_) | Kernels::Generative(_) => None,
+            Kernels::Generative(_) => None,
+            #[cfg(feature = "neural_gpu")]
+            Kernels::Image(_) | Kernels::Diagonal(_) => None,
         }
     }
 }
