@@ -345,6 +345,21 @@ pub const MODELS: [ModelInfo; 8] = [
                 file: "neural_gpu_diag-add",
                 memory: None,
             },
+            TrainedModel {
+                task: "copy",
+                file: "neural_gpu_diag-copy",
+                memory: None,
+            },
+            TrainedModel {
+                task: "dup",
+                file: "neural_gpu_diag-dup",
+                memory: None,
+            },
+            TrainedModel {
+                task: "sort",
+                file: "neural_gpu_diag-sort",
+                memory: None,
+            },
         ],
         gpu: true,
         preset: Sizes::new(0, 0, 0, 0),
