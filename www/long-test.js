@@ -59,9 +59,12 @@ export function setupLongTest(page) {
     const what = arithmetic
       ? `${test.task === 'add' ? 'adding' : 'multiplying'} two ${test.length.toLocaleString()}-bit numbers`
       : `a sequence of length ${test.length.toLocaleString()}`;
+    const wrongColumns = result.output.flatMap((s, x) => (s !== result.target[x] ? [x + 1] : []));
+    const where = wrongColumns.length && wrongColumns.length <= 5
+      ? `: column${wrongColumns.length > 1 ? 's' : ''} ${wrongColumns.map((x) => x.toLocaleString()).join(', ')}` : '';
     const verdict = result.wrong === 0
       ? `every one of its ${result.columns.toLocaleString()} output columns right`
-      : `${result.wrong.toLocaleString()} of its ${result.columns.toLocaleString()} output columns wrong (marked)`;
+      : `${result.wrong.toLocaleString()} of its ${result.columns.toLocaleString()} output columns wrong (marked${where})`;
     status.textContent = `Trained on lengths ${lo}–${hi}; ${what} here: ${verdict}. `
       + `${result.columns.toLocaleString()} steps in ${seconds.toFixed(1)} s; ${memory(wasmBytes)}.`;
     const wrong = (x) => result.output[x] !== result.target[x];
@@ -71,6 +74,16 @@ export function setupLongTest(page) {
       tape('output', result.output, result.wrong ? wrong : null),
     );
     tapes.hidden = false;
+    // The three tapes wrap alike, so one scroll shows the same columns in each: the line
+    // of the first wrong column.
+    const first = tapes.querySelector('mark');
+    if (first) {
+      const code = first.parentElement;
+      const line = parseFloat(getComputedStyle(code).lineHeight) || first.offsetHeight;
+      // Whole lines, one above the first wrong one.
+      const top = (Math.round((first.offsetTop - code.offsetTop) / line) - 1) * line;
+      for (const other of tapes.querySelectorAll('code')) other.scrollTop = Math.max(0, top);
+    }
     $('test-result').textContent = `Length ${test.length.toLocaleString()}: ${result.wrong.toLocaleString()} of `
       + `${result.columns.toLocaleString()} columns wrong on one sequence (shown under "Look closer").`;
   }
