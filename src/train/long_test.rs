@@ -9,6 +9,7 @@
 use super::evaluate::evaluation_batch;
 use crate::error::{config_error, Result};
 use crate::models::{Model, PartialForward};
+use crate::ops::loss::argmax;
 use crate::tasks::{Batch, TaskConfig};
 use serde::Serialize;
 
@@ -95,9 +96,7 @@ impl LongTest {
         let symbols = model.config().output_width;
         let argmax = |rows: &[f32]| -> Vec<u8> {
             rows.chunks_exact(symbols)
-                .map(|row| {
-                    (0..symbols).fold(0, |best, j| if row[j] > row[best] { j } else { best }) as u8
-                })
+                .map(|row| argmax(row) as u8)
                 .collect()
         };
         let output = argmax(&logits);
