@@ -9,7 +9,7 @@
 //! saturation limit, which maps shift which way) come from there, written into the WGSL's
 //! prelude, and the dropout masks from the same draws.
 
-use super::{Stage, Stages, SEQUENCES, STAGE, WEIGHT_BINDINGS, WORKGROUP_SIZE};
+use super::{Stage, Stages, WORKGROUP_SIZE};
 use crate::error::{config_error, Result};
 use crate::models::neural_gpu::diagonal::{
     dropout_masks, shift_of, GATE_BIAS, RESET_BIAS, SATURATION_LIMIT,
@@ -177,27 +177,11 @@ impl DiagonalLayout {
 
     /// The WGSL of the forward and backward kernels.
     pub fn sequence_source(&self) -> String {
-        [
-            &self.prelude(),
-            crate::gpu::program::RUN,
-            SEQUENCES,
-            IMAGE,
-            STAGE,
-            SEQUENCE,
-        ]
-        .join("\n")
+        super::sequence_source(&self.prelude(), &[IMAGE, SEQUENCE])
     }
 
     /// The WGSL of the weight-gradient kernel.
     pub fn weight_source(&self) -> String {
-        [
-            &self.prelude(),
-            crate::gpu::program::RUN,
-            SEQUENCES,
-            IMAGE,
-            WEIGHT_BINDINGS,
-            WEIGHT_GRADIENTS,
-        ]
-        .join("\n")
+        super::weight_source(&self.prelude(), &[IMAGE, WEIGHT_GRADIENTS])
     }
 }

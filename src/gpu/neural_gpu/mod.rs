@@ -353,28 +353,25 @@ impl ImageLayout {
 
     /// The WGSL of the forward and backward kernels.
     pub fn sequence_source(&self) -> String {
-        [
-            &self.prelude(),
-            super::program::RUN,
-            ACTIVATIONS,
-            SEQUENCES,
-            IMAGE,
-            STAGE,
-            SEQUENCE,
-        ]
-        .join("\n")
+        sequence_source(&self.prelude(), &[ACTIVATIONS, IMAGE, SEQUENCE])
     }
 
     /// The WGSL of the weight-gradient kernel.
     pub fn weight_source(&self) -> String {
-        [
-            &self.prelude(),
-            super::program::RUN,
-            SEQUENCES,
-            IMAGE,
-            WEIGHT_BINDINGS,
-            WEIGHT_GRADIENTS,
-        ]
-        .join("\n")
+        weight_source(&self.prelude(), &[IMAGE, WEIGHT_GRADIENTS])
     }
+}
+
+/// A Neural GPU model's sequence kernels: its `prelude` and its own files (its
+/// addressing and kernels), with the `Run` uniform, the sequence bookkeeping and the
+/// stage bindings every model of the family shares.
+fn sequence_source(prelude: &str, own: &[&str]) -> String {
+    let shared = [super::program::RUN, SEQUENCES, STAGE];
+    [&[prelude][..], &shared, own].concat().join("\n")
+}
+
+/// A Neural GPU model's weight-gradient kernel, likewise with the shared bindings.
+fn weight_source(prelude: &str, own: &[&str]) -> String {
+    let shared = [super::program::RUN, SEQUENCES, WEIGHT_BINDINGS];
+    [&[prelude][..], &shared, own].concat().join("\n")
 }
