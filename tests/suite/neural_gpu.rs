@@ -1,7 +1,6 @@
 //! The Neural GPU family's tasks, checkpoints across families, and what training
 //! reports and feeds its decoder (greedy errors, scheduled sampling).
-
-mod common;
+use crate::common;
 
 use common::neural_gpu::config;
 use engram::models::neural_gpu::{ImageConfig, NeuralGpu};

@@ -1,7 +1,6 @@
 //! The `engram` binary with the Neural GPU family: train, eval, trace, bench and schema in
 //! the objective's own metrics, and its bad input refused with the limit named.
-
-mod common;
+use crate::common;
 
 use common::cli::{engram, refused, scratch};
 

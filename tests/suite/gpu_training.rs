@@ -3,14 +3,12 @@
 //! learning rate and every step kept across backend switches, and the same bits from
 //! the same seed.
 //!
-//! Like tests/gpu.rs, these run on whatever adapter wgpu finds (lavapipe in CI) and are
+//! Like tests/suite/gpu.rs, these run on whatever adapter wgpu finds (lavapipe in CI) and are
 //! `#[ignore]`d unless the test command passes `--include-ignored`.
 
 // Native only: the blocking training API (`Trainer::step`) has no browser equivalent.
 #![cfg(not(target_arch = "wasm32"))]
-
-#[macro_use]
-mod common;
+use crate::common;
 
 use common::gpu::{copy_task, gpu_models, largest_difference, small};
 use engram::train::{BackendChoice, TrainConfig, Trainer};

@@ -6,8 +6,7 @@
 //! difference.
 
 #![cfg(not(target_arch = "wasm32"))]
-
-mod common;
+use crate::common;
 
 use common::gpu::largest_difference;
 use common::neural_gpu::config;

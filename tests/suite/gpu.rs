@@ -2,7 +2,7 @@
 //! every gradient of the backward and weight-gradient kernels, the loss and norm of
 //! `measure`, the parameters after `update`, chunked batches and configurations too
 //! large for the device. Each test prints its largest difference. Training through the
-//! trainer (runs, fallbacks, backend switches) is in tests/gpu_training.rs.
+//! trainer (runs, fallbacks, backend switches) is in tests/suite/gpu_training.rs.
 //!
 //! The tests run on whatever adapter wgpu finds (lavapipe in CI). They are `#[ignore]`d:
 //! plain `cargo test` reports them as ignored; the test command runs them with
@@ -10,9 +10,7 @@
 
 // Native only: the blocking training API (`Trainer::step`) has no browser equivalent.
 #![cfg(not(target_arch = "wasm32"))]
-
-#[macro_use]
-mod common;
+use crate::common;
 
 use common::gpu::{copy_task, gpu_models, largest_difference, small, worst_tensor};
 use engram::gpu::{GpuContext, GpuSession};

@@ -1,8 +1,7 @@
 //! The `engram` binary with the generative family: train, eval (the bound per frame,
 //! recall set apart), trace (frame rows; JSON with the per-step record), sample (text and
 //! PGM), and bad input refused with a reason.
-
-mod common;
+use crate::common;
 
 use common::cli::{engram, refused, scratch};
 

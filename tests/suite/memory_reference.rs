@@ -10,7 +10,7 @@ use engram::memory::ntm::{address, HeadParams};
 use engram::ops::activation::sigmoid;
 use serde_json::Value;
 
-const FIXTURE: &str = include_str!("fixtures/memory_reference.json");
+const FIXTURE: &str = include_str!("../fixtures/memory_reference.json");
 /// f32 against a float64 reference: relative 1e-4 plus an absolute floor for values
 /// that are tiny in float64 but round differently in f32.
 const ABSOLUTE: f64 = 2e-6;

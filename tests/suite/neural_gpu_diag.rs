@@ -3,8 +3,7 @@
 //! `tests/fixtures/make_neural_gpu_diag_reference.py` (NumPy float64, written from the
 //! spec alone; gradients by central finite differences). Then what sets the model apart
 //! at the edges: its checkpoints, its settings and its path.
-
-mod common;
+use crate::common;
 
 use common::neural_gpu::{config, flat, one_hot, symbols};
 use engram::models::neural_gpu::{DiagonalNeuralGpu, ImageConfig};
@@ -13,7 +12,7 @@ use engram::nn::ParamStore;
 use engram::{Model, ModelKind};
 use serde_json::Value;
 
-const FIXTURE: &str = include_str!("fixtures/neural_gpu_diag_reference.json");
+const FIXTURE: &str = include_str!("../fixtures/neural_gpu_diag_reference.json");
 
 struct Case {
     name: String,

@@ -1,8 +1,7 @@
 //! The generative models' exact backward pass against finite differences of their loss
 //! (`Σ_t rec_t + KL_t`, z reparameterised with a fixed ε), for every memory, with
 //! actions as input; and the pieces the loss depends on are not zero.
-
-mod common;
+use crate::common;
 
 use common::gtmm::FrameSequence;
 use engram::gradcheck::{check, Tolerance};

@@ -2,8 +2,7 @@
 //! greedy decoding, and the loss's gradient with respect to every parameter, against
 //! `tests/fixtures/make_neural_gpu_reference.py` (NumPy float64, written from
 //! neural_gpu.md alone; gradients by central finite differences).
-
-mod common;
+use crate::common;
 
 use common::neural_gpu::{config, flat, one_hot, symbols};
 use engram::models::neural_gpu::{ImageConfig, NeuralGpu};
@@ -12,7 +11,7 @@ use engram::ops::loss::argmax;
 use engram::{Model, ModelKind};
 use serde_json::Value;
 
-const FIXTURE: &str = include_str!("fixtures/neural_gpu_reference.json");
+const FIXTURE: &str = include_str!("../fixtures/neural_gpu_reference.json");
 
 fn reference_model(kind: ModelKind, case: &Value) -> NeuralGpu {
     let c = &case["config"];

@@ -8,9 +8,7 @@
 //! `--include-ignored` (lavapipe in CI), and a missing adapter fails them.
 
 #![cfg(not(target_arch = "wasm32"))]
-
-#[macro_use]
-mod common;
+use crate::common;
 
 use common::gpu::{largest_difference, worst_tensor};
 use engram::gpu::gtmm::GenerativeLayout;

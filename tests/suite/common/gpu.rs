@@ -80,7 +80,7 @@ pub fn worst_tensor(model: &dyn Model, cpu: &[f32], gpu: &[f32]) -> (f32, String
         })
 }
 
-// The memory models' GPU tests (tests/gpu.rs, tests/gpu_training.rs).
+// The memory models' GPU tests (tests/suite/gpu.rs, tests/suite/gpu_training.rs).
 
 /// Small, but with two layers, two read heads and sequences of several lengths.
 pub fn small(model: ModelKind, task: &TaskConfig) -> ModelConfig {

@@ -3,8 +3,7 @@
 //! (`tests/fixtures/make_gtmm_reference.py`): the portable RNG, the Box–Muller noise, the
 //! glyph prototypes, and every memory variant over 20 steps in the three modes (given
 //! the same parameters and ε), to 1e-4.
-
-mod common;
+use crate::common;
 
 use common::gtmm::FrameSequence;
 use engram::models::gtmm::memory::{

@@ -1,7 +1,6 @@
 //! Finite-difference checks of the Neural GPU family: the 3 × 3 convolution, each CGRU
 //! layer with and without the tape, and both whole models (label smoothing, dropout).
-
-mod common;
+use crate::common;
 
 use common::neural_gpu::{config, one_hot, random};
 use engram::gradcheck::{check, Tolerance};

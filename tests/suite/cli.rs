@@ -1,7 +1,6 @@
 //! The `engram` binary end to end: a short train → eval → trace round, and bad input of
 //! every kind answered with a clear one-line error and a failure exit code, never a panic.
-
-mod common;
+use crate::common;
 
 use common::cli::{engram, refused, scratch};
 
@@ -137,7 +136,7 @@ fn dnc_and_lru_traces_carry_their_own_fields() {
 /// The DNC's §3.1 improvements: the flags reach the model, the checkpoint carries them
 /// (and the interface grows by their fields), eval and trace read them back, the trace
 /// shows the masks and sharpened weightings; another model refuses them. (The GPU path
-/// trains them too: tests/gpu.rs.)
+/// trains them too: tests/suite/gpu.rs.)
 #[test]
 fn dnc_improvements_round_trip_through_a_checkpoint() {
     let checkpoint = scratch("dnc-fixes.safetensors");

@@ -4,8 +4,7 @@
 
 // Native only: the blocking training API (`Trainer::step`) has no browser equivalent.
 #![cfg(not(target_arch = "wasm32"))]
-
-mod common;
+use crate::common;
 
 use engram::registry::Family;
 use engram::tasks::TaskConfig;

@@ -1,7 +1,6 @@
 //! The `engram` binary's backends: training, evaluating and benchmarking on the GPU
 //! (`--backend gpu`), and an unknown backend refused.
-
-mod common;
+use crate::common;
 
 use common::cli::{engram, refused, scratch};
 use std::process::Output;
