@@ -161,8 +161,8 @@ for (const [task, name] of [['reverse', 'neural_gpu-reverse'], ['add', 'neural_g
 }
 
 test('a change that makes the model too big is refused: the controls and link go back to the running model', async () => {
-  // Fits with one CGRU layer (at 40 columns), not with four.
-  const hash = '#model=neural_gpu_dep&task=dup&bits=4&maps=128&height=16&cgru_layers=1&min_length=20&max_length=20&batch_size=1';
+  // Fits with one CGRU layer (about 107 MB at 80 columns), not with four (about 426 MB).
+  const hash = '#model=neural_gpu_dep&task=dup&bits=4&maps=32&height=16&cgru_layers=1&min_length=40&max_length=40&batch_size=1';
   const { page, problems } = await openPage(shared.browser, shared.server.url + hash);
   await waitReady(page);
   await openSettings(page);
