@@ -20,7 +20,7 @@ pub enum EngramError {
     /// The model is of a family this build of the engine leaves out (the page builds
     /// one wasm module per family; its worker picks the module before asking).
     #[error("this build of the engine does not include the {} (Cargo feature \"{}\")", .0.label(), .0.name())]
-    FamilyNotBuilt(crate::registry::Family),
+    FamilyNotBuilt(crate::kinds::Family),
     #[error("{context}: {source}")]
     Io {
         context: String,

@@ -39,6 +39,7 @@
 pub mod error;
 pub mod gpu;
 pub mod gradcheck;
+pub mod kinds;
 pub mod memory;
 pub mod models;
 pub mod nn;
@@ -46,9 +47,11 @@ pub mod objective;
 pub mod ops;
 pub mod registry;
 pub mod rng;
+pub mod schema;
 pub mod tasks;
 pub mod train;
 pub mod web;
 
 pub use error::{EngramError, Result};
-pub use models::{build, Model, ModelConfig, ModelKind};
+pub use kinds::{Family, ModelKind};
+pub use models::{build, Model, ModelConfig};

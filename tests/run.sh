@@ -24,6 +24,10 @@ ENGRAM_TEST_TOOLS=1 source scripts/setup.sh
 step "format"
 cargo fmt --check
 
+step "import graph"
+# No circle between src/'s modules (scripts/deps.sh prints the layers).
+bash scripts/deps.sh
+
 step "lints (native)"
 cargo clippy --release --all-targets -- -D warnings
 

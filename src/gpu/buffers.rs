@@ -4,16 +4,13 @@
 //! per-chunk `Run` uniforms), with the bind groups that tie them to the kernels.
 
 use super::context::GpuContext;
-use super::program::{Program, RUN_SIZE, RUN_STRIDE, STAGE_SIZE, STAGE_STRIDE};
+use super::program::Program;
+pub use super::shared::SCORES_PER_SEQUENCE;
+use super::shared::{RUN_SIZE, RUN_STRIDE, STAGE_SIZE, STAGE_STRIDE};
 
 pub const STORAGE: wgpu::BufferUsages = wgpu::BufferUsages::STORAGE
     .union(wgpu::BufferUsages::COPY_DST)
     .union(wgpu::BufferUsages::COPY_SRC);
-
-/// Scores each sequence leaves: loss (nats), errors, whether it is wrong, the generative
-/// models' recall-frame reconstruction and KL and all frames' KL (nats), and the Diagonal
-/// Neural GPU's saturation cost.
-pub const SCORES_PER_SEQUENCE: usize = 7;
 
 /// The batch's totals after the per-sequence scores (`measure` writes them).
 pub const TOTALS: usize = 8;

@@ -6,11 +6,12 @@ use super::gtmm::GenerativeLayout;
 use super::memory::{Layout, WeightGradientJob};
 #[cfg(feature = "neural_gpu")]
 use super::neural_gpu::{DiagonalLayout, ImageLayout};
-use super::neural_gpu::{Stage, Stages};
+use super::shared::{Stage, Stages};
 use crate::error::Result;
-use crate::models::{ModelConfig, ModelKind};
+use crate::kinds::Family;
+use crate::kinds::ModelKind;
+use crate::models::ModelConfig;
 use crate::nn::ParamStore;
-use crate::registry::Family;
 
 #[derive(Clone, Debug)]
 pub enum Kernels {

@@ -25,6 +25,7 @@ pub mod neural_gpu;
 mod program;
 mod readback;
 mod session;
+mod shared;
 mod uniforms;
 
 pub use context::{GpuContext, GpuUnavailable};

@@ -3,25 +3,12 @@
 //! The family's kernels ([`super::kernels`]) give the sources of the first two; the
 //! optimiser's, in `shaders/`, serve every family.
 
-use super::buffers::SCORES_PER_SEQUENCE;
 use super::context::{GpuContext, GpuUnavailable};
 use super::kernels::Kernels;
+use super::shared::SCORES_PER_SEQUENCE;
 
-// The shaders every family shares; each family's own are in its folder.
-pub const RUN: &str = wgsl!("shaders/run.wgsl");
-pub const ACTIVATIONS: &str = wgsl!("shaders/activations.wgsl");
+/// The optimiser's kernels, which serve every family.
 const OPTIMIZER: &str = wgsl!("shaders/optimizer.wgsl");
-
-/// Size of the `Run` uniform (shaders/run.wgsl) and the stride between the copies a
-/// step writes, one per chunk of its batch (a multiple of every adapter's uniform offset
-/// alignment).
-pub const RUN_SIZE: u64 = 64;
-pub const RUN_STRIDE: u64 = 256;
-/// Size of the Neural GPU's `Stage` uniform and the stride between a step's stages.
-pub const STAGE_SIZE: u64 = 16;
-pub const STAGE_STRIDE: u64 = 256;
-/// Size of the optimiser's `Settings` uniform.
-pub const SETTINGS_SIZE: u64 = 64;
 
 pub struct Program {
     pub forward: wgpu::ComputePipeline,

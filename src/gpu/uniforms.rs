@@ -1,8 +1,8 @@
 //! The host twins of the kernels' uniforms: `Run` (shaders/run.wgsl) and `Settings`
 //! (shaders/optimizer.wgsl), laid out byte for byte as WGSL lays them out.
 
-use super::neural_gpu::Stage;
-use super::program::{RUN_SIZE, SETTINGS_SIZE, STAGE_SIZE};
+use super::shared::Stage;
+use super::shared::{RUN_SIZE, SETTINGS_SIZE, STAGE_SIZE};
 use crate::models::neural_gpu::relaxation::RelaxedSets;
 use crate::nn::{adamax_beta2, OptimizerConfig, OptimizerKind};
 

@@ -18,15 +18,15 @@ mod ntm;
 mod ntm_head;
 pub mod trace;
 
-pub use config::{DncOptions, ModelConfig, ModelKind};
+pub use config::{DncOptions, ModelConfig};
 pub use memory_model::{BoxedCore, MemoryCore, MemoryModel};
 pub use trace::{SequenceTrace, StepTrace, Weights};
 
 use crate::error::{EngramError, Result};
+use crate::kinds::{Family, ModelKind};
 use crate::nn::{ParamEntry, ParamStore};
 use crate::objective::Objective;
 use crate::ops::loss::SequenceScore;
-use crate::registry::Family;
 pub use crate::tasks::SequenceRef;
 use neural_gpu::relaxation::RelaxedSets;
 use neural_gpu::{ImageTrace, NeuralGpu};

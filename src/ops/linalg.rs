@@ -258,6 +258,27 @@ mod tests {
     }
 
     #[test]
+    fn matvec_matches_naive_sums_for_every_row_count_and_tail() {
+        for rows in 1..10 {
+            for cols in 1..41 {
+                let w: Vec<f32> = (0..rows * cols)
+                    .map(|i| ((i * 7 % 13) as f32 - 6.0) * 0.25)
+                    .collect();
+                let x: Vec<f32> = (0..cols).map(|i| 1.0 - i as f32 * 0.125).collect();
+                let mut y = vec![0.5; rows];
+                matvec_accumulate(&w, &x, &mut y);
+                for (r, &got) in y.iter().enumerate() {
+                    let naive: f32 = 0.5 + (0..cols).map(|c| w[r * cols + c] * x[c]).sum::<f32>();
+                    assert!(
+                        (got - naive).abs() < 1e-4,
+                        "rows {rows}, cols {cols}, row {r}: {got} vs {naive}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
     fn matvec_and_its_transpose_agree_with_hand_values() {
         let w = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]; // 2 × 3
         let mut y = [0.0; 2];

@@ -1,43 +1,27 @@
 //! Every model, declared once: its label, family, objective, the tasks it takes, its
 //! hyperparameters as data (key, label, bounds, default) and the views it supports.
-//! `engram schema --json` and the page's `schema()` export this table, so nothing downstream keeps its own list of models.
+//! `engram schema --json` and the page's `schema()` export this table ([`crate::schema`]),
+//! so nothing downstream keeps its own list of models. A model's family is
+//! [`Family::of`] its kind.
 //!
 //! Each model's preset sizes and bench sizes are written on its line; the rest of a
 //! preset (optimiser, batch, curriculum) is its family's, in
 //! [`crate::train::TrainConfig::preset`]. The schema's defaults are read from the presets,
 //! so a preset changed in one place changes the schema too.
 
+use crate::kinds::{Family, ModelKind};
 use crate::models::config::{MAX_HIDDEN, MAX_LAYERS, MAX_READ_HEADS, MAX_SLOTS, MAX_WIDTH};
 use crate::models::gtmm::config::{MAX_LATENT, MAX_MLP};
 use crate::models::neural_gpu::{MAX_CGRU_LAYERS, MAX_HEIGHT, MAX_MAPS};
-use crate::models::ModelKind;
 use crate::objective::Objective;
 use crate::tasks::{TaskConfig, FRAME_TASK_NAMES, SYMBOL_TASK_NAMES, TASK_NAMES};
 use serde::Serialize;
-
-mod schema;
-
-pub use schema::{schema, HyperparameterSchema, ModelSchema, Schema, TaskSchema};
-
-/// A model family: models that share an objective, tasks and views. Serialised as its
-/// [`Family::name`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Family {
-    /// An LSTM controller with (or without) an external memory, on bit-vector tasks.
-    Memory,
-    /// The Neural GPU, its dependent-output successor and the Diagonal Neural GPU, on
-    /// symbol tasks.
-    NeuralGpu,
-    /// Variational sequence models whose latents live in a memory, on image sequences.
-    Generative,
-}
 
 /// One model's declaration.
 #[derive(Clone, Copy, Debug)]
 pub struct ModelInfo {
     pub kind: ModelKind,
     pub label: &'static str,
-    pub family: Family,
     /// The architecture's hyperparameters, by their configuration key.
     pub hyperparameters: &'static [HyperparameterInfo],
     /// The views the page draws for it.
@@ -213,7 +197,6 @@ pub const MODELS: [ModelInfo; 8] = [
     ModelInfo {
         kind: ModelKind::Ntm,
         label: "Neural Turing Machine",
-        family: Family::Memory,
         hyperparameters: &[CONTROLLER, LAYERS, SLOTS, WIDTH, READS],
         views: MEMORY_VIEWS,
         trained: &[TrainedModel {
@@ -228,7 +211,6 @@ pub const MODELS: [ModelInfo; 8] = [
     ModelInfo {
         kind: ModelKind::Dnc,
         label: "Differentiable Neural Computer",
-        family: Family::Memory,
         hyperparameters: &[
             CONTROLLER,
             LAYERS,
@@ -260,7 +242,6 @@ pub const MODELS: [ModelInfo; 8] = [
     ModelInfo {
         kind: ModelKind::Lru,
         label: "LRU-access memory",
-        family: Family::Memory,
         hyperparameters: &[CONTROLLER, LAYERS, SLOTS, WIDTH, READS],
         views: &[
             "bits",
@@ -278,7 +259,6 @@ pub const MODELS: [ModelInfo; 8] = [
     ModelInfo {
         kind: ModelKind::Lstm,
         label: "LSTM (no memory)",
-        family: Family::Memory,
         hyperparameters: &[CONTROLLER, LAYERS],
         views: &["bits", "loss"],
         trained: &[],
@@ -289,7 +269,6 @@ pub const MODELS: [ModelInfo; 8] = [
     ModelInfo {
         kind: ModelKind::NeuralGpu,
         label: "Neural GPU",
-        family: Family::NeuralGpu,
         hyperparameters: &[MAPS, HEIGHT, CGRU_LAYERS, GATE_CUTOFF],
         views: IMAGE_VIEWS,
         trained: &[
@@ -316,7 +295,6 @@ pub const MODELS: [ModelInfo; 8] = [
     ModelInfo {
         kind: ModelKind::NeuralGpuDep,
         label: "Neural GPU with dependent outputs",
-        family: Family::NeuralGpu,
         hyperparameters: &[MAPS, HEIGHT, CGRU_LAYERS, GATE_CUTOFF],
         views: &["symbols", "mental_image", "change_map", "tape", "loss"],
         trained: &[TrainedModel {
@@ -331,7 +309,6 @@ pub const MODELS: [ModelInfo; 8] = [
     ModelInfo {
         kind: ModelKind::NeuralGpuDiag,
         label: "Diagonal Neural GPU",
-        family: Family::NeuralGpu,
         hyperparameters: &[MAPS],
         views: IMAGE_VIEWS,
         trained: &[
@@ -368,7 +345,6 @@ pub const MODELS: [ModelInfo; 8] = [
     ModelInfo {
         kind: ModelKind::Gtmm,
         label: "Generative temporal model with memory",
-        family: Family::Generative,
         hyperparameters: &[
             LATENT_MEMORY,
             CONTROLLER,
@@ -403,30 +379,8 @@ impl Serialize for Family {
     }
 }
 
+/// What a family trains on and how it is scored (the enum is in [`crate::kinds`]).
 impl Family {
-    pub fn of(kind: ModelKind) -> Family {
-        info(kind).family
-    }
-
-    /// The family's name in the schema, in the Cargo feature that builds it and in the
-    /// page's wasm module that holds it (`engram_<name>.js`).
-    pub fn name(self) -> &'static str {
-        match self {
-            Family::Memory => "memory",
-            Family::NeuralGpu => "neural_gpu",
-            Family::Generative => "generative",
-        }
-    }
-
-    /// The family's name for a person.
-    pub fn label(self) -> &'static str {
-        match self {
-            Family::Memory => "memory models",
-            Family::NeuralGpu => "Neural GPU models",
-            Family::Generative => "generative models",
-        }
-    }
-
     pub fn objective(self) -> Objective {
         match self {
             Family::Memory => Objective::SigmoidBits,
@@ -475,6 +429,7 @@ pub fn info(kind: ModelKind) -> &'static ModelInfo {
 mod tests {
     use super::*;
     use crate::models::build;
+    use crate::schema::schema;
     use crate::train::TrainConfig;
 
     #[test]

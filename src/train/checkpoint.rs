@@ -2,7 +2,8 @@
 //! name, plus `engram_config` metadata holding the model and task configuration.
 
 use crate::error::{EngramError, Result};
-use crate::models::{build, parameter_layout, Model, ModelConfig, ModelKind};
+use crate::kinds::ModelKind;
+use crate::models::{build, parameter_layout, Model, ModelConfig};
 use crate::tasks::TaskConfig;
 use safetensors::tensor::{Dtype, Metadata, SafeTensors, TensorView};
 use serde::{Deserialize, Serialize};
@@ -116,7 +117,7 @@ impl Checkpoint {
             .task
             .validate()
             .map_err(|e| rejected(e.to_string()))?;
-        if !crate::registry::Family::of(config.model.model).accepts(&config.task) {
+        if !crate::kinds::Family::of(config.model.model).accepts(&config.task) {
             return Err(rejected(format!(
                 "a {} model does not train on the task {} (its config pairs a model and a task of different families)",
                 config.model.model,

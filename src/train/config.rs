@@ -4,9 +4,10 @@
 use super::parallel::default_threads;
 use super::recipe::DiagonalRecipe;
 use crate::error::{config_error, Result};
+use crate::kinds::ModelKind;
 use crate::models::gtmm::GenerativeConfig;
 use crate::models::neural_gpu::ImageConfig;
-use crate::models::{DncOptions, ModelConfig, ModelKind};
+use crate::models::{DncOptions, ModelConfig};
 use crate::nn::{OptimizerConfig, OptimizerKind};
 use crate::tasks::TaskConfig;
 use serde::{Deserialize, Serialize};

@@ -114,8 +114,8 @@ pub fn check_memory(config: &TrainConfig, budget_mb: u64) -> Result<MemoryEstima
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::models::ModelKind;
-    use crate::registry::Family;
+    use crate::kinds::Family;
+    use crate::kinds::ModelKind;
 
     fn preset(model: ModelKind, task: &str) -> TrainConfig {
         let mut config = TrainConfig::preset(model, Family::of(model).task(task).unwrap());

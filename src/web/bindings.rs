@@ -35,7 +35,7 @@ fn from_js(config: JsValue) -> Result<PlaygroundConfig, JsError> {
 /// and preset defaults), views and GPU support: what `engram schema --json` prints.
 #[wasm_bindgen]
 pub fn schema() -> Result<JsValue, JsError> {
-    to_js(&crate::registry::schema())
+    to_js(&crate::schema::schema())
 }
 
 /// The name of the model a checkpoint holds, from its header alone, so the worker can

@@ -2,10 +2,10 @@
 //! turned into a full [`TrainConfig`] by the same presets as `engram train`.
 
 use crate::error::Result;
+use crate::kinds::Family;
+use crate::kinds::ModelKind;
 use crate::models::gtmm::LatentMemoryKind;
 use crate::models::neural_gpu::ImageConfig;
-use crate::models::ModelKind;
-use crate::registry::Family;
 use crate::tasks::TaskConfig;
 use crate::train::{Checkpoint, TrainConfig};
 use serde::{Deserialize, Serialize};

@@ -1,7 +1,7 @@
 //! Checkpoints (models.md §7): bit-exact round trips for every model, and refusal with a
 //! clear error of truncated, corrupt, mismatched, NaN-holding and config-less files.
 
-use engram::registry::Family;
+use engram::kinds::Family;
 use engram::tasks::TaskConfig;
 use engram::train::{load_checkpoint, save_checkpoint, Checkpoint, TrainConfig};
 use engram::{build, EngramError, ModelKind};

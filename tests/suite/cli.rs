@@ -493,7 +493,8 @@ fn every_flag_the_schema_lists_is_one_train_takes() {
 /// task added there is offered here without another edit.
 #[test]
 fn help_lists_the_registrys_models_and_tasks() {
-    use engram::registry::{Family, MODELS};
+    use engram::kinds::Family;
+    use engram::registry::MODELS;
     let train = String::from_utf8(engram(&["train", "--help"]).stdout).unwrap();
     let bench = String::from_utf8(engram(&["bench", "--help"]).stdout).unwrap();
     for model in MODELS.iter().map(|m| m.kind.name()) {

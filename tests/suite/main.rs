@@ -31,5 +31,6 @@ mod neural_gpu_gradients;
 mod neural_gpu_reference;
 mod op_gradients;
 mod playground;
+mod shipped_traces;
 mod tasks;
 mod training;

@@ -6,7 +6,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 use crate::common;
 
-use engram::registry::Family;
+use engram::kinds::Family;
 use engram::tasks::TaskConfig;
 use engram::train::{batch_gradient, TrainConfig, Trainer};
 use engram::{build, EngramError, ModelKind};

@@ -30,12 +30,13 @@ mod memories;
 
 use super::fields::{Fields, Regions};
 use super::memory::{WeightGradientJob, COMMON, LSTM, WEIGHT_GRADIENTS};
-use super::neural_gpu::{Stage, Stages};
-use super::program::{ACTIVATIONS, RUN};
+use super::shared::{Stage, Stages};
+use super::shared::{ACTIVATIONS, RUN};
 use crate::error::{config_error, Result};
+use crate::kinds::ModelKind;
 use crate::models::gtmm::noise::latent_noise;
 use crate::models::gtmm::{memory_sizes, LatentMemoryKind};
-use crate::models::{ModelConfig, ModelKind};
+use crate::models::ModelConfig;
 use crate::nn::ParamStore;
 use crate::tasks::Batch;
 use memories::{MemoryParts, MemoryShape};

@@ -8,12 +8,13 @@
 //! and its parameter store, so the shaders and the host can never disagree.
 
 use super::fields::{Fields, Regions};
-use super::program::{ACTIVATIONS, RUN};
+use super::shared::{ACTIVATIONS, RUN};
 use crate::error::{config_error, Result};
+use crate::kinds::ModelKind;
 use crate::memory::dnc::interface_size;
 use crate::memory::lru::head_size as lru_head_size;
 use crate::memory::ntm::head_size as ntm_head_size;
-use crate::models::{DncOptions, ModelConfig, ModelKind};
+use crate::models::{DncOptions, ModelConfig};
 use crate::nn::ParamStore;
 use std::fmt::Write;
 

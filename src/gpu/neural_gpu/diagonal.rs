@@ -9,12 +9,14 @@
 //! saturation limit, which maps shift which way) come from there, written into the WGSL's
 //! prelude, and the dropout masks from the same draws.
 
-use super::{Stage, Stages, WORKGROUP_SIZE};
+use super::WORKGROUP_SIZE;
 use crate::error::{config_error, Result};
+use crate::gpu::shared::{Stage, Stages};
+use crate::kinds::ModelKind;
 use crate::models::neural_gpu::diagonal::{
     dropout_masks, shift_of, GATE_BIAS, RESET_BIAS, SATURATION_LIMIT,
 };
-use crate::models::{ModelConfig, ModelKind};
+use crate::models::ModelConfig;
 use crate::nn::ParamStore;
 use crate::tasks::Batch;
 use std::fmt::Write;

@@ -25,9 +25,11 @@
 //! The kernels' CPU twins are `models::neural_gpu`'s `CgruLayer::{forward, backward}`,
 //! `NeuralGpu::{decode, decode_backward, read_column}` and the objective's softmax loss.
 
+use super::shared::{Stage, Stages, ACTIVATIONS, RUN};
 use crate::error::{config_error, Result};
+use crate::kinds::ModelKind;
 use crate::models::neural_gpu::{training_noise, Image, ImageConfig};
-use crate::models::{ModelConfig, ModelKind};
+use crate::models::ModelConfig;
 use crate::nn::ParamStore;
 use crate::tasks::Batch;
 use std::fmt::Write;
@@ -43,41 +45,16 @@ const SEQUENCES: &str = wgsl!("sequences.wgsl");
 const WEIGHT_BINDINGS: &str = wgsl!("weight_bindings.wgsl");
 const SEQUENCE: &str = wgsl!("sequence.wgsl");
 const WEIGHT_GRADIENTS: &str = wgsl!("weight_gradients.wgsl");
-const ACTIVATIONS: &str = wgsl!("../shaders/activations.wgsl");
 
 /// Invocations per workgroup (each takes cells of the image in turn).
 pub const WORKGROUP_SIZE: usize = 256;
 
-/// The `Stage` uniform of `sequence.wgsl`: which layer application a dispatch runs.
-#[repr(C)]
-#[derive(Clone, Copy, Debug, Default, PartialEq, bytemuck::Pod, bytemuck::Zeroable)]
-pub struct Stage {
-    /// 0: the encoder, 1: the decoder.
-    pub coder: u32,
-    /// The layer application j (step j / L, layer j mod L).
-    pub application: u32,
-    /// How the decoder scores and feeds its columns (`sequence.wgsl`'s `GREEDY`, ...).
-    pub mode: u32,
-    /// [`Stage::FINISH`], [`Stage::FIRST`].
-    pub flags: u32,
-}
-
+/// How the decoder scores and feeds its columns (a [`Stage`]'s `mode`).
 impl Stage {
-    /// The forward's last stage: it writes the sequence's scores.
-    pub const FINISH: u32 = 1;
-    /// The backward's first stage: it clears the gradients it accumulates.
-    pub const FIRST: u32 = 2;
     const READ_ONLY: u32 = 0;
     const GREEDY: u32 = 1;
     const TEACHER: u32 = 2;
     const EVALUATE: u32 = 3;
-}
-
-/// The stages of one step: the forward's, then the backward's.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Stages {
-    pub forward: Vec<Stage>,
-    pub backward: Vec<Stage>,
 }
 
 /// The layout and kernels of one Neural GPU configuration.
@@ -366,12 +343,12 @@ impl ImageLayout {
 /// addressing and kernels), with the `Run` uniform, the sequence bookkeeping and the
 /// stage bindings every model of the family shares.
 fn sequence_source(prelude: &str, own: &[&str]) -> String {
-    let shared = [super::program::RUN, SEQUENCES, STAGE];
+    let shared = [RUN, SEQUENCES, STAGE];
     [&[prelude][..], &shared, own].concat().join("\n")
 }
 
 /// A Neural GPU model's weight-gradient kernel, likewise with the shared bindings.
 fn weight_source(prelude: &str, own: &[&str]) -> String {
-    let shared = [super::program::RUN, SEQUENCES, WEIGHT_BINDINGS];
+    let shared = [RUN, SEQUENCES, WEIGHT_BINDINGS];
     [&[prelude][..], &shared, own].concat().join("\n")
 }

@@ -1,6 +1,6 @@
 // The Neural GPU family's sequence kernels' bindings and their `Stage` uniform: which
 // step (or layer application) a dispatch runs. Shared by `sequence.wgsl` and
-// `diagonal_sequence.wgsl`; host twin: gpu::neural_gpu::Stage.
+// `diagonal_sequence.wgsl`; host twin: gpu::shared::Stage.
 
 @group(0) @binding(0) var<uniform> run: Run;
 @group(0) @binding(1) var<storage, read> params: array<f32>;

@@ -17,8 +17,9 @@ use super::buffers::{
 };
 use super::context::{GpuContext, GpuUnavailable};
 use super::kernels::Kernels;
-use super::program::{Program, RUN_STRIDE, SETTINGS_SIZE, STAGE_STRIDE};
+use super::program::Program;
 use super::readback::read_back;
+use super::shared::{RUN_STRIDE, SETTINGS_SIZE, STAGE_STRIDE};
 use super::uniforms::{Run, Settings};
 use crate::models::neural_gpu::relaxation::RelaxedSets;
 use crate::models::Model;

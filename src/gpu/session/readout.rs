@@ -5,9 +5,9 @@ use super::super::buffers::{buffer, floats};
 use super::super::context::GpuUnavailable;
 use super::super::kernels::Kernels;
 use super::super::memory::Layout;
-use super::super::program::{RUN_STRIDE, STAGE_STRIDE};
 use super::super::readback::read_back;
 use super::GpuSession;
+use crate::gpu::shared::{RUN_STRIDE, STAGE_STRIDE};
 use crate::tasks::Batch;
 
 impl GpuSession {

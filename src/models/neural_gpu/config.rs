@@ -4,7 +4,7 @@
 
 use super::relaxation::MAX_RELAX_SETS;
 use crate::error::{check_range, config_error, Result};
-use crate::models::ModelKind;
+use crate::kinds::ModelKind;
 use serde::{Deserialize, Serialize};
 
 /// Feature maps m: the original code's 128 fits natively but not in a tab.

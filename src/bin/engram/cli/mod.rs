@@ -11,7 +11,8 @@ mod trace;
 mod train;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
-use engram::registry::{Family, DEFAULT_MODEL, MODELS};
+use engram::kinds::Family;
+use engram::registry::{DEFAULT_MODEL, MODELS};
 use std::process::ExitCode;
 
 #[derive(Parser)]

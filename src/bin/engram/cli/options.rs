@@ -1,9 +1,9 @@
 //! Flags shared by several commands, and their parsers.
 
 use clap::Args;
+use engram::kinds::Family;
 use engram::models::gtmm::{GenerativeConfig, LatentMemoryKind};
 use engram::models::neural_gpu::ImageConfig;
-use engram::registry::Family;
 use engram::tasks::{TaskConfig, FRAME_TASK_NAMES, SYMBOL_TASK_NAMES, TASK_NAMES};
 use engram::train::BackendChoice;
 use engram::ModelKind;

@@ -3,7 +3,7 @@
 //! the page builds its controls from.
 
 use clap::Args;
-use engram::registry::schema;
+use engram::schema::schema;
 
 #[derive(Args)]
 pub struct SchemaArgs {

@@ -2,9 +2,10 @@
 
 use super::options::{parse_backend, parse_model, parse_task, task_for, SizeArgs};
 use clap::Args;
+use engram::kinds::Family;
 use engram::nn::OptimizerKind;
 use engram::objective::Metrics;
-use engram::registry::{Family, DEFAULT_MODEL};
+use engram::registry::DEFAULT_MODEL;
 use engram::rng::derive_seed;
 use engram::train::{
     batch_score, check_memory, estimate_memory, save_checkpoint, BackendChoice, BackendStatus,

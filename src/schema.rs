@@ -1,9 +1,11 @@
-//! The schema `engram schema --json` and the page's `schema()` export: every model of
+//! The schema `engram schema --json` and the page's `schema()` export (this module's
+//! two users sit above it; the registry it reads, below): every model of
 //! [`MODELS`] with its tasks, metrics and hyperparameters, each hyperparameter with its
 //! default read from the preset.
 
-use super::{Family, HyperparameterInfo, TrainedModel, MODELS};
+use crate::kinds::Family;
 use crate::objective::{MetricInfo, Objective};
+use crate::registry::{HyperparameterInfo, TrainedModel, MODELS};
 use crate::tasks::{FrameTask, TaskConfig};
 use crate::train::TrainConfig;
 use serde::Serialize;
@@ -112,7 +114,7 @@ pub struct ModelSchema {
 #[derive(Clone, Debug, Serialize)]
 pub struct Schema {
     pub models: Vec<ModelSchema>,
-    /// The model a link without `model=` opens ([`super::DEFAULT_MODEL`]).
+    /// The model a link without `model=` opens ([`crate::registry::DEFAULT_MODEL`]).
     pub default_model: &'static str,
 }
 
@@ -177,7 +179,7 @@ pub fn schema() -> Schema {
     let models = MODELS
         .iter()
         .map(|m| {
-            let family = m.family;
+            let family = Family::of(m.kind);
             let tasks: Vec<TaskSchema> = family
                 .tasks()
                 .iter()
@@ -208,7 +210,7 @@ pub fn schema() -> Schema {
         .collect();
     Schema {
         models,
-        default_model: super::DEFAULT_MODEL.name(),
+        default_model: crate::registry::DEFAULT_MODEL.name(),
     }
 }
 
