@@ -54,7 +54,7 @@ impl ModelKind {
 
     /// A controller-plus-memory model (or the LSTM baseline) on bit-vector tasks.
     pub fn is_recurrent(self) -> bool {
-        !self.is_image() && !self.is_generative()
+        !self.is_neural_gpu() && !self.is_generative()
     }
 
     /// A generative temporal model on image-sequence tasks.
@@ -63,7 +63,7 @@ impl ModelKind {
     }
 
     /// The Neural GPU family: a mental image on symbol tasks.
-    pub fn is_image(self) -> bool {
+    pub fn is_neural_gpu(self) -> bool {
         matches!(
             self,
             ModelKind::NeuralGpu | ModelKind::NeuralGpuDep | ModelKind::NeuralGpuDiag

@@ -1,9 +1,19 @@
-//! Engram: memory-augmented neural networks (LSTM, NTM, DNC, LRU access) trained on
-//! small algorithmic tasks, with exact hand-derived backpropagation through time.
+//! Engram: memory-augmented neural networks trained on small algorithmic tasks, with
+//! exact hand-derived backpropagation through time. Three families ([`Family`]), eight
+//! models ([`ModelKind`]):
 //!
-//! The maths follows the normative `docs/spec/models.md` and `docs/spec/neural_gpu.md`;
-//! tasks follow `docs/spec/tasks.md`. Code comments cite them as `models.md §N`.
-//! The same code runs natively (the `engram` trainer) and in wasm32.
+//! - the memory models on bit-vector tasks: an LSTM baseline, the Neural Turing Machine,
+//!   the Differentiable Neural Computer (with its §3.1 improvements) and an LRU-access
+//!   memory network;
+//! - the Neural GPU family on symbol tasks: the Neural GPU, the Neural GPU with dependent
+//!   outputs and the Diagonal Neural GPU;
+//! - the generative temporal model with memory (`gtmm`) on image sequences, its latents
+//!   in none, an introspective, an NTM, an LRU or a DNC memory.
+//!
+//! The maths follows the normative `docs/spec/models.md`, `neural_gpu.md` and
+//! `generative.md`; tasks follow `docs/spec/tasks.md`. Code comments cite them as
+//! `models.md §N`. The same code runs natively (the `engram` trainer) and in wasm32, and
+//! as WebGPU kernels (`gpu`) where there is a GPU.
 //!
 //! ```
 //! use engram::tasks::TaskConfig;

@@ -5,7 +5,7 @@
 use super::gtmm::GenerativeLayout;
 use super::memory::{Layout, WeightGradientJob};
 #[cfg(feature = "neural_gpu")]
-use super::neural_gpu::{DiagonalLayout, ImageLayout};
+use super::neural_gpu::{DiagonalLayout, NeuralGpuLayout};
 use super::shared::{Stage, Stages};
 use crate::error::Result;
 use crate::kinds::Family;
@@ -19,7 +19,7 @@ pub enum Kernels {
     Memory(Layout),
     /// The Neural GPU and the Neural GPU with dependent outputs.
     #[cfg(feature = "neural_gpu")]
-    Image(ImageLayout),
+    NeuralGpu(NeuralGpuLayout),
     /// The Diagonal Neural GPU.
     #[cfg(feature = "neural_gpu")]
     Diagonal(DiagonalLayout),
@@ -37,7 +37,7 @@ impl Kernels {
                 Kernels::Diagonal(DiagonalLayout::new(config, params)?)
             }
             #[cfg(feature = "neural_gpu")]
-            Family::NeuralGpu => Kernels::Image(ImageLayout::new(config, params)?),
+            Family::NeuralGpu => Kernels::NeuralGpu(NeuralGpuLayout::new(config, params)?),
             #[cfg(feature = "generative")]
             Family::Generative => Kernels::Generative(GenerativeLayout::new(config, params)?),
             #[allow(unreachable_patterns)]
@@ -49,7 +49,7 @@ impl Kernels {
         match self {
             Kernels::Memory(layout) => layout.model,
             #[cfg(feature = "neural_gpu")]
-            Kernels::Image(layout) => layout.model,
+            Kernels::NeuralGpu(layout) => layout.model,
             #[cfg(feature = "neural_gpu")]
             Kernels::Diagonal(layout) => layout.model,
             Kernels::Generative(layout) => layout.model(),
@@ -61,7 +61,7 @@ impl Kernels {
         match self {
             Kernels::Memory(layout) => layout.sequence_floats(steps),
             #[cfg(feature = "neural_gpu")]
-            Kernels::Image(layout) => layout.sequence_floats(steps),
+            Kernels::NeuralGpu(layout) => layout.sequence_floats(steps),
             #[cfg(feature = "neural_gpu")]
             Kernels::Diagonal(layout) => layout.sequence_floats(steps),
             Kernels::Generative(layout) => layout.sequence_floats(steps),
@@ -72,7 +72,7 @@ impl Kernels {
         match self {
             Kernels::Memory(layout) => layout.sequence_source(),
             #[cfg(feature = "neural_gpu")]
-            Kernels::Image(layout) => layout.sequence_source(),
+            Kernels::NeuralGpu(layout) => layout.sequence_source(),
             #[cfg(feature = "neural_gpu")]
             Kernels::Diagonal(layout) => layout.sequence_source(),
             Kernels::Generative(layout) => layout.sequence_source(),
@@ -83,7 +83,7 @@ impl Kernels {
         match self {
             Kernels::Memory(layout) => layout.weight_source(),
             #[cfg(feature = "neural_gpu")]
-            Kernels::Image(layout) => layout.weight_source(),
+            Kernels::NeuralGpu(layout) => layout.weight_source(),
             #[cfg(feature = "neural_gpu")]
             Kernels::Diagonal(layout) => layout.weight_source(),
             Kernels::Generative(layout) => layout.weight_source(),
@@ -104,7 +104,7 @@ impl Kernels {
                 },
             },
             #[cfg(feature = "neural_gpu")]
-            Kernels::Image(layout) => layout.stages(steps, train),
+            Kernels::NeuralGpu(layout) => layout.stages(steps, train),
             #[cfg(feature = "neural_gpu")]
             Kernels::Diagonal(layout) => layout.stages(steps, train),
             Kernels::Generative(layout) => layout.stages(steps, train),
@@ -120,11 +120,11 @@ impl Kernels {
             Kernels::Memory(_) => Vec::new(),
             Kernels::Generative(layout) => layout.sequence_data(batch),
             #[cfg(feature = "neural_gpu")]
-            Kernels::Image(layout) if train => layout.training_noise(batch),
+            Kernels::NeuralGpu(layout) if train => layout.training_noise(batch),
             #[cfg(feature = "neural_gpu")]
             Kernels::Diagonal(layout) if train => layout.training_noise(batch),
             #[cfg(feature = "neural_gpu")]
-            Kernels::Image(_) | Kernels::Diagonal(_) => Vec::new(),
+            Kernels::NeuralGpu(_) | Kernels::Diagonal(_) => Vec::new(),
         }
     }
 
@@ -135,7 +135,7 @@ impl Kernels {
             Kernels::Memory(layout) => layout.jobs(),
             Kernels::Generative(layout) => layout.jobs(),
             #[cfg(feature = "neural_gpu")]
-            Kernels::Image(_) | Kernels::Diagonal(_) => &[],
+            Kernels::NeuralGpu(_) | Kernels::Diagonal(_) => &[],
         }
     }
 
@@ -150,7 +150,7 @@ impl Kernels {
                 (rows.div_ceil(16), cols.div_ceil(16), jobs.len() as u32)
             }
             #[cfg(feature = "neural_gpu")]
-            Kernels::Image(layout) => layout.weight_groups(),
+            Kernels::NeuralGpu(layout) => layout.weight_groups(),
             #[cfg(feature = "neural_gpu")]
             Kernels::Diagonal(layout) => layout.weight_groups(),
         }
@@ -162,7 +162,7 @@ impl Kernels {
             Kernels::Memory(layout) => Some(layout.record_size()),
             Kernels::Generative(layout) => Some(layout.record_size()),
             #[cfg(feature = "neural_gpu")]
-            Kernels::Image(_) | Kernels::Diagonal(_) => None,
+            Kernels::NeuralGpu(_) | Kernels::Diagonal(_) => None,
         }
     }
 
@@ -172,7 +172,7 @@ impl Kernels {
             Kernels::Memory(layout) => Some(layout),
             Kernels::Generative(_) => None,
             #[cfg(feature = "neural_gpu")]
-            Kernels::Image(_) | Kernels::Diagonal(_) => None,
+            Kernels::NeuralGpu(_) | Kernels::Diagonal(_) => None,
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Model configuration: the architecture part of a checkpoint's `engram_config`.
 
 use super::gtmm::GenerativeConfig;
-use super::neural_gpu::ImageConfig;
+use super::neural_gpu::NeuralGpuConfig;
 use crate::error::{check_range, config_error, Result};
 pub use crate::kinds::ModelKind;
 pub use crate::memory::dnc::DncOptions;
@@ -27,7 +27,7 @@ pub struct ModelConfig {
     pub read_heads: usize,
     /// The Neural GPU family's image and CGRU settings.
     #[serde(flatten, default, skip_serializing_if = "Option::is_none")]
-    pub image: Option<ImageConfig>,
+    pub image: Option<NeuralGpuConfig>,
     /// The generative models' settings (memory variant, latent and MLP sizes).
     #[serde(flatten, default, skip_serializing_if = "Option::is_none")]
     pub generative: Option<GenerativeConfig>,
@@ -56,7 +56,7 @@ impl ModelConfig {
                 self.model
             )));
         }
-        if self.model.is_image() {
+        if self.model.is_neural_gpu() {
             return match &self.image {
                 Some(image) => image.validate_for(self.model),
                 None => Err(config_error(format!(

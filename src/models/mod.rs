@@ -86,7 +86,7 @@ pub trait Model: Send + Sync {
     fn params_mut(&mut self) -> &mut ParamStore;
     /// About how many floats one sequence of `steps` steps keeps through its forward and
     /// backward pass (per-step states, caches and activations: the dominant terms), for
-    /// the training memory estimate ([`crate::train::estimate_memory`]).
+    /// the training memory estimate ([`crate::train::estimate_ram`]).
     fn sequence_floats(&self, steps: usize) -> usize;
     /// What the model is trained to minimise, and the metrics it is judged by.
     fn objective(&self) -> Objective {

@@ -6,7 +6,7 @@ use super::recipe::DiagonalRecipe;
 use crate::error::{config_error, Result};
 use crate::kinds::ModelKind;
 use crate::models::gtmm::GenerativeConfig;
-use crate::models::neural_gpu::ImageConfig;
+use crate::models::neural_gpu::NeuralGpuConfig;
 use crate::models::{DncOptions, ModelConfig};
 use crate::nn::{OptimizerConfig, OptimizerKind};
 use crate::tasks::TaskConfig;
@@ -87,7 +87,7 @@ pub struct TrainConfig {
     pub threads: usize,
     /// The Neural GPU family's image settings (absent for the other models).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub image: Option<ImageConfig>,
+    pub image: Option<NeuralGpuConfig>,
     /// The generative models' settings (absent for the other models).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generative: Option<GenerativeConfig>,
@@ -159,7 +159,7 @@ pub const MAX_STEPS: u64 = 100_000_000;
 impl TrainConfig {
     /// The preset for a model on a task (see docs/cli.md's table).
     pub fn preset(model: ModelKind, task: TaskConfig) -> TrainConfig {
-        if model.is_image() {
+        if model.is_neural_gpu() {
             return Self::image_preset(model, task);
         }
         if model.is_generative() {
@@ -268,7 +268,7 @@ impl TrainConfig {
             clip_norm: 1.0,
             decay: None,
             threads: 0,
-            image: Some(ImageConfig::default()),
+            image: Some(NeuralGpuConfig::default()),
             generative: None,
             dnc_masking: false,
             dnc_deallocation: false,
@@ -310,7 +310,7 @@ impl TrainConfig {
             curriculum: None,
             decay: None,
             threads: 0,
-            image: Some(ImageConfig::diagonal(maps, dropout)),
+            image: Some(NeuralGpuConfig::diagonal(maps, dropout)),
             generative: None,
             dnc_masking: false,
             dnc_deallocation: false,
@@ -367,7 +367,7 @@ impl TrainConfig {
             (_, true) => "image-sequence",
             _ => "bit-vector",
         };
-        let wanted = kind(self.model.is_image(), self.model.is_generative());
+        let wanted = kind(self.model.is_neural_gpu(), self.model.is_generative());
         let given = kind(self.task.is_symbols(), self.task.is_frames());
         if wanted != given {
             return Err(config_error(format!(

@@ -6,9 +6,9 @@ mod checkpoint;
 mod config;
 mod evaluate;
 mod long_test;
-mod memory_budget;
 mod parallel;
 mod progress;
+mod ram_budget;
 mod recipe;
 mod trainer;
 
@@ -19,10 +19,8 @@ pub use checkpoint::{
 pub use config::{CurriculumConfig, DecayConfig, TrainConfig, MAX_THREADS};
 pub use evaluate::{evaluate, evaluate_with, evaluation_batch, LengthMetrics};
 pub use long_test::{LongTest, LongTestProgress, LongTestResult};
-pub use memory_budget::{
-    check_memory, estimate_memory, MemoryEstimate, NATIVE_BUDGET_MB, PAGE_BUDGET_MB,
-};
 pub use parallel::{batch_gradient, batch_score, default_threads, threads_used};
 pub use progress::{Curriculum, Decay};
+pub use ram_budget::{check_ram, estimate_ram, RamEstimate, NATIVE_BUDGET_MB, PAGE_BUDGET_MB};
 pub use recipe::{DiagonalRecipe, RecipeState};
 pub use trainer::{StepReport, Trainer, MIRROR_INTERVAL};

@@ -6,7 +6,7 @@ use super::PlaygroundConfig;
 use crate::models::SequenceTrace;
 use crate::rng::derive_seed;
 use crate::train::{
-    check_memory, evaluate, BackendChoice, Checkpoint, LongTest, Trainer, PAGE_BUDGET_MB,
+    check_ram, evaluate, BackendChoice, Checkpoint, LongTest, Trainer, PAGE_BUDGET_MB,
 };
 use crate::EngramError;
 use serde::Serialize;
@@ -152,7 +152,7 @@ impl Engine {
         let playground = from_js(config)?;
         let train_config = playground.train_config()?;
         // A configuration that would not fit a phone's tab is refused, not attempted.
-        check_memory(&train_config, PAGE_BUDGET_MB)?;
+        check_ram(&train_config, PAGE_BUDGET_MB)?;
         let trainer = Trainer::new(train_config)?;
         Ok(Engine::with(trainer, playground))
     }
@@ -167,7 +167,7 @@ impl Engine {
         let train_config = base.checkpoint_train_config(&checkpoint)?;
         let playground = base.for_checkpoint(&checkpoint);
         let trained_steps = checkpoint.trained_steps;
-        check_memory(&train_config, PAGE_BUDGET_MB)?;
+        check_ram(&train_config, PAGE_BUDGET_MB)?;
         let trainer =
             Trainer::with_model(train_config, checkpoint.model)?.resuming_at(trained_steps);
         Ok(Engine::with(trainer, playground))

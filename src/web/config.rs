@@ -5,7 +5,7 @@ use crate::error::Result;
 use crate::kinds::Family;
 use crate::kinds::ModelKind;
 use crate::models::gtmm::LatentMemoryKind;
-use crate::models::neural_gpu::ImageConfig;
+use crate::models::neural_gpu::NeuralGpuConfig;
 use crate::tasks::TaskConfig;
 use crate::train::{Checkpoint, TrainConfig};
 use serde::{Deserialize, Serialize};
@@ -97,7 +97,7 @@ impl PlaygroundConfig {
         self.finish(config)
     }
 
-    fn apply_image(&self, image: &mut ImageConfig) {
+    fn apply_image(&self, image: &mut NeuralGpuConfig) {
         image.override_sizes(self.maps, self.height, self.cgru_layers, self.gate_cutoff);
     }
 

@@ -11,7 +11,7 @@ use crate::common;
 use common::gpu::largest_difference;
 use common::neural_gpu::config;
 use engram::gpu::{GpuContext, GpuSession, StepScores};
-use engram::models::neural_gpu::{training_noise, Image, ImageConfig};
+use engram::models::neural_gpu::{training_noise, Image, NeuralGpuConfig};
 use engram::nn::{clip_global_norm, OptimizerConfig};
 use engram::ops::loss::SequenceScore;
 use engram::tasks::{Batch, SymbolTask, TaskConfig};
@@ -31,7 +31,7 @@ fn symbols(task: SymbolTask, min_length: usize, max_length: usize) -> TaskConfig
     }
 }
 
-fn model(kind: ModelKind, task: &TaskConfig, image: ImageConfig, seed: u64) -> Box<dyn Model> {
+fn model(kind: ModelKind, task: &TaskConfig, image: NeuralGpuConfig, seed: u64) -> Box<dyn Model> {
     let config = config(kind, task.input_width(), task.output_width(), image);
     build(&config, seed).expect("a valid model")
 }
@@ -121,7 +121,7 @@ fn a_training_step_matches_the_cpu_at_the_spec_size() {
     let task = symbols(SymbolTask::Reverse, 3, 20);
     let batch = mixed_batch(&task, 3, 20);
     for kind in KINDS {
-        let model = model(kind, &task, ImageConfig::default(), 3);
+        let model = model(kind, &task, NeuralGpuConfig::default(), 3);
         compare_step(
             &context,
             model.as_ref(),
@@ -141,10 +141,10 @@ fn evaluation_scores_match_the_cpu_with_either_answer_accepted() {
     // label smoothing is the training loss's and evaluation leaves it out.
     let task = symbols(SymbolTask::Either, 4, 10);
     let batch = mixed_batch(&task, 4, 10);
-    let image = ImageConfig {
+    let image = NeuralGpuConfig {
         maps: 8,
         label_smoothing: 0.1,
-        ..ImageConfig::default()
+        ..NeuralGpuConfig::default()
     };
     for kind in KINDS {
         let model = model(kind, &task, image.clone(), 5);
@@ -172,13 +172,13 @@ fn label_smoothing_and_alternatives_train_as_on_the_cpu() {
     let context = common::gpu::context();
     let task = symbols(SymbolTask::Either, 4, 8);
     let batch = mixed_batch(&task, 3, 8);
-    let image = ImageConfig {
+    let image = NeuralGpuConfig {
         maps: 6,
         height: 3,
         cgru_layers: 3,
         gate_cutoff: 1.1,
         label_smoothing: 0.1,
-        ..ImageConfig::default()
+        ..NeuralGpuConfig::default()
     };
     for kind in KINDS {
         let model = model(kind, &task, image.clone(), 7);
@@ -199,11 +199,11 @@ fn relaxed_parameter_sets_and_their_pull_train_as_on_the_cpu() {
     let context = common::gpu::context();
     let task = symbols(SymbolTask::Reverse, 2, 8);
     let batch = mixed_batch(&task, 3, 8);
-    let image = ImageConfig {
+    let image = NeuralGpuConfig {
         maps: 6,
         height: 2,
         relax_sets: 3,
-        ..ImageConfig::default()
+        ..NeuralGpuConfig::default()
     };
     for kind in KINDS {
         let model = model(kind, &task, image.clone(), 11);
@@ -219,9 +219,9 @@ fn a_batch_split_into_chunks_gives_the_same_step() {
     let task = symbols(SymbolTask::Add, 1, 3);
     let batch = mixed_batch(&task, 5, 7);
     for kind in KINDS {
-        let image = ImageConfig {
+        let image = NeuralGpuConfig {
             maps: 6,
-            ..ImageConfig::default()
+            ..NeuralGpuConfig::default()
         };
         let model = model(kind, &task, image, 2);
         let mut whole = session(&context, model.as_ref());
@@ -267,9 +267,9 @@ fn dropout_and_scheduled_sampling_train_as_on_the_cpu() {
     // The batch's coins: a rate of 0.5 would feed no sample here (the 9 coins all come up
     // over 0.5), 0.8 feeds some.
     let sampled = |rate: f32| {
-        let image = ImageConfig {
+        let image = NeuralGpuConfig {
             sampling_rate: rate,
-            ..ImageConfig::default()
+            ..NeuralGpuConfig::default()
         };
         let s = batch.sequence(0);
         let geometry = Image {
@@ -283,12 +283,12 @@ fn dropout_and_scheduled_sampling_train_as_on_the_cpu() {
     assert_eq!(sampled(0.5), 0);
     assert!(sampled(0.8) > 0);
     for (dropout, sampling_rate) in [(0.3, 0.0), (0.0, 0.8), (0.3, 0.8)] {
-        let image = ImageConfig {
+        let image = NeuralGpuConfig {
             maps: 6,
             height: 2,
             dropout,
             sampling_rate,
-            ..ImageConfig::default()
+            ..NeuralGpuConfig::default()
         };
         for kind in KINDS {
             let model = model(kind, &task, image.clone(), 13);
@@ -307,10 +307,10 @@ fn dropout_and_scheduled_sampling_train_as_on_the_cpu() {
 fn train_config(kind: ModelKind) -> TrainConfig {
     let task = symbols(SymbolTask::Reverse, 2, 6);
     let mut config = TrainConfig::preset(kind, task);
-    config.image = Some(ImageConfig {
+    config.image = Some(NeuralGpuConfig {
         maps: 8,
         height: 2,
-        ..ImageConfig::default()
+        ..NeuralGpuConfig::default()
     });
     config.batch_size = 4;
     config.threads = 1;
@@ -430,7 +430,7 @@ fn the_diagonal_model_matches_the_cpu_at_m48_n41() {
     let context = common::gpu::context();
     let task = symbols(SymbolTask::Add, 1, 20);
     let mut config = TrainConfig::preset(ModelKind::NeuralGpuDiag, task.clone());
-    config.image = Some(ImageConfig::diagonal(48, 0.5));
+    config.image = Some(NeuralGpuConfig::diagonal(48, 0.5));
     let model = build(&config.model_config(), 5).unwrap();
     let weight = 1e-3;
     model.set_regulariser_weight(weight);
@@ -470,7 +470,7 @@ fn the_diagonal_model_matches_the_cpu_at_m48_n41() {
 fn the_diagonal_recipe_trains_on_the_gpu_as_on_the_cpu() {
     let _context = common::gpu::context();
     let mut config = TrainConfig::preset(ModelKind::NeuralGpuDiag, symbols(SymbolTask::Dup, 1, 6));
-    config.image = Some(ImageConfig::diagonal(12, 0.1));
+    config.image = Some(NeuralGpuConfig::diagonal(12, 0.1));
     config.batch_size = 4;
     config.threads = 1;
     assert_eq!(config.recipe.as_ref().map(|r| r.bins.len()), Some(2));

@@ -58,7 +58,7 @@ fn loss(model: &dyn Model, sequence: &FrameSequence) -> f64 {
     model.score(sequence.view(NOISE_SEED)).loss_nats
 }
 
-fn check_memory(memory: LatentMemoryKind, seed: u64) {
+fn check_ram(memory: LatentMemoryKind, seed: u64) {
     let config = small_config(memory);
     let mut model = build(&config, seed).unwrap();
     // Larger parameters than the default init, so gates leave their linear regime.
@@ -116,27 +116,27 @@ fn check_memory(memory: LatentMemoryKind, seed: u64) {
 
 #[test]
 fn no_memory_gradients_match_finite_differences() {
-    check_memory(LatentMemoryKind::None, 1);
+    check_ram(LatentMemoryKind::None, 1);
 }
 
 #[test]
 fn introspective_gradients_match_finite_differences() {
-    check_memory(LatentMemoryKind::Introspective, 2);
+    check_ram(LatentMemoryKind::Introspective, 2);
 }
 
 #[test]
 fn ntm_gradients_match_finite_differences() {
-    check_memory(LatentMemoryKind::Ntm, 3);
+    check_ram(LatentMemoryKind::Ntm, 3);
 }
 
 #[test]
 fn lru_gradients_match_finite_differences() {
-    check_memory(LatentMemoryKind::Lru, 4);
+    check_ram(LatentMemoryKind::Lru, 4);
 }
 
 #[test]
 fn dnc_gradients_match_finite_differences() {
-    check_memory(LatentMemoryKind::Dnc, 5);
+    check_ram(LatentMemoryKind::Dnc, 5);
 }
 
 #[test]

@@ -3,7 +3,7 @@
 use crate::common;
 
 use common::neural_gpu::config;
-use engram::models::neural_gpu::{ImageConfig, NeuralGpu};
+use engram::models::neural_gpu::{NeuralGpu, NeuralGpuConfig};
 use engram::models::SequenceRef;
 use engram::nn::ParamStore;
 use engram::ops::loss::argmax;
@@ -127,7 +127,7 @@ fn symbol_tasks_lay_out_inputs_and_targets_as_the_spec_says() {
 
 #[test]
 fn a_checkpoint_of_one_family_is_refused_by_another_with_a_clear_error() {
-    let image = ImageConfig::default();
+    let image = NeuralGpuConfig::default();
     let task = TaskConfig::symbols_by_name("reverse").unwrap();
     let config = config(
         ModelKind::NeuralGpu,
@@ -145,7 +145,7 @@ fn a_checkpoint_of_one_family_is_refused_by_another_with_a_clear_error() {
     for claimed in [ModelKind::NeuralGpuDep, ModelKind::Ntm] {
         let mut config = model.config().clone();
         config.model = claimed;
-        if !claimed.is_image() {
+        if !claimed.is_neural_gpu() {
             (config.image, config.hidden, config.layers) = (None, 8, 1);
             (config.memory_slots, config.memory_width, config.read_heads) = (4, 4, 1);
         }
@@ -201,7 +201,7 @@ impl Model for Impostor<'_> {
 #[test]
 fn a_checkpoint_pairing_a_neural_gpu_with_a_bit_task_is_refused() {
     let task = TaskConfig::by_name("copy").unwrap();
-    let config = config(ModelKind::NeuralGpu, 9, 8, ImageConfig::default());
+    let config = config(ModelKind::NeuralGpu, 9, 8, NeuralGpuConfig::default());
     let model = NeuralGpu::new(config, 1);
     let bytes = Checkpoint::to_bytes(&model, &task, 0).unwrap();
     let error = Checkpoint::from_bytes(&bytes)
@@ -221,9 +221,9 @@ fn the_decoder_reports_the_errors_of_its_greedy_decoding() {
         min_length: 5,
         max_length: 5,
     };
-    let image = ImageConfig {
+    let image = NeuralGpuConfig {
         maps: 6,
-        ..ImageConfig::default()
+        ..NeuralGpuConfig::default()
     };
     let config = config(
         ModelKind::NeuralGpuDep,
@@ -276,10 +276,10 @@ fn scheduled_sampling_feeds_the_decoder_its_own_samples_from_host_seeds() {
     let task = TaskConfig::symbols_by_name("reverse").unwrap().at_length(6);
     let batch = task.batch(2, 9);
     let run = |rate: f32, noise: u64| {
-        let image = ImageConfig {
+        let image = NeuralGpuConfig {
             maps: 5,
             sampling_rate: rate,
-            ..ImageConfig::default()
+            ..NeuralGpuConfig::default()
         };
         let config = config(
             ModelKind::NeuralGpuDep,

@@ -6,7 +6,7 @@
 use crate::common;
 
 use common::neural_gpu::{config, flat, one_hot, symbols};
-use engram::models::neural_gpu::{DiagonalNeuralGpu, ImageConfig};
+use engram::models::neural_gpu::{DiagonalNeuralGpu, NeuralGpuConfig};
 use engram::models::SequenceRef;
 use engram::nn::ParamStore;
 use engram::{Model, ModelKind};
@@ -37,7 +37,7 @@ fn cases() -> Vec<Case> {
                 ModelKind::NeuralGpuDiag,
                 alphabet_in,
                 alphabet_out,
-                ImageConfig::diagonal(size("maps"), 0.0),
+                NeuralGpuConfig::diagonal(size("maps"), 0.0),
             );
             config.validate().unwrap();
             let mut model = DiagonalNeuralGpu::with_store(config, 1, ParamStore::new());
@@ -183,7 +183,7 @@ fn the_saturation_cost_and_its_gradient_match_the_reference() {
 
 #[test]
 fn the_settings_it_does_not_have_are_refused_by_name() {
-    let mut image = ImageConfig::diagonal(24, 0.1);
+    let mut image = NeuralGpuConfig::diagonal(24, 0.1);
     image.height = 4;
     let error = config(ModelKind::NeuralGpuDiag, 5, 5, image)
         .validate()

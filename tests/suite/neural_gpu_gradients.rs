@@ -4,7 +4,7 @@ use crate::common;
 
 use common::neural_gpu::{config, one_hot, random};
 use engram::gradcheck::{check, Tolerance};
-use engram::models::neural_gpu::{CgruLayer, Image, ImageConfig, NeuralGpu};
+use engram::models::neural_gpu::{CgruLayer, Image, NeuralGpu, NeuralGpuConfig};
 use engram::models::SequenceRef;
 use engram::nn::ParamStore;
 use engram::ops::conv::{col2im_accumulate, im2col, Conv3x3, TAPS};
@@ -160,7 +160,7 @@ fn check_model(kind: ModelKind, cutoff: f32, seed: u64) {
 
 /// With `relax_sets` > 1 every set must get a gradient: the 5 steps use each of them.
 fn check_model_with(kind: ModelKind, cutoff: f32, seed: u64, dropout: f32, relax_sets: usize) {
-    let image = ImageConfig {
+    let image = NeuralGpuConfig {
         maps: 3,
         height: 2,
         cgru_layers: 2,
@@ -270,12 +270,12 @@ fn gradients_with_relaxed_parameter_sets_match_finite_differences() {
 /// `rx.{k}.cgru.{l}`.
 #[test]
 fn step_k_uses_relaxed_set_k_mod_r() {
-    let image = ImageConfig {
+    let image = NeuralGpuConfig {
         maps: 3,
         height: 2,
         cgru_layers: 1,
         relax_sets: 3,
-        ..ImageConfig::default()
+        ..NeuralGpuConfig::default()
     };
     let model = NeuralGpu::new(config(ModelKind::NeuralGpu, 4, 3, image), 2);
     for k in 0..3 {

@@ -5,7 +5,7 @@
 use crate::common;
 
 use common::neural_gpu::{config, flat, one_hot, symbols};
-use engram::models::neural_gpu::{ImageConfig, NeuralGpu};
+use engram::models::neural_gpu::{NeuralGpu, NeuralGpuConfig};
 use engram::models::SequenceRef;
 use engram::ops::loss::argmax;
 use engram::{Model, ModelKind};
@@ -16,12 +16,12 @@ const FIXTURE: &str = include_str!("../fixtures/neural_gpu_reference.json");
 fn reference_model(kind: ModelKind, case: &Value) -> NeuralGpu {
     let c = &case["config"];
     let size = |key: &str| c[key].as_u64().unwrap() as usize;
-    let image = ImageConfig {
+    let image = NeuralGpuConfig {
         maps: size("maps"),
         height: size("height"),
         cgru_layers: size("cgru_layers"),
         gate_cutoff: c["gate_cutoff"].as_f64().unwrap() as f32,
-        ..ImageConfig::default()
+        ..NeuralGpuConfig::default()
     };
     let config = config(kind, size("alphabet_in"), size("alphabet_out"), image);
     config.validate().unwrap();

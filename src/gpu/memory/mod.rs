@@ -76,7 +76,7 @@ struct CoreSizes {
 impl Layout {
     pub fn new(config: &ModelConfig, params: &ParamStore) -> Result<Layout> {
         config.validate()?;
-        if config.model.is_image() {
+        if config.model.is_neural_gpu() {
             return Err(config_error(
                 "the Neural GPU's GPU layout is gpu::neural_gpu's",
             ));

@@ -28,7 +28,7 @@
 use super::shared::{Stage, Stages, ACTIVATIONS, RUN};
 use crate::error::{config_error, Result};
 use crate::kinds::ModelKind;
-use crate::models::neural_gpu::{training_noise, Image, ImageConfig};
+use crate::models::neural_gpu::{training_noise, Image, NeuralGpuConfig};
 use crate::models::ModelConfig;
 use crate::nn::ParamStore;
 use crate::tasks::Batch;
@@ -59,7 +59,7 @@ impl Stage {
 
 /// The layout and kernels of one Neural GPU configuration.
 #[derive(Clone, Debug)]
-pub struct ImageLayout {
+pub struct NeuralGpuLayout {
     pub model: ModelKind,
     maps: usize,
     height: usize,
@@ -82,11 +82,11 @@ pub struct ImageLayout {
     relax_sets: usize,
     relax_set_size: usize,
     /// The training options whose noise the host draws (dropout, scheduled sampling).
-    image: ImageConfig,
+    image: NeuralGpuConfig,
 }
 
-impl ImageLayout {
-    pub fn new(config: &ModelConfig, params: &ParamStore) -> Result<ImageLayout> {
+impl NeuralGpuLayout {
+    pub fn new(config: &ModelConfig, params: &ParamStore) -> Result<NeuralGpuLayout> {
         config.validate()?;
         let image = config
             .image
@@ -140,7 +140,7 @@ impl ImageLayout {
                 }
             }
         }
-        Ok(ImageLayout {
+        Ok(NeuralGpuLayout {
             model: config.model,
             maps: m,
             height: image.height,

@@ -25,7 +25,7 @@ pub const MAX_TRAINING_CACHE_BYTES: usize = if cfg!(target_arch = "wasm32") {
 /// The mental image and its CGRU stack.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ImageConfig {
+pub struct NeuralGpuConfig {
     /// Feature maps m (channels of the image).
     pub maps: usize,
     /// Rows h.
@@ -57,10 +57,10 @@ fn one_set() -> usize {
     1
 }
 
-impl Default for ImageConfig {
+impl Default for NeuralGpuConfig {
     /// The tiny defaults: m = 24, h = 4, L = 2, c = 1.2.
     fn default() -> Self {
-        ImageConfig {
+        NeuralGpuConfig {
             maps: 24,
             height: 4,
             cgru_layers: 2,
@@ -73,7 +73,7 @@ impl Default for ImageConfig {
     }
 }
 
-impl ImageConfig {
+impl NeuralGpuConfig {
     /// These settings with each size that is given replaced (the CLI's flags, the page's
     /// controls).
     pub fn override_sizes(
@@ -89,12 +89,12 @@ impl ImageConfig {
         self.gate_cutoff = gate_cutoff.unwrap_or(self.gate_cutoff);
     }
 
-    /// [`ImageConfig::validate`], and for the Diagonal Neural GPU (one row, one cell, no
+    /// [`NeuralGpuConfig::validate`], and for the Diagonal Neural GPU (one row, one cell, no
     /// relaxation, decoder or smoothing; §5.3) that its other settings are the fixed ones.
     pub fn validate_for(&self, model: ModelKind) -> Result<()> {
         self.validate()?;
         if model.is_diagonal() {
-            let fixed = ImageConfig::diagonal(self.maps, self.dropout);
+            let fixed = NeuralGpuConfig::diagonal(self.maps, self.dropout);
             if self != &fixed {
                 return Err(config_error(format!(
                     "{model} has one row and one cell and takes only maps and dropout \
@@ -115,14 +115,14 @@ impl ImageConfig {
 
     /// The Diagonal Neural GPU's settings (§5.3): `maps` m, one row, one cell; `dropout`
     /// is the probability a cell of `s_0` or of a candidate is dropped (1 − keep).
-    pub fn diagonal(maps: usize, dropout: f32) -> ImageConfig {
-        ImageConfig {
+    pub fn diagonal(maps: usize, dropout: f32) -> NeuralGpuConfig {
+        NeuralGpuConfig {
             maps,
             height: 1,
             cgru_layers: 1,
             gate_cutoff: 1.0,
             dropout,
-            ..ImageConfig::default()
+            ..NeuralGpuConfig::default()
         }
     }
 

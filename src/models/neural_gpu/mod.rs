@@ -26,7 +26,9 @@ pub use noise::{training_noise, TrainingNoise};
 mod trace;
 
 pub use cgru::{gate_cutoff, gate_cutoff_derivative, CgruCache, CgruLayer, Image};
-pub use config::{ImageConfig, MAX_CGRU_LAYERS, MAX_HEIGHT, MAX_MAPS, MAX_TRAINING_CACHE_BYTES};
+pub use config::{
+    NeuralGpuConfig, MAX_CGRU_LAYERS, MAX_HEIGHT, MAX_MAPS, MAX_TRAINING_CACHE_BYTES,
+};
 pub use diagonal::DiagonalNeuralGpu;
 pub use trace::{DecoderStep, EncoderStep, ImageTrace};
 
@@ -42,7 +44,7 @@ use noise::{apply, Dropout, SAMPLES};
 /// Either model of the family: the encoder, and for 5.2 the decoder.
 pub struct NeuralGpu {
     config: ModelConfig,
-    image: ImageConfig,
+    image: NeuralGpuConfig,
     params: ParamStore,
     embedding: usize,
     /// The encoder's CGRU layers: one set, or r with relaxation (step k uses set k mod r).
@@ -363,7 +365,7 @@ impl Model for NeuralGpu {
     }
 
     /// What the backward pass keeps for a sequence `steps` columns wide (every layer
-    /// application's input, u, r and c: [`ImageConfig::training_cache_bytes`]).
+    /// application's input, u, r and c: [`NeuralGpuConfig::training_cache_bytes`]).
     fn sequence_floats(&self, steps: usize) -> usize {
         self.image
             .training_cache_bytes(steps, self.decoder.is_some())

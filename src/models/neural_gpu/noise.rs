@@ -2,7 +2,7 @@
 //! same: dropout masks (neural_gpu.md §5.1 Regularisers) and scheduled sampling's coins and
 //! samples (§5.2 note 4).
 
-use super::{Image, ImageConfig};
+use super::{Image, NeuralGpuConfig};
 use crate::rng::{derive_seed, Pcg32};
 
 /// Purpose tags of the seeds scheduled sampling draws from.
@@ -68,7 +68,7 @@ pub struct TrainingNoise {
 /// The training noise of a sequence of width `image.width` with seeds `noise_seed` (its
 /// own) and `batch_seed` (its batch's), exactly as `NeuralGpu::forward_backward` draws it.
 pub fn training_noise(
-    config: &ImageConfig,
+    config: &NeuralGpuConfig,
     decoder: bool,
     image: Image,
     noise_seed: u64,
@@ -91,7 +91,7 @@ pub fn training_noise(
 /// probability is `1 − d·8/n` (the 2015 trainer's rule), never under 0.5 (the spec leaves
 /// short sequences open); each cell is kept with that probability.
 pub(super) fn dropout(
-    config: &ImageConfig,
+    config: &NeuralGpuConfig,
     decoder: bool,
     image: Image,
     seed: u64,
@@ -116,7 +116,7 @@ pub(super) fn dropout(
 /// whole batch, from the batch's seed, true where the decoder feeds its own sample;
 /// `None` when the rate is 0 or there is no decoder.
 pub(super) fn sampled_steps(
-    config: &ImageConfig,
+    config: &NeuralGpuConfig,
     decoder: bool,
     image: Image,
     batch_seed: u64,

@@ -1,6 +1,6 @@
 //! Building Neural GPU inputs and configurations by hand.
 
-use engram::models::neural_gpu::ImageConfig;
+use engram::models::neural_gpu::NeuralGpuConfig;
 use engram::rng::Pcg32;
 use engram::{ModelConfig, ModelKind};
 use serde_json::Value;
@@ -35,7 +35,7 @@ pub fn config(
     kind: ModelKind,
     alphabet_in: usize,
     alphabet_out: usize,
-    image: ImageConfig,
+    image: NeuralGpuConfig,
 ) -> ModelConfig {
     ModelConfig {
         model: kind,
@@ -69,12 +69,12 @@ pub fn advancing_every_step(relax_sets: usize) -> engram::train::TrainConfig {
         max_length: 40,
     };
     let mut config = TrainConfig::preset(ModelKind::NeuralGpu, task);
-    config.image = Some(ImageConfig {
+    config.image = Some(NeuralGpuConfig {
         maps: 2,
         height: 1,
         cgru_layers: 1,
         relax_sets,
-        ..ImageConfig::default()
+        ..NeuralGpuConfig::default()
     });
     // A sequence error is at most 1, under the threshold: every step advances.
     config.curriculum = Some(CurriculumConfig {

@@ -3,7 +3,7 @@
 use super::options::{parse_backend, parse_model, parse_positive, SizeArgs};
 use clap::Args;
 use engram::gpu::{GpuContext, GpuSession, READBACK_BYTES};
-use engram::models::neural_gpu::ImageConfig;
+use engram::models::neural_gpu::NeuralGpuConfig;
 use engram::nn::OptimizerConfig;
 use engram::tasks::{Batch, SymbolTask, TaskConfig};
 use engram::train::{
@@ -123,11 +123,11 @@ fn measure_gpu(
 /// of the published baselines), the Neural GPU at its tiny defaults (m = 24, h = 4, two
 /// layers), each overridden by the size flags.
 fn bench_config(model: ModelKind, task: &TaskConfig, sizes: &SizeArgs) -> ModelConfig {
-    let image = model.is_image().then(|| {
+    let image = model.is_neural_gpu().then(|| {
         let mut image = if model.is_diagonal() {
-            ImageConfig::diagonal(24, 0.0)
+            NeuralGpuConfig::diagonal(24, 0.0)
         } else {
-            ImageConfig::default()
+            NeuralGpuConfig::default()
         };
         sizes.apply_to_image(&mut image);
         image
@@ -292,7 +292,10 @@ pub fn run(args: BenchArgs) -> Result<(), String> {
         None => format!("CPU, {threads} thread(s)"),
     };
     let mut results = Vec::new();
-    let peak = models.iter().any(|m| m.is_image()).then(single_core_peak);
+    let peak = models
+        .iter()
+        .any(|m| m.is_neural_gpu())
+        .then(single_core_peak);
     if !args.json {
         let what = if gpu.is_some() {
             "training steps (forward, backward, update)"
@@ -309,7 +312,7 @@ pub fn run(args: BenchArgs) -> Result<(), String> {
         );
     }
     for model_kind in models {
-        let task = if model_kind.is_image() {
+        let task = if model_kind.is_neural_gpu() {
             &reverse
         } else if model_kind.is_generative() {
             &recall
@@ -365,7 +368,7 @@ pub fn run(args: BenchArgs) -> Result<(), String> {
                 sequences_per_second: rate,
                 microseconds_per_step: 1e6 / (rate * batch.steps as f64),
                 gflops: model_kind
-                    .is_image()
+                    .is_neural_gpu()
                     .then(|| 3.0 * 2.0 * image_forward_macs(&config, batch.steps) * rate / 1e9),
                 single_core_peak_gflops: None,
                 dispatches_per_step: dispatches,

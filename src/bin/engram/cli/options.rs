@@ -3,7 +3,7 @@
 use clap::Args;
 use engram::kinds::Family;
 use engram::models::gtmm::{GenerativeConfig, LatentMemoryKind};
-use engram::models::neural_gpu::ImageConfig;
+use engram::models::neural_gpu::NeuralGpuConfig;
 use engram::tasks::{TaskConfig, FRAME_TASK_NAMES, SYMBOL_TASK_NAMES, TASK_NAMES};
 use engram::train::BackendChoice;
 use engram::ModelKind;
@@ -101,7 +101,7 @@ impl SizeArgs {
     }
 
     /// `image` with every Neural GPU flag given applied.
-    pub fn apply_to_image(&self, image: &mut ImageConfig) {
+    pub fn apply_to_image(&self, image: &mut NeuralGpuConfig) {
         image.override_sizes(self.maps, self.height, self.cgru_layers, self.gate_cutoff);
     }
 }

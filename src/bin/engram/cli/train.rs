@@ -8,7 +8,7 @@ use engram::objective::Metrics;
 use engram::registry::DEFAULT_MODEL;
 use engram::rng::derive_seed;
 use engram::train::{
-    batch_score, check_memory, estimate_memory, save_checkpoint, BackendChoice, BackendStatus,
+    batch_score, check_ram, estimate_ram, save_checkpoint, BackendChoice, BackendStatus,
     CurriculumConfig, DiagonalRecipe, StepReport, TrainConfig, Trainer, NATIVE_BUDGET_MB,
 };
 use engram::{EngramError, ModelKind};
@@ -232,7 +232,7 @@ fn resolve(args: &TrainArgs) -> Result<TrainConfig, String> {
         ("--decoder-hidden", s.decoder_hidden.is_some()),
         ("--kl-warmup", args.kl_warmup.is_some()),
     ];
-    let foreign: Vec<_> = if config.model.is_image() {
+    let foreign: Vec<_> = if config.model.is_neural_gpu() {
         memory_flags.iter().chain(&generative_flags).collect()
     } else if config.model.is_generative() {
         image_flags.iter().collect()
@@ -278,7 +278,7 @@ fn resolve(args: &TrainArgs) -> Result<TrainConfig, String> {
                 .to_string(),
         );
     }
-    let image = config.model.is_image();
+    let image = config.model.is_neural_gpu();
     config.curriculum = match args.curriculum.as_deref() {
         Some("default") if !image => Some(CurriculumConfig::standard(&config.task)),
         Some("tiny" | "original") if !image => {
@@ -365,7 +365,7 @@ pub fn run(args: TrainArgs) -> Result<(), String> {
             "{}",
             serde_json::to_string_pretty(&config).expect("a config always serialises")
         );
-        let estimate = estimate_memory(&config).map_err(|e| e.to_string())?;
+        let estimate = estimate_ram(&config).map_err(|e| e.to_string())?;
         eprintln!(
             "training memory: {} (budget {} MB)",
             estimate.describe(),
@@ -373,7 +373,7 @@ pub fn run(args: TrainArgs) -> Result<(), String> {
         );
         return Ok(());
     }
-    let estimate = check_memory(&config, budget).map_err(|e| e.to_string())?;
+    let estimate = check_ram(&config, budget).map_err(|e| e.to_string())?;
     let mut trainer = Trainer::new(config.clone()).map_err(|e| e.to_string())?;
     trainer
         .select_backend_blocking(args.backend)

@@ -24,7 +24,7 @@ mod cell;
 pub use cell::{shift_of, GATE_BIAS, RESET_BIAS, SATURATION_LIMIT};
 
 use super::noise::{apply, keep_mask};
-use super::{EncoderStep, ImageConfig, ImageTrace};
+use super::{EncoderStep, ImageTrace, NeuralGpuConfig};
 use crate::models::{Model, ModelConfig, PartialForward, SequenceRef, StepTrace};
 use crate::nn::ParamStore;
 use crate::objective::Objective;
@@ -79,7 +79,7 @@ pub fn dropout_masks(rate: f32, maps: usize, width: usize, seed: u64) -> Option<
 /// The Diagonal Neural GPU.
 pub struct DiagonalNeuralGpu {
     config: ModelConfig,
-    image: ImageConfig,
+    image: NeuralGpuConfig,
     params: ParamStore,
     embedding_weight: usize,
     embedding_bias: usize,

@@ -20,7 +20,7 @@ const MB: f64 = 1e6;
 
 /// What a configuration is estimated to need for training, in bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
-pub struct MemoryEstimate {
+pub struct RamEstimate {
     pub parameters: usize,
     /// Steps of the task's longest sequence.
     pub steps: usize,
@@ -36,7 +36,7 @@ pub struct MemoryEstimate {
     pub bytes: u64,
 }
 
-impl MemoryEstimate {
+impl RamEstimate {
     /// "about 812 MB (…)", for a person.
     pub fn describe(&self) -> String {
         format!(
@@ -55,7 +55,7 @@ impl MemoryEstimate {
 /// The training memory `config` needs: built from the model's description (its
 /// parameter layout and sizes, nothing allocated), the task's longest sequence, the batch
 /// and the threads that hold a sequence each.
-pub fn estimate_memory(config: &TrainConfig) -> Result<MemoryEstimate> {
+pub fn estimate_ram(config: &TrainConfig) -> Result<RamEstimate> {
     let model = describe(&config.model_config())?;
     let task = &config.task;
     let steps = task.max_steps();
@@ -67,7 +67,7 @@ pub fn estimate_memory(config: &TrainConfig) -> Result<MemoryEstimate> {
     let sequence_bytes = float * model.sequence_floats(steps) as u64;
     let batch_bytes = float
         * (config.batch_size * steps * (task.input_width() + 2 * task.output_width() + 1)) as u64;
-    Ok(MemoryEstimate {
+    Ok(RamEstimate {
         parameters,
         steps,
         threads,
@@ -80,8 +80,8 @@ pub fn estimate_memory(config: &TrainConfig) -> Result<MemoryEstimate> {
 
 /// The estimate, or a refusal naming it, the budget and the longest sequences that fit
 /// with every other setting kept.
-pub fn check_memory(config: &TrainConfig, budget_mb: u64) -> Result<MemoryEstimate> {
-    let estimate = estimate_memory(config)?;
+pub fn check_ram(config: &TrainConfig, budget_mb: u64) -> Result<RamEstimate> {
+    let estimate = estimate_ram(config)?;
     let budget = budget_mb.saturating_mul(1_000_000);
     if estimate.bytes <= budget {
         return Ok(estimate);
@@ -96,7 +96,7 @@ pub fn check_memory(config: &TrainConfig, budget_mb: u64) -> Result<MemoryEstima
             ..config.clone()
         };
         candidate.task.validate().is_ok()
-            && estimate_memory(&candidate).is_ok_and(|e| e.bytes <= budget)
+            && estimate_ram(&candidate).is_ok_and(|e| e.bytes <= budget)
     });
     let advice = match fits {
         Some(length) => format!(
@@ -128,12 +128,12 @@ mod tests {
         for model in ModelKind::ALL {
             let family = Family::of(model);
             for &task in family.tasks() {
-                let estimate = estimate_memory(&preset(model, task)).unwrap();
+                let estimate = estimate_ram(&preset(model, task)).unwrap();
                 assert!(
                     estimate.bytes < 50_000_000,
                     "{model} on {task}: {estimate:?}"
                 );
-                check_memory(&preset(model, task), PAGE_BUDGET_MB).unwrap();
+                check_ram(&preset(model, task), PAGE_BUDGET_MB).unwrap();
             }
         }
     }
@@ -143,7 +143,7 @@ mod tests {
         let sized = |slots| {
             let mut config = preset(ModelKind::Dnc, "repeat-copy");
             config.memory_slots = slots;
-            estimate_memory(&config).unwrap().sequence_bytes as f64
+            estimate_ram(&config).unwrap().sequence_bytes as f64
         };
         let ratio = sized(512) / sized(256);
         assert!(ratio > 3.5 && ratio <= 4.0, "{ratio}");
@@ -154,9 +154,7 @@ mod tests {
         let mut config = preset(ModelKind::Dnc, "repeat-copy");
         config.memory_slots = 1024;
         config.task = config.task.with_max_length(64);
-        let message = check_memory(&config, PAGE_BUDGET_MB)
-            .unwrap_err()
-            .to_string();
+        let message = check_ram(&config, PAGE_BUDGET_MB).unwrap_err().to_string();
         assert!(
             message.contains("over the memory budget of 1000 MB"),
             "{message}"
@@ -172,16 +170,16 @@ mod tests {
             task: config.task.with_max_length(length),
             ..config.clone()
         };
-        check_memory(&fits, PAGE_BUDGET_MB).unwrap();
+        check_ram(&fits, PAGE_BUDGET_MB).unwrap();
         let longer = TrainConfig {
             task: config.task.with_max_length(length + 1),
             ..config.clone()
         };
-        assert!(check_memory(&longer, PAGE_BUDGET_MB).is_err());
+        assert!(check_ram(&longer, PAGE_BUDGET_MB).is_err());
         // A model whose parameters alone are over the budget has no length that fits.
         config.hidden = 2048;
         config.layers = 4;
-        let message = check_memory(&config, 100).unwrap_err().to_string();
+        let message = check_ram(&config, 100).unwrap_err().to_string();
         assert!(message.contains("no sequence length fits"), "{message}");
     }
 }
