@@ -2,6 +2,7 @@
 // and the small trained models shipped with the page.
 
 import { MODELS, engineConfig } from './state.js';
+import { changed } from './changes.js';
 
 // Larger files are refused before they are read: the page's biggest model is ~4 MB.
 const MAX_CHECKPOINT_BYTES = 16 * 1024 * 1024;
@@ -63,6 +64,7 @@ export function setupCheckpoints(page, showMessage) {
     if (!trained) {
       const message = `No trained ${MODELS[page.state.model].label} is shipped with the page.`;
       page.failure = { message, during: 'import' };
+      changed();
       showMessage(message);
       return;
     }
@@ -76,6 +78,7 @@ export function setupCheckpoints(page, showMessage) {
       if (!other) showMessage('');
     } catch (error) {
       page.failure = { message: error.message, during: 'import' };
+      changed();
       showMessage(`Could not load the trained model ${name}: ${error.message}.`);
     }
   });

@@ -4,6 +4,8 @@
 // which shares the iframe's origin, as a classic worker (Chromium refuses module workers
 // from opaque-origin blobs; the worker has no static imports, so it runs either way).
 
+import { changed } from './changes.js';
+
 const WORKER_URL = new URL('./worker.js', import.meta.url);
 // Which engine module (one per model family) holds which model: scripts/build-engines.sh.
 const ENGINES_URL = new URL('../engines.json', import.meta.url);
@@ -24,12 +26,16 @@ async function createWorker() {
 export function startEngine(onMessage, model) {
   const queue = [];
   let worker = null;
-  const fail = (message) => onMessage({ type: 'error', message, during: 'startup' });
+  const handle = (data) => {
+    onMessage(data);
+    changed();
+  };
+  const fail = (message) => handle({ type: 'error', message, during: 'startup' });
   createWorker()
     .then((w) => {
       if (ended) return w.terminate();
       worker = w;
-      worker.onmessage = ({ data }) => onMessage(data);
+      worker.onmessage = ({ data }) => handle(data);
       worker.onerror = (event) => {
         event.preventDefault();
         fail(`the engine stopped: ${event.message || 'its script could not be loaded'}`);

@@ -5,23 +5,37 @@
 import { MODELS, parseHash, taskInfo, toHash } from './state.js';
 import { importShipped } from './checkpoints.js';
 import { runLesson } from './lessons.js';
+import { onChange } from './changes.js';
 
 // Settings a lesson's data-set keeps unless it names them (the page's, not the model's).
 const KEPT = ['backend', 'speed', 'embed', 'hide', 'view', 'autoplay', 'lesson'];
 
 // Resolves once `done()` holds; rejects if `failed()` names a reason first or after
-// `seconds`.
+// `seconds`. Both are checked now and on each change of the page (changes.js).
 function until(done, failed = () => null, seconds = 300) {
-  const start = performance.now();
   return new Promise((resolve, reject) => {
-    const check = () => {
-      if (done()) return resolve();
-      const reason = failed();
-      if (reason) return reject(new Error(reason));
-      if (performance.now() - start > seconds * 1000) return reject(new Error(`no result after ${seconds} s`));
-      setTimeout(check, 50);
+    let stop = () => {};
+    const deadline = setTimeout(() => {
+      stop();
+      reject(new Error(`no result after ${seconds} s`));
+    }, seconds * 1000);
+    const finish = (settle, value) => {
+      stop();
+      clearTimeout(deadline);
+      settle(value);
     };
-    check();
+    // True once settled.
+    const check = () => {
+      if (done()) {
+        finish(resolve);
+        return true;
+      }
+      const reason = failed();
+      if (!reason) return false;
+      finish(reject, new Error(reason));
+      return true;
+    };
+    if (!check()) stop = onChange(check);
   });
 }
 

@@ -6,18 +6,13 @@ import {
   engineConfig, compareProblem, partnerLabel, linkedModel, traceLength,
 } from './state.js';
 import { startEngine } from './engine.js';
+import { changed } from './changes.js';
 import { buildControls, writeControls as writeFormControls } from './controls.js';
 import { describeEvaluation, describeReport } from './readouts.js';
 import { TrainingHistory } from './history.js';
-import { drawBitGrids } from './views/bits.js';
-import { drawMemory } from './views/memory.js';
-import { drawWeightings } from './views/weightings.js';
-import { drawAllocation } from './views/dnc.js';
-import { drawLink } from './views/link.js';
+import { drawSnapshot, timeSteps } from './views/index.js';
 import { setupPipeline } from './views/pipeline.js';
 import { drawLossChart } from './views/loss.js';
-import { drawMentalImage, drawSymbols, drawTape, imageFrames } from './views/image.js';
-import { drawFrames, drawKl, drawLatentMemory, drawReadMap, frameSteps } from './views/frames.js';
 import { setupCheckpoints } from './checkpoints.js';
 import { setupSharing } from './share.js';
 import { startLesson } from './lesson-page.js';
@@ -77,8 +72,7 @@ function metrics() {
 // The number of frames the time scrubber walks: time steps, or the Neural GPU's layer
 // steps and decoder steps.
 function frames(snapshot) {
-  if (snapshot.frames) return frameSteps(snapshot);
-  return snapshot.image ? imageFrames(snapshot) : snapshot.steps.length;
+  return timeSteps(MODELS[snapshot.model.model].views, snapshot);
 }
 
 function writeControls() {
@@ -102,6 +96,7 @@ function setPlaying(playing) {
   if (page.partner) page.partner.setPlaying(playing);
   else page.engine.send({ type: playing ? 'play' : 'pause' });
   if (!playing) announce(true);
+  changed();
 }
 
 function restart() {
@@ -368,23 +363,10 @@ function draw(now) {
     const s = page.snapshot;
     // Only the views on show are drawn (a figure shows one or two).
     const shown = (id) => !$(id).closest('figure').hidden;
-    if (s?.frames) {
-      if (shown('frames-view')) drawFrames($('frames-view'), s, page.time, page.dream);
-      if (shown('kl-view')) drawKl($('kl-view'), s, page.time);
-      if (shown('read-map-view')) drawReadMap($('read-map-view'), s, page.time);
-      if (shown('latent-memory-view')) drawLatentMemory($('latent-memory-view'), s, page.time);
-    } else if (s?.image) {
-      if (shown('symbols-view')) drawSymbols($('symbols-view'), s);
-      if (shown('image-view')) $('time-value').textContent = drawMentalImage($('image-view'), s, page.time);
-      if (shown('tape-view')) drawTape($('tape-view'), s, page.time);
-    } else if (s) {
-      if (shown('bits-view')) drawBitGrids($('bits-view'), s, page.time);
-      if (shown('memory-view')) drawMemory($('memory-view'), s, page.time);
-      if (shown('weightings-view')) drawWeightings($('weightings-view'), s, page.time);
-      if (shown('allocation-view')) drawAllocation($('allocation-view'), s, page.time);
-      if (shown('link-view')) drawLink($('link-view'), s, page.time);
-      if (shown('pipeline-view')) page.pipeline.show(s, page.time);
-    }
+    // The views of the snapshot's own model (its configuration's `model`): a snapshot can
+    // outlive a change of model by a
+    // moment, until the new model's first arrives.
+    if (s) drawSnapshot(MODELS[s.model.model].views, s, page, shown);
     page.partner?.draw(page.time);
     const partner = page.partner && { label: partnerLabel(page.state), series: page.partner.history.series() };
     page.sweep.draw();
