@@ -32,13 +32,18 @@ function modulePath(file) {
   return parts;
 }
 
-// Source without comments, string literals and its unit tests (a `#[cfg(test)] mod` at
-// the end of a file: a client of the module, not part of it), so none adds an edge.
-function code(text) {
+// Source without comments and its unit tests (a `#[cfg(test)] mod` at the end of a file:
+// a client of the module, not part of it).
+function withoutComments(text) {
   const tests = text.search(/#\[cfg\(test\)\]\s*mod\s/);
   return (tests < 0 ? text : text.slice(0, tests))
     .replace(/\/\*[\s\S]*?\*\//g, '')
-    .replace(/\/\/.*$/gm, '')
+    .replace(/\/\/.*$/gm, '');
+}
+
+// The same without string literals too, so no text can add an edge.
+function code(text) {
+  return withoutComments(text)
     .replace(/r#*"[\s\S]*?"#*/g, '""')
     .replace(/"(?:[^"\\]|\\.)*"/g, '""');
 }
@@ -201,17 +206,17 @@ const MODEL_HOMES = [
 if (process.argv.includes('--models')) {
   const kinds = readFileSync(join(SRC, 'kinds.rs'), 'utf8');
   const names = [...kinds.matchAll(/ModelKind::\w+ => "(\w+)"/g)].map((m) => m[1]);
-  const named = new RegExp(`ModelKind::\\w+|["'\`](?:${names.join('|')})["'\`]`, 'g');
+  // A kind by its variant (not `ModelKind::ALL`), or a model's name in quotes.
+  const named = new RegExp(`ModelKind::(?!ALL\\b)\\w+|(["'\`])(?:${names.join('|')})\\1`, 'g');
   const listed = (dir, ext) => readdirSync(dir, { recursive: true })
     .filter((f) => f.endsWith(ext)).map((f) => join(dir, f));
   const report = (files) => files
     .map((file) => ({ file: relative(ROOT, file), text: readFileSync(file, 'utf8') }))
     .filter(({ file }) => !MODEL_HOMES.some((home) => file.startsWith(home)))
-    // String literals count here (a model's name in quotes), Cargo feature names do not.
+    // String literals count here; Cargo feature names (`feature = "memory"`) do not.
     .map(({ file, text }) => ({
       file,
-      hits: new Set(code(text.replace(/feature\s*=\s*"\w+"/g, '').replace(/"(\w+)"/g, '\u0001$1\u0001'))
-        .replace(/\u0001/g, '"').match(named)?.filter((hit) => hit !== 'ModelKind::ALL') ?? []),
+      hits: new Set(withoutComments(text.replace(/feature\s*=\s*"\w+"/g, '')).match(named) ?? []),
     }))
     .filter(({ hits }) => hits.size);
   for (const [title, files] of [['src/', listed(SRC, '.rs')], ['www/', listed(join(ROOT, 'www'), '.js')]]) {

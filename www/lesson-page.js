@@ -14,28 +14,21 @@ const KEPT = ['backend', 'speed', 'embed', 'hide', 'view', 'autoplay', 'lesson']
 // `seconds`. Both are checked now and on each change of the page (changes.js).
 function until(done, failed = () => null, seconds = 300) {
   return new Promise((resolve, reject) => {
-    let stop = () => {};
-    const deadline = setTimeout(() => {
-      stop();
-      reject(new Error(`no result after ${seconds} s`));
-    }, seconds * 1000);
-    const finish = (settle, value) => {
+    const settle = (how, value) => {
       stop();
       clearTimeout(deadline);
-      settle(value);
+      how(value);
     };
-    // True once settled.
     const check = () => {
-      if (done()) {
-        finish(resolve);
-        return true;
-      }
+      if (done()) return settle(resolve);
       const reason = failed();
-      if (!reason) return false;
-      finish(reject, new Error(reason));
-      return true;
+      if (reason) settle(reject, new Error(reason));
     };
-    if (!check()) stop = onChange(check);
+    // Change events arrive as tasks of their own, so none reaches `check` before this
+    // function has returned.
+    const stop = onChange(check);
+    const deadline = setTimeout(() => settle(reject, new Error(`no result after ${seconds} s`)), seconds * 1000);
+    check();
   });
 }
 

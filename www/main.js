@@ -72,7 +72,7 @@ function metrics() {
 // The number of frames the time scrubber walks: time steps, or the Neural GPU's layer
 // steps and decoder steps.
 function frames(snapshot) {
-  return timeSteps(MODELS[snapshot.model.model].views, snapshot);
+  return timeSteps(snapshot);
 }
 
 function writeControls() {
@@ -363,10 +363,7 @@ function draw(now) {
     const s = page.snapshot;
     // Only the views on show are drawn (a figure shows one or two).
     const shown = (id) => !$(id).closest('figure').hidden;
-    // The views of the snapshot's own model (its configuration's `model`): a snapshot can
-    // outlive a change of model by a
-    // moment, until the new model's first arrives.
-    if (s) drawSnapshot(MODELS[s.model.model].views, s, page, shown);
+    if (s) drawSnapshot(s, page, shown);
     page.partner?.draw(page.time);
     const partner = page.partner && { label: partnerLabel(page.state), series: page.partner.history.series() };
     page.sweep.draw();

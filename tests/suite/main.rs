@@ -14,6 +14,7 @@ mod cli;
 mod cli_backends;
 mod cli_generative;
 mod cli_neural_gpu;
+mod cli_schema;
 mod frame_tasks;
 mod gpu;
 mod gpu_generative;

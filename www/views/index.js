@@ -1,11 +1,13 @@
 // Every view the page draws, under the name the registry gives it (a model's `views` in
 // the schema, src/registry/mod.rs): the canvas it draws on, how it draws a snapshot at a
 // time step, and, for the views that set the time axis, how many steps a snapshot has.
-// index.html's figures hold the canvases and name their views (`data-views`); main.js
-// draws the views of the snapshot's model whose figures are on show, so neither it nor
-// this table branches on a model's family. The loss chart draws the history, not a
+// index.html's figures hold the canvases and name their views (`data-views`). A snapshot
+// is drawn with its own model's views (its configuration's `model`: a snapshot can
+// outlive a change of model by a moment, until the new model's first arrives), so
+// neither main.js nor this table branches on a model's family. The loss chart draws the history, not a
 // snapshot: main.js draws it apart.
 
+import { MODELS } from '../state.js';
 import { drawBitGrids } from './bits.js';
 import { drawMemory } from './memory.js';
 import { drawWeightings } from './weightings.js';
@@ -41,21 +43,23 @@ export const VIEWS = {
   latent_memory: { canvas: 'latent-memory-view', draw: (c, s, page) => drawLatentMemory(c, s, page.time) },
 };
 
-// The snapshot views of `views` (a model's, from the schema), each canvas once.
-function snapshotViews(views) {
+// The snapshot views of the model that made `snapshot`, each canvas once.
+function snapshotViews(snapshot) {
   const seen = new Set();
-  return views.map((name) => VIEWS[name]).filter((view) => view && !seen.has(view.canvas) && seen.add(view.canvas));
+  return MODELS[snapshot.model.model].views
+    .map((name) => VIEWS[name])
+    .filter((view) => view && !seen.has(view.canvas) && seen.add(view.canvas));
 }
 
-// Draws `snapshot` at `page.time` on the canvases of `views` that `shown` says are on show.
-export function drawSnapshot(views, snapshot, page, shown) {
-  for (const view of snapshotViews(views)) {
+// Draws `snapshot` at `page.time` on its views' canvases that `shown` says are on show.
+export function drawSnapshot(snapshot, page, shown) {
+  for (const view of snapshotViews(snapshot)) {
     if (shown(view.canvas)) view.draw(document.getElementById(view.canvas), snapshot, page);
   }
 }
 
-// The time steps of `snapshot`, as the first of `views` that sets the time axis counts them.
-export function timeSteps(views, snapshot) {
-  const view = snapshotViews(views).find((v) => v.steps);
+// The time steps of `snapshot`, as the first of its views that sets the time axis counts them.
+export function timeSteps(snapshot) {
+  const view = snapshotViews(snapshot).find((v) => v.steps);
   return view ? view.steps(snapshot) : sequenceSteps(snapshot);
 }
