@@ -178,7 +178,9 @@ test('the compute control moves a model between CPU and GPU mid-run, keeping its
   const { page } = await open(`${SMALL}&backend=cpu`, { webgpu: true });
   await step(page, 5);
   await page.selectOption('select[name=backend]', 'gpu');
-  await page.waitForFunction(() => window.engram.backend.kind === 'gpu');
+  // Making the WebGPU device and its pipelines on SwiftShader took 7 s alone and over
+  // 30 s on a loaded machine; the wait allows for the latter.
+  await page.waitForFunction(() => window.engram.backend.kind === 'gpu', null, { timeout: 120_000 });
   assert.match(page.url(), /backend=gpu/);
   await step(page, STEPS - 5);
   const trace = await bitsTrace(page);
