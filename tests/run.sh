@@ -7,16 +7,30 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Each step's name, and when the next begins (or the run ends) how long it took.
+# Each step's name, and when the next begins (or the run ends) how long it took, with the
+# CPU time its commands used: "1.9 cores" means both cores were busy, "1.0" that one idled.
 started=$SECONDS
 last=""
+cpu_ticks() { # CPU time of this shell's finished children, in clock ticks (proc(5) stat)
+  local stat
+  read -r stat < /proc/$$/stat
+  set -- ${stat##*) }
+  echo $(( ${14} + ${15} ))
+}
+tick=$(getconf CLK_TCK)
+took() {
+  local seconds=$((SECONDS - step_started)) cpu=$(( ($(cpu_ticks) - step_ticks) / tick ))
+  printf '== %s took %d s (CPU %d s, %s cores)\n' "$last" "$seconds" "$cpu" \
+    "$(awk -v c="$cpu" -v s="$seconds" 'BEGIN { printf "%.1f", s ? c / s : 0 }')"
+}
 step() {
-  [ -z "$last" ] || printf '== %s took %d s\n' "$last" $((SECONDS - step_started))
+  [ -z "$last" ] || took
   last=$*
   step_started=$SECONDS
+  step_ticks=$(cpu_ticks)
   printf '\n== %s\n' "$*"
 }
-trap 'status=$?; [ -z "$last" ] || printf "== %s took %d s\n== all steps: %d s\n" "$last" $((SECONDS - step_started)) $((SECONDS - started)); exit $status' EXIT
+trap 'status=$?; [ -z "${page_build:-}" ] || kill -- -"$page_build" 2>/dev/null; [ -z "$last" ] || { took; printf "== all steps: %d s\n" $((SECONDS - started)); }; exit $status' EXIT
 
 step "toolchain"
 ENGRAM_TEST_TOOLS=1 source scripts/setup.sh
@@ -27,6 +41,16 @@ cargo fmt --check
 step "import graph"
 # No circle between src/'s modules (scripts/deps.sh prints the layers).
 bash scripts/deps.sh
+
+# The page's build starts now and runs beside the lints and the native tests. Much of
+# each is one compiler thread (the engine crate at one codegen unit, the wasm modules'
+# link-time optimisation), so on 2 cores each uses the core the other leaves idle. It
+# builds target/wasm32-unknown-unknown/web, which no other step locks; its output is
+# shown at its step. In its own process group, so a failed step stops it too.
+mkdir -p target
+setsid bash -c 'began=$SECONDS; bash scripts/build-page.sh &&
+  echo "(the page build itself took $((SECONDS - began)) s)"' > target/page-build.log 2>&1 &
+page_build=$!
 
 step "lints (native)"
 cargo clippy --release --all-targets -- -D warnings
@@ -44,8 +68,12 @@ step "tests (native)"
 # on lavapipe, and fail without an adapter.
 cargo test --release -- --include-ignored
 
-step "page build (wasm32)"
-bash scripts/build-page.sh
+step "page build (wasm32), begun before the lints"
+status=0
+wait "$page_build" || status=$?
+page_build=""
+cat target/page-build.log
+[ "$status" = 0 ] || { echo "the page build failed (exit $status)"; exit "$status"; }
 
 step "tests (browser)"
 node --test --test-concurrency=1 tests/browser/

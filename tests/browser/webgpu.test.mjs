@@ -1,7 +1,7 @@
 // The WebGPU path in a real browser. With --enable-unsafe-webgpu, headless Chromium
 // offers a SwiftShader adapter (software, no GPU needed) and the page trains through the
 // WGSL kernels; without it, the page falls back to the CPU and says why.
-import { test, after } from 'node:test';
+import { test, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launch, openPage, waitReady, step, parseSafetensors, openSettings } from './harness.mjs';
 
@@ -9,17 +9,25 @@ import { startServer, launch, openPage, waitReady, step, parseSafetensors, openS
 const SMALL = '#model=ntm&task=copy&bits=4&max_length=3&hidden=16&memory_slots=8&memory_width=6&batch_size=4&seed=3';
 const STEPS = 20;
 
+// Two browsers for the whole file, one without a GPU and one with WebGPU on SwiftShader;
+// each page has its own context (and so its own worker and GPU device), and each test
+// closes the pages it opened.
 const server = await startServer();
-const browsers = [];
+const browsers = { cpu: await launch(), gpu: await launch([], { webgpu: true }) };
 after(async () => {
-  for (const browser of browsers) await browser.close();
+  for (const browser of Object.values(browsers)) await browser.close();
   await server.close();
 });
 
-async function open(hash, options) {
-  const browser = await launch([], options);
-  browsers.push(browser);
-  const session = await openPage(browser, server.url + hash);
+const opened = [];
+afterEach(async () => {
+  for (const { context } of opened.splice(0)) await context.close();
+});
+
+// A page of the playground at `hash`, ready to train; closed after the test.
+async function open(hash, { webgpu = false } = {}) {
+  const session = await openPage(webgpu ? browsers.gpu : browsers.cpu, server.url + hash);
+  opened.push(session);
   await waitReady(session.page);
   return session;
 }
@@ -56,7 +64,8 @@ function largestDifference(a, b) {
   return largest;
 }
 
-const cpu = await open(`${SMALL}&backend=cpu`);
+const cpu = await openPage(browsers.cpu, server.url + `${SMALL}&backend=cpu`);
+await waitReady(cpu.page);
 await step(cpu.page, STEPS);
 const cpuTrace = await bitsTrace(cpu.page);
 
@@ -117,40 +126,28 @@ for (const model of ['neural_gpu', 'neural_gpu_dep', 'neural_gpu_diag']) {
 
 // The generative models through their kernels (one dispatch per frame), every memory:
 // the bound and the recall frames' bound per step, as on the CPU. Small (T = 10 frames,
-// H = 8, Z = 2), and each test closes its browsers: SwiftShader runs a step's 2T + 3
-// dispatches of barriers on the CPU.
+// H = 8, Z = 2): SwiftShader runs a step's 2T + 3 dispatches of barriers on the CPU.
 for (const memory of ['none', 'introspective', 'ntm', 'lru', 'dnc']) {
   test(`gtmm with the ${memory} memory on recall trains through WebGPU as on the CPU`, async () => {
     const hash = `#model=gtmm&task=recall&memory=${memory}&min_length=5&max_length=5&hidden=8&latent=2&map_hidden=8&memory_slots=4&memory_width=4&batch_size=2&seed=3`;
-    const opened = [];
-    try {
-      for (const [backend, webgpu] of [['cpu', false], ['gpu', true]]) {
-        const browser = await launch([], { webgpu });
-        opened.push(browser);
-        const session = await openPage(browser, server.url + `${hash}&backend=${backend}`);
-        await waitReady(session.page);
-        opened.push(session);
-      }
-      const [onCpu, onGpu] = [opened[1], opened[3]];
-      assert.equal(await onGpu.page.getAttribute('#backend', 'data-kind'), 'gpu');
-      await step(onCpu.page, STEPS);
-      await step(onGpu.page, STEPS);
-      const series = (p) => p.evaluate(() => {
-        const s = window.engram.history.series();
-        return { bits: Array.from(s.bits), recall: Array.from(s.recall) };
-      });
-      const [expected, trace] = [await series(onCpu.page), await series(onGpu.page)];
-      assert.equal(trace.bits.length, STEPS);
-      let largest = 0;
-      for (const key of ['bits', 'recall']) {
-        trace[key].forEach((v, i) => { largest = Math.max(largest, Math.abs(v - expected[key][i]) / expected[key][i]); });
-      }
-      console.log(`gtmm (${memory}): largest relative difference of the bound over ${STEPS} steps, WebGPU vs CPU: ${largest.toExponential(2)}`);
-      assert.ok(largest < LOSS_TOLERANCE, `bound traces differ by ${largest}`);
-      assert.deepEqual(onGpu.problems, []);
-    } finally {
-      for (const browser of [opened[0], opened[2]]) await browser?.close();
+    const onCpu = await open(`${hash}&backend=cpu`);
+    const onGpu = await open(`${hash}&backend=gpu`, { webgpu: true });
+    assert.equal(await onGpu.page.getAttribute('#backend', 'data-kind'), 'gpu');
+    await step(onCpu.page, STEPS);
+    await step(onGpu.page, STEPS);
+    const series = (p) => p.evaluate(() => {
+      const s = window.engram.history.series();
+      return { bits: Array.from(s.bits), recall: Array.from(s.recall) };
+    });
+    const [expected, trace] = [await series(onCpu.page), await series(onGpu.page)];
+    assert.equal(trace.bits.length, STEPS);
+    let largest = 0;
+    for (const key of ['bits', 'recall']) {
+      trace[key].forEach((v, i) => { largest = Math.max(largest, Math.abs(v - expected[key][i]) / expected[key][i]); });
     }
+    console.log(`gtmm (${memory}): largest relative difference of the bound over ${STEPS} steps, WebGPU vs CPU: ${largest.toExponential(2)}`);
+    assert.ok(largest < LOSS_TOLERANCE, `bound traces differ by ${largest}`);
+    assert.deepEqual(onGpu.problems, []);
   });
 }
 
