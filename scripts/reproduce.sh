@@ -4,6 +4,11 @@
 #
 #   bash scripts/reproduce.sh            every figure below (about 27 minutes on 2 cores)
 #   bash scripts/reproduce.sh quick      the fast ones only (speed and short runs)
+#   bash scripts/reproduce.sh speed      every speed figure: the trainers' headline rates on
+#                                        one thread, how they scale with batch, length, N
+#                                        and threads (scripts/scaling.mjs), and the page
+#                                        against native (scripts/bench-page.mjs, when dist/
+#                                        is built); docs/performance.md; ~20 minutes
 #   bash scripts/reproduce.sh presets    the presets' paragraph: full length against the
 #                                        curriculum (every model, seeds 1–3) and the decay
 #                                        table (NTM, seeds 1–4); about 50 minutes
@@ -78,6 +83,30 @@ solved() {
     END { printf "%s; %d means back above 1 (worst %.1f)", first ? first * 16 " sequences" : "not under 1", relapses, worst }'
 }
 
+if [ "$mode" = speed ]; then
+  # The rate, and for the Neural GPU models the share of this core's FMA peak.
+  rate() { "$engram" bench --backend cpu "$@" 2>&1 | grep -E '^ +[a-z_]+ +[0-9]' |
+    awk '{ share = ""; if (match($0, /\(([0-9]+)% of/)) share = ", " substr($0, RSTART + 1, RLENGTH - 5) "% of one core'"'"'s peak"; print $5 " seq/s" share }'; }
+  row "figure" "-" "result"
+  row "bench ntm, batch 1, 1 thread" "-" "$(rate --model ntm --batch 1 --threads 1)"
+  row "bench dnc, batch 32, 1 thread" "-" "$(rate --model dnc --batch 32 --threads 1)"
+  row "bench dnc, batch 32, 2 threads" "-" "$(rate --model dnc --batch 32 --threads 2)"
+  for model in neural_gpu neural_gpu_dep neural_gpu_diag; do
+    row "bench $model, batch 16, n = 17, 1 thread" "-" "$(rate --model "$model" --batch 16 --length 17 --threads 1)"
+  done
+  for memory in none introspective ntm lru dnc; do
+    row "bench gtmm $memory, batch 16, 1 thread" "-" "$(rate --model gtmm --memory "$memory" --batch 16 --threads 1)"
+  done
+  echo
+  node scripts/scaling.mjs
+  echo
+  if [ -f dist/index.html ]; then
+    node scripts/bench-page.mjs
+  else
+    echo "the page against native: skipped (dist/ is not built: bash scripts/build-page.sh)"
+  fi
+  exit 0
+fi
 if [ "$mode" = presets ]; then
   row "figure" "seed" "result"
   for model in ntm dnc lstm lru; do

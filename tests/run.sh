@@ -7,27 +7,28 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Each step's name, and when the next begins (or the run ends) how long it took, with the
-# CPU time its commands used: "1.9 cores" means both cores were busy, "1.0" that one idled.
+# Each step's name, and when the next begins (or the run ends) how long it took, with how
+# busy the machine's cores were meanwhile (/proc/stat, every process: the browsers and the
+# page build running beside other steps included): "1.9 of 2 cores" is a full machine.
 started=$SECONDS
 last=""
-cpu_ticks() { # CPU time of this shell's finished children, in clock ticks (proc(5) stat)
-  local stat
-  read -r stat < /proc/$$/stat
-  set -- ${stat##*) }
-  echo $(( ${14} + ${15} ))
+busy_ticks() { # user, nice, system, irq and softirq time of all cores, in clock ticks
+  local cpu user nice system idle iowait irq softirq rest
+  read -r cpu user nice system idle iowait irq softirq rest < /proc/stat
+  echo $((user + nice + system + irq + softirq))
 }
 tick=$(getconf CLK_TCK)
+cores=$(nproc)
 took() {
-  local seconds=$((SECONDS - step_started)) cpu=$(( ($(cpu_ticks) - step_ticks) / tick ))
-  printf '== %s took %d s (CPU %d s, %s cores)\n' "$last" "$seconds" "$cpu" \
-    "$(awk -v c="$cpu" -v s="$seconds" 'BEGIN { printf "%.1f", s ? c / s : 0 }')"
+  local seconds=$((SECONDS - step_started)) busy=$(( ($(busy_ticks) - step_ticks) / tick ))
+  printf '== %s took %d s (%s of %d cores busy)\n' "$last" "$seconds" \
+    "$(awk -v b="$busy" -v s="$seconds" 'BEGIN { printf "%.1f", s ? b / s : 0 }')" "$cores"
 }
 step() {
   [ -z "$last" ] || took
   last=$*
   step_started=$SECONDS
-  step_ticks=$(cpu_ticks)
+  step_ticks=$(busy_ticks)
   printf '\n== %s\n' "$*"
 }
 trap 'status=$?; [ -z "${page_build:-}" ] || kill -- -"$page_build" 2>/dev/null; [ -z "$last" ] || { took; printf "== all steps: %d s\n" $((SECONDS - started)); }; exit $status' EXIT

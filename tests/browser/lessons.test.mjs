@@ -39,6 +39,8 @@ async function settled(frame) {
     model: window.engram.state.model,
     steps: window.engram.steps,
     swept: document.querySelectorAll('#sweep-table tbody tr').length,
+    // The sweep table's third column: sequence accuracy for the Neural GPU models.
+    sweepAccuracy: [...document.querySelectorAll('#sweep-table tbody tr')].map((r) => r.cells[2]?.textContent),
     dreamt: Boolean(window.engram.dream),
     memory: window.engram.state.memory,
   }));
@@ -52,7 +54,9 @@ async function walk(frame, keyboard, id) {
   await frame.waitForSelector('#lesson:not([hidden])', { timeout: 60_000 });
   await frame.focus('#lesson [data-part=next]');
   for (let i = 0; i < steps.length; i++) {
+    const began = Date.now();
     const record = await settled(frame);
+    record.seconds = (Date.now() - began) / 1000;
     assert.equal(record.progress, `Step ${i + 1} of ${steps.length}`);
     assert.equal(record.status, '', `${id} step ${i + 1}: ${record.status}`);
     assert.ok(record.text.trim().length > 40, 'the step has its text');
@@ -94,6 +98,10 @@ for (const id of LESSONS) {
       assert.deepEqual(seen.map((r) => r.model), ['neural_gpu', 'neural_gpu', 'neural_gpu', 'neural_gpu_diag', 'neural_gpu_diag', 'neural_gpu_diag', 'neural_gpu_diag']);
       assert.ok(Math.abs(right[0] - 0.996) < 0.005 && Math.abs(right[2] - 0.055) < 0.01, `${right}`);
       assert.equal(right[3], 1);
+      // Test lengths on the shipped diagonal model (trained on lengths ≤ 8): every
+      // sequence right at every length from 1 to 64 (256 sequences each).
+      assert.deepEqual(seen[4].sweepAccuracy, Array(64).fill('100.0%'), 'every length has every sequence right');
+      console.log(`# the diagonal model tested at lengths 1–64 (256 sequences each): ${seen[4].seconds.toFixed(1)} s`);
       // The long test at 1,024: one sequence, every symbol right (as engram eval has it).
       assert.deepEqual([seen[5].longTest.columns, seen[5].longTest.wrong], [1024, 0]);
       // Two 512-bit numbers added by the model trained on 1–20 bits: every column right.

@@ -24,7 +24,8 @@ pub struct BenchArgs {
     #[arg(long, value_parser = parse_positive, value_delimiter = ',', default_value = "1,16")]
     batch: Vec<usize>,
     /// Task length L: copy for the memory models (2L+1 steps per sequence, default 20),
-    /// reverse for the Neural GPU models (L columns, default 17).
+    /// reverse for the Neural GPU models (L columns, default 17), recall's items for gtmm
+    /// (L + 5 frames, default 10).
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=256))]
     length: Option<u64>,
     #[command(flatten)]
@@ -265,8 +266,17 @@ pub fn run(args: BenchArgs) -> Result<(), String> {
         min_length: columns,
         max_length: columns,
     };
-    // The generative models: recall at the tiny defaults (l = 10, k = 5: 15 frames).
-    let recall = TaskConfig::frames_by_name("recall").map_err(|e| e.to_string())?;
+    // The generative models: recall at the tiny defaults (l = 10, k = 5: 15 frames), or
+    // with L items.
+    let mut recall = TaskConfig::frames_by_name("recall").map_err(|e| e.to_string())?;
+    if let (TaskConfig::Frames {
+        min_length,
+        max_length,
+        ..
+    }, Some(items)) = (&mut recall, args.length)
+    {
+        (*min_length, *max_length) = (items as usize, items as usize);
+    }
     if args.threads > MAX_THREADS {
         return Err(format!(
             "--threads must be at most {MAX_THREADS}, got {}",
@@ -303,8 +313,9 @@ pub fn run(args: BenchArgs) -> Result<(), String> {
             "forward+backward"
         };
         println!(
-            "{what}, {backend}: memory models on copy, L = {copy_length} ({} steps per sequence); Neural GPU models on reverse, n = {columns}; gtmm on recall (15 frames)",
-            2 * copy_length + 1
+            "{what}, {backend}: memory models on copy, L = {copy_length} ({} steps per sequence); Neural GPU models on reverse, n = {columns}; gtmm on recall ({} frames)",
+            2 * copy_length + 1,
+            recall.max_steps()
         );
         println!(
             "{:>15} {:>6} {:>8} {:>10} {:>12} {:>12} {:>10}",
