@@ -8,7 +8,7 @@
 #                                        one thread, how they scale with batch, length, N
 #                                        and threads (scripts/scaling.mjs), and the page
 #                                        against native (scripts/bench-page.mjs, when dist/
-#                                        is built); docs/performance.md; ~20 minutes
+#                                        is built); docs/performance.md; ~30 minutes
 #   bash scripts/reproduce.sh presets    the presets' paragraph: full length against the
 #                                        curriculum (every model, seeds 1–3) and the decay
 #                                        table (NTM, seeds 1–4); about 50 minutes

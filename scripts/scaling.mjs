@@ -9,7 +9,8 @@
 //   length 10, 20, 40, 80      at batch 16 (copy L: 2L + 1 steps; reverse: n columns;
 //                              recall: L items, L + 5 frames);
 //   N      16 … 1,024 slots    at batch 4 (the models with a memory of slots).
-// Needs target/release/engram (`cargo build --release`). About 15 minutes on 2 cores.
+// Needs target/release/engram (`cargo build --release`). About 22 minutes on 2 cores, a
+// quarter of it the dependent-output model at n = 80 (under 1 sequence/s on one thread).
 import { execFileSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -62,6 +63,8 @@ for (const model of models) {
     if (SLOTTED.has(model)) {
       results.slots[key] = Object.fromEntries(SLOTS.map((n) => [n, bench(model, threads, ['--batch', '4', '--slots', String(n)])[4]]));
     }
+    // Written as it goes, so that a run cut short keeps what it measured.
+    if (jsonOut) writeFileSync(jsonOut, JSON.stringify(results, null, 2));
   }
 }
 
@@ -81,4 +84,3 @@ console.log();
 console.log(table('By length L, batch 16:', LENGTHS, results.length));
 console.log();
 console.log(table('By memory slots N, batch 4:', SLOTS, results.slots));
-if (jsonOut) writeFileSync(jsonOut, JSON.stringify(results, null, 2));

@@ -269,11 +269,14 @@ pub fn run(args: BenchArgs) -> Result<(), String> {
     // The generative models: recall at the tiny defaults (l = 10, k = 5: 15 frames), or
     // with L items.
     let mut recall = TaskConfig::frames_by_name("recall").map_err(|e| e.to_string())?;
-    if let (TaskConfig::Frames {
-        min_length,
-        max_length,
-        ..
-    }, Some(items)) = (&mut recall, args.length)
+    if let (
+        TaskConfig::Frames {
+            min_length,
+            max_length,
+            ..
+        },
+        Some(items),
+    ) = (&mut recall, args.length)
     {
         (*min_length, *max_length) = (items as usize, items as usize);
     }
