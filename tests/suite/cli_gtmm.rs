@@ -147,6 +147,29 @@ fn a_generative_model_trains_evaluates_traces_and_dreams() {
     assert_eq!(bytes.len(), "P5\n780 130\n255\n".len() + 780 * 130);
 }
 
+/// `engram bench --length L` sets recall's item count for gtmm (L + 5 frames), as it sets
+/// copy's length for the memory models; without it, the tiny defaults' 15 frames.
+#[test]
+fn bench_length_sets_the_recall_items() {
+    let frames = |extra: &[&str]| {
+        let mut args = vec![
+            "bench",
+            "--model",
+            "gtmm",
+            "--batch",
+            "1",
+            "--seconds",
+            "0.05",
+            "--json",
+        ];
+        args.extend_from_slice(extra);
+        let measured: serde_json::Value = serde_json::from_str(&ok(&args)).unwrap();
+        measured[0]["steps_per_sequence"].as_u64().unwrap()
+    };
+    assert_eq!(frames(&[]), 15);
+    assert_eq!(frames(&["--length", "20"]), 25);
+}
+
 #[test]
 fn output_into_a_closed_pipe_ends_quietly() {
     use std::io::Read;
