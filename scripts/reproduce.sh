@@ -69,7 +69,7 @@ evaluated() {
       console.log(JSON.parse(s).lengths.map((l) => `${l.length}: ${shown(l)}`).join(", "));
     })'
 }
-bench() { "$engram" bench "$@" 2>&1 | grep -E '^ +[a-z_]+ +[0-9]' | awk '{print $5 " seq/s"}' | paste -sd' ' -; }
+bench() { "$engram" bench "$@" 2>&1 | grep -E '^ *[a-z_]+ +[0-9]' | awk '{print $5 " seq/s"}' | paste -sd' ' -; }
 # From a run's 50-step log lines (means over each 50 steps): the sequences (batch 16)
 # until the first mean under 1 bit error per sequence at the full length 10, and how
 # often a mean climbed back above 1 after that (and the worst).
@@ -85,7 +85,7 @@ solved() {
 
 if [ "$mode" = speed ]; then
   # The rate, and for the Neural GPU models the share of this core's FMA peak.
-  rate() { "$engram" bench --backend cpu "$@" 2>&1 | grep -E '^ +[a-z_]+ +[0-9]' |
+  rate() { "$engram" bench --backend cpu "$@" 2>&1 | grep -E '^ *[a-z_]+ +[0-9]' |
     awk '{ share = ""; if (match($0, /\(([0-9]+)% of/)) share = ", " substr($0, RSTART + 1, RLENGTH - 5) "% of one core'"'"'s peak"; print $5 " seq/s" share }'; }
   row "figure" "-" "result"
   row "bench ntm, batch 1, 1 thread" "-" "$(rate --model ntm --batch 1 --threads 1)"
