@@ -69,7 +69,15 @@ evaluated() {
       console.log(JSON.parse(s).lengths.map((l) => `${l.length}: ${shown(l)}`).join(", "));
     })'
 }
-bench() { "$engram" bench "$@" 2>&1 | grep -E '^ *[a-z_]+ +[0-9]' | awk '{print $5 " seq/s"}' | paste -sd' ' -; }
+# `engram bench`'s rates, one per batch size, each with the Neural GPU models' share of
+# this core's FMA peak where it prints one.
+bench() {
+  "$engram" bench "$@" 2>&1 | grep -E '^ *[a-z_]+ +[0-9]' | awk '{
+    share = ""
+    if (match($0, /\(([0-9]+)% of/)) share = " (" substr($0, RSTART + 1, RLENGTH - 5) "% of one core'"'"'s peak)"
+    print $5 " seq/s" share
+  }' | paste -sd' ' -
+}
 # From a run's 50-step log lines (means over each 50 steps): the sequences (batch 16)
 # until the first mean under 1 bit error per sequence at the full length 10, and how
 # often a mean climbed back above 1 after that (and the worst).
@@ -84,18 +92,15 @@ solved() {
 }
 
 if [ "$mode" = speed ]; then
-  # The rate, and for the Neural GPU models the share of this core's FMA peak.
-  rate() { "$engram" bench --backend cpu "$@" 2>&1 | grep -E '^ *[a-z_]+ +[0-9]' |
-    awk '{ share = ""; if (match($0, /\(([0-9]+)% of/)) share = ", " substr($0, RSTART + 1, RLENGTH - 5) "% of one core'"'"'s peak"; print $5 " seq/s" share }'; }
   row "figure" "-" "result"
-  row "bench ntm, batch 1, 1 thread" "-" "$(rate --model ntm --batch 1 --threads 1)"
-  row "bench dnc, batch 32, 1 thread" "-" "$(rate --model dnc --batch 32 --threads 1)"
-  row "bench dnc, batch 32, 2 threads" "-" "$(rate --model dnc --batch 32 --threads 2)"
+  row "bench ntm, batch 1, 1 thread" "-" "$(bench --backend cpu --model ntm --batch 1 --threads 1)"
+  row "bench dnc, batch 32, 1 thread" "-" "$(bench --backend cpu --model dnc --batch 32 --threads 1)"
+  row "bench dnc, batch 32, 2 threads" "-" "$(bench --backend cpu --model dnc --batch 32 --threads 2)"
   for model in neural_gpu neural_gpu_dep neural_gpu_diag; do
-    row "bench $model, batch 16, n = 17, 1 thread" "-" "$(rate --model "$model" --batch 16 --length 17 --threads 1)"
+    row "bench $model, batch 16, n = 17, 1 thread" "-" "$(bench --backend cpu --model "$model" --batch 16 --length 17 --threads 1)"
   done
   for memory in none introspective ntm lru dnc; do
-    row "bench gtmm $memory, batch 16, 1 thread" "-" "$(rate --model gtmm --memory "$memory" --batch 16 --threads 1)"
+    row "bench gtmm $memory, batch 16, 1 thread" "-" "$(bench --backend cpu --model gtmm --memory "$memory" --batch 16 --threads 1)"
   done
   echo
   node scripts/scaling.mjs

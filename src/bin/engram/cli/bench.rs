@@ -268,18 +268,11 @@ pub fn run(args: BenchArgs) -> Result<(), String> {
     };
     // The generative models: recall at the tiny defaults (l = 10, k = 5: 15 frames), or
     // with L items.
-    let mut recall = TaskConfig::frames_by_name("recall").map_err(|e| e.to_string())?;
-    if let (
-        TaskConfig::Frames {
-            min_length,
-            max_length,
-            ..
-        },
-        Some(items),
-    ) = (&mut recall, args.length)
-    {
-        (*min_length, *max_length) = (items as usize, items as usize);
-    }
+    let recall = TaskConfig::frames_by_name("recall").map_err(|e| e.to_string())?;
+    let recall = match args.length {
+        Some(items) => recall.at_length(items as usize),
+        None => recall,
+    };
     if args.threads > MAX_THREADS {
         return Err(format!(
             "--threads must be at most {MAX_THREADS}, got {}",
