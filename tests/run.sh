@@ -67,7 +67,8 @@ done
 step "tests (native)"
 # GPU tests are #[ignore]d (plain `cargo test` reports them as ignored); here they run,
 # on lavapipe, and fail without an adapter.
-cargo test --release -- --include-ignored
+# The checks profile (Cargo.toml) is release's optimisation, built faster.
+cargo test --profile checks -- --include-ignored
 
 step "page build (wasm32), begun before the lints"
 status=0
@@ -77,4 +78,4 @@ cat target/page-build.log
 [ "$status" = 0 ] || { echo "the page build failed (exit $status)"; exit "$status"; }
 
 step "tests (browser)"
-node --test --test-concurrency=1 tests/browser/
+ENGRAM_BIN=target/checks/engram node --test --test-concurrency=1 tests/browser/

@@ -9,7 +9,11 @@ import { serveStatic } from '../../scripts/static-server.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const DIST = path.join(ROOT, 'dist');
-export const ENGRAM = path.join(ROOT, 'target/release/engram');
+// The native CLI the page is compared with: tests/run.sh names the one it built
+// (target/checks/engram); alone, a test uses `cargo build --release`'s.
+export const ENGRAM = process.env.ENGRAM_BIN
+  ? path.resolve(ROOT, process.env.ENGRAM_BIN)
+  : path.join(ROOT, 'target/release/engram');
 export const BASE_PATH = '/demo/engram/';
 
 // A host page that embeds the playground in a sandboxed iframe.
