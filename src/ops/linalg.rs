@@ -88,35 +88,7 @@ pub fn matvec_transposed_accumulate(w: &[f32], y: &[f32], x: &mut [f32]) {
     }
     let cols = x.len();
     debug_assert_eq!(w.len(), y.len() * cols);
-    // Each column's sum runs down the rows in order, one add after another: with one
-    // block of 16 columns in flight that chain's latency is the whole cost, so blocks
-    // of 64 columns go first, four independent chains at once (the same sums, in the
-    // same order, so the same bits).
-    let wide_cols = cols / (WIDE_BLOCKS * BLOCK_COLS) * (WIDE_BLOCKS * BLOCK_COLS);
-    for c0 in (0..wide_cols).step_by(WIDE_BLOCKS * BLOCK_COLS) {
-        let mut sums = [[0.0f32; BLOCK_COLS]; WIDE_BLOCKS];
-        for (&g, row) in y.iter().zip(w.chunks_exact(cols)) {
-            if g == 0.0 {
-                continue;
-            }
-            for (b, sums) in sums.iter_mut().enumerate() {
-                let at = c0 + b * BLOCK_COLS;
-                let block: &[f32; BLOCK_COLS] = row[at..at + BLOCK_COLS]
-                    .try_into()
-                    .expect("a full block of columns");
-                for j in 0..BLOCK_COLS {
-                    sums[j] += g * block[j];
-                }
-            }
-        }
-        for (x, s) in x[c0..c0 + WIDE_BLOCKS * BLOCK_COLS]
-            .iter_mut()
-            .zip(sums.iter().flatten())
-        {
-            *x += s;
-        }
-    }
-    for c0 in (wide_cols..cols).step_by(BLOCK_COLS) {
+    for c0 in (0..cols).step_by(BLOCK_COLS) {
         let block_cols = BLOCK_COLS.min(cols - c0);
         let mut sums = [0.0f32; BLOCK_COLS];
         if block_cols == BLOCK_COLS {
@@ -154,10 +126,6 @@ pub fn outer_accumulate(y: &[f32], x: &[f32], w: &mut [f32]) {
         }
     }
 }
-
-/// Blocks of [`BLOCK_COLS`] columns that [`matvec_transposed_accumulate`] sums at once
-/// natively: 4 × 16 columns are 8 AVX registers of sums.
-const WIDE_BLOCKS: usize = 4;
 
 /// Rows and columns of `W` that [`outer_products_accumulate`] keeps in registers: 4 × 16
 /// natively (AVX), 4 × 8 in WebAssembly, whose 128-bit vectors would spill a wider block
