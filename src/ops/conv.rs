@@ -113,7 +113,11 @@ const ROW_BLOCK: usize = 4;
 /// `c[i] += Σ_p a(i, p) · b(p)` over rows `c[i]` of `n` (row-major `[rows][n]`), four rows
 /// of `c` per pass so each row `b(p)` loaded serves four: the one kernel behind
 /// [`matmul_accumulate`] and [`matmul_transposed_a_accumulate`], which differ only in
-/// where `a`'s scalars lie.
+/// where `a`'s scalars lie. A tile of four rows by 16 columns of `c` (8 AVX registers)
+/// stays in registers for all of `p`, then one of 8 columns, then single columns: a
+/// plain loop over whole rows reloads and stores `c` at every `p`, which measured
+/// slower than the arithmetic. Each element still computes `fma(a, b, c)` for `p` in
+/// order, so the bits do not depend on the tiling.
 #[cfg(not(target_arch = "wasm32"))]
 #[inline(always)]
 fn four_rows_at_a_time<'b>(
@@ -127,22 +131,52 @@ fn four_rows_at_a_time<'b>(
     let full = rows / ROW_BLOCK * ROW_BLOCK;
     for (block, c_rows) in c[..full * n].chunks_exact_mut(ROW_BLOCK * n).enumerate() {
         let i0 = block * ROW_BLOCK;
-        let (c0, rest) = c_rows.split_at_mut(n);
-        let (c1, rest) = rest.split_at_mut(n);
-        let (c2, c3) = rest.split_at_mut(n);
-        for p in 0..depth {
-            let (a0, a1, a2, a3) = (a(i0, p), a(i0 + 1, p), a(i0 + 2, p), a(i0 + 3, p));
-            let row = &b(p)[..n];
-            for j in 0..n {
-                let v = row[j];
-                c0[j] = fma(a0, v, c0[j]);
-                c1[j] = fma(a1, v, c1[j]);
-                c2[j] = fma(a2, v, c2[j]);
-                c3[j] = fma(a3, v, c3[j]);
-            }
+        let mut j0 = 0;
+        while j0 + 16 <= n {
+            tile::<16>(c_rows, n, j0, depth, |r, p| a(i0 + r, p), &b);
+            j0 += 16;
+        }
+        while j0 + 8 <= n {
+            tile::<8>(c_rows, n, j0, depth, |r, p| a(i0 + r, p), &b);
+            j0 += 8;
+        }
+        while j0 < n {
+            tile::<1>(c_rows, n, j0, depth, |r, p| a(i0 + r, p), &b);
+            j0 += 1;
         }
     }
     remaining_rows(full..rows, n, depth, a, b, c);
+}
+
+/// Columns `j0..j0 + T` of a block of [`ROW_BLOCK`] rows of `c` (`c_rows`, rows of `n`),
+/// summed over every `p` in registers: `a(r, p)` is the block's row `r`.
+#[cfg(not(target_arch = "wasm32"))]
+#[inline(always)]
+fn tile<'b, const T: usize>(
+    c_rows: &mut [f32],
+    n: usize,
+    j0: usize,
+    depth: usize,
+    a: impl Fn(usize, usize) -> f32,
+    b: &impl Fn(usize) -> &'b [f32],
+) {
+    let mut sums: [[f32; T]; ROW_BLOCK] =
+        std::array::from_fn(|r| c_rows[r * n + j0..][..T].try_into().expect("a tile"));
+    for p in 0..depth {
+        let row: &[f32; T] = b(p)[j0..j0 + T].try_into().expect("a tile");
+        let (a0, a1, a2, a3) = (a(0, p), a(1, p), a(2, p), a(3, p));
+        let [s0, s1, s2, s3] = &mut sums;
+        for j in 0..T {
+            let v = row[j];
+            s0[j] = fma(a0, v, s0[j]);
+            s1[j] = fma(a1, v, s1[j]);
+            s2[j] = fma(a2, v, s2[j]);
+            s3[j] = fma(a3, v, s3[j]);
+        }
+    }
+    for (r, sum) in sums.iter().enumerate() {
+        c_rows[r * n + j0..][..T].copy_from_slice(sum);
+    }
 }
 
 /// [`four_rows_at_a_time`] for WebAssembly: a tile of four rows by eight columns of `c`
