@@ -114,7 +114,7 @@ const ROW_BLOCK: usize = 4;
 /// of `c` per pass so each row `b(p)` loaded serves four: the one kernel behind
 /// [`matmul_accumulate`] and [`matmul_transposed_a_accumulate`], which differ only in
 /// where `a`'s scalars lie. A tile of four rows by 16 columns of `c` (8 AVX registers)
-/// stays in registers for all of `p`, then one of 8 columns, then single columns: a
+/// stays in registers for all of `p`, then one of 8, 4, 2 and 1 columns for the rest: a
 /// plain loop over whole rows reloads and stores `c` at every `p`, which measured
 /// slower than the arithmetic. Each element still computes `fma(a, b, c)` for `p` in
 /// order, so the bits do not depend on the tiling.
@@ -136,13 +136,20 @@ fn four_rows_at_a_time<'b>(
             tile::<16>(c_rows, n, j0, depth, |r, p| a(i0 + r, p), &b);
             j0 += 16;
         }
-        while j0 + 8 <= n {
+        if j0 + 8 <= n {
             tile::<8>(c_rows, n, j0, depth, |r, p| a(i0 + r, p), &b);
             j0 += 8;
         }
-        while j0 < n {
+        if j0 + 4 <= n {
+            tile::<4>(c_rows, n, j0, depth, |r, p| a(i0 + r, p), &b);
+            j0 += 4;
+        }
+        if j0 + 2 <= n {
+            tile::<2>(c_rows, n, j0, depth, |r, p| a(i0 + r, p), &b);
+            j0 += 2;
+        }
+        if j0 < n {
             tile::<1>(c_rows, n, j0, depth, |r, p| a(i0 + r, p), &b);
-            j0 += 1;
         }
     }
     remaining_rows(full..rows, n, depth, a, b, c);
