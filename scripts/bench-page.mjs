@@ -42,6 +42,10 @@ const pairRate = await pageRate(pairRun.page, 40, MEASURE_STEPS);
 const imageRun = await openPage(browser, server.url + `#model=neural_gpu&task=reverse&min_length=17&max_length=17&backend=cpu`);
 await imageRun.page.waitForFunction(() => !document.getElementById('play').disabled);
 const imageRate = await pageRate(imageRun.page, 4, IMAGE_STEPS);
+// The Diagonal Neural GPU at its preset (m = 24, one row) on reverse, lengths ≤ 8.
+const diagonalRun = await openPage(browser, server.url + '#model=neural_gpu_diag&task=reverse&backend=cpu');
+await diagonalRun.page.waitForFunction(() => !document.getElementById('play').disabled);
+const diagonalRate = await pageRate(diagonalRun.page, 40, MEASURE_STEPS);
 // A generative model at the spec's tiny defaults: the DNC memory on recall (15 frames).
 const generativeRun = await openPage(browser, server.url + '#model=gtmm&task=recall&memory=dnc&backend=cpu');
 await generativeRun.page.waitForFunction(() => !document.getElementById('play').disabled);
@@ -65,6 +69,11 @@ const imageNative = execFileSync(ENGRAM, ['train', '--model', 'neural_gpu', '--t
   '--log-every', String(IMAGE_STEPS + 4)], { encoding: 'utf8' });
 const imageNativeRate = Number(imageNative.match(/\(([\d.]+) seq\/s\)/)[1]);
 
+const diagonalNative = execFileSync(ENGRAM, ['train', '--model', 'neural_gpu_diag', '--task', 'reverse',
+  '--threads', '1', '--backend', 'cpu', '--steps', String(MEASURE_STEPS + 40), '--log-every', String(MEASURE_STEPS + 40)],
+{ encoding: 'utf8' });
+const diagonalNativeRate = Number(diagonalNative.match(/\(([\d.]+) seq\/s\)/)[1]);
+
 const generativeNative = execFileSync(ENGRAM, ['train', '--model', 'gtmm', '--memory', 'dnc', '--task', 'recall',
   '--threads', '1', '--backend', 'cpu', '--steps', String(MEASURE_STEPS + 20), '--log-every', String(MEASURE_STEPS + 20)],
 { encoding: 'utf8' });
@@ -74,5 +83,6 @@ console.log(`time to interactive (page load → Play enabled): ${interactiveMs} 
 console.log(`NTM copy training, batch 16: page ${cpuRate.toFixed(0)} seq/s, native 1 thread ${nativeRate.toFixed(0)} seq/s, ratio ${(cpuRate / nativeRate).toFixed(2)}`);
 console.log(`NTM copy beside an LSTM (compare=lstm, lockstep), batch 16: ${pairRate.toFixed(0)} seq/s per model, against ${cpuRate.toFixed(0)} alone (${(pairRate / cpuRate).toFixed(2)}×)`);
 console.log(`Neural GPU reverse n = 17, batch 16: page ${imageRate.toFixed(1)} seq/s, native 1 thread ${imageNativeRate.toFixed(1)} seq/s, ratio ${(imageRate / imageNativeRate).toFixed(2)}`);
+console.log(`Diagonal Neural GPU reverse, lengths ≤ 8 (its preset): page ${diagonalRate.toFixed(0)} seq/s, native 1 thread ${diagonalNativeRate.toFixed(0)} seq/s, ratio ${(diagonalRate / diagonalNativeRate).toFixed(2)}`);
 console.log(`gtmm (DNC memory) recall, batch 16: page ${generativeRate.toFixed(0)} seq/s, native 1 thread ${generativeNativeRate.toFixed(0)} seq/s, ratio ${(generativeRate / generativeNativeRate).toFixed(2)}`);
 console.log(`the same on WebGPU (${adapter}): ${gpuRate.toFixed(1)} seq/s`);
