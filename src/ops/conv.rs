@@ -448,6 +448,32 @@ mod tests {
     }
 
     #[test]
+    fn the_tiled_product_has_the_plain_loops_bits_at_every_width() {
+        // Every column count from 1 to 40 takes a different mix of tiles (16, 8, 4, 2,
+        // 1 natively); each element must still be fma(a, b, c) over p in order.
+        let mut rng = crate::rng::Pcg32::new(11);
+        let (m, k) = (6, 7);
+        for n in 1..=40 {
+            let a: Vec<f32> = (0..m * k).map(|_| rng.uniform(-1.0, 1.0)).collect();
+            let b: Vec<f32> = (0..k * n).map(|_| rng.uniform(-1.0, 1.0)).collect();
+            let start: Vec<f32> = (0..m * n).map(|_| rng.uniform(-1.0, 1.0)).collect();
+            let mut c = start.clone();
+            matmul_accumulate(&a, &b, &mut c, m, k, n);
+            for i in 0..m {
+                for j in 0..n {
+                    let plain =
+                        (0..k).fold(start[i * n + j], |c, p| fma(a[i * k + p], b[p * n + j], c));
+                    assert_eq!(
+                        c[i * n + j].to_bits(),
+                        plain.to_bits(),
+                        "n = {n}, ({i}, {j})"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
     fn the_blocked_products_equal_plain_loops() {
         let mut rng = crate::rng::Pcg32::new(5);
         for (m, k, n) in [(1, 1, 1), (4, 3, 5), (7, 10, 3), (9, 13, 17)] {
