@@ -132,25 +132,17 @@ fn four_rows_at_a_time<'b>(
     for (block, c_rows) in c[..full * n].chunks_exact_mut(ROW_BLOCK * n).enumerate() {
         let i0 = block * ROW_BLOCK;
         let mut j0 = 0;
-        while j0 + 16 <= n {
-            tile::<16>(c_rows, n, j0, depth, |r, p| a(i0 + r, p), &b);
-            j0 += 16;
+        // As many tiles of each width as fit, widest first: 16s, then at most one each
+        // of 8, 4, 2 and 1.
+        macro_rules! tiles {
+            ($($width:literal)*) => {$(
+                while n - j0 >= $width {
+                    tile::<$width>(c_rows, n, j0, depth, |r, p| a(i0 + r, p), &b);
+                    j0 += $width;
+                }
+            )*};
         }
-        if j0 + 8 <= n {
-            tile::<8>(c_rows, n, j0, depth, |r, p| a(i0 + r, p), &b);
-            j0 += 8;
-        }
-        if j0 + 4 <= n {
-            tile::<4>(c_rows, n, j0, depth, |r, p| a(i0 + r, p), &b);
-            j0 += 4;
-        }
-        if j0 + 2 <= n {
-            tile::<2>(c_rows, n, j0, depth, |r, p| a(i0 + r, p), &b);
-            j0 += 2;
-        }
-        if j0 < n {
-            tile::<1>(c_rows, n, j0, depth, |r, p| a(i0 + r, p), &b);
-        }
+        tiles!(16 8 4 2 1);
     }
     remaining_rows(full..rows, n, depth, a, b, c);
 }
