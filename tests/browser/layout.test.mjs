@@ -279,8 +279,9 @@ test('the Embed dialog offers views, size and autoplay, previews the figure and 
   assert.match(snippet, / title="Engram: Neural Turing Machine learning copy"/);
   assert.match(snippet, / sandbox="allow-scripts[^"]*"/);
   assert.doesNotMatch(snippet, /allow-same-origin/);
-  await page.waitForSelector('#embed-preview iframe');
-  assert.equal(await page.getAttribute('#embed-preview iframe', 'width'), '480');
+  // The preview follows the last change 400 ms later (share.js), so a slow machine can
+  // show an earlier choice's preview first: wait for the chosen size's.
+  await page.waitForFunction(() => document.querySelector('#embed-preview iframe')?.getAttribute('width') === '480');
   await page.waitForFunction(() => /about \d+ KB/.test(document.getElementById('embed-download').textContent));
   await context.close();
 });
