@@ -78,7 +78,7 @@ cat target/page-build.log
 [ "$status" = 0 ] || { echo "the page build failed (exit $status)"; exit "$status"; }
 
 step "tests (browser)"
-# Two files at a time: one at a time left 0.4 of the 2 cores idle (pages waiting on
-# frames and workers), and each file has its own browsers, server (any free port) and
-# scratch folder. 501 s → 429 s here, back to back, all 123 tests passing both times.
-ENGRAM_BIN=target/checks/engram node --test --test-concurrency=2 tests/browser/
+# One file at a time. Two at a time measured 501 s → 429 s here (one at a time leaves
+# 0.4 of the 2 cores idle), but a fresh-clone run at two exposed a test reading a
+# debounced preview too early (fixed); it returns when runs at two are green repeatedly.
+ENGRAM_BIN=target/checks/engram node --test --test-concurrency=1 tests/browser/
