@@ -5,4 +5,5 @@ pub mod activation;
 pub mod conv;
 pub mod linalg;
 pub mod loss;
+pub mod matmul;
 pub mod order;

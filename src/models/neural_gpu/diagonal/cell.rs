@@ -3,7 +3,7 @@
 //! and the fixed diagonal shift of the maps.
 
 use crate::nn::ParamStore;
-use crate::ops::conv::{
+use crate::ops::matmul::{
     matmul_accumulate, matmul_transposed_a_accumulate, matmul_transposed_b_accumulate,
 };
 use crate::rng::Pcg32;

@@ -1,0 +1,291 @@
+//! Small dense matrix products on row-major f32 slices, for the convolutions
+//! ([`super::conv`]) and the Diagonal Neural GPU's width-3 convolutions: register-blocked,
+//! so four output rows share each load of a row of the right-hand matrix and a tile of
+//! the result stays in registers over the whole sum.
+
+/// `a·b + c`, fused where the target has FMA (natively with `target-cpu=native` on
+/// current x86-64): one rounding instead of two and twice the arithmetic per
+/// instruction. Elsewhere (wasm32) a fused multiply-add would be a slow library call, so
+/// it is a multiply and an add. The two differ by at most one rounding per term, far
+/// inside the 1e-4 the paths must agree to (models.md §6).
+#[inline(always)]
+fn fma(a: f32, b: f32, c: f32) -> f32 {
+    if cfg!(target_feature = "fma") {
+        a.mul_add(b, c)
+    } else {
+        a * b + c
+    }
+}
+
+/// Output rows computed together in [`matmul_accumulate`]: each row of `b` loaded once
+/// serves this many rows of `c`.
+const ROW_BLOCK: usize = 4;
+
+/// `c[i] += Σ_p a(i, p) · b(p)` over rows `c[i]` of `n` (row-major `[rows][n]`), four rows
+/// of `c` per pass so each row `b(p)` loaded serves four: the one kernel behind
+/// [`matmul_accumulate`] and [`matmul_transposed_a_accumulate`], which differ only in
+/// where `a`'s scalars lie. A tile of four rows by 16 columns of `c` (8 AVX registers)
+/// stays in registers for all of `p`, then one of 8, 4, 2 and 1 columns for the rest: a
+/// plain loop over whole rows reloads and stores `c` at every `p`, which measured
+/// slower than the arithmetic. Each element still computes `fma(a, b, c)` for `p` in
+/// order, so the bits do not depend on the tiling.
+#[cfg(not(target_arch = "wasm32"))]
+#[inline(always)]
+fn four_rows_at_a_time<'b>(
+    rows: usize,
+    n: usize,
+    depth: usize,
+    a: impl Fn(usize, usize) -> f32,
+    b: impl Fn(usize) -> &'b [f32],
+    c: &mut [f32],
+) {
+    let full = rows / ROW_BLOCK * ROW_BLOCK;
+    for (block, c_rows) in c[..full * n].chunks_exact_mut(ROW_BLOCK * n).enumerate() {
+        let i0 = block * ROW_BLOCK;
+        let mut j0 = 0;
+        // As many tiles of each width as fit, widest first: 16s, then at most one each
+        // of 8, 4, 2 and 1.
+        macro_rules! tiles {
+            ($($width:literal)*) => {$(
+                while n - j0 >= $width {
+                    tile::<$width>(c_rows, n, j0, depth, |r, p| a(i0 + r, p), &b);
+                    j0 += $width;
+                }
+            )*};
+        }
+        tiles!(16 8 4 2 1);
+    }
+    remaining_rows(full..rows, n, depth, a, b, c);
+}
+
+/// Columns `j0..j0 + T` of a block of [`ROW_BLOCK`] rows of `c` (`c_rows`, rows of `n`),
+/// summed over every `p` in registers: `a(r, p)` is the block's row `r`.
+#[cfg(not(target_arch = "wasm32"))]
+#[inline(always)]
+fn tile<'b, const T: usize>(
+    c_rows: &mut [f32],
+    n: usize,
+    j0: usize,
+    depth: usize,
+    a: impl Fn(usize, usize) -> f32,
+    b: &impl Fn(usize) -> &'b [f32],
+) {
+    let mut sums: [[f32; T]; ROW_BLOCK] =
+        std::array::from_fn(|r| c_rows[r * n + j0..][..T].try_into().expect("a tile"));
+    for p in 0..depth {
+        let row: &[f32; T] = b(p)[j0..j0 + T].try_into().expect("a tile");
+        let (a0, a1, a2, a3) = (a(0, p), a(1, p), a(2, p), a(3, p));
+        let [s0, s1, s2, s3] = &mut sums;
+        for j in 0..T {
+            let v = row[j];
+            s0[j] = fma(a0, v, s0[j]);
+            s1[j] = fma(a1, v, s1[j]);
+            s2[j] = fma(a2, v, s2[j]);
+            s3[j] = fma(a3, v, s3[j]);
+        }
+    }
+    for (r, sum) in sums.iter().enumerate() {
+        c_rows[r * n + j0..][..T].copy_from_slice(sum);
+    }
+}
+
+/// [`four_rows_at_a_time`] for WebAssembly: a tile of four rows by eight columns of `c`
+/// stays in eight SIMD registers for all of `p` (V8 does not keep the autovectorised
+/// loop's rows of `c` in registers, and this product is three quarters of a Neural GPU
+/// step in the page). Each element still computes `c + a·b` for `p` in order, as the
+/// portable loop does (WebAssembly has no fused multiply-add), so the results are the
+/// same bits.
+#[cfg(target_arch = "wasm32")]
+#[inline(always)]
+fn four_rows_at_a_time<'b>(
+    rows: usize,
+    n: usize,
+    depth: usize,
+    a: impl Fn(usize, usize) -> f32,
+    b: impl Fn(usize) -> &'b [f32],
+    c: &mut [f32],
+) {
+    use core::arch::wasm32::{f32x4_add, f32x4_mul, f32x4_splat, v128, v128_load, v128_store};
+    const TILE: usize = 8;
+    let full = rows / ROW_BLOCK * ROW_BLOCK;
+    let tiled = n / TILE * TILE;
+    for (block, c_rows) in c[..full * n].chunks_exact_mut(ROW_BLOCK * n).enumerate() {
+        let i0 = block * ROW_BLOCK;
+        for j0 in (0..tiled).step_by(TILE) {
+            let c_tile = |r: usize, half: usize| r * n + j0 + 4 * half;
+            let mut tile = [f32x4_splat(0.0); 2 * ROW_BLOCK];
+            for (t, value) in tile.iter_mut().enumerate() {
+                let at = c_tile(t / 2, t % 2);
+                // SAFETY: `at + 4 ≤ r·n + tiled ≤ ROW_BLOCK·n`, inside `c_rows`;
+                // v128_load has no alignment requirement.
+                *value = unsafe { v128_load(c_rows[at..at + 4].as_ptr().cast::<v128>()) };
+            }
+            for p in 0..depth {
+                let row = &b(p)[j0..j0 + TILE];
+                // SAFETY: `row` holds eight floats: two unaligned 128-bit loads.
+                let (b0, b1) = unsafe {
+                    (
+                        v128_load(row.as_ptr().cast::<v128>()),
+                        v128_load(row[4..].as_ptr().cast::<v128>()),
+                    )
+                };
+                for r in 0..ROW_BLOCK {
+                    let alpha = f32x4_splat(a(i0 + r, p));
+                    tile[2 * r] = f32x4_add(tile[2 * r], f32x4_mul(alpha, b0));
+                    tile[2 * r + 1] = f32x4_add(tile[2 * r + 1], f32x4_mul(alpha, b1));
+                }
+            }
+            for (t, value) in tile.iter().enumerate() {
+                let at = c_tile(t / 2, t % 2);
+                // SAFETY: as for the loads above.
+                unsafe { v128_store(c_rows[at..at + 4].as_mut_ptr().cast::<v128>(), *value) };
+            }
+        }
+        for p in 0..depth {
+            let row = &b(p)[tiled..n];
+            for (r, c_row) in c_rows.chunks_exact_mut(n).enumerate() {
+                let alpha = a(i0 + r, p);
+                for (t, &v) in c_row[tiled..].iter_mut().zip(row) {
+                    *t = fma(alpha, v, *t);
+                }
+            }
+        }
+    }
+    remaining_rows(full..rows, n, depth, a, b, c);
+}
+
+/// Rows `range` of [`four_rows_at_a_time`]'s product one at a time (those past the last
+/// whole block of four).
+#[inline(always)]
+fn remaining_rows<'b>(
+    range: std::ops::Range<usize>,
+    n: usize,
+    depth: usize,
+    a: impl Fn(usize, usize) -> f32,
+    b: impl Fn(usize) -> &'b [f32],
+    c: &mut [f32],
+) {
+    for i in range {
+        let c_row = &mut c[i * n..(i + 1) * n];
+        for p in 0..depth {
+            let alpha = a(i, p);
+            for (c, &v) in c_row.iter_mut().zip(b(p)) {
+                *c = fma(alpha, v, *c);
+            }
+        }
+    }
+}
+
+/// `c += a · b` with `a` `[m][k]`, `b` `[k][n]`, `c` `[m][n]`, all row-major.
+pub fn matmul_accumulate(a: &[f32], b: &[f32], c: &mut [f32], m: usize, k: usize, n: usize) {
+    debug_assert_eq!(a.len(), m * k);
+    debug_assert_eq!(b.len(), k * n);
+    debug_assert_eq!(c.len(), m * n);
+    four_rows_at_a_time(m, n, k, |i, p| a[i * k + p], |p| &b[p * n..(p + 1) * n], c);
+}
+
+/// `c += a · bᵀ` with `a` `[m][n]`, `b` `[k][n]`, `c` `[m][k]` (the kernel gradient
+/// `dout · colᵀ`). `b` is transposed once (`k·n` copies against `m·k·n` multiply-adds) so
+/// that the product runs as [`matmul_accumulate`]'s register-blocked rows instead of
+/// `m·k` short dot products.
+pub fn matmul_transposed_b_accumulate(
+    a: &[f32],
+    b: &[f32],
+    c: &mut [f32],
+    m: usize,
+    k: usize,
+    n: usize,
+) {
+    debug_assert_eq!(a.len(), m * n);
+    debug_assert_eq!(b.len(), k * n);
+    debug_assert_eq!(c.len(), m * k);
+    let mut transposed = vec![0.0; n * k];
+    for (p, row) in b.chunks_exact(n).enumerate() {
+        for (j, &v) in row.iter().enumerate() {
+            transposed[j * k + p] = v;
+        }
+    }
+    matmul_accumulate(a, &transposed, c, m, n, k);
+}
+
+/// `c += aᵀ · b` with `a` `[m][k]`, `b` `[m][n]`, `c` `[k][n]` (the input gradient
+/// `Kᵀ · dout`).
+pub fn matmul_transposed_a_accumulate(
+    a: &[f32],
+    b: &[f32],
+    c: &mut [f32],
+    m: usize,
+    k: usize,
+    n: usize,
+) {
+    debug_assert_eq!(a.len(), m * k);
+    debug_assert_eq!(b.len(), m * n);
+    debug_assert_eq!(c.len(), k * n);
+    four_rows_at_a_time(k, n, m, |p, i| a[i * k + p], |i| &b[i * n..(i + 1) * n], c);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_tiled_product_has_the_plain_loops_bits_at_every_width() {
+        // Every column count from 1 to 40 takes a different mix of tiles (16, 8, 4, 2,
+        // 1 natively); each element must still be fma(a, b, c) over p in order.
+        let mut rng = crate::rng::Pcg32::new(11);
+        let (m, k) = (6, 7);
+        for n in 1..=40 {
+            let a: Vec<f32> = (0..m * k).map(|_| rng.uniform(-1.0, 1.0)).collect();
+            let b: Vec<f32> = (0..k * n).map(|_| rng.uniform(-1.0, 1.0)).collect();
+            let start: Vec<f32> = (0..m * n).map(|_| rng.uniform(-1.0, 1.0)).collect();
+            let mut c = start.clone();
+            matmul_accumulate(&a, &b, &mut c, m, k, n);
+            for i in 0..m {
+                for j in 0..n {
+                    let plain =
+                        (0..k).fold(start[i * n + j], |c, p| fma(a[i * k + p], b[p * n + j], c));
+                    assert_eq!(
+                        c[i * n + j].to_bits(),
+                        plain.to_bits(),
+                        "n = {n}, ({i}, {j})"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_blocked_products_equal_plain_loops() {
+        let mut rng = crate::rng::Pcg32::new(5);
+        for (m, k, n) in [(1, 1, 1), (4, 3, 5), (7, 10, 3), (9, 13, 17)] {
+            let a: Vec<f32> = (0..m * k).map(|_| rng.uniform(-1.0, 1.0)).collect();
+            let b: Vec<f32> = (0..k * n).map(|_| rng.uniform(-1.0, 1.0)).collect();
+            let mut c = vec![0.5; m * n];
+            matmul_accumulate(&a, &b, &mut c, m, k, n);
+            for i in 0..m {
+                for j in 0..n {
+                    let e: f32 = 0.5 + (0..k).map(|p| a[i * k + p] * b[p * n + j]).sum::<f32>();
+                    assert!((c[i * n + j] - e).abs() < 1e-5);
+                }
+            }
+            // aᵀ·c' and a·bᵀ against the same definitions.
+            let d: Vec<f32> = (0..m * n).map(|_| rng.uniform(-1.0, 1.0)).collect();
+            let mut at_d = vec![0.0; k * n];
+            matmul_transposed_a_accumulate(&a, &d, &mut at_d, m, k, n);
+            for p in 0..k {
+                for j in 0..n {
+                    let e: f32 = (0..m).map(|i| a[i * k + p] * d[i * n + j]).sum();
+                    assert!((at_d[p * n + j] - e).abs() < 1e-5);
+                }
+            }
+            let mut d_bt = vec![0.0; m * k];
+            matmul_transposed_b_accumulate(&d, &b, &mut d_bt, m, k, n);
+            for i in 0..m {
+                for p in 0..k {
+                    let e: f32 = (0..n).map(|j| d[i * n + j] * b[p * n + j]).sum();
+                    assert!((d_bt[i * k + p] - e).abs() < 1e-5);
+                }
+            }
+        }
+    }
+}
