@@ -26,6 +26,20 @@ async function pageRate(page, warmup, steps) {
   return ((to.steps - from.steps) * batch) / ((to.time - from.time) / 1000);
 }
 
+// Opens `link` and, once Play is enabled, measures pageRate.
+async function rateAt(browser, link, warmup, steps) {
+  const { page } = await openPage(browser, server.url + link);
+  await page.waitForFunction(() => !document.getElementById('play').disabled);
+  return pageRate(page, warmup, steps);
+}
+
+// The native trainer's sequences per second on one CPU thread, `steps` steps of `args`.
+function nativeTrainingRate(args, steps) {
+  const log = execFileSync(ENGRAM, ['train', ...args, '--threads', '1', '--backend', 'cpu', '--steps', String(steps),
+    '--log-every', String(steps)], { encoding: 'utf8' });
+  return Number(log.match(/\(([\d.]+) seq\/s\)/)[1]);
+}
+
 let browser = await launch();
 const started = Date.now();
 const { page } = await openPage(browser, server.url + '#model=ntm&task=copy&backend=cpu');
@@ -39,17 +53,12 @@ const pairRun = await openPage(browser, server.url + '#model=ntm&task=copy&backe
 await pairRun.page.waitForFunction(() => !document.getElementById('play').disabled && window.engram.partner?.readyCount);
 const pairRate = await pageRate(pairRun.page, 40, MEASURE_STEPS);
 // The Neural GPU at the spec's tiny size (m = 24, h = 4) on reverse, n = 17 columns.
-const imageRun = await openPage(browser, server.url + `#model=neural_gpu&task=reverse&min_length=17&max_length=17&backend=cpu`);
-await imageRun.page.waitForFunction(() => !document.getElementById('play').disabled);
-const imageRate = await pageRate(imageRun.page, 4, IMAGE_STEPS);
+const imageRate = await rateAt(browser, '#model=neural_gpu&task=reverse&min_length=17&max_length=17&backend=cpu', 4,
+  IMAGE_STEPS);
 // The Diagonal Neural GPU at its preset (m = 24, one row) on reverse, lengths ≤ 8.
-const diagonalRun = await openPage(browser, server.url + '#model=neural_gpu_diag&task=reverse&backend=cpu');
-await diagonalRun.page.waitForFunction(() => !document.getElementById('play').disabled);
-const diagonalRate = await pageRate(diagonalRun.page, 40, MEASURE_STEPS);
+const diagonalRate = await rateAt(browser, '#model=neural_gpu_diag&task=reverse&backend=cpu', 40, MEASURE_STEPS);
 // A generative model at the spec's tiny defaults: the DNC memory on recall (15 frames).
-const generativeRun = await openPage(browser, server.url + '#model=gtmm&task=recall&memory=dnc&backend=cpu');
-await generativeRun.page.waitForFunction(() => !document.getElementById('play').disabled);
-const generativeRate = await pageRate(generativeRun.page, 20, MEASURE_STEPS);
+const generativeRate = await rateAt(browser, '#model=gtmm&task=recall&memory=dnc&backend=cpu', 20, MEASURE_STEPS);
 await browser.close();
 
 browser = await launch([], { webgpu: true });
@@ -60,24 +69,11 @@ const gpuRate = await pageRate(gpu.page, 2, GPU_STEPS);
 await browser.close();
 await server.close();
 
-const native = execFileSync(ENGRAM, ['train', '--model', 'ntm', '--task', 'copy', '--threads', '1', '--backend', 'cpu',
-  '--steps', String(MEASURE_STEPS + 40), '--log-every', String(MEASURE_STEPS + 40)], { encoding: 'utf8' });
-const nativeRate = Number(native.match(/\(([\d.]+) seq\/s\)/)[1]);
-
-const imageNative = execFileSync(ENGRAM, ['train', '--model', 'neural_gpu', '--task', 'reverse', '--min-length', '17',
-  '--max-length', '17', '--no-curriculum', '--threads', '1', '--backend', 'cpu', '--steps', String(IMAGE_STEPS + 4),
-  '--log-every', String(IMAGE_STEPS + 4)], { encoding: 'utf8' });
-const imageNativeRate = Number(imageNative.match(/\(([\d.]+) seq\/s\)/)[1]);
-
-const diagonalNative = execFileSync(ENGRAM, ['train', '--model', 'neural_gpu_diag', '--task', 'reverse',
-  '--threads', '1', '--backend', 'cpu', '--steps', String(MEASURE_STEPS + 40), '--log-every', String(MEASURE_STEPS + 40)],
-{ encoding: 'utf8' });
-const diagonalNativeRate = Number(diagonalNative.match(/\(([\d.]+) seq\/s\)/)[1]);
-
-const generativeNative = execFileSync(ENGRAM, ['train', '--model', 'gtmm', '--memory', 'dnc', '--task', 'recall',
-  '--threads', '1', '--backend', 'cpu', '--steps', String(MEASURE_STEPS + 20), '--log-every', String(MEASURE_STEPS + 20)],
-{ encoding: 'utf8' });
-const generativeNativeRate = Number(generativeNative.match(/\(([\d.]+) seq\/s\)/)[1]);
+const nativeRate = nativeTrainingRate(['--model', 'ntm', '--task', 'copy'], MEASURE_STEPS + 40);
+const imageNativeRate = nativeTrainingRate(['--model', 'neural_gpu', '--task', 'reverse', '--min-length', '17', '--max-length', '17',
+  '--no-curriculum'], IMAGE_STEPS + 4);
+const diagonalNativeRate = nativeTrainingRate(['--model', 'neural_gpu_diag', '--task', 'reverse'], MEASURE_STEPS + 40);
+const generativeNativeRate = nativeTrainingRate(['--model', 'gtmm', '--memory', 'dnc', '--task', 'recall'], MEASURE_STEPS + 20);
 
 console.log(`time to interactive (page load → Play enabled): ${interactiveMs} ms (DOMContentLoaded ${navigation.toFixed(0)} ms)`);
 console.log(`NTM copy training, batch 16: page ${cpuRate.toFixed(0)} seq/s, native 1 thread ${nativeRate.toFixed(0)} seq/s, ratio ${(cpuRate / nativeRate).toFixed(2)}`);
