@@ -5,6 +5,7 @@
 
 use crate::kinds::Family;
 use crate::objective::{MetricInfo, Objective};
+use crate::registry::settings::{self, shortest_decimal, Setting};
 use crate::registry::{HyperparameterInfo, TrainedModel, MODELS};
 use crate::tasks::{FrameTask, TaskConfig};
 use crate::train::TrainConfig;
@@ -16,7 +17,7 @@ use serde::Serialize;
 pub struct HyperparameterSchema {
     #[serde(flatten)]
     pub info: HyperparameterInfo,
-    pub default: serde_json::Value,
+    pub default: Setting,
 }
 
 /// A task with its default configuration, and the three numbers the page's task
@@ -118,62 +119,6 @@ pub struct Schema {
     pub default_model: &'static str,
 }
 
-/// The value of hyperparameter `key` in a training configuration.
-fn value_of(config: &TrainConfig, key: &str, integer: bool) -> serde_json::Value {
-    if key == "memory" {
-        let memory = config.generative.clone().unwrap_or_default().memory;
-        return serde_json::Value::from(memory.name());
-    }
-    match key {
-        "dnc_masking" => return serde_json::Value::from(config.dnc_masking),
-        "dnc_deallocation" => return serde_json::Value::from(config.dnc_deallocation),
-        "dnc_link_sharpness" => return serde_json::Value::from(config.dnc_link_sharpness),
-        _ => {}
-    }
-    let value = number_of(config, key);
-    // A whole-number setting is a whole number in the schema ("100", not "100.0").
-    if integer {
-        serde_json::Value::from(value as u64)
-    } else {
-        serde_json::Value::from(value)
-    }
-}
-
-fn number_of(config: &TrainConfig, key: &str) -> f64 {
-    let image = config.image.clone().unwrap_or_default();
-    let generative = config.generative.clone().unwrap_or_default();
-    match key {
-        "hidden" => config.hidden as f64,
-        "layers" => config.layers as f64,
-        "memory_slots" => config.memory_slots as f64,
-        "memory_width" => config.memory_width as f64,
-        "read_heads" => config.read_heads as f64,
-        "maps" => image.maps as f64,
-        "height" => image.height as f64,
-        "cgru_layers" => image.cgru_layers as f64,
-        "gate_cutoff" => shortest_decimal(image.gate_cutoff),
-        "latent" => generative.latent as f64,
-        "map_hidden" => generative.map_hidden as f64,
-        other => unreachable!("the registry names no hyperparameter '{other}'"),
-    }
-}
-
-/// The f64 of the decimal with the fewest places that reads back as `value` (1.2, not
-/// 1.2000000476837158, for `1.2f32`). Computed rather than by printing and parsing,
-/// which would bring the standard library's float parser and its 10 KB table into the
-/// page's wasm.
-fn shortest_decimal(value: f32) -> f64 {
-    let mut scale = 1.0_f64;
-    for _ in 0..10 {
-        let decimal = (f64::from(value) * scale).round() / scale;
-        if decimal as f32 == value {
-            return decimal;
-        }
-        scale *= 10.0;
-    }
-    f64::from(value)
-}
-
 /// The schema of every model (see [`Schema`]).
 pub fn schema() -> Schema {
     let models = MODELS
@@ -186,6 +131,7 @@ pub fn schema() -> Schema {
                 .map(|&name| TaskSchema::new(family, name))
                 .collect();
             let preset = TrainConfig::preset(m.kind, tasks[0].default.clone());
+            let architecture = preset.model_config();
             ModelSchema {
                 name: m.kind.name(),
                 label: m.label,
@@ -197,7 +143,8 @@ pub fn schema() -> Schema {
                     .iter()
                     .map(|&info| HyperparameterSchema {
                         info,
-                        default: value_of(&preset, info.key, info.integer),
+                        default: settings::read(&architecture, info.key)
+                            .expect("every registry key is a configuration key"),
                     })
                     .collect(),
                 tasks,
@@ -211,20 +158,5 @@ pub fn schema() -> Schema {
     Schema {
         models,
         default_model: crate::registry::DEFAULT_MODEL.name(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_shortest_decimal_is_the_printed_one() {
-        // The standard library prints the shortest decimal that reads back as the f32.
-        for value in [1.2_f32, 0.1, 1.0, 0.0, 3.25, 1e-4, 0.3333, 7.0e6, -2.5] {
-            let printed: f64 = value.to_string().parse().unwrap();
-            assert_eq!(shortest_decimal(value), printed, "{value}");
-        }
-        assert_eq!(shortest_decimal(1.2), 1.2);
     }
 }

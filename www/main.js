@@ -214,14 +214,12 @@ const handlers = {
   ready({ config, parameters, steps, backend }) {
     // The engine holds the learning rate as f32; show the decimal it came from.
     config.learning_rate = Number(config.learning_rate.toPrecision(6));
-    // f32 settings shown as the decimals they came from.
-    for (const [key, value] of Object.entries(config)) {
-      if (property(key)?.type === 'float' && typeof value === 'number') config[key] = Number(value.toPrecision(6));
-    }
-    // The engine's record names every model's sizes; keep this model's.
+    // The engine's record holds the training settings and the running model's own
+    // settings (its registry keys, f32 ones as their shortest decimals); another
+    // model's settings leave the state.
+    const { settings, ...training } = config;
     const sizes = new Set(sizeControls(config.model));
-    const own = Object.entries(config).filter(([key]) => !property(key)?.size || sizes.has(key));
-    const state = { ...page.state, ...Object.fromEntries(own) };
+    const state = { ...page.state, ...training, ...settings };
     for (const key of Object.keys(state)) if (property(key)?.size && !sizes.has(key)) delete state[key];
     page.state = state;
     page.history.clear();

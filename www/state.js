@@ -275,13 +275,11 @@ export function toHash(state) {
   return '#' + params.toString();
 }
 
-// The subset of the state the engine takes: the shared settings and the chosen model's
-// sizes.
+// The subset of the state the engine takes: the shared settings, and the chosen model's
+// settings (nested: the engine refuses a setting that is not the model's).
 export function engineConfig(state) {
-  const sizes = new Set(sizeControls(state.model));
-  const config = {};
-  for (const [name, p] of Object.entries(PROPERTIES)) {
-    if (p.engine && (!p.size || sizes.has(name))) config[name] = state[name];
-  }
+  const config = { settings: {} };
+  for (const [name, p] of Object.entries(PROPERTIES)) if (p.engine && !p.size) config[name] = state[name];
+  for (const key of sizeControls(state.model)) config.settings[key] = state[key];
   return config;
 }

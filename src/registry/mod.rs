@@ -9,10 +9,13 @@
 //! [`crate::train::TrainConfig::preset`]. The schema's defaults are read from the presets,
 //! so a preset changed in one place changes the schema too.
 
+mod hyperparameters;
+pub mod settings;
+
+pub use hyperparameters::{HyperparameterInfo, Place};
+use hyperparameters::*;
+
 use crate::kinds::{Family, ModelKind};
-use crate::models::config::{MAX_HIDDEN, MAX_LAYERS, MAX_READ_HEADS, MAX_SLOTS, MAX_WIDTH};
-use crate::models::gtmm::config::{MAX_LATENT, MAX_MLP};
-use crate::models::neural_gpu::{MAX_CGRU_LAYERS, MAX_HEIGHT, MAX_MAPS};
 use crate::objective::Objective;
 use crate::tasks::{TaskConfig, FRAME_TASK_NAMES, SYMBOL_TASK_NAMES, TASK_NAMES};
 use serde::Serialize;
@@ -74,117 +77,6 @@ pub struct TrainedModel {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub memory: Option<&'static str>,
 }
-
-/// A hyperparameter as data: its key in the configuration, a label, and bounds.
-#[derive(Clone, Copy, Debug, Serialize)]
-pub struct HyperparameterInfo {
-    pub key: &'static str,
-    pub label: &'static str,
-    pub min: f64,
-    pub max: f64,
-    /// Whole numbers only.
-    pub integer: bool,
-    /// For a setting that names one of several options (gtmm's memory), the options;
-    /// `min`, `max` and `integer` are then unused. Empty for numbers.
-    #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    pub choices: &'static [&'static str],
-    /// An on/off option (a checkbox); `min`, `max`, `integer` and `choices` unused.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub boolean: bool,
-    /// Where the setting comes from, for a reader who wants the source (the page's
-    /// tooltip): the label itself stays in the visitor's words. Empty for most.
-    #[serde(skip_serializing_if = "str::is_empty")]
-    pub detail: &'static str,
-}
-
-/// An on/off option.
-const fn switch(
-    key: &'static str,
-    label: &'static str,
-    detail: &'static str,
-) -> HyperparameterInfo {
-    HyperparameterInfo {
-        key,
-        label,
-        min: 0.0,
-        max: 1.0,
-        integer: true,
-        choices: &[],
-        boolean: true,
-        detail,
-    }
-}
-
-const fn whole(
-    key: &'static str,
-    label: &'static str,
-    min: usize,
-    max: usize,
-) -> HyperparameterInfo {
-    HyperparameterInfo {
-        key,
-        label,
-        min: min as f64,
-        max: max as f64,
-        integer: true,
-        choices: &[],
-        boolean: false,
-        detail: "",
-    }
-}
-
-const CONTROLLER: HyperparameterInfo = whole("hidden", "Controller size", 1, MAX_HIDDEN);
-const LAYERS: HyperparameterInfo = whole("layers", "Controller layers", 1, MAX_LAYERS);
-const SLOTS: HyperparameterInfo = whole("memory_slots", "Memory slots N", 1, MAX_SLOTS);
-const WIDTH: HyperparameterInfo = whole("memory_width", "Memory width W", 1, MAX_WIDTH);
-const READS: HyperparameterInfo = whole("read_heads", "Read heads R", 1, MAX_READ_HEADS);
-const MAPS: HyperparameterInfo = whole("maps", "Feature maps m", 1, MAX_MAPS);
-const HEIGHT: HyperparameterInfo = whole("height", "Image rows h", 1, MAX_HEIGHT);
-const CGRU_LAYERS: HyperparameterInfo =
-    whole("cgru_layers", "CGRU layers per step", 1, MAX_CGRU_LAYERS);
-const GATE_CUTOFF: HyperparameterInfo = HyperparameterInfo {
-    key: "gate_cutoff",
-    label: "Gate cutoff c",
-    min: 1.0,
-    max: 2.0,
-    integer: false,
-    choices: &[],
-    boolean: false,
-    detail: "",
-};
-/// Where a generative model stores its latents (`LatentMemoryKind`'s names).
-const LATENT_MEMORY: HyperparameterInfo = HyperparameterInfo {
-    key: "memory",
-    label: "Latent memory",
-    min: 0.0,
-    max: 0.0,
-    integer: false,
-    choices: &["none", "introspective", "ntm", "lru", "dnc"],
-    boolean: false,
-    detail: "",
-};
-/// The DNC's improvements (models.md §3.1): labelled in a visitor's words, with the
-/// paper (Csordás & Schmidhuber 2019, "Improving Differentiable Neural Computers Through
-/// Memory Masking, De-allocation, and Link Distribution Sharpness Control") and section
-/// as the detail.
-const DNC_MASKING: HyperparameterInfo = switch(
-    "dnc_masking",
-    "Masked lookup",
-    "A learned mask picks which part of a slot a content lookup compares (Csordás & Schmidhuber 2019; models.md §3.1)",
-);
-const DNC_DEALLOCATION: HyperparameterInfo = switch(
-    "dnc_deallocation",
-    "De-allocation",
-    "A freed slot is wiped, so old contents cannot match a later lookup (Csordás & Schmidhuber 2019; models.md §3.1)",
-);
-const DNC_LINK_SHARPNESS: HyperparameterInfo = switch(
-    "dnc_link_sharpness",
-    "Link sharpness",
-    "The temporal links are sharpened so reading forward or backward follows one slot (Csordás & Schmidhuber 2019; models.md §3.1)",
-);
-
-const LATENT: HyperparameterInfo = whole("latent", "Latent size Z", 1, MAX_LATENT);
-const MAP_HIDDEN: HyperparameterInfo = whole("map_hidden", "Prior/posterior hidden P", 1, MAX_MLP);
 
 const MEMORY_VIEWS: &[&str] = &["bits", "memory", "weightings", "addressing", "loss"];
 const IMAGE_VIEWS: &[&str] = &["symbols", "mental_image", "change_map", "loss"];
@@ -350,6 +242,8 @@ pub const MODELS: [ModelInfo; 8] = [
             CONTROLLER,
             LATENT,
             MAP_HIDDEN,
+            ENCODER_HIDDEN,
+            DECODER_HIDDEN,
             SLOTS,
             WIDTH,
             READS,
@@ -472,24 +366,14 @@ mod tests {
         }
         for model in &schema.models {
             for h in &model.hyperparameters {
-                if !h.info.choices.is_empty() {
-                    let default = h.default.as_str().unwrap();
-                    assert!(h.info.choices.contains(&default), "{}", h.info.key);
-                    continue;
-                }
-                if h.info.boolean {
-                    assert!(h.default.is_boolean(), "{} {}", model.name, h.info.key);
-                    continue;
-                }
-                let default = h.default.as_f64().unwrap();
-                assert!(
-                    (h.info.min..=h.info.max).contains(&default),
-                    "{} {}: default {} outside [{}, {}]",
+                // Of the setting's kind and within its bounds.
+                assert_eq!(
+                    h.info.check(&h.default).ok().as_ref(),
+                    Some(&h.default),
+                    "{} {}: default {}",
                     model.name,
                     h.info.key,
-                    default,
-                    h.info.min,
-                    h.info.max
+                    h.default
                 );
             }
         }

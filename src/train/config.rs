@@ -9,6 +9,7 @@ use crate::models::gtmm::GenerativeConfig;
 use crate::models::neural_gpu::NeuralGpuConfig;
 use crate::models::{DncOptions, ModelConfig};
 use crate::nn::{OptimizerConfig, OptimizerKind};
+use crate::registry::settings::{self, Setting};
 use crate::tasks::TaskConfig;
 use serde::{Deserialize, Serialize};
 
@@ -341,6 +342,35 @@ impl TrainConfig {
         self.dnc_masking = options.masking;
         self.dnc_deallocation = options.deallocation;
         self.dnc_link_sharpness = options.link_sharpness;
+    }
+
+    /// Takes the architecture of `model` (everything but its input and output widths,
+    /// which follow the task): the one place a model configuration's fields come back
+    /// into a training configuration.
+    pub fn set_architecture(&mut self, model: &ModelConfig) {
+        self.model = model.model;
+        self.hidden = model.hidden;
+        self.layers = model.layers;
+        self.memory_slots = model.memory_slots;
+        self.memory_width = model.memory_width;
+        self.read_heads = model.read_heads;
+        self.image = model.image.clone();
+        self.generative = model.generative.clone();
+        self.set_dnc_options(model.dnc);
+    }
+
+    /// Hyperparameter `key` (a registry key), or `None` where the model has none such.
+    pub fn hyperparameter(&self, key: &str) -> Option<Setting> {
+        settings::read(&self.model_config(), key)
+    }
+
+    /// Sets hyperparameter `key` (a registry key) within its registry bounds; refuses a
+    /// key the model does not have, naming the ones it does.
+    pub fn set_hyperparameter(&mut self, key: &str, value: &Setting) -> Result<()> {
+        let mut model = self.model_config();
+        settings::write(&mut model, key, value)?;
+        self.set_architecture(&model);
+        Ok(())
     }
 
     pub fn model_config(&self) -> ModelConfig {

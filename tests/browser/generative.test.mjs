@@ -37,6 +37,23 @@ test('the memory variant comes from the link and shows in its selector', async (
   assert.deepEqual(problems, []);
 });
 
+// A setting is a registry key end to end: the link's encoder and decoder widths reach
+// the engine (fewer parameters) and come back from it into the controls.
+test('the encoder and decoder widths from a link size the model', async () => {
+  const parameters = async (page) => Number((await page.textContent('#step-count')).match(/([\d,]+) parameters/)[1].replace(/,/g, ''));
+  const other = await openPage(shared.browser, shared.server.url + '#model=gtmm&task=recall&memory=introspective&encoder_hidden=32&decoder_hidden=16');
+  try {
+    await waitReady(other.page);
+    assert.ok(await parameters(other.page) < await parameters(session.page),
+      `${await parameters(other.page)} parameters with narrower networks, ${await parameters(session.page)} without`);
+    assert.equal(await other.page.inputValue('input[name=encoder_hidden]'), '32');
+    assert.equal(await other.page.inputValue('input[name=decoder_hidden]'), '16');
+    assert.deepEqual(other.problems, []);
+  } finally {
+    await other.context.close();
+  }
+});
+
 test('training on recall lowers the bound', async () => {
   const { page, problems } = session;
   await train(page, 150);

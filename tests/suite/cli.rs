@@ -184,7 +184,7 @@ fn dnc_improvements_round_trip_through_a_checkpoint() {
     }
     refused(
         &["train", "--model", "ntm", "--dnc-masking", "--steps", "1"],
-        "options of the DNC, not ntm",
+        "--dnc-masking is not a setting of ntm",
     );
 }
 
@@ -196,10 +196,22 @@ fn bad_flags_are_refused_clearly() {
     refused(&["train", "--batch", "-3"], "error");
     refused(&["train", "--lr", "NaN"], "learning rate");
     refused(&["train", "--lr", "5"], "learning rate");
-    refused(&["train", "--memory", "0"], "memory_slots");
-    refused(&["train", "--width", "999999"], "memory_width");
-    refused(&["train", "--reads", "0"], "read_heads");
-    refused(&["train", "--hidden", "0"], "hidden");
+    refused(
+        &["train", "--memory", "0"],
+        "--memory-slots must be between 1 and 1024, got 0",
+    );
+    refused(
+        &["train", "--width", "999999"],
+        "--memory-width must be between 1 and 512",
+    );
+    refused(
+        &["train", "--reads", "0"],
+        "--read-heads must be between 1 and 16",
+    );
+    refused(
+        &["train", "--hidden", "0"],
+        "--hidden must be between 1 and",
+    );
     refused(&["train", "--steps", "0"], "steps");
     refused(&["train", "--max-length", "0"], "max_length");
     refused(
@@ -247,7 +259,20 @@ fn bad_flags_are_refused_clearly() {
             "--seconds",
             "0.01",
         ],
-        "read_heads",
+        "--read-heads must be between 1 and 16",
+    );
+    // One model named: a setting it does not have is a mistake.
+    refused(
+        &[
+            "bench",
+            "--model",
+            "ntm",
+            "--maps",
+            "8",
+            "--seconds",
+            "0.01",
+        ],
+        "--maps is not a setting of ntm",
     );
 }
 

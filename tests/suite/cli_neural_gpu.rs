@@ -168,7 +168,7 @@ fn neural_gpu_bad_input_is_refused_with_the_limit_named() {
     );
     refused(
         &["train", "--model", "neural_gpu", "--gate-cutoff", "7"],
-        "gate_cutoff must be between 1 and 2",
+        "--gate-cutoff must be between 1 and 2",
     );
     refused(
         &[

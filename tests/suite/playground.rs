@@ -1,10 +1,26 @@
 //! The page's configuration record: the same presets as the CLI, every control
 //! range-checked, and checkpoints continuing with their own task.
 
+use engram::registry::settings::Setting;
 use engram::tasks::TaskConfig;
 use engram::train::{Checkpoint, TrainConfig, Trainer};
 use engram::web::PlaygroundConfig;
 use engram::{EngramError, ModelKind};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+
+/// The page's settings for one model: registry keys and their values.
+fn settings(pairs: &[(&str, Value)]) -> BTreeMap<String, Setting> {
+    pairs
+        .iter()
+        .map(|(key, value)| (key.to_string(), setting(value.clone())))
+        .collect()
+}
+
+/// A setting as the page's JSON gives it.
+fn setting(value: Value) -> Setting {
+    serde_json::from_value(value).unwrap()
+}
 
 fn page_defaults() -> PlaygroundConfig {
     PlaygroundConfig {
@@ -13,24 +29,15 @@ fn page_defaults() -> PlaygroundConfig {
         bits: 8,
         min_length: 1,
         max_length: 10,
-        memory_slots: 32,
-        memory_width: 20,
-        read_heads: 1,
-        hidden: 100,
         learning_rate: 3e-3,
         batch_size: 16,
         seed: 1,
-        layers: None,
-        maps: None,
-        height: None,
-        cgru_layers: None,
-        gate_cutoff: None,
-        memory: None,
-        latent: None,
-        map_hidden: None,
-        dnc_masking: false,
-        dnc_deallocation: false,
-        dnc_link_sharpness: false,
+        settings: settings(&[
+            ("memory_slots", json!(32)),
+            ("memory_width", json!(20)),
+            ("read_heads", json!(1)),
+            ("hidden", json!(100)),
+        ]),
     }
 }
 
@@ -48,7 +55,18 @@ type Breakage = fn(&mut PlaygroundConfig);
 #[test]
 fn out_of_range_controls_are_refused_with_their_name() {
     let cases: Vec<(Breakage, &str)> = vec![
-        (|c| c.memory_slots = 0, "memory_slots"),
+        (
+            |c| drop(c.settings.insert("memory_slots".into(), setting(json!(0)))),
+            "memory_slots must be between 1 and",
+        ),
+        (
+            |c| drop(c.settings.insert("maps".into(), setting(json!(8)))),
+            "maps is not a setting of ntm",
+        ),
+        (
+            |c| drop(c.settings.insert("hidden".into(), setting(json!("big")))),
+            "hidden must be a number",
+        ),
         (|c| c.batch_size = 100_000, "batch size"),
         (|c| c.learning_rate = f32::NAN, "learning rate"),
         (|c| c.task = "sorting".into(), "unknown task"),
@@ -116,12 +134,19 @@ fn the_page_config_is_strict_json() {
     assert_eq!(back, page_defaults());
     let extra = json.replace("\"seed\":1", "\"seed\":1,\"speed\":3");
     assert!(serde_json::from_str::<PlaygroundConfig>(&extra).is_err());
+    // A setting that is not the model's is refused when the page asks for a model.
+    let foreign = json.replace("\"hidden\":100", "\"hidden\":100,\"speed\":3");
+    let config: PlaygroundConfig = serde_json::from_str(&foreign).unwrap();
+    let error = config.train_config().unwrap_err().to_string();
+    assert!(error.contains("speed is not a setting of ntm"), "{error}");
+    let list = json.replace("\"hidden\":100", "\"hidden\":[100]");
+    assert!(serde_json::from_str::<PlaygroundConfig>(&list).is_err());
 }
 
 #[test]
 fn the_page_s_size_controls_reach_the_engine_for_either_family() {
     let mut config = page_defaults();
-    config.layers = Some(2);
+    config.settings.insert("layers".into(), setting(json!(2)));
     assert_eq!(config.train_config().unwrap().layers, 2);
     let image = PlaygroundConfig {
         model: ModelKind::NeuralGpu,
@@ -129,15 +154,12 @@ fn the_page_s_size_controls_reach_the_engine_for_either_family() {
         bits: 4,
         min_length: 1,
         max_length: 8,
-        memory_slots: 0,
-        memory_width: 0,
-        read_heads: 0,
-        hidden: 0,
-        layers: None,
-        maps: Some(12),
-        height: Some(3),
-        cgru_layers: Some(1),
-        gate_cutoff: Some(1.0),
+        settings: settings(&[
+            ("maps", json!(12)),
+            ("height", json!(3)),
+            ("cgru_layers", json!(1)),
+            ("gate_cutoff", json!(1.25)),
+        ]),
         ..page_defaults()
     };
     let train = image.train_config().unwrap();
@@ -146,7 +168,7 @@ fn the_page_s_size_controls_reach_the_engine_for_either_family() {
         (settings.maps, settings.height, settings.cgru_layers),
         (12, 3, 1)
     );
-    assert_eq!(settings.gate_cutoff, 1.0);
+    assert_eq!(settings.gate_cutoff, 1.25);
     assert_eq!(train.task.name(), "reverse");
 }
 
@@ -158,38 +180,60 @@ fn the_page_s_generative_controls_reach_the_configuration() {
         bits: 3,
         min_length: 3,
         max_length: 3,
-        memory_slots: 16,
-        memory_width: 8,
-        read_heads: 2,
-        hidden: 32,
-        layers: None,
-        memory: Some(engram::models::gtmm::LatentMemoryKind::Lru),
-        latent: Some(6),
-        map_hidden: Some(20),
+        settings: settings(&[
+            ("memory_slots", json!(16)),
+            ("memory_width", json!(8)),
+            ("read_heads", json!(2)),
+            ("hidden", json!(32)),
+            ("memory", json!("lru")),
+            ("latent", json!(6)),
+            ("map_hidden", json!(20)),
+            ("encoder_hidden", json!(24)),
+        ]),
         ..page_defaults()
     };
     let train = page.train_config().unwrap();
     let generative = train.generative.clone().unwrap();
     assert_eq!(generative.memory.name(), "lru");
-    assert_eq!((generative.latent, generative.map_hidden), (6, 20));
+    assert_eq!(
+        (
+            generative.latent,
+            generative.map_hidden,
+            generative.encoder_hidden
+        ),
+        (6, 20, 24)
+    );
     assert_eq!(generative.action_width, 4, "walk's actions");
     assert_eq!(
         (train.memory_slots, train.read_heads, train.hidden),
         (16, 2, 32)
     );
     assert_eq!(train.task.bits(), 3, "flipped pixels");
-    // A checkpoint's controls show its variant; an unknown variant is refused by serde.
+    // A checkpoint's controls show its settings, every one of the model's; an unknown
+    // variant is refused.
     let model = engram::build(&train.model_config(), 1).unwrap();
     let checkpoint = engram::train::Checkpoint::from_bytes(
         &engram::train::Checkpoint::to_bytes(model.as_ref(), &train.task, 0).unwrap(),
     )
     .unwrap();
+    let shown = page_defaults().for_checkpoint(&checkpoint);
+    for (key, value) in &page.settings {
+        assert_eq!(shown.settings.get(key), Some(value), "{key}");
+    }
+    let keys: Vec<&str> = shown.settings.keys().map(String::as_str).collect();
+    let mut own: Vec<&str> = engram::registry::info(ModelKind::Gtmm)
+        .hyperparameters
+        .iter()
+        .map(|h| h.key)
+        .collect();
+    own.sort_unstable();
     assert_eq!(
-        page_defaults().for_checkpoint(&checkpoint).memory,
-        page.memory
+        keys, own,
+        "a checkpoint's controls are its model's settings"
     );
-    let json = serde_json::to_string(&page)
-        .unwrap()
-        .replace("\"lru\"", "\"tape\"");
-    assert!(serde_json::from_str::<PlaygroundConfig>(&json).is_err());
+    let mut tape = page.clone();
+    tape.settings
+        .insert("memory".into(), setting(json!("tape")));
+    let error = tape.train_config().unwrap_err().to_string();
+    assert!(error.contains("memory must be one of"), "{error}");
 }

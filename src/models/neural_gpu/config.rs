@@ -74,21 +74,6 @@ impl Default for NeuralGpuConfig {
 }
 
 impl NeuralGpuConfig {
-    /// These settings with each size that is given replaced (the CLI's flags, the page's
-    /// controls).
-    pub fn override_sizes(
-        &mut self,
-        maps: Option<usize>,
-        height: Option<usize>,
-        cgru_layers: Option<usize>,
-        gate_cutoff: Option<f32>,
-    ) {
-        self.maps = maps.unwrap_or(self.maps);
-        self.height = height.unwrap_or(self.height);
-        self.cgru_layers = cgru_layers.unwrap_or(self.cgru_layers);
-        self.gate_cutoff = gate_cutoff.unwrap_or(self.gate_cutoff);
-    }
-
     /// [`NeuralGpuConfig::validate`], and for the Diagonal Neural GPU (one row, one cell, no
     /// relaxation, decoder or smoothing; §5.3) that its other settings are the fixed ones.
     pub fn validate_for(&self, model: ModelKind) -> Result<()> {

@@ -1,6 +1,6 @@
 //! `engram bench`: forward+backward throughput on copy sequences.
 
-use super::options::{parse_backend, parse_model, parse_positive, SizeArgs};
+use super::options::{parse_backend, parse_model, parse_positive, SettingArgs};
 use clap::Args;
 use engram::gpu::{GpuContext, GpuSession, READBACK_BYTES};
 use engram::models::neural_gpu::NeuralGpuConfig;
@@ -29,7 +29,7 @@ pub struct BenchArgs {
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=256))]
     length: Option<u64>,
     #[command(flatten)]
-    sizes: SizeArgs,
+    settings: SettingArgs,
     /// Seconds to measure each configuration (split into 5 rounds; the fastest round's
     /// rate is reported).
     #[arg(long, default_value_t = 2.5)]
@@ -122,39 +122,48 @@ fn measure_gpu(
 
 /// The sizes the bench reports by default (the registry's `bench` sizes: the NTM and DNC
 /// of the published baselines), the Neural GPU at its tiny defaults (m = 24, h = 4, two
-/// layers), each overridden by the size flags.
-fn bench_config(model: ModelKind, task: &TaskConfig, sizes: &SizeArgs) -> ModelConfig {
+/// layers), each overridden by the setting flags.
+fn bench_config(
+    model: ModelKind,
+    task: &TaskConfig,
+    settings: &SettingArgs,
+    only_model: bool,
+) -> Result<ModelConfig, String> {
     let image = model.is_neural_gpu().then(|| {
-        let mut image = if model.is_diagonal() {
+        if model.is_diagonal() {
             NeuralGpuConfig::diagonal(24, 0.0)
         } else {
             NeuralGpuConfig::default()
-        };
-        sizes.apply_to_image(&mut image);
-        image
+        }
     });
     let bench = engram::registry::info(model).bench;
-    let generative = model.is_generative().then(|| {
-        let mut generative = engram::models::gtmm::GenerativeConfig {
+    let generative = model
+        .is_generative()
+        .then(|| engram::models::gtmm::GenerativeConfig {
             action_width: task.input_width() - task.output_width(),
             ..Default::default()
-        };
-        sizes.apply_to_generative(&mut generative);
-        generative
-    });
-    ModelConfig {
+        });
+    let mut config = ModelConfig {
         model,
         input_width: task.input_width(),
         output_width: task.output_width(),
-        hidden: sizes.hidden.unwrap_or(bench.hidden),
-        layers: sizes.layers.unwrap_or(1),
-        memory_slots: sizes.memory_slots().unwrap_or(bench.memory_slots),
-        memory_width: sizes.memory_width.unwrap_or(bench.memory_width),
-        read_heads: sizes.read_heads.unwrap_or(bench.read_heads),
+        hidden: bench.hidden,
+        layers: 1,
+        memory_slots: bench.memory_slots,
+        memory_width: bench.memory_width,
+        read_heads: bench.read_heads,
         image,
         generative,
         dnc: Default::default(),
+    };
+    // One model named: a flag it does not take is a mistake. Every model: each takes
+    // the flags it has.
+    if only_model {
+        settings.apply(&mut config)?;
+    } else {
+        settings.apply_where_taken(&mut config)?;
     }
+    Ok(config)
 }
 
 /// This core's f32 peak in GFLOP/s, measured: twelve independent chains of 8-wide fused
@@ -326,7 +335,7 @@ pub fn run(args: BenchArgs) -> Result<(), String> {
         } else {
             &copy
         };
-        let config = bench_config(model_kind, task, &args.sizes);
+        let config = bench_config(model_kind, task, &args.settings, args.model.is_some())?;
         let model = build(&config, 1).map_err(|e| e.to_string())?;
         if gpu.is_some() {
             if let Err(reason) = engram::gpu::Kernels::new(model.config(), model.params()) {

@@ -1,108 +1,157 @@
 //! Flags shared by several commands, and their parsers.
 
-use clap::Args;
 use engram::kinds::Family;
-use engram::models::gtmm::{GenerativeConfig, LatentMemoryKind};
-use engram::models::neural_gpu::NeuralGpuConfig;
+use engram::registry::settings;
 use engram::tasks::{TaskConfig, FRAME_TASK_NAMES, SYMBOL_TASK_NAMES, TASK_NAMES};
 use engram::train::BackendChoice;
-use engram::ModelKind;
+use engram::{ModelConfig, ModelKind};
 
-/// Model size flags; each overrides the preset's value.
-#[derive(Args, Clone, Debug, Default)]
-pub struct SizeArgs {
-    /// Memory slots N; for gtmm, also where its latents are stored: none,
-    /// introspective, ntm, lru or dnc (`--memory dnc --slots 32`).
-    #[arg(long = "memory", value_name = "N|KIND", value_parser = parse_memory)]
-    pub memory: Option<MemoryArg>,
-    /// Memory slots N (the same as `--memory N`). Each size flag also answers to its
-    /// registry key, as `engram schema` lists it (`--memory-slots`, `--memory-width`,
-    /// `--read-heads`).
-    #[arg(long = "slots", visible_alias = "memory-slots", value_name = "N")]
-    pub slots: Option<usize>,
-    /// Memory width W.
-    #[arg(long = "width", visible_alias = "memory-width", value_name = "W")]
-    pub memory_width: Option<usize>,
-    /// Read heads R.
-    #[arg(long = "reads", visible_alias = "read-heads", value_name = "R")]
-    pub read_heads: Option<usize>,
-    /// Controller LSTM size H.
-    #[arg(long, value_name = "H")]
-    pub hidden: Option<usize>,
-    /// Controller LSTM layers.
-    #[arg(long, value_name = "L")]
-    pub layers: Option<usize>,
-    /// Neural GPU: feature maps m of the mental image.
-    #[arg(long, value_name = "M")]
-    pub maps: Option<usize>,
-    /// Neural GPU: rows h of the mental image.
-    #[arg(long, value_name = "H")]
-    pub height: Option<usize>,
-    /// Neural GPU: CGRU layers per step.
-    #[arg(long, value_name = "L")]
-    pub cgru_layers: Option<usize>,
-    /// Neural GPU: the gate cutoff c of σc (1.0: the plain sigmoid).
-    #[arg(long, value_name = "C")]
-    pub gate_cutoff: Option<f32>,
-    /// gtmm: latent size Z.
-    #[arg(long, value_name = "Z")]
-    pub latent: Option<usize>,
-    /// gtmm: the encoder's width E.
-    #[arg(long, value_name = "E")]
-    pub encoder_hidden: Option<usize>,
-    /// gtmm: the prior's and posterior's hidden width P.
-    #[arg(long, value_name = "P")]
-    pub map_hidden: Option<usize>,
-    /// gtmm: the decoder's hidden width G.
-    #[arg(long, value_name = "G")]
-    pub decoder_hidden: Option<usize>,
+/// The model's hyperparameters as flags, one per registry key (`memory_slots` is
+/// `--memory-slots`), built from the registry: a setting added there is a flag here.
+/// Each flag's help names its bounds and the models that have it; a flag given for a
+/// model without that setting is refused by [`SettingArgs::apply`] with the model's own
+/// flags named.
+#[derive(Clone, Debug, Default)]
+pub struct SettingArgs {
+    /// Each setting given: its registry key and the text, in the registry's order.
+    given: Vec<(&'static str, String)>,
 }
 
-/// `--memory`: a slot count, or a generative model's memory variant.
-#[derive(Clone, Copy, Debug)]
-pub enum MemoryArg {
-    Slots(usize),
-    Kind(LatentMemoryKind),
+/// Shorter names the memory sizes also answer to (`--slots 32`).
+const ALIASES: [(&str, &str); 3] = [
+    ("memory_slots", "slots"),
+    ("memory_width", "width"),
+    ("read_heads", "reads"),
+];
+
+/// `--memory`: the generative models' latent memory (`--memory dnc`), and for every
+/// model a whole number there means the slot count (`--memory 16`: the same as
+/// `--memory-slots 16`).
+const MEMORY: &str = "memory";
+
+fn flag(key: &str) -> String {
+    key.replace('_', "-")
 }
 
-fn parse_memory(text: &str) -> Result<MemoryArg, String> {
-    match text.parse::<usize>() {
-        Ok(n) => Ok(MemoryArg::Slots(n)),
-        Err(_) => text.parse().map(MemoryArg::Kind),
+impl clap::Args for SettingArgs {
+    fn augment_args(mut command: clap::Command) -> clap::Command {
+        for info in settings::all_settings() {
+            let mut help = info.label.to_string();
+            if !info.choices.is_empty() {
+                help += &format!(": {}", info.choices.join(", "));
+            } else if !info.boolean {
+                help += &format!(" ({} to {})", info.min, info.max);
+            }
+            if info.key == MEMORY {
+                help += "; a number: the slot count N";
+            }
+            help += &format!(" [{}]", settings::models_with(info.key).join(", "));
+            let mut arg = clap::Arg::new(info.key)
+                .long(flag(info.key))
+                .help(help.clone())
+                .help_heading(
+                    "Model settings (the registry's; `engram schema` lists each model's)",
+                );
+            arg = if info.boolean {
+                arg.action(clap::ArgAction::SetTrue)
+            } else {
+                arg.value_name(if info.key == MEMORY {
+                    "KIND|N"
+                } else if info.integer {
+                    "N"
+                } else {
+                    "X"
+                })
+            };
+            if !info.detail.is_empty() {
+                arg = arg.long_help(format!("{help}\n{}", info.detail));
+            }
+            if let Some((_, alias)) = ALIASES.iter().find(|(key, _)| *key == info.key) {
+                arg = arg.visible_alias(*alias);
+            }
+            command = command.arg(arg);
+        }
+        command
+    }
+
+    fn augment_args_for_update(command: clap::Command) -> clap::Command {
+        Self::augment_args(command)
     }
 }
 
-impl SizeArgs {
-    /// Memory slots from `--slots` or `--memory N`.
-    pub fn memory_slots(&self) -> Option<usize> {
-        match self.memory {
-            Some(MemoryArg::Slots(n)) => Some(n),
-            _ => self.slots,
-        }
+impl clap::FromArgMatches for SettingArgs {
+    fn from_arg_matches(matches: &clap::ArgMatches) -> Result<Self, clap::Error> {
+        let mut args = SettingArgs::default();
+        args.update_from_arg_matches(matches)?;
+        Ok(args)
     }
 
-    /// The memory variant from `--memory KIND`.
-    pub fn memory_kind(&self) -> Option<LatentMemoryKind> {
-        match self.memory {
-            Some(MemoryArg::Kind(kind)) => Some(kind),
-            _ => None,
+    fn update_from_arg_matches(&mut self, matches: &clap::ArgMatches) -> Result<(), clap::Error> {
+        for info in settings::all_settings() {
+            let text = if info.boolean {
+                matches.get_flag(info.key).then(|| "true".to_string())
+            } else {
+                matches.get_one::<String>(info.key).cloned()
+            };
+            if let Some(text) = text {
+                self.given.push((info.key, text));
+            }
         }
+        Ok(())
+    }
+}
+
+impl SettingArgs {
+    /// Sets every setting given on `config`, each checked against its registry bounds.
+    /// Refuses a flag that is not a setting of the model, naming the model's flags.
+    pub fn apply(&self, config: &mut ModelConfig) -> Result<(), String> {
+        self.apply_to(config, false)
     }
 
-    /// `generative` with every gtmm flag given applied.
-    pub fn apply_to_generative(&self, generative: &mut GenerativeConfig) {
-        if let Some(kind) = self.memory_kind() {
-            generative.memory = kind;
-        }
-        generative.latent = self.latent.unwrap_or(generative.latent);
-        generative.encoder_hidden = self.encoder_hidden.unwrap_or(generative.encoder_hidden);
-        generative.map_hidden = self.map_hidden.unwrap_or(generative.map_hidden);
-        generative.decoder_hidden = self.decoder_hidden.unwrap_or(generative.decoder_hidden);
+    /// [`SettingArgs::apply`], passing over the settings the model does not have (a
+    /// bench of every model with `--memory-slots 64` sizes the memory models only).
+    pub fn apply_where_taken(&self, config: &mut ModelConfig) -> Result<(), String> {
+        self.apply_to(config, true)
     }
 
-    /// `image` with every Neural GPU flag given applied.
-    pub fn apply_to_image(&self, image: &mut NeuralGpuConfig) {
-        image.override_sizes(self.maps, self.height, self.cgru_layers, self.gate_cutoff);
+    fn apply_to(&self, config: &mut ModelConfig, pass_over_others: bool) -> Result<(), String> {
+        let model = config.model;
+        let mut slots = None;
+        for (key, text) in &self.given {
+            let (key, text) = match text.trim().parse::<usize>() {
+                Ok(_) if *key == MEMORY => ("memory_slots", text),
+                _ => (*key, text),
+            };
+            if key == "memory_slots" && slots.replace(text).is_some() {
+                return Err("give the slot count once: --memory N or --memory-slots N".into());
+            }
+            let info = settings::setting(model, key);
+            if info.is_none() && pass_over_others {
+                continue;
+            }
+            let Some(info) = info else {
+                let own: Vec<String> = engram::registry::info(model)
+                    .hyperparameters
+                    .iter()
+                    .map(|h| format!("--{}", flag(h.key)))
+                    .collect();
+                return Err(format!(
+                    "--{} is not a setting of {model} (its settings: {})",
+                    flag(key),
+                    own.join(", ")
+                ));
+            };
+            // The registry's message names the key; the command line's, the flag.
+            let as_flag = |e: engram::EngramError| match e {
+                engram::EngramError::Config(message) => {
+                    message.replacen(key, &format!("--{}", flag(key)), 1)
+                }
+                other => other.to_string(),
+            };
+            let value = info.parse(text).map_err(as_flag)?;
+            settings::write(config, key, &value).map_err(as_flag)?;
+        }
+        Ok(())
     }
 }
 

@@ -3,6 +3,7 @@
 //! the page builds its controls from.
 
 use clap::Args;
+use engram::registry::settings::Setting;
 use engram::schema::schema;
 
 #[derive(Args)]
@@ -29,7 +30,7 @@ pub fn run(args: SchemaArgs) -> Result<(), String> {
         println!("  tasks: {}", tasks.join(", "));
         for h in &model.hyperparameters {
             if h.info.boolean {
-                let default = if h.default.as_bool() == Some(true) {
+                let default = if h.default == Setting::Switch(true) {
                     "on"
                 } else {
                     "off"

@@ -1,6 +1,6 @@
 //! `engram train`.
 
-use super::options::{parse_backend, parse_model, parse_task, task_for, SizeArgs};
+use super::options::{parse_backend, parse_model, parse_task, task_for, SettingArgs};
 use clap::Args;
 use engram::kinds::Family;
 use engram::nn::OptimizerKind;
@@ -46,7 +46,7 @@ pub struct TrainArgs {
     #[arg(long, value_name = "FILE.json")]
     config: Option<PathBuf>,
     #[command(flatten)]
-    sizes: SizeArgs,
+    settings: SettingArgs,
     /// Data bits per vector (symbol tasks: the alphabet size A).
     #[arg(long, alias = "alphabet")]
     bits: Option<usize>,
@@ -88,15 +88,6 @@ pub struct TrainArgs {
     /// gtmm: KL warm-up, β rising from 0 to 1 over this many steps (0: off).
     #[arg(long, value_name = "STEPS")]
     kl_warmup: Option<u64>,
-    /// DNC: masked content lookup (models.md §3.1).
-    #[arg(long)]
-    dnc_masking: bool,
-    /// DNC: de-allocation, freed slots erased (models.md §3.1).
-    #[arg(long)]
-    dnc_deallocation: bool,
-    /// DNC: link-distribution sharpness (models.md §3.1).
-    #[arg(long)]
-    dnc_link_sharpness: bool,
     /// DNC: all three improvements of models.md §3.1.
     #[arg(long)]
     dnc_fixes: bool,
@@ -207,55 +198,22 @@ fn resolve(args: &TrainArgs) -> Result<TrainConfig, String> {
             _ => return Err("--queries applies to gtmm's image-sequence tasks".to_string()),
         }
     }
-    let s = &args.sizes;
-    if s.slots.is_some() && matches!(s.memory, Some(super::options::MemoryArg::Slots(_))) {
-        return Err("give the slot count once: --memory N or --slots N".to_string());
-    }
-    let memory_flags = [
-        ("--memory", s.memory_slots().is_some()),
-        ("--width", s.memory_width.is_some()),
-        ("--reads", s.read_heads.is_some()),
-        ("--hidden", s.hidden.is_some()),
-        ("--layers", s.layers.is_some()),
-    ];
-    let image_flags = [
-        ("--maps", s.maps.is_some()),
-        ("--height", s.height.is_some()),
-        ("--cgru-layers", s.cgru_layers.is_some()),
-        ("--gate-cutoff", s.gate_cutoff.is_some()),
-    ];
-    let generative_flags = [
-        ("--memory KIND", s.memory_kind().is_some()),
-        ("--latent", s.latent.is_some()),
-        ("--encoder-hidden", s.encoder_hidden.is_some()),
-        ("--map-hidden", s.map_hidden.is_some()),
-        ("--decoder-hidden", s.decoder_hidden.is_some()),
-        ("--kl-warmup", args.kl_warmup.is_some()),
-    ];
-    let foreign: Vec<_> = if config.model.is_neural_gpu() {
-        memory_flags.iter().chain(&generative_flags).collect()
-    } else if config.model.is_generative() {
-        image_flags.iter().collect()
-    } else {
-        image_flags.iter().chain(&generative_flags).collect()
-    };
-    if let Some((flag, _)) = foreign.iter().find(|(_, given)| *given) {
-        return Err(format!("{flag} is not a setting of {}", config.model));
-    }
+    let mut architecture = config.model_config();
+    args.settings.apply(&mut architecture)?;
+    config.set_architecture(&architecture);
     let fixes = args.dnc_fixes;
-    config.dnc_masking |= fixes || args.dnc_masking;
-    config.dnc_deallocation |= fixes || args.dnc_deallocation;
-    config.dnc_link_sharpness |= fixes || args.dnc_link_sharpness;
+    if fixes && config.model != ModelKind::Dnc {
+        return Err(format!("--dnc-fixes is not a setting of {}", config.model));
+    }
+    config.dnc_masking |= fixes;
+    config.dnc_deallocation |= fixes;
+    config.dnc_link_sharpness |= fixes;
     if let Some(generative) = &mut config.generative {
-        s.apply_to_generative(generative);
         generative.kl_warmup = args.kl_warmup.unwrap_or(generative.kl_warmup);
         generative.action_width = config.task.input_width() - config.task.output_width();
+    } else if args.kl_warmup.is_some() {
+        return Err(format!("--kl-warmup is not a setting of {}", config.model));
     }
-    config.memory_slots = s.memory_slots().unwrap_or(config.memory_slots);
-    config.memory_width = s.memory_width.unwrap_or(config.memory_width);
-    config.read_heads = s.read_heads.unwrap_or(config.read_heads);
-    config.hidden = s.hidden.unwrap_or(config.hidden);
-    config.layers = s.layers.unwrap_or(config.layers);
     config.steps = args.steps.unwrap_or(config.steps);
     config.batch_size = args.batch.unwrap_or(config.batch_size);
     config.optimizer.learning_rate = args.lr.unwrap_or(config.optimizer.learning_rate);
@@ -263,7 +221,6 @@ fn resolve(args: &TrainArgs) -> Result<TrainConfig, String> {
     config.seed = args.seed.unwrap_or(config.seed);
     config.threads = args.threads.unwrap_or(config.threads);
     if let Some(image) = &mut config.image {
-        s.apply_to_image(image);
         image.label_smoothing = args.label_smoothing.unwrap_or(image.label_smoothing);
         image.dropout = args.dropout.unwrap_or(image.dropout);
         image.sampling_rate = args.sampling_rate.unwrap_or(image.sampling_rate);
