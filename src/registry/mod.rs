@@ -12,8 +12,8 @@
 mod hyperparameters;
 pub mod settings;
 
-pub use hyperparameters::{HyperparameterInfo, Place};
 use hyperparameters::*;
+pub use hyperparameters::{HyperparameterInfo, Place};
 
 use crate::kinds::{Family, ModelKind};
 use crate::objective::Objective;
