@@ -9,10 +9,12 @@
 
 /// The source of the WGSL file at `$path` (relative to the invoking file, as for
 /// `include_str!`), stripped of comments and indentation during compilation; only the
-/// stripped text is in the binary.
+/// stripped text is in the binary. Several paths give one source, the files one after
+/// the other (a shader's part too long for one file: the first file's line numbers hold).
 macro_rules! wgsl {
-    ($path:literal) => {{
-        const SOURCE: &str = include_str!($path);
+    ($($path:literal),+) => {{
+        // Each file ends with a newline, so the next begins on a line of its own.
+        const SOURCE: &str = concat!($(include_str!($path)),+);
         const LENGTH: usize = $crate::gpu::wgsl::stripped_length(SOURCE);
         const STRIPPED: [u8; LENGTH] = $crate::gpu::wgsl::strip::<LENGTH>(SOURCE);
         match ::core::str::from_utf8(&STRIPPED) {
@@ -112,6 +114,10 @@ mod tests {
         assert!(!TEXT.contains("//"));
         assert_eq!(TEXT.lines().count(), source.lines().count());
         assert!(TEXT.len() < source.len());
+        // Two files: one after the other, every line of each kept.
+        const BOTH: &str = wgsl!("shaders/run.wgsl", "shaders/run.wgsl");
+        assert_eq!(BOTH, format!("{TEXT}{TEXT}"));
+        assert!(source.ends_with('\n'));
     }
 
     #[test]
@@ -123,6 +129,12 @@ mod tests {
                     visit(&path, found);
                 } else if path.extension().is_some_and(|e| e == "wgsl") {
                     let text = std::fs::read_to_string(&path).unwrap();
+                    // A file's last line ends, so `wgsl!` can join files.
+                    assert!(
+                        text.ends_with('\n'),
+                        "{} has no last newline",
+                        path.display()
+                    );
                     assert!(
                         !text.contains("/*"),
                         "{} has a block comment",

@@ -11,6 +11,7 @@ mod associative_recall;
 mod batch;
 mod copy;
 mod frames;
+mod names;
 mod priority_sort;
 mod repeat_copy;
 mod symbols;
@@ -21,6 +22,7 @@ pub use frames::{
     indicator, instance, prototypes, Frame, FrameTask, FRAME_PIXELS, FRAME_SIDE, GLYPH_CLASSES,
     TRAINING_CLASSES,
 };
+pub use names::{FRAME_TASK_NAMES, SYMBOL_TASK_NAMES, TASK_NAMES};
 pub use symbols::{SymbolTask, PAD};
 
 use crate::error::{config_error, Result};
@@ -94,94 +96,7 @@ pub enum TaskConfig {
     },
 }
 
-/// Bit-vector task names as typed on the command line.
-pub const TASK_NAMES: [&str; 4] = ["copy", "repeat-copy", "recall", "priority-sort"];
-/// Symbol task names as typed on the command line.
-pub const SYMBOL_TASK_NAMES: [&str; 7] = ["copy", "reverse", "sort", "dup", "add", "mul", "either"];
-/// Image-sequence task names as typed on the command line.
-pub const FRAME_TASK_NAMES: [&str; 7] = [
-    "recall", "parity", "oneshot", "index", "cued", "walk", "periodic",
-];
-
 impl TaskConfig {
-    /// The default configuration of a task by its command-line name (8 bits).
-    pub fn by_name(name: &str) -> Result<TaskConfig> {
-        Ok(match name {
-            "copy" => TaskConfig::Copy {
-                bits: 8,
-                min_length: 1,
-                max_length: 10,
-            },
-            "repeat-copy" | "repeat_copy" => TaskConfig::RepeatCopy {
-                bits: 8,
-                min_length: 1,
-                max_length: 10,
-                min_repeats: 1,
-                max_repeats: 10,
-            },
-            "recall" | "associative_recall" => TaskConfig::AssociativeRecall {
-                bits: 6,
-                item_length: 3,
-                min_items: 2,
-                max_items: 6,
-            },
-            "priority-sort" | "priority_sort" => TaskConfig::PrioritySort {
-                bits: 8,
-                length: 20,
-                outputs: 16,
-            },
-            other => {
-                return Err(config_error(format!(
-                    "unknown task '{other}' (expected one of: {})",
-                    TASK_NAMES.join(", ")
-                )))
-            }
-        })
-    }
-
-    /// The default configuration of a symbol task by its command-line name (alphabet
-    /// 4, lengths 1–8).
-    pub fn symbols_by_name(name: &str) -> Result<TaskConfig> {
-        let task = SymbolTask::ALL
-            .into_iter()
-            .find(|t| t.name() == name)
-            .ok_or_else(|| {
-                config_error(format!(
-                    "unknown symbol task '{name}' (expected one of: {})",
-                    SYMBOL_TASK_NAMES.join(", ")
-                ))
-            })?;
-        Ok(TaskConfig::Symbols {
-            task,
-            alphabet: 4,
-            min_length: 1,
-            max_length: 8,
-        })
-    }
-
-    /// The tiny default configuration of an image-sequence task by its command-line name
-    /// (generative.md's tiny defaults, 2 flipped pixels).
-    pub fn frames_by_name(name: &str) -> Result<TaskConfig> {
-        let task = FrameTask::ALL
-            .into_iter()
-            .find(|t| t.name() == name)
-            .ok_or_else(|| {
-                config_error(format!(
-                    "unknown image-sequence task '{name}' (expected one of: {})",
-                    FRAME_TASK_NAMES.join(", ")
-                ))
-            })?;
-        let (min_length, max_length, queries) = task.defaults();
-        Ok(TaskConfig::Frames {
-            task,
-            min_length,
-            max_length,
-            queries,
-            flips: 2,
-            held_out: false,
-        })
-    }
-
     /// Whether this is an image-sequence task (the generative models').
     pub fn is_frames(&self) -> bool {
         matches!(self, TaskConfig::Frames { .. })

@@ -7,6 +7,7 @@ mod config;
 mod evaluate;
 mod long_test;
 mod parallel;
+mod presets;
 mod progress;
 mod ram_budget;
 mod recipe;

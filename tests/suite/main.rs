@@ -19,6 +19,7 @@ mod frame_tasks;
 mod gpu;
 mod gpu_gtmm;
 mod gpu_neural_gpu;
+mod gpu_neural_gpu_diag;
 mod gpu_training;
 mod gtmm_gradients;
 mod gtmm_reference;

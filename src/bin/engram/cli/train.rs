@@ -5,6 +5,7 @@ use clap::Args;
 use engram::kinds::Family;
 use engram::nn::OptimizerKind;
 use engram::objective::Metrics;
+use engram::registry::settings::{self, Setting};
 use engram::registry::DEFAULT_MODEL;
 use engram::rng::derive_seed;
 use engram::train::{
@@ -88,7 +89,7 @@ pub struct TrainArgs {
     /// gtmm: KL warm-up, β rising from 0 to 1 over this many steps (0: off).
     #[arg(long, value_name = "STEPS")]
     kl_warmup: Option<u64>,
-    /// DNC: all three improvements of models.md §3.1.
+    /// DNC: all three improvements of models.md §3.1 (every on/off setting the model has).
     #[arg(long)]
     dnc_fixes: bool,
     /// Worker threads (0: one per core).
@@ -200,14 +201,22 @@ fn resolve(args: &TrainArgs) -> Result<TrainConfig, String> {
     }
     let mut architecture = config.model_config();
     args.settings.apply(&mut architecture)?;
-    config.set_architecture(&architecture);
-    let fixes = args.dnc_fixes;
-    if fixes && config.model != ModelKind::Dnc {
-        return Err(format!("--dnc-fixes is not a setting of {}", config.model));
+    if args.dnc_fixes {
+        // Every on/off setting of the model: the DNC's three improvements.
+        let switches: Vec<_> = engram::registry::info(config.model)
+            .hyperparameters
+            .iter()
+            .filter(|h| h.boolean)
+            .collect();
+        if switches.is_empty() {
+            return Err(format!("--dnc-fixes is not a setting of {}", config.model));
+        }
+        for h in switches {
+            settings::write(&mut architecture, h.key, &Setting::Switch(true))
+                .map_err(|e| e.to_string())?;
+        }
     }
-    config.dnc_masking |= fixes;
-    config.dnc_deallocation |= fixes;
-    config.dnc_link_sharpness |= fixes;
+    config.set_architecture(&architecture);
     if let Some(generative) = &mut config.generative {
         generative.kl_warmup = args.kl_warmup.unwrap_or(generative.kl_warmup);
         generative.action_width = config.task.input_width() - config.task.output_width();
