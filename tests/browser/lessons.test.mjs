@@ -12,7 +12,7 @@ const LESSONS = ['why-memory', 'ntm-addressing', 'dnc-memory', 'generalisation',
 
 // The training steps of each model's shipped checkpoint (www/checkpoints/), and of the
 // checkpoints lessons load by name.
-const TRAINED_STEPS = { ntm: 3000, dnc: 3000, neural_gpu: 3000, neural_gpu_diag: 6000 };
+const TRAINED_STEPS = { ntm: 3000, dnc: 3000, neural_gpu: 3000, neural_gpu_diag: 9000 };
 const CHECKPOINT_STEPS = {
   'dnc-copy-n8': 4000, 'dnc-copy-n16': 4000, 'gtmm_dnc-recall': 10000, 'gtmm_none-recall': 10000,
   'neural_gpu-either': 3000, 'neural_gpu_dep-either': 3000, 'neural_gpu_diag-add': 10000,
