@@ -34,7 +34,8 @@ function until(done, failed = () => null, seconds = 300) {
 
 /**
  * Opens lesson `id`. `page` is the page's record (window.engram); `controls` its
- * functions { restart, setPlaying, writeControls, saveHash, setAnimating, showMessage }.
+ * functions { restart, setPlaying, setState, setAnimating, showMessage } (`setState` is
+ * the page's one writer of its settings).
  */
 export function startLesson(id, page, controls) {
   const $ = (name) => document.getElementById(name);
@@ -54,9 +55,7 @@ export function startLesson(id, page, controls) {
       const { state, errors } = parseHash('#' + merged);
       if (errors.length) throw new Error(errors.join('; '));
       const count = page.readyCount;
-      page.state = state;
-      controls.writeControls();
-      controls.saveHash();
+      controls.setState(state);
       controls.restart();
       await ready(count);
     },
@@ -90,9 +89,7 @@ export function startLesson(id, page, controls) {
     // A test at `length`: 256 sequences and the example, or past what a trace holds, a
     // long test of one sequence (long-test.js).
     async test(length) {
-      page.state = { ...page.state, test_length: length };
-      controls.writeControls();
-      controls.saveHash();
+      controls.setState({ ...page.state, test_length: length });
       page.evaluation = null;
       page.snapshot = null;
       page.longTestResult = null;
@@ -103,9 +100,7 @@ export function startLesson(id, page, controls) {
     },
     // Every length from 1 to `length`: the generalisation curve.
     async sweep(length) {
-      page.state = { ...page.state, test_length: length };
-      controls.writeControls();
-      controls.saveHash();
+      controls.setState({ ...page.state, test_length: length });
       page.failure = null;
       page.sweep.start();
       await until(() => !page.sweep.running, () => page.failure?.message);
@@ -150,8 +145,7 @@ export function startLesson(id, page, controls) {
       controls.setPlaying(false);
     },
     close() {
-      page.state = { ...page.state, lesson: '' };
-      controls.saveHash();
+      controls.setState({ ...page.state, lesson: '' });
       document.getElementById('play').focus(); // the lesson's buttons are gone
     },
   };

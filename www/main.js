@@ -79,6 +79,14 @@ function writeControls() {
   writeFormControls(form, page.state);
 }
 
+// The one writer of the page's settings: every new `page.state` comes through here, and
+// the controls and the link follow it.
+function setState(next) {
+  page.state = next;
+  writeControls();
+  saveHash();
+}
+
 function saveHash() {
   history.replaceState(null, '', toHash(page.state));
   // A figure's "Open in Engram": the whole page, at the same state.
@@ -163,9 +171,7 @@ function onSettingChange(event) {
     return;
   }
   showMessage('');
-  page.state = next;
-  writeControls();
-  saveHash();
+  setState(next);
   if (name === 'speed') page.engine.send({ type: 'speed', stepsPerChunk: next.speed });
   else if (name === 'test_length') {
     page.engine.send({ type: 'snapshot', length: traceLength(next) });
@@ -221,24 +227,23 @@ const handlers = {
     const sizes = new Set(sizeControls(config.model));
     const state = { ...page.state, ...training, ...settings };
     for (const key of Object.keys(state)) if (property(key)?.size && !sizes.has(key)) delete state[key];
-    page.state = state;
+    // A loaded model brings its own history (and perhaps another model): a side-by-side
+    // pair would no longer share its batches, so the comparison ends.
+    const endsComparison = page.partner && (steps !== 0 || compareProblem(state));
+    if (endsComparison) state.compare = '';
+    setState(state);
     page.history.clear();
     page.dream = null;
     $('dream-result').textContent = '';
     page.readyCount += 1;
     page.longTest.stop('a new model was made');
-    // A loaded model brings its own history (and perhaps another model): a side-by-side
-    // pair would no longer share its batches, so the comparison ends.
-    if (page.partner && (steps !== 0 || compareProblem(page.state))) {
-      page.state.compare = '';
+    if (endsComparison) {
       syncPartner();
       showMessage('The side-by-side comparison ended: the loaded model has its own training history.');
     }
     page.steps = steps;
     // The settings of the model that runs: what a refused change goes back to.
     page.running = { ...page.state };
-    writeControls();
-    saveHash();
     showBackend(backend);
     $('step-count').textContent = `step ${steps} · ${parameters.toLocaleString()} parameters`;
     for (const id of ['play', 'step', 'reset', 'test', 'sweep', 'export', 'import', 'load-trained']) $(id).disabled = false;
@@ -247,7 +252,7 @@ const handlers = {
     announce(true);
     if (page.readyCount === 1 && page.state.autoplay) setPlaying(true);
     if (page.readyCount === 1 && page.state.lesson) {
-      startLesson(page.state.lesson, page, { restart, setPlaying, writeControls, saveHash, setAnimating, showMessage });
+      startLesson(page.state.lesson, page, { restart, setPlaying, setState, setAnimating, showMessage });
     }
   },
   progress({ reports, steps, sequencesPerSecond, backend }) {
@@ -317,9 +322,7 @@ const handlers = {
       // The link's settings passed the page's checks but not the engine's (a model too
       // big to train here, say): open with the defaults rather than with no model.
       showMessage(`This link's settings could not be used (${message}), so the defaults are shown.`);
-      page.state = defaults();
-      writeControls();
-      saveHash();
+      setState(defaults());
       syncPartner();
       page.engine.send({ type: 'reset', config: engineConfig(page.state), backend: page.state.backend });
       return;
@@ -328,9 +331,7 @@ const handlers = {
       // A change the engine refused (a model too big for the tab; its family's engine
       // module could not be downloaded): the controls and the link go back to the model
       // that runs. A side-by-side partner was already reset, so the pair restarts together.
-      page.state = { ...page.running };
-      writeControls();
-      saveHash();
+      setState({ ...page.running });
       showBackend(page.backend); // the badge said it was loading a module
       if (page.partner) restart();
       showMessage(`Could not make the new model: ${message}. ${page.partner ? 'The pair restarts with the previous settings.' : 'The current model is kept.'}`);
@@ -410,12 +411,10 @@ handlers.schema = ({ schema }) => {
   configure(schema);
   buildControls(form);
   const { state, errors } = parseHash(location.hash);
-  page.state = state;
   if (errors.length) {
     showMessage(`This link's settings could not be used (${errors.join('; ')}), so the defaults are shown.`);
   }
-  writeControls();
-  saveHash();
+  setState(state);
   syncPartner();
   page.engine.send({ type: 'reset', config: engineConfig(state), backend: state.backend });
 };
