@@ -8,7 +8,7 @@
 //! in the registry.
 //!
 //! (The places are accessors rather than a round trip through the configuration's
-//! JSON, which added 7 KB gzipped to each of the page's wasm modules.)
+//! JSON, which added about 7.7 KB gzipped to each of the page's wasm modules.)
 
 use super::hyperparameters::Place;
 use super::{info, HyperparameterInfo};
@@ -48,7 +48,7 @@ pub fn models_with(key: &str) -> Vec<&'static str> {
 /// A setting's value: a number, an on/off option or one of its choices. The CLI parses
 /// one from a flag, the page sends one per control, the schema shows one as a default.
 /// (Its own small type rather than `serde_json::Value`, whose general reader and writer
-/// would add about 12 KB gzipped to each of the page's wasm modules.)
+/// added about 10 KB gzipped to each of the page's wasm modules.)
 #[derive(Clone, Debug, PartialEq)]
 pub enum Setting {
     Number(f64),
