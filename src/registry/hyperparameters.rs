@@ -150,7 +150,7 @@ pub(super) const LATENT_MEMORY: HyperparameterInfo = HyperparameterInfo {
     min: 0.0,
     max: 0.0,
     integer: false,
-    choices: &["none", "introspective", "ntm", "lru", "dnc"],
+    choices: &LatentMemoryKind::NAMES,
     boolean: false,
     detail: "",
     place: Place::Choice(

@@ -22,6 +22,11 @@ pub fn setting(kind: ModelKind, key: &str) -> Option<&'static HyperparameterInfo
     info(kind).hyperparameters.iter().find(|h| h.key == key)
 }
 
+/// Model `kind`'s hyperparameter keys, in the registry's order.
+pub fn keys(kind: ModelKind) -> impl Iterator<Item = &'static str> {
+    info(kind).hyperparameters.iter().map(|h| h.key)
+}
+
 /// Every hyperparameter of any model, once each, in the registry's order (a model's
 /// first, then the next model's new ones).
 pub fn all_settings() -> Vec<&'static HyperparameterInfo> {
@@ -196,11 +201,7 @@ pub fn read(config: &ModelConfig, key: &str) -> Option<Setting> {
 /// changes nothing then. The configuration as a whole is checked by its `validate`.
 pub fn write(config: &mut ModelConfig, key: &str, value: &Setting) -> Result<()> {
     let Some(info) = setting(config.model, key) else {
-        let own: Vec<&str> = info(config.model)
-            .hyperparameters
-            .iter()
-            .map(|h| h.key)
-            .collect();
+        let own: Vec<&str> = keys(config.model).collect();
         return Err(config_error(format!(
             "{key} is not a setting of {} (its settings: {})",
             config.model,

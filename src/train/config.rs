@@ -198,11 +198,6 @@ impl TrainConfig {
         self.set_dnc_options(model.dnc);
     }
 
-    /// Hyperparameter `key` (a registry key), or `None` where the model has none such.
-    pub fn hyperparameter(&self, key: &str) -> Option<Setting> {
-        settings::read(&self.model_config(), key)
-    }
-
     /// Sets hyperparameter `key` (a registry key) within its registry bounds; refuses a
     /// key the model does not have, naming the ones it does.
     pub fn set_hyperparameter(&mut self, key: &str, value: &Setting) -> Result<()> {

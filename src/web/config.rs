@@ -5,7 +5,6 @@
 use crate::error::Result;
 use crate::kinds::Family;
 use crate::kinds::ModelKind;
-use crate::registry::info;
 use crate::registry::settings::{self, Setting};
 use crate::tasks::TaskConfig;
 use crate::train::{Checkpoint, TrainConfig};
@@ -88,7 +87,7 @@ impl PlaygroundConfig {
         // Inserted one by one: collecting into the map would sort, and compile a
         // stable sort into the page for this alone.
         let mut shown = BTreeMap::new();
-        for key in own_keys(model.model) {
+        for key in settings::keys(model.model) {
             if let Some(value) = settings::read(model, key) {
                 shown.insert(key.to_string(), value);
             }
@@ -103,9 +102,4 @@ impl PlaygroundConfig {
             ..self.clone()
         }
     }
-}
-
-/// Model `kind`'s hyperparameter keys, in the registry's order.
-fn own_keys(kind: ModelKind) -> Vec<&'static str> {
-    info(kind).hyperparameters.iter().map(|h| h.key).collect()
 }

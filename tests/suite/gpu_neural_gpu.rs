@@ -148,22 +148,37 @@ fn evaluation_scores_match_the_cpu_with_either_answer_accepted() {
     };
     for kind in KINDS {
         let model = model(kind, &task, image.clone(), 5);
-        let mut gpu = session(&context, model.as_ref());
-        let scores = block_on(gpu.score(&batch)).expect("scores");
-        let cpu = batch_score(model.as_ref(), &batch, 1);
-        eprintln!(
-            "{kind} on either: loss {:.6} vs {:.6}, errors {} vs {}, wrong {} vs {}",
-            cpu.loss_nats,
-            scores.loss_nats,
-            cpu.errors,
-            scores.errors,
-            cpu.wrong_sequences,
-            scores.wrong_sequences
+        scores_match_the_cpu(
+            &context,
+            model.as_ref(),
+            &batch,
+            &format!("{kind} on either"),
         );
-        assert!((scores.loss_nats - cpu.loss_nats).abs() <= 1e-5 * cpu.loss_nats.max(1.0));
-        assert_eq!(scores.errors, cpu.errors);
-        assert_eq!(scores.wrong_sequences, cpu.wrong_sequences);
     }
+}
+
+/// Evaluation's scores of `batch` on a fresh GPU session against the CPU's: the loss
+/// within 1e-5 (relative), the same symbol errors and wrong sequences.
+pub(crate) fn scores_match_the_cpu(
+    context: &Rc<GpuContext>,
+    model: &dyn Model,
+    batch: &Batch,
+    label: &str,
+) {
+    let scores = block_on(session(context, model).score(batch)).expect("GPU scores");
+    let cpu = batch_score(model, batch, 1);
+    eprintln!(
+        "{label}: loss {:.6} vs {:.6}, errors {} vs {}, wrong {} vs {}",
+        cpu.loss_nats,
+        scores.loss_nats,
+        cpu.errors,
+        scores.errors,
+        cpu.wrong_sequences,
+        scores.wrong_sequences
+    );
+    assert!((scores.loss_nats - cpu.loss_nats).abs() <= 1e-5 * cpu.loss_nats.max(1.0));
+    assert_eq!(scores.errors, cpu.errors);
+    assert_eq!(scores.wrong_sequences, cpu.wrong_sequences);
 }
 
 #[test]

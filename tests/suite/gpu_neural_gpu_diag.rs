@@ -4,14 +4,13 @@
 
 #![cfg(not(target_arch = "wasm32"))]
 use crate::common;
-use crate::gpu_neural_gpu::{compare_step, mixed_batch, session, symbols};
+use crate::gpu_neural_gpu::{compare_step, mixed_batch, scores_match_the_cpu, symbols};
 
 use common::gpu::largest_difference;
 use engram::models::neural_gpu::NeuralGpuConfig;
 use engram::tasks::SymbolTask;
-use engram::train::{batch_score, BackendChoice, TrainConfig, Trainer};
+use engram::train::{BackendChoice, TrainConfig, Trainer};
 use engram::{build, ModelKind};
-use pollster::block_on;
 
 /// The Diagonal Neural GPU's training step on the GPU against the CPU at the released
 /// trainer's size for binary addition (m = 48, operands of up to 20 bits: n = 41 columns),
@@ -44,15 +43,7 @@ fn the_diagonal_model_matches_the_cpu_at_m48_n41() {
     assert!((gpu.regulariser - cpu.regulariser).abs() <= 1e-4 * cpu.regulariser);
     // Evaluation (a fresh session: the step updated the parameters): no dropout, the
     // same scores as the CPU's.
-    let scored = block_on(session(&context, model.as_ref()).score(&batch)).expect("GPU scores");
-    let cpu = batch_score(model.as_ref(), &batch, 1);
-    eprintln!(
-        "evaluation: loss {:.6} vs {:.6}, errors {} vs {}",
-        cpu.loss_nats, scored.loss_nats, cpu.errors, scored.errors
-    );
-    assert!((scored.loss_nats - cpu.loss_nats).abs() <= 1e-5 * cpu.loss_nats.max(1.0));
-    assert_eq!(scored.errors, cpu.errors);
-    assert_eq!(scored.wrong_sequences, cpu.wrong_sequences);
+    scores_match_the_cpu(&context, model.as_ref(), &batch, "evaluation");
 }
 
 /// The Diagonal Neural GPU's recipe on the GPU: AdaMax, the host's gradient noise, the

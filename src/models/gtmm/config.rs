@@ -37,14 +37,12 @@ impl LatentMemoryKind {
         LatentMemoryKind::Dnc,
     ];
 
+    /// Each variant's name, in [`LatentMemoryKind::ALL`]'s order (the registry's choices
+    /// for `memory`).
+    pub const NAMES: [&'static str; 5] = ["none", "introspective", "ntm", "lru", "dnc"];
+
     pub fn name(self) -> &'static str {
-        match self {
-            LatentMemoryKind::None => "none",
-            LatentMemoryKind::Introspective => "introspective",
-            LatentMemoryKind::Ntm => "ntm",
-            LatentMemoryKind::Lru => "lru",
-            LatentMemoryKind::Dnc => "dnc",
-        }
+        Self::NAMES[self as usize]
     }
 
     pub fn label(self) -> &'static str {

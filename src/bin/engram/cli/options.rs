@@ -130,10 +130,8 @@ impl SettingArgs {
                 continue;
             }
             let Some(info) = info else {
-                let own: Vec<String> = engram::registry::info(model)
-                    .hyperparameters
-                    .iter()
-                    .map(|h| format!("--{}", flag(h.key)))
+                let own: Vec<String> = settings::keys(model)
+                    .map(|key| format!("--{}", flag(key)))
                     .collect();
                 return Err(format!(
                     "--{} is not a setting of {model} (its settings: {})",
