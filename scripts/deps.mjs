@@ -198,8 +198,7 @@ for (const parent of parents) {
 
 // Where a model may be named: the kinds, the registry, and each family's own folders.
 const MODEL_HOMES = [
-  'src/kinds.rs', 'src/registry/', 'src/memory/', 'src/models/ntm.rs', 'src/models/ntm_head.rs',
-  'src/models/dnc.rs', 'src/models/lru.rs', 'src/models/no_memory.rs', 'src/models/memory_model/',
+  'src/kinds.rs', 'src/registry/', 'src/memory/', 'src/models/memory_model.rs',
   'src/models/neural_gpu/', 'src/models/gtmm/', 'src/gpu/memory/', 'src/gpu/neural_gpu/', 'src/gpu/gtmm/',
 ];
 

@@ -1,15 +1,69 @@
-//! Memory addressing as pure functions with explicit backward passes (models.md §0–§4).
+//! The memories, each in one folder (`ntm/`, `dnc/`, `lru/`, `introspective/`,
+//! `none/`): its maths as pure functions with explicit backward passes (models.md §0–§4,
+//! generative.md §8.2), its implementation of each order a model drives a memory in
+//! ([`controller`]: write, then read; [`latent`]: read, then write), its trace stages
+//! and its WGSL (`*.wgsl`, which `crate::gpu` compiles into the kernels).
 //!
 //! Memory is `N × W`, row-major. Every `*_backward` *accumulates* into the gradient
 //! buffers it is given, so callers can sum contributions from several consumers.
 
+pub mod addressing;
+pub mod boxed;
 pub mod content;
+pub mod controller;
 pub mod dnc;
+pub mod introspective;
+pub mod latent;
 pub mod lru;
+pub mod none;
 pub mod ntm;
+pub mod trace;
 pub mod write;
 
+pub use controller::{BoxedCore, MemoryCore};
+pub use latent::{BoxedMemory, LatentMemory, MemoryView};
+
+use crate::kinds::{LatentMemoryKind, ModelKind};
+use crate::nn::{Linear, ParamStore};
 use crate::ops::linalg;
+use crate::rng::Pcg32;
+use dnc::DncOptions;
+
+/// The memory a controller model of kind `model` drives (none for the LSTM), its heads
+/// registered into `params`.
+pub fn controller_core(
+    model: ModelKind,
+    sizes: MemorySizes,
+    options: DncOptions,
+    params: &mut ParamStore,
+    rng: &mut Pcg32,
+) -> BoxedCore {
+    match model {
+        ModelKind::Lstm => BoxedCore::new(none::NoMemory),
+        ModelKind::Ntm => BoxedCore::new(ntm::NtmCore::new(sizes, params, rng)),
+        ModelKind::Dnc => BoxedCore::new(dnc::DncCore::new(sizes, options, params, rng)),
+        ModelKind::Lru => BoxedCore::new(lru::LruCore::new(sizes, params, rng)),
+        other => unreachable!("{other} is not a controller-and-memory model"),
+    }
+}
+
+/// The latent memory `kind` of a generative model, its heads registered into `params`.
+pub fn latent_memory(
+    kind: LatentMemoryKind,
+    sizes: MemorySizes,
+    params: &mut ParamStore,
+    rng: &mut Pcg32,
+) -> BoxedMemory {
+    match kind {
+        LatentMemoryKind::None => BoxedMemory::new(none::NoMemory),
+        LatentMemoryKind::Introspective => {
+            BoxedMemory::new(introspective::IntrospectiveMemory::new(sizes, params, rng))
+        }
+        LatentMemoryKind::Ntm => BoxedMemory::new(ntm::NtmMemory::new(sizes, params, rng)),
+        LatentMemoryKind::Lru => BoxedMemory::new(lru::LruMemory::new(sizes, params, rng)),
+        LatentMemoryKind::Dnc => BoxedMemory::new(dnc::DncMemory::new(sizes, params, rng)),
+    }
+}
 
 /// The value every memory cell starts at (models.md §0).
 pub const INITIAL_MEMORY_VALUE: f32 = 1e-6;
@@ -30,4 +84,32 @@ pub fn read_backward(
 ) {
     linalg::outer_accumulate(weights, dread, dmemory);
     linalg::matvec_accumulate(memory, dread, dweights);
+}
+
+/// The sizes every memory is built from (a controller model's have no latent: Z = 0).
+#[derive(Clone, Copy, Debug)]
+pub struct MemorySizes {
+    /// H.
+    pub hidden: usize,
+    /// Z.
+    pub latent: usize,
+    /// N.
+    pub slots: usize,
+    /// W.
+    pub width: usize,
+    /// R.
+    pub reads: usize,
+}
+
+/// Registers a head Linear from `h` (reads) or from `[h; z]` (writes).
+pub(crate) fn head(
+    params: &mut ParamStore,
+    name: &str,
+    sizes: MemorySizes,
+    from_latent: bool,
+    outputs: usize,
+    rng: &mut Pcg32,
+) -> Linear {
+    let inputs = sizes.hidden + if from_latent { sizes.latent } else { 0 };
+    Linear::register(params, name, inputs, outputs, rng)
 }

@@ -5,6 +5,7 @@ use super::neural_gpu::NeuralGpuConfig;
 use crate::error::{check_range, config_error, Result};
 pub use crate::kinds::ModelKind;
 pub use crate::memory::dnc::DncOptions;
+use crate::memory::MemorySizes;
 use serde::{Deserialize, Serialize};
 
 /// Architecture of a model. Memory fields are ignored by the LSTM baseline; the
@@ -47,6 +48,17 @@ pub const MAX_READ_HEADS: usize = 16;
 pub const MAX_IO_WIDTH: usize = 1024;
 
 impl ModelConfig {
+    /// The sizes of a controller model's memory (H, N, W, R; no latent).
+    pub fn memory_sizes(&self) -> MemorySizes {
+        MemorySizes {
+            hidden: self.hidden,
+            latent: 0,
+            slots: self.memory_slots,
+            width: self.memory_width,
+            reads: self.read_heads,
+        }
+    }
+
     pub fn validate(&self) -> Result<()> {
         check_range("input_width", self.input_width, 1, MAX_IO_WIDTH)?;
         check_range("output_width", self.output_width, 1, MAX_IO_WIDTH)?;
@@ -97,7 +109,7 @@ impl ModelConfig {
     }
 
     fn validate_generative(&self) -> Result<()> {
-        use super::gtmm::LatentMemoryKind;
+        use crate::kinds::LatentMemoryKind;
         let Some(generative) = &self.generative else {
             return Err(config_error(
                 "a gtmm model needs its generative settings (memory, latent, frame_size, …)",

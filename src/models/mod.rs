@@ -5,25 +5,19 @@
 //! family ([`neural_gpu`]) is not recurrent in this way and implements [`Model`]
 //! directly.
 
-pub mod addressing;
-mod boxed;
 pub mod config;
-mod dnc;
 pub mod gtmm;
-mod lru;
 mod memory_model;
 pub mod neural_gpu;
-mod no_memory;
-mod ntm;
-mod ntm_head;
 pub mod trace;
 
 pub use config::{DncOptions, ModelConfig};
-pub use memory_model::{BoxedCore, MemoryCore, MemoryModel};
+pub use memory_model::MemoryModel;
 pub use trace::{SequenceTrace, StepTrace, Weights};
 
 use crate::error::{EngramError, Result};
-use crate::kinds::{Family, ModelKind};
+use crate::kinds::Family;
+use crate::memory::controller_core;
 use crate::nn::{ParamEntry, ParamStore};
 use crate::objective::Objective;
 use crate::ops::loss::SequenceScore;
@@ -191,19 +185,13 @@ fn build_into(config: &ModelConfig, seed: u64, params: ParamStore) -> Result<Box
     config.validate()?;
     let c = config.clone();
     Ok(match Family::of(c.model) {
-        // One `MemoryModel` for every core (see `boxed`); its core is boxed.
+        // One `MemoryModel` for every core (see `memory::boxed`); its core is boxed.
         #[cfg(feature = "memory")]
         Family::Memory => Box::new(MemoryModel::with_store(
             c,
             seed,
             params,
-            |c, params, rng| match c.model {
-                ModelKind::Lstm => BoxedCore::new(no_memory::NoMemory::new(c, params, rng)),
-                ModelKind::Ntm => BoxedCore::new(ntm::NtmCore::new(c, params, rng)),
-                ModelKind::Dnc => BoxedCore::new(dnc::DncCore::new(c, params, rng)),
-                ModelKind::Lru => BoxedCore::new(lru::LruCore::new(c, params, rng)),
-                other => unreachable!("{other} is not a controller-and-memory model"),
-            },
+            |c, params, rng| controller_core(c.model, c.memory_sizes(), c.dnc, params, rng),
         )),
         #[cfg(feature = "neural_gpu")]
         Family::NeuralGpu if c.model.is_diagonal() => {

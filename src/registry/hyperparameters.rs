@@ -2,9 +2,9 @@
 //! model's configuration. The registry's model lines list them; [`super::settings`]
 //! reads and writes them.
 
+use crate::kinds::LatentMemoryKind;
 use crate::models::config::{MAX_HIDDEN, MAX_LAYERS, MAX_READ_HEADS, MAX_SLOTS, MAX_WIDTH};
 use crate::models::gtmm::config::{MAX_LATENT, MAX_MLP};
-use crate::models::gtmm::LatentMemoryKind;
 use crate::models::neural_gpu::{MAX_CGRU_LAYERS, MAX_HEIGHT, MAX_MAPS};
 use crate::models::ModelConfig;
 use serde::Serialize;

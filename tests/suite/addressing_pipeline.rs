@@ -5,8 +5,8 @@
 //! weighting (values in [0, 1]), 1e-5 on cosine similarities (their norms sum W squares in
 //! f32).
 
-use engram::models::addressing::{HeadAddressing, Stage};
-use engram::models::trace::{StepTrace, Weights};
+use engram::memory::addressing::{HeadAddressing, Stage};
+use engram::memory::trace::{StepTrace, Weights};
 use engram::rng::Pcg32;
 use engram::{build, ModelConfig, ModelKind};
 

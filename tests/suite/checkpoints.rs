@@ -61,7 +61,7 @@ fn every_model_round_trips_bit_for_bit_through_a_file() {
 
 #[test]
 fn every_generative_memory_round_trips_and_keeps_its_variant() {
-    use engram::models::gtmm::LatentMemoryKind;
+    use engram::kinds::LatentMemoryKind;
     for memory in LatentMemoryKind::ALL {
         let task = TaskConfig::frames_by_name("walk").unwrap();
         let mut config = TrainConfig::preset(ModelKind::Gtmm, task.clone());

@@ -13,7 +13,7 @@ use crate::common;
 use common::gpu::{largest_difference, worst_tensor};
 use engram::gpu::gtmm::GenerativeLayout;
 use engram::gpu::GpuSession;
-use engram::models::gtmm::LatentMemoryKind;
+use engram::kinds::LatentMemoryKind;
 use engram::models::gtmm::Mode;
 use engram::nn::{clip_global_norm, OptimizerConfig};
 use engram::ops::loss::BoundParts;

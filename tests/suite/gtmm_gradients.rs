@@ -5,7 +5,8 @@ use crate::common;
 
 use common::gtmm::FrameSequence;
 use engram::gradcheck::{check, Tolerance};
-use engram::models::gtmm::{GenerativeConfig, LatentMemoryKind};
+use engram::kinds::LatentMemoryKind;
+use engram::models::gtmm::GenerativeConfig;
 use engram::rng::Pcg32;
 use engram::{build, Model, ModelConfig, ModelKind};
 

@@ -6,11 +6,15 @@
 use crate::common;
 
 use common::gtmm::FrameSequence;
-use engram::models::gtmm::memory::{
-    DncMemory, IntrospectiveMemory, LatentMemory, LruMemory, NoMemory, NtmMemory,
-};
+use engram::kinds::LatentMemoryKind;
+use engram::memory::dnc::DncMemory;
+use engram::memory::introspective::IntrospectiveMemory;
+use engram::memory::lru::LruMemory;
+use engram::memory::none::NoMemory;
+use engram::memory::ntm::NtmMemory;
+use engram::memory::LatentMemory;
 use engram::models::gtmm::noise::standard_normals;
-use engram::models::gtmm::{FrameTrace, GenerativeConfig, Gtmm, LatentMemoryKind, Mode};
+use engram::models::gtmm::{FrameTrace, GenerativeConfig, Gtmm, Mode};
 use engram::nn::ParamStore;
 use engram::rng::Pcg32;
 use engram::tasks::prototypes;

@@ -8,15 +8,15 @@ use crate::gpu::fields::Fields;
 use crate::gpu::memory::{
     WeightGradientJob, CONTENT, DNC_HALVES, DNC_IMPROVEMENTS, MEMORY, NTM_ADDRESSING,
 };
+use crate::kinds::LatentMemoryKind;
 use crate::memory::dnc::interface_size as dnc_interface_size;
 use crate::memory::ntm::head_size as ntm_head_size;
-use crate::models::gtmm::LatentMemoryKind;
 
-const NO_MEMORY: &str = wgsl!("no_memory.wgsl");
-const INTROSPECTIVE: &str = wgsl!("introspective.wgsl");
-const NTM: &str = wgsl!("ntm.wgsl");
-const LRU: &str = wgsl!("lru.wgsl");
-const DNC: &str = wgsl!("dnc.wgsl");
+const NO_MEMORY: &str = wgsl!("../../memory/none/latent.wgsl");
+const INTROSPECTIVE: &str = wgsl!("../../memory/introspective/latent.wgsl");
+const NTM: &str = wgsl!("../../memory/ntm/latent.wgsl");
+const LRU: &str = wgsl!("../../memory/lru/latent.wgsl");
+const DNC: &str = wgsl!("../../memory/dnc/latent.wgsl");
 
 /// The sizes a memory is laid out with, and where its heads' inputs are in a record
 /// (h_t at the start of Ψ, [h_t; z_t]).

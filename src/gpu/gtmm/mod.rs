@@ -23,7 +23,7 @@
 //! (`steps`), once per step, as the batch's noise.
 //!
 //! The kernels' CPU twins are `models::gtmm`'s `Networks` (maps.wgsl), the memories of
-//! `models::gtmm::memory` (one WGSL file each) and `Gtmm::{unroll, backprop}`
+//! `crate::memory` (each memory's `latent.wgsl`) and `Gtmm::{unroll, backprop}`
 //! (sequence.wgsl).
 
 mod memories;
@@ -33,9 +33,10 @@ use super::memory::{WeightGradientJob, COMMON, LSTM, WEIGHT_GRADIENTS};
 use super::shared::{Stage, Stages};
 use super::shared::{ACTIVATIONS, RUN};
 use crate::error::{config_error, Result};
+use crate::kinds::LatentMemoryKind;
 use crate::kinds::ModelKind;
+use crate::models::gtmm::memory_sizes;
 use crate::models::gtmm::noise::latent_noise;
-use crate::models::gtmm::{memory_sizes, LatentMemoryKind};
 use crate::models::ModelConfig;
 use crate::nn::ParamStore;
 use crate::tasks::Batch;

@@ -22,14 +22,17 @@ pub(super) const COMMON: &str = wgsl!("common.wgsl");
 pub(super) const LSTM: &str = wgsl!("lstm.wgsl");
 const CONTROLLER: &str = wgsl!("controller.wgsl");
 pub(super) const MEMORY: &str = wgsl!("memory.wgsl");
-pub(super) const CONTENT: &str = wgsl!("content.wgsl");
-const NO_MEMORY: &str = wgsl!("no_memory.wgsl");
-pub(super) const NTM_ADDRESSING: &str = wgsl!("ntm_addressing.wgsl");
-const NTM: &str = wgsl!("ntm.wgsl");
-pub(super) const DNC_HALVES: &str = wgsl!("dnc_halves.wgsl", "dnc_halves_backward.wgsl");
-pub(super) const DNC_IMPROVEMENTS: &str = wgsl!("dnc_improvements.wgsl");
-const DNC: &str = wgsl!("dnc.wgsl");
-const LRU: &str = wgsl!("lru.wgsl");
+pub(super) const CONTENT: &str = wgsl!("../../memory/content.wgsl");
+const NO_MEMORY: &str = wgsl!("../../memory/none/controller.wgsl");
+pub(super) const NTM_ADDRESSING: &str = wgsl!("../../memory/ntm/addressing.wgsl");
+const NTM: &str = wgsl!("../../memory/ntm/controller.wgsl");
+pub(super) const DNC_HALVES: &str = wgsl!(
+    "../../memory/dnc/halves.wgsl",
+    "../../memory/dnc/halves_backward.wgsl"
+);
+pub(super) const DNC_IMPROVEMENTS: &str = wgsl!("../../memory/dnc/improvements.wgsl");
+const DNC: &str = wgsl!("../../memory/dnc/controller.wgsl");
+const LRU: &str = wgsl!("../../memory/lru/controller.wgsl");
 const SEQUENCE: &str = wgsl!("sequence.wgsl");
 pub(super) const WEIGHT_GRADIENTS: &str = wgsl!("weight_gradients.wgsl");
 
@@ -451,7 +454,7 @@ impl Layout {
 /// weightings and their maxima. Returns the carry scratch they add to the DNC's (the
 /// masked lookup's second coefficient, the sharpened weightings' gradients, ψ's
 /// de-allocation part, and with de-allocation the retained memory's gradient), laid out
-/// in `dnc_halves.wgsl`. The generative models' DNC memory calls it with every option off.
+/// in `halves.wgsl`. The generative models' DNC memory calls it with every option off.
 pub(crate) fn dnc_improvement_fields(
     cache: &mut Fields,
     options: DncOptions,

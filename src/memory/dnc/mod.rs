@@ -1,15 +1,23 @@
 //! DNC memory step (models.md §3): usage, sorted allocation, content write, erase/add,
 //! temporal links, precedence, and reads mixing backward, content and forward modes.
+//!
+//! This folder is the DNC: the step here and in `backward.rs`, the interface vector
+//! (`interface.rs`), the §3.1 improvements (`options.rs`), the core a controller drives
+//! (`controller.rs`), the generative model's latent memory (`latent.rs`) and their WGSL
+//! (`halves.wgsl` and `halves_backward.wgsl` shared by both, `improvements.wgsl`,
+//! `controller.wgsl`, `latent.wgsl`).
 
 mod backward;
+mod controller;
 mod interface;
+mod latent;
 mod options;
 
-pub use options::DncOptions;
-
 pub use backward::{read_first_backward, step_backward, write_second_backward};
-
+pub use controller::DncCore;
 pub use interface::{interface_size, Interface, READ_MODES};
+pub use latent::DncMemory;
+pub use options::DncOptions;
 
 use super::content::row_norms;
 use super::write::erase_and_add;

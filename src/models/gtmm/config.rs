@@ -4,9 +4,8 @@
 //! is the controller H; `memory_slots`, `memory_width`, `read_heads` are N, W, R).
 
 use crate::error::{check_range, Result};
+use crate::kinds::LatentMemoryKind;
 use serde::{Deserialize, Serialize};
-use std::fmt;
-use std::str::FromStr;
 
 /// Latent size Z, encoder E, prior/posterior hidden P, decoder hidden G: generous for
 /// experiments, small enough that a typo cannot ask for gigabytes.
@@ -14,69 +13,6 @@ pub const MAX_LATENT: usize = 256;
 pub const MAX_MLP: usize = 1024;
 pub const MAX_FRAME_SIDE: usize = 32;
 pub const MAX_ACTIONS: usize = 16;
-
-/// Where the latents are stored (generative.md §8.2).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum LatentMemoryKind {
-    /// No memory: the VRNN-style baseline (Ψ = h).
-    None,
-    /// A FIFO of the model's own past latents.
-    Introspective,
-    Ntm,
-    Lru,
-    Dnc,
-}
-
-impl LatentMemoryKind {
-    pub const ALL: [LatentMemoryKind; 5] = [
-        LatentMemoryKind::None,
-        LatentMemoryKind::Introspective,
-        LatentMemoryKind::Ntm,
-        LatentMemoryKind::Lru,
-        LatentMemoryKind::Dnc,
-    ];
-
-    /// Each variant's name, in [`LatentMemoryKind::ALL`]'s order (the registry's choices
-    /// for `memory`).
-    pub const NAMES: [&'static str; 5] = ["none", "introspective", "ntm", "lru", "dnc"];
-
-    pub fn name(self) -> &'static str {
-        Self::NAMES[self as usize]
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            LatentMemoryKind::None => "none (VRNN baseline)",
-            LatentMemoryKind::Introspective => "introspective",
-            LatentMemoryKind::Ntm => "NTM",
-            LatentMemoryKind::Lru => "LRU",
-            LatentMemoryKind::Dnc => "DNC",
-        }
-    }
-}
-
-impl fmt::Display for LatentMemoryKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for LatentMemoryKind {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        LatentMemoryKind::ALL
-            .into_iter()
-            .find(|k| k.name() == s)
-            .ok_or_else(|| {
-                let names: Vec<&str> = LatentMemoryKind::ALL.iter().map(|k| k.name()).collect();
-                format!(
-                    "unknown memory '{s}' (expected one of: {})",
-                    names.join(", ")
-                )
-            })
-    }
-}
 
 /// The variational model's sizes and options.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -6,25 +6,22 @@
 //! sampling noise in [`noise`] and the per-step record the views draw in [`trace`].
 
 pub mod config;
-pub mod memory;
 mod networks;
 pub mod noise;
 pub mod trace;
 mod unroll;
 
-pub use config::{GenerativeConfig, LatentMemoryKind};
+pub use config::GenerativeConfig;
 pub use trace::FrameTrace;
 pub use unroll::Mode;
 
 use super::{Model, ModelConfig, SequenceRef, StepTrace};
+use crate::kinds::LatentMemoryKind;
+use crate::memory::{latent_memory, LatentMemory, MemorySizes};
 use crate::nn::{Linear, LstmStack, ParamStore};
 use crate::objective::Objective;
 use crate::ops::loss::{BoundParts, SequenceScore};
 use crate::rng::Pcg32;
-use memory::{
-    BoxedMemory, DncMemory, IntrospectiveMemory, LatentMemory, LruMemory, MemorySizes, NoMemory,
-    NtmMemory,
-};
 use networks::Networks;
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -78,21 +75,10 @@ pub fn build(config: &ModelConfig, seed: u64, params: ParamStore) -> Box<dyn Mod
         .generative
         .clone()
         .expect("a validated gtmm configuration has its generative settings");
-    // One `Gtmm` for every memory (see `models::boxed`); its memory is boxed.
-    Box::new(Gtmm::new(
-        config,
-        seed,
-        params,
-        |sizes, params, rng| match generative.memory {
-            LatentMemoryKind::None => BoxedMemory::new(NoMemory),
-            LatentMemoryKind::Introspective => {
-                BoxedMemory::new(IntrospectiveMemory::new(sizes, params, rng))
-            }
-            LatentMemoryKind::Ntm => BoxedMemory::new(NtmMemory::new(sizes, params, rng)),
-            LatentMemoryKind::Lru => BoxedMemory::new(LruMemory::new(sizes, params, rng)),
-            LatentMemoryKind::Dnc => BoxedMemory::new(DncMemory::new(sizes, params, rng)),
-        },
-    ))
+    // One `Gtmm` for every memory (see `memory::boxed`); its memory is boxed.
+    Box::new(Gtmm::new(config, seed, params, |sizes, params, rng| {
+        latent_memory(generative.memory, sizes, params, rng)
+    }))
 }
 
 /// The memory sizes a configuration asks for: R = 0 without memory; W = Z for the

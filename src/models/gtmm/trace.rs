@@ -1,9 +1,9 @@
 //! The per-step record of a generative model (generative.md §8.4, Trace): what
 //! `engram trace --json` prints and the page's frame rows, KL chart and read map draw.
 
-use super::memory::LatentMemory;
 use super::unroll::Unrolled;
 use super::Gtmm;
+use crate::memory::LatentMemory;
 use crate::ops::activation::sigmoid;
 use crate::tasks::SequenceRef;
 use serde::Serialize;

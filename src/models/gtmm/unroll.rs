@@ -1,9 +1,9 @@
 //! A sequence through generative.md §8.1's step, and its exact backward pass: the
 //! memory's read and write around the memory-independent maps of [`super::networks`].
 
-use super::memory::LatentMemory;
 use super::networks::{LatentSource, Tape};
 use super::Gtmm;
+use crate::memory::LatentMemory;
 use crate::tasks::SequenceRef;
 
 /// Where each step's latent comes from (generative.md §8.1, Modes).

@@ -11,6 +11,16 @@
 //! ```
 //! `w^{lu}` and the zeroed row are constants for differentiation. Usage reaches the
 //! loss only through them, so its gradient is zero and is not propagated.
+//!
+//! This folder is the LRU memory: the step here, the core a controller drives
+//! (`controller.rs`), the generative model's latent memory (`latent.rs`) and their WGSL
+//! (`controller.wgsl`, `latent.wgsl`).
+
+mod controller;
+mod latent;
+
+pub use controller::LruCore;
+pub use latent::LruMemory;
 
 use super::content::{content_weighting, content_weighting_backward, row_norms};
 use super::{read, read_backward, INITIAL_MEMORY_VALUE};

@@ -9,6 +9,17 @@
 //! ```
 //! `m` is a constant for differentiation; where `w̃[i] = 0` the term and its gradients
 //! are 0, never NaN.
+//!
+//! This folder is the NTM: the addressing here, a head as a model drives it (`head.rs`),
+//! the core a controller drives (`controller.rs`), the generative model's latent memory
+//! (`latent.rs`) and their WGSL (`addressing.wgsl`, `controller.wgsl`, `latent.wgsl`).
+
+mod controller;
+mod head;
+mod latent;
+
+pub use controller::NtmCore;
+pub use latent::NtmMemory;
 
 use super::content::{content_weighting, content_weighting_backward};
 use crate::ops::activation::{oneplus, sigmoid, softmax_backward, softmax_in_place, softplus};

@@ -1,10 +1,10 @@
 //! Least-recently-used access core (models.md §4): one Linear (`heads`) from `h_t` to
 //! head-major blocks `[k¹; α¹; k²; α²; …]`, then the step of [`crate::memory::lru`].
 
-use super::addressing::{HeadAddressing, StageKind};
-use super::trace::{rows, Weights};
-use super::{MemoryCore, ModelConfig, StepTrace};
+use crate::memory::addressing::{HeadAddressing, StageKind};
 use crate::memory::lru::{head_size, step, step_backward, LruState, LruStepCache};
+use crate::memory::trace::{rows, StepTrace, Weights};
+use crate::memory::{MemoryCore, MemorySizes};
 use crate::nn::{Linear, ParamStore};
 use crate::ops::activation::sigmoid;
 use crate::rng::Pcg32;
@@ -23,11 +23,11 @@ pub struct LruCache {
 }
 
 impl LruCore {
-    pub fn new(config: &ModelConfig, params: &mut ParamStore, rng: &mut Pcg32) -> Self {
-        let (w, r) = (config.memory_width, config.read_heads);
+    pub fn new(sizes: MemorySizes, params: &mut ParamStore, rng: &mut Pcg32) -> Self {
+        let (w, r) = (sizes.width, sizes.reads);
         LruCore {
-            heads: Linear::register(params, "heads", config.hidden, r * head_size(w), rng),
-            slots: config.memory_slots,
+            heads: Linear::register(params, "heads", sizes.hidden, r * head_size(w), rng),
+            slots: sizes.slots,
             width: w,
             reads: r,
         }

@@ -1,7 +1,7 @@
 // The DNC's memory (models.md §3) as a read half and a write half, shared by the DNC
 // core (write, then read) and the generative models' DNC memory (read, then write):
 // twin of `memory::dnc`'s `step`, `read_first` and `write_second` (their backward is
-// `dnc_halves_backward.wgsl`). The
+// `halves_backward.wgsl`). The
 // interface vector ξ (raw at F_RAW, transformed at F_XI) is split in the order of the
 // spec's table; the allocation order φ is found by ranking (a stable sort: ties go to
 // the lower slot) and the allocation weighting by one ordered product, exactly as the

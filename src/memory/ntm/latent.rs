@@ -3,11 +3,13 @@
 //! weighting, shift, sharpening); then the write head addresses `M_{t−1}` from
 //! `[h_t; z_t]` and `M_t = M_{t−1} ⊙ (1 − w e⊤) + w a⊤`, with `a` learned from `[h; z]`.
 
-use super::{head, rows, LatentMemory, MemorySizes, MemoryView};
+use super::head::{Addressed, AddressedGradients, EraseAdd, Head};
 use crate::memory::content::row_norms;
+use crate::memory::latent::{LatentMemory, MemoryView};
 use crate::memory::ntm::head_size;
+use crate::memory::trace::rows;
+use crate::memory::{head, MemorySizes};
 use crate::memory::{read, read_backward, INITIAL_MEMORY_VALUE};
-use crate::models::ntm_head::{Addressed, AddressedGradients, EraseAdd, Head};
 use crate::nn::{Linear, ParamStore};
 use crate::rng::Pcg32;
 
@@ -238,8 +240,8 @@ impl LatentMemory for NtmMemory {
     /// erase and add vectors.
     fn step_floats(&self) -> usize {
         let (n, w, r) = (self.slots, self.width, self.read_heads.len());
-        let heads = crate::models::ntm_head::head_floats(n, w, true)
-            + r * crate::models::ntm_head::head_floats(n, w, false);
+        let heads =
+            super::head::head_floats(n, w, true) + r * super::head::head_floats(n, w, false);
         n * w + 2 * n + r * n + heads + 2 * w
     }
 

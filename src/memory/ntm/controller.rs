@@ -2,13 +2,13 @@
 //! its own Linear from `h_t` (`heads.read.{i}`, `heads.write`). The write head addresses
 //! `M_{t−1}`; the read heads address `M_t`, after the write.
 
-use super::addressing::{content_lookup, HeadAddressing, StageKind};
-use super::ntm_head::{Addressed, AddressedGradients, EraseAdd, Head};
-use super::trace::{rows, Weights};
-use super::{MemoryCore, ModelConfig, StepTrace};
+use super::head::{Addressed, AddressedGradients, EraseAdd, Head};
+use crate::memory::addressing::{content_lookup, HeadAddressing, StageKind};
 use crate::memory::content::row_norms;
 use crate::memory::ntm::head_size;
+use crate::memory::trace::{rows, StepTrace, Weights};
 use crate::memory::{read, read_backward, INITIAL_MEMORY_VALUE};
+use crate::memory::{MemoryCore, MemorySizes};
 use crate::nn::{Linear, ParamStore};
 use crate::rng::Pcg32;
 
@@ -37,9 +37,9 @@ pub struct NtmCache {
 }
 
 impl NtmCore {
-    pub fn new(config: &ModelConfig, params: &mut ParamStore, rng: &mut Pcg32) -> Self {
-        let (h, w) = (config.hidden, config.memory_width);
-        let read_heads = (0..config.read_heads)
+    pub fn new(sizes: MemorySizes, params: &mut ParamStore, rng: &mut Pcg32) -> Self {
+        let (h, w) = (sizes.hidden, sizes.width);
+        let read_heads = (0..sizes.reads)
             .map(|i| {
                 Linear::register(
                     params,
@@ -54,7 +54,7 @@ impl NtmCore {
         NtmCore {
             read_heads,
             write_head,
-            slots: config.memory_slots,
+            slots: sizes.slots,
             width: w,
         }
     }
@@ -80,8 +80,8 @@ impl MemoryCore for NtmCore {
     fn step_floats(&self) -> usize {
         let (n, w, r) = (self.slots, self.width, self.read_heads.len());
         let state = n * w + 2 * n + r * n + r * w;
-        let heads = crate::models::ntm_head::head_floats(n, w, true)
-            + r * crate::models::ntm_head::head_floats(n, w, false);
+        let heads =
+            super::head::head_floats(n, w, true) + r * super::head::head_floats(n, w, false);
         state + heads + 2 * w
     }
 

@@ -8,12 +8,14 @@
 //! The two raw halves are laid side by side in models.md §3's interface order, so the
 //! DNC's own interface transforms and step serve both orders.
 
-use super::{head, rows, LatentMemory, MemorySizes, MemoryView};
+use super::DncOptions;
 use crate::memory::dnc::{
     interface_size, read_first, read_first_backward, write_second, write_second_backward, DncState,
     DncStepCache, Interface, READ_MODES,
 };
-use crate::models::DncOptions;
+use crate::memory::latent::{LatentMemory, MemoryView};
+use crate::memory::trace::rows;
+use crate::memory::{head, MemorySizes};
 use crate::nn::{Linear, ParamStore};
 use crate::rng::Pcg32;
 

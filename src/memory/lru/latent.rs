@@ -9,9 +9,11 @@
 //! ```
 //! Usage, `w^{lu}` and the zeroed row are constants for differentiation (decision 2).
 
-use super::{head, rows, LatentMemory, MemorySizes, MemoryView};
 use crate::memory::content::{content_weighting, content_weighting_backward, row_norms};
+use crate::memory::latent::{LatentMemory, MemoryView};
 use crate::memory::lru::{least_used, least_used_slot, USAGE_DECAY};
+use crate::memory::trace::rows;
+use crate::memory::{head, MemorySizes};
 use crate::memory::{read, read_backward, INITIAL_MEMORY_VALUE};
 use crate::nn::{Linear, ParamStore};
 use crate::ops::activation::sigmoid;

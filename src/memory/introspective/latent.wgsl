@@ -1,5 +1,5 @@
 // The introspective memory (generative.md §8.2), twin of
-// `models::gtmm::memory::introspective`: a FIFO of the model's own latents (MW = Z).
+// `memory::introspective`: a FIFO of the model's own latents (MW = Z).
 //
 //   [k^i; β̂^i] = heads.read(h_t),  β^i = oneplus(β̂^i)
 //   w^i[j] = softmax_{j < min(t, N)} β^i K(k^i, M_{t−1}[j]),  0 on unfilled slots

@@ -9,8 +9,10 @@
 //! Gradients reach the stored latents through the memory: slot j of `M_{t−1}` is the
 //! latent written there last, so its gradient joins that latent's at the write.
 
-use super::{head, rows, LatentMemory, MemorySizes, MemoryView};
 use crate::memory::content::{content_weighting, content_weighting_backward, row_norms};
+use crate::memory::latent::{LatentMemory, MemoryView};
+use crate::memory::trace::rows;
+use crate::memory::{head, MemorySizes};
 use crate::memory::{read, read_backward};
 use crate::nn::{Linear, ParamStore};
 use crate::ops::activation::{oneplus, sigmoid};

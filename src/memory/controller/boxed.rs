@@ -1,11 +1,10 @@
-//! Every memory core as one type, [`BoxedCore`], so that [`MemoryModel`] is compiled once
-//! for the LSTM, NTM, DNC and LRU (see [`crate::models::boxed`]).
-//!
-//! [`MemoryModel`]: super::MemoryModel
+//! Every memory core as one type, [`BoxedCore`], so that the controller-and-memory model
+//! ([`crate::models::MemoryModel`]) is compiled once for the LSTM, NTM, DNC and LRU (see
+//! [`crate::memory::boxed`]).
 
 use super::MemoryCore;
-use crate::models::boxed::{unbox, unbox_mut, Boxed};
-use crate::models::StepTrace;
+use crate::memory::boxed::{unbox, unbox_mut, Boxed};
+use crate::memory::trace::StepTrace;
 
 /// [`MemoryCore`] with boxed states and caches: what [`BoxedCore`] holds.
 trait ObjectCore: Send + Sync {

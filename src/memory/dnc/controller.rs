@@ -1,10 +1,11 @@
 //! Differentiable Neural Computer core (models.md §3): one interface Linear
 //! (`interface`) from `h_t` to ξ, then the memory step of [`crate::memory::dnc`].
 
-use super::addressing::{content_lookup, HeadAddressing, StageKind};
-use super::trace::{rows, Weights};
-use super::{DncOptions, MemoryCore, ModelConfig, StepTrace};
+use super::DncOptions;
+use crate::memory::addressing::{content_lookup, HeadAddressing, StageKind};
 use crate::memory::dnc::{interface_size, step, step_backward, DncState, DncStepCache, Interface};
+use crate::memory::trace::{rows, StepTrace, Weights};
+use crate::memory::{MemoryCore, MemorySizes};
 use crate::nn::{Linear, ParamStore};
 use crate::rng::Pcg32;
 
@@ -23,18 +24,23 @@ pub struct DncCache {
 }
 
 impl DncCore {
-    pub fn new(config: &ModelConfig, params: &mut ParamStore, rng: &mut Pcg32) -> Self {
-        let (w, r) = (config.memory_width, config.read_heads);
+    pub fn new(
+        sizes: MemorySizes,
+        options: DncOptions,
+        params: &mut ParamStore,
+        rng: &mut Pcg32,
+    ) -> Self {
+        let (w, r) = (sizes.width, sizes.reads);
         DncCore {
             interface: Linear::register(
                 params,
                 "interface",
-                config.hidden,
-                interface_size(w, r, config.dnc),
+                sizes.hidden,
+                interface_size(w, r, options),
                 rng,
             ),
-            options: config.dnc,
-            slots: config.memory_slots,
+            options,
+            slots: sizes.slots,
             width: w,
             reads: r,
         }

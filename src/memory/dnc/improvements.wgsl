@@ -1,6 +1,6 @@
 // The DNC's improvements (models.md §3.1) on the GPU, twin of `memory::dnc::options`:
 // the masked lookup, link sharpness and de-allocation's write backward, each with its
-// backward, used by `dnc_halves.wgsl` when the layout's MASKING, LINK_SHARPNESS or
+// backward, used by `halves.wgsl` when the layout's MASKING, LINK_SHARPNESS or
 // DEALLOCATION is 1 (write_backward also serves the plain DNC).
 
 // Head `head`'s mask (§3.1; head R is the write head's).

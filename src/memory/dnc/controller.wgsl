@@ -1,5 +1,5 @@
 // Differentiable Neural Computer core (models.md §3), twin of `models::dnc`: ξ from h_t,
-// the write half, then the read half on M_t and L_t (`dnc_halves.wgsl`).
+// the write half, then the read half on M_t and L_t (`halves.wgsl`).
 
 fn core_initial(first: u32) {
     let state = first + F_STATE;

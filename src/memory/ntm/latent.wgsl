@@ -1,5 +1,5 @@
 // The NTM memory in the generative order (generative.md §8.2), twin of
-// `models::gtmm::memory::ntm`, on the addressing of `memory/ntm_addressing.wgsl`:
+// `memory::ntm::latent`, on the addressing of `addressing.wgsl`:
 // R read heads address M_{t−1} from h_t (content, interpolation with the head's previous
 // weighting, shift, sharpening); then the write head addresses M_{t−1} from [h_t; z_t]
 // and M_t = M_{t−1} ⊙ (1 − w eᵀ) + w aᵀ, with e = σ(ê) and a learned from [h_t; z_t].

@@ -1,6 +1,6 @@
 //! Boxed states and caches, for the adapters that put a family's memories behind one
-//! trait object ([`super::gtmm::memory::BoxedMemory`],
-//! [`super::memory_model::BoxedCore`]).
+//! trait object ([`super::latent::BoxedMemory`],
+//! [`super::controller::BoxedCore`]).
 //!
 //! A model generic over its memory is compiled once per memory: in the page's wasm that
 //! was five copies of the generative model and four of the controller-and-memory model.

@@ -9,63 +9,11 @@
 //! core's state (memory, weightings, `r_t`) flow from step t+1 to step t through a
 //! state-shaped gradient value.
 
-mod boxed;
-
-pub use boxed::BoxedCore;
-
 use super::{Model, ModelConfig, SequenceRef, StepTrace};
+use crate::memory::MemoryCore;
 use crate::nn::{Linear, LstmStack, LstmTape, ParamStore};
 use crate::ops::loss::{masked_sigmoid_cross_entropy, SequenceScore};
 use crate::rng::Pcg32;
-
-/// A memory that the controller drives: NTM, DNC, LRU, or none.
-pub trait MemoryCore: Send + Sync {
-    /// The recurrent state, including this step's read vectors. Gradients with respect
-    /// to it use the same type.
-    type State: Send + Sync;
-    /// What a step keeps for its backward pass.
-    type Cache: Send + Sync;
-
-    /// `R·W`, the width of the read vectors fed back to the controller and the output.
-    fn read_width(&self) -> usize;
-    fn initial_state(&self) -> Self::State;
-    fn zero_state(&self) -> Self::State;
-    fn read_vectors<'a>(&self, state: &'a Self::State) -> &'a [f32];
-    fn read_vectors_mut<'a>(&self, state: &'a mut Self::State) -> &'a mut [f32];
-    /// One memory step driven by the controller output `hidden`.
-    fn step(
-        &self,
-        params: &[f32],
-        hidden: &[f32],
-        previous: &Self::State,
-    ) -> (Self::State, Self::Cache);
-    /// Backward of [`MemoryCore::step`]: uses `dnext` as scratch, accumulates into
-    /// `dprevious`, the parameter gradients and `dhidden`.
-    #[allow(clippy::too_many_arguments)]
-    fn step_backward(
-        &self,
-        params: &[f32],
-        grads: &mut [f32],
-        hidden: &[f32],
-        previous: &Self::State,
-        cache: &Self::Cache,
-        next: &Self::State,
-        dnext: &mut Self::State,
-        dprevious: &mut Self::State,
-        dhidden: &mut [f32],
-    );
-    /// Fills the memory part of a step's trace, from the state before the step, the
-    /// state after it and the step's cache.
-    fn trace(
-        &self,
-        previous: &Self::State,
-        state: &Self::State,
-        cache: &Self::Cache,
-        trace: &mut StepTrace,
-    );
-    /// About how many floats a step's state and cache hold (for the memory estimate).
-    fn step_floats(&self) -> usize;
-}
 
 /// Controller + core + output layer.
 pub struct MemoryModel<C: MemoryCore> {

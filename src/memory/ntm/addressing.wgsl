@@ -1,5 +1,5 @@
 // NTM addressing (models.md §2), shared by the NTM core and the generative models' NTM
-// memory, twin of `models::ntm_head`: content, interpolation with the head's previous
+// memory, twin of `memory::ntm::head`: content, interpolation with the head's previous
 // weighting, shift and sharpening, and their backward. Head 0 is the write head, heads
 // 1..=R the read heads. Their raw parameters sit in F_RAW (the write head's 3·MW + 6
 // rows, then MW + 6 per read head); F_HEADS holds per head its addressing intermediates

@@ -1,21 +1,12 @@
-//! The memories a generative model stores its latents in (generative.md §8.2). Every
-//! step reads `M_{t−1}` from the controller state `h_t` before `z_t` exists, then writes
-//! from `[h_t; z_t]` once it does.
+//! The memory as a generative model drives it (generative.md §8.2): every step reads
+//! `M_{t−1}` from the controller state `h_t` before `z_t` exists, then writes from
+//! `[h_t; z_t]` once it does. Each memory's implementation is its folder's `latent.rs`
+//! (the introspective memory's `mod.rs`); [`BoxedMemory`] puts any of them behind one
+//! type.
 
 mod boxed;
-mod dnc;
-mod introspective;
-mod lru;
-mod ntm;
 
 pub use boxed::BoxedMemory;
-pub use dnc::DncMemory;
-pub use introspective::IntrospectiveMemory;
-pub use lru::LruMemory;
-pub use ntm::NtmMemory;
-
-use crate::nn::{Linear, ParamStore};
-use crate::rng::Pcg32;
 
 /// What a step of a latent memory shows the views and the trace.
 #[derive(Clone, Debug, Default, serde::Serialize)]
@@ -96,90 +87,4 @@ pub trait LatentMemory: Send + Sync {
     fn view(&self, state: &Self::State, cache: &Self::Cache) -> MemoryView;
     /// About how many floats a step's state and cache hold (for the memory estimate).
     fn step_floats(&self) -> usize;
-}
-
-/// The baseline's memory: nothing is read or written (Ψ = h).
-pub struct NoMemory;
-
-impl LatentMemory for NoMemory {
-    type State = ();
-    type Cache = ();
-    fn read_width(&self) -> usize {
-        0
-    }
-    fn initial_state(&self) {}
-    fn zero_state(&self) {}
-    fn read(&self, _: &[f32], _: &[f32], _: &(), _: usize) -> (Vec<f32>, ()) {
-        (Vec::new(), ())
-    }
-    fn write(&self, _: &[f32], _: &[f32], _: &(), _: &mut (), _: usize) {}
-    fn backward_write(
-        &self,
-        _: &[f32],
-        _: &mut [f32],
-        _: &[f32],
-        _: &(),
-        _: &(),
-        _: &(),
-        _: &mut (),
-        _: &mut (),
-        _: &mut [f32],
-    ) {
-    }
-    fn backward_read(
-        &self,
-        _: &[f32],
-        _: &mut [f32],
-        _: &[f32],
-        _: &(),
-        _: &(),
-        _: &(),
-        _: &mut (),
-        _: &[f32],
-        _: &mut (),
-        _: &mut [f32],
-    ) {
-    }
-    fn view(&self, _: &(), _: &()) -> MemoryView {
-        MemoryView::default()
-    }
-    fn step_floats(&self) -> usize {
-        0
-    }
-}
-
-/// The sizes every memory is built from.
-#[derive(Clone, Copy, Debug)]
-pub struct MemorySizes {
-    /// H.
-    pub hidden: usize,
-    /// Z.
-    pub latent: usize,
-    /// N.
-    pub slots: usize,
-    /// W.
-    pub width: usize,
-    /// R.
-    pub reads: usize,
-}
-
-/// Registers a head Linear from `h` (reads) or from `[h; z]` (writes).
-fn head(
-    params: &mut ParamStore,
-    name: &str,
-    sizes: MemorySizes,
-    from_latent: bool,
-    outputs: usize,
-    rng: &mut Pcg32,
-) -> Linear {
-    let inputs = sizes.hidden + if from_latent { sizes.latent } else { 0 };
-    Linear::register(params, name, inputs, outputs, rng)
-}
-
-/// `rows` of `width` values as nested vectors (for the views).
-fn rows(values: &[f32], width: usize) -> Vec<Vec<f32>> {
-    values
-        .chunks_exact(width.max(1))
-        .map(<[f32]>::to_vec)
-        .collect()
 }

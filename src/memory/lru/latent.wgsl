@@ -1,5 +1,5 @@
 // The LRU-access memory in the generative order (generative.md §8.2), twin of
-// `models::gtmm::memory::lru`:
+// `memory::lru::latent`:
 //
 //   w^{r,i}_t[j] = softmax_j K(k^i, M_{t−1}[j]),   r^i = M_{t−1}ᵀ w^{r,i}_t     (k = heads.read(h))
 //   [v^i; α̂^i] = heads.write([h_t; z_t]),  α^i = σ(α̂^i)

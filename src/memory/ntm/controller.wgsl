@@ -1,6 +1,6 @@
 // Neural Turing Machine core (models.md §2), twin of `models::ntm` and `memory::ntm`:
 // the heads' raw parameters from h_t, the write, then the reads, on the addressing of
-// `ntm_addressing.wgsl`.
+// `addressing.wgsl`.
 
 fn core_initial(first: u32) {
     let state = first + F_STATE;

@@ -1,5 +1,5 @@
 // The DNC memory in the generative order (generative.md §8.2), twin of
-// `models::gtmm::memory::dnc`, on the halves of `memory/dnc_halves.wgsl`: the read half
+// `memory::dnc::latent`, on the halves of `halves.wgsl`: the read half
 // (`interface.read` from h_t: read keys, strengths and modes) uses M_{t−1}, L_{t−1} and
 // the previous read weightings; the write half (`interface.write` from [h_t; z_t]: write
 // key and strength, erase, write vector, free gates, allocation and write gates) runs

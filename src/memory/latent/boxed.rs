@@ -1,9 +1,9 @@
 //! Every latent memory as one type, [`BoxedMemory`], so that [`crate::models::Gtmm`] is
-//! compiled once for all of them (see [`crate::models::boxed`]). The concrete
+//! compiled once for all of them (see [`crate::memory::boxed`]). The concrete
 //! `Gtmm<M>` still works (the reference tests build one per memory).
 
 use super::{LatentMemory, MemoryView};
-use crate::models::boxed::{unbox, unbox_mut, Boxed};
+use crate::memory::boxed::{unbox, unbox_mut, Boxed};
 
 /// [`LatentMemory`] with boxed states and caches: what [`BoxedMemory`] holds.
 trait ObjectMemory: Send + Sync {

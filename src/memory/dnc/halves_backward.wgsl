@@ -1,4 +1,4 @@
-// The backward of `dnc_halves.wgsl`'s halves (models.md §3), in the same order of ξ's
+// The backward of `halves.wgsl`'s halves (models.md §3), in the same order of ξ's
 // parts: the reads, the links and precedence, then the write weighting, allocation,
 // usage and retention. Twin of `memory::dnc::backward`.
 

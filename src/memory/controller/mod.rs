@@ -1,0 +1,60 @@
+//! The memory as a controller drives it (models.md §0): at step t the core turns the
+//! controller output `h_t` into head parameters, writes `M_t`, then reads it; the read
+//! vectors `r_t` go to the output and to the controller's next input. Each memory's
+//! implementation is its folder's `controller.rs`; [`BoxedCore`] puts any of them behind
+//! one type.
+
+mod boxed;
+
+pub use boxed::BoxedCore;
+
+use super::trace::StepTrace;
+
+/// A memory that the controller drives: NTM, DNC, LRU, or none.
+pub trait MemoryCore: Send + Sync {
+    /// The recurrent state, including this step's read vectors. Gradients with respect
+    /// to it use the same type.
+    type State: Send + Sync;
+    /// What a step keeps for its backward pass.
+    type Cache: Send + Sync;
+
+    /// `R·W`, the width of the read vectors fed back to the controller and the output.
+    fn read_width(&self) -> usize;
+    fn initial_state(&self) -> Self::State;
+    fn zero_state(&self) -> Self::State;
+    fn read_vectors<'a>(&self, state: &'a Self::State) -> &'a [f32];
+    fn read_vectors_mut<'a>(&self, state: &'a mut Self::State) -> &'a mut [f32];
+    /// One memory step driven by the controller output `hidden`.
+    fn step(
+        &self,
+        params: &[f32],
+        hidden: &[f32],
+        previous: &Self::State,
+    ) -> (Self::State, Self::Cache);
+    /// Backward of [`MemoryCore::step`]: uses `dnext` as scratch, accumulates into
+    /// `dprevious`, the parameter gradients and `dhidden`.
+    #[allow(clippy::too_many_arguments)]
+    fn step_backward(
+        &self,
+        params: &[f32],
+        grads: &mut [f32],
+        hidden: &[f32],
+        previous: &Self::State,
+        cache: &Self::Cache,
+        next: &Self::State,
+        dnext: &mut Self::State,
+        dprevious: &mut Self::State,
+        dhidden: &mut [f32],
+    );
+    /// Fills the memory part of a step's trace, from the state before the step, the
+    /// state after it and the step's cache.
+    fn trace(
+        &self,
+        previous: &Self::State,
+        state: &Self::State,
+        cache: &Self::Cache,
+        trace: &mut StepTrace,
+    );
+    /// About how many floats a step's state and cache hold (for the memory estimate).
+    fn step_floats(&self) -> usize;
+}
