@@ -117,11 +117,6 @@ impl Optimizer {
         &self.config
     }
 
-    /// Changes the learning rate from the next update on, keeping the moments.
-    pub fn set_learning_rate(&mut self, learning_rate: f32) {
-        self.config.learning_rate = learning_rate;
-    }
-
     /// Both moment buffers, first then second (Adam: m, v; RMSProp: velocity, mean
     /// square), as the GPU path lays them out.
     pub fn moments(&self) -> Vec<f32> {
@@ -133,8 +128,10 @@ impl Optimizer {
         self.steps
     }
 
-    /// Applies one update of `params` along `grads`.
-    pub fn update(&mut self, params: &mut [f32], grads: &[f32]) {
+    /// Applies one update of `params` along `grads` at `learning_rate` (the trainer's,
+    /// which a decay or the page may have changed since; `config().learning_rate` is the
+    /// starting rate only).
+    pub fn update(&mut self, params: &mut [f32], grads: &[f32], learning_rate: f32) {
         let beta2 = adamax_beta2(self.steps);
         self.steps += 1;
         let c = &self.config;
@@ -152,14 +149,14 @@ impl Optimizer {
                     let g = g.clamp(-bound, bound);
                     *m = c.beta1 * *m + (1.0 - c.beta1) * g;
                     *u = (beta2 * *u).max(g.abs());
-                    *p -= c.learning_rate * *m / (*u + c.epsilon);
+                    *p -= learning_rate * *m / (*u + c.epsilon);
                 }
             }
             OptimizerKind::Adam => {
                 let t = self.steps as i32;
                 let correction1 = 1.0 - c.beta1.powi(t);
                 let correction2 = 1.0 - c.beta2.powi(t);
-                let step = c.learning_rate / correction1;
+                let step = learning_rate / correction1;
                 let root_correction2 = correction2.sqrt();
                 for (((p, &g), m), v) in params
                     .iter_mut()
@@ -181,7 +178,7 @@ impl Optimizer {
                 {
                     *mean_square = c.decay * *mean_square + (1.0 - c.decay) * g * g;
                     *velocity = c.momentum * *velocity + g / (mean_square.sqrt() + c.epsilon);
-                    *p -= c.learning_rate * *velocity;
+                    *p -= learning_rate * *velocity;
                 }
             }
         }
@@ -217,7 +214,7 @@ mod tests {
         let mut p = [3.0f32, -2.0];
         for _ in 0..500 {
             let g = [2.0 * p[0], 2.0 * p[1]];
-            optimizer.update(&mut p, &g);
+            optimizer.update(&mut p, &g, 0.05);
         }
         p[0].abs() + p[1].abs()
     }
@@ -240,7 +237,7 @@ mod tests {
         };
         let mut optimizer = Optimizer::new(config, 1);
         let mut p = [0.0f32];
-        optimizer.update(&mut p, &[5.0]);
+        optimizer.update(&mut p, &[5.0], 0.01);
         let (m, u) = (0.1 * 1e-4, 1e-4);
         let expected = -0.01 * m / (u + 1e-8);
         assert!(
@@ -248,7 +245,7 @@ mod tests {
             "{} against {expected}",
             p[0]
         );
-        optimizer.update(&mut p, &[5.0]);
+        optimizer.update(&mut p, &[5.0], 0.01);
         let g = 1.2 * u + 1e-4;
         let (m, u) = (0.9 * m + 0.1 * g, (adamax_beta2(1) * u).max(g));
         let expected = expected - 0.01 * m / (u + 1e-8);

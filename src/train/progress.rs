@@ -114,37 +114,30 @@ impl Curriculum {
 
 /// Learning-rate decay once the task is solved: Adam's steps stay large while the
 /// gradients vanish, and a solved NTM otherwise relapses (see docs/results.md, "Presets").
+/// It holds its window of errors, not the rate: the trainer's configuration does.
 #[derive(Clone, Debug)]
 pub struct Decay {
     factor: f32,
     min_learning_rate: f32,
-    learning_rate: f32,
     recent: RecentErrors,
 }
 
 impl Decay {
-    pub fn new(config: DecayConfig, learning_rate: f32) -> Self {
+    pub fn new(config: DecayConfig) -> Self {
         Decay {
             factor: config.factor,
             min_learning_rate: config.min_learning_rate,
-            learning_rate,
             recent: RecentErrors::new(config.window, config.threshold),
         }
     }
 
-    /// The learning rate to use now.
-    pub fn learning_rate(&self) -> f32 {
-        self.learning_rate
-    }
-
-    /// Records one step's schedule error; returns the lowered learning rate when the
-    /// recent mean is under the threshold.
-    pub fn record(&mut self, error: f64) -> Option<f32> {
-        if self.learning_rate <= self.min_learning_rate || !self.recent.record_and_check(error) {
+    /// Records one step's schedule error at `learning_rate`; returns the lowered rate
+    /// when the recent mean is under the threshold.
+    pub fn record(&mut self, error: f64, learning_rate: f32) -> Option<f32> {
+        if learning_rate <= self.min_learning_rate || !self.recent.record_and_check(error) {
             return None;
         }
-        self.learning_rate = (self.learning_rate * self.factor).max(self.min_learning_rate);
-        Some(self.learning_rate)
+        Some((learning_rate * self.factor).max(self.min_learning_rate))
     }
 }
 
@@ -215,19 +208,26 @@ mod tests {
             factor: 0.1,
             min_learning_rate: 2e-4,
         };
-        let mut d = Decay::new(config, 3e-2);
+        let mut d = Decay::new(config);
+        // The trainer's rate, which takes each lowered rate the decay returns.
+        let mut rate = 3e-2;
+        let mut record = |error: f64| {
+            let lowered = d.record(error, rate);
+            rate = lowered.unwrap_or(rate);
+            lowered
+        };
         let close = |rate: Option<f32>, expected: f32| (rate.unwrap() - expected).abs() < 1e-9;
-        assert_eq!(d.record(1.0), None);
-        assert_eq!(d.record(0.0), None); // mean 0.5
-        assert!(close(d.record(0.0), 3e-3));
-        assert_eq!(d.record(0.0), None); // a fresh window
-        assert!(close(d.record(0.0), 3e-4));
-        assert_eq!(d.record(0.0), None);
-        assert_eq!(d.record(0.0), Some(2e-4)); // 3e-5 would pass the floor
+        assert_eq!(record(1.0), None);
+        assert_eq!(record(0.0), None); // mean 0.5
+        assert!(close(record(0.0), 3e-3));
+        assert_eq!(record(0.0), None); // a fresh window
+        assert!(close(record(0.0), 3e-4));
+        assert_eq!(record(0.0), None);
+        assert_eq!(record(0.0), Some(2e-4)); // 3e-5 would pass the floor
         for _ in 0..4 {
-            assert_eq!(d.record(0.0), None);
+            assert_eq!(record(0.0), None);
         }
-        assert_eq!(d.learning_rate(), 2e-4);
+        assert_eq!(rate, 2e-4);
     }
 }
 
@@ -256,10 +256,7 @@ impl Progress {
                 .curriculum
                 .clone()
                 .map(|c| Curriculum::new(c, config.task.min_length(), config.task.max_length())),
-            decay: config
-                .decay
-                .clone()
-                .map(|d| Decay::new(d, config.optimizer.learning_rate)),
+            decay: config.decay.clone().map(Decay::new),
             pull: config
                 .image
                 .as_ref()
@@ -268,10 +265,11 @@ impl Progress {
         }
     }
 
-    /// Records a step at `length` with its schedule error: a lowered learning rate when
-    /// the decay calls for one (decay waits for the curriculum to reach the full length),
-    /// and relaxation's step when the curriculum advances (neural_gpu.md §5.1).
-    pub(super) fn record(&mut self, length: usize, error: f64) -> Recorded {
+    /// Records a step at `length` with its schedule error, trained at `learning_rate`: a
+    /// lowered learning rate when the decay calls for one (decay waits for the curriculum
+    /// to reach the full length), and relaxation's step when the curriculum advances
+    /// (neural_gpu.md §5.1).
+    pub(super) fn record(&mut self, length: usize, error: f64, learning_rate: f32) -> Recorded {
         if let Some(c) = &mut self.curriculum {
             if !c.finished() {
                 let advanced = c.record(length, error);
@@ -286,7 +284,10 @@ impl Progress {
             }
         }
         Recorded {
-            learning_rate: self.decay.as_mut().and_then(|d| d.record(error)),
+            learning_rate: self
+                .decay
+                .as_mut()
+                .and_then(|d| d.record(error, learning_rate)),
             average: false,
         }
     }

@@ -262,7 +262,7 @@ gpu_test! {
                 let mut grads = block_on(gpu.gradients()).unwrap();
                 clip_global_norm(&mut grads, clip);
                 let mut expected = parameters;
-                cpu.update(&mut expected, &grads);
+                cpu.update(&mut expected, &grads, optimizer.learning_rate);
                 let updated = block_on(gpu.parameters()).unwrap();
                 let (difference, at) = largest_difference(model.as_ref(), &expected, &updated);
                 let (moment_difference, _) = largest_difference(model.as_ref(), &cpu.moments(), &block_on(gpu.moments()).unwrap());

@@ -370,7 +370,8 @@ impl GpuSession {
         }
     }
 
-    /// Changes the learning rate from the next step on, keeping the moments.
+    /// The learning rate of the next step, keeping the moments (the trainer sets it
+    /// before every step, from the rate it owns).
     pub fn set_learning_rate(&mut self, learning_rate: f32) {
         self.optimizer.learning_rate = learning_rate;
     }

@@ -188,8 +188,8 @@ impl Trainer {
         loop {
             if let Some((from, rate)) = pending {
                 if self.steps_done == from {
-                    self.restart_decay(rate);
-                    self.apply_learning_rate(rate);
+                    self.restart_decay();
+                    self.config.optimizer.learning_rate = rate;
                 }
             }
             if self.steps_done >= reached {

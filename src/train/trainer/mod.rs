@@ -113,6 +113,7 @@ impl CpuEngine {
         clip_norm: f32,
         pull: Option<f32>,
         recipe: Option<(&RecipeState, u64)>,
+        learning_rate: f32,
     ) -> (SequenceScore, f32) {
         let score = batch_gradient(model, batch, self.threads, &mut self.grads);
         if let (Some(sets), Some(pull)) = (model.relaxed_sets(), pull) {
@@ -120,13 +121,12 @@ impl CpuEngine {
             sets.pull(model.params().values(), pull, &mut self.grads);
         }
         if let Some((recipe, seed)) = recipe {
-            let rate = self.optimizer.config().learning_rate;
-            recipe.add_noise(&mut self.grads, rate, seed);
+            recipe.add_noise(&mut self.grads, learning_rate, seed);
         }
         let gradient_norm = clip_global_norm(&mut self.grads, clip_norm);
         if score.loss_nats.is_finite() && gradient_norm.is_finite() {
             self.optimizer
-                .update(model.params_mut().values_mut(), &self.grads);
+                .update(model.params_mut().values_mut(), &self.grads, learning_rate);
         }
         (score, gradient_norm)
     }
@@ -183,32 +183,26 @@ impl Trainer {
 
     /// Changes the learning rate from the next step on, keeping the optimiser's moments
     /// (the page's control applies it live).
+    ///
+    /// The rate has one owner, `config.optimizer.learning_rate`: each step passes it to
+    /// the optimiser (the CPU's or the GPU's), and the decay and the recipe's plateau rule
+    /// return a lowered rate that replaces it. Only a GPU run's last synced state keeps a
+    /// copy, to continue from on the CPU.
     pub fn set_learning_rate(&mut self, learning_rate: f32) -> Result<()> {
         let mut config = self.config.clone();
         config.optimizer.learning_rate = learning_rate;
         config.validate()?;
-        self.restart_decay(learning_rate);
-        self.apply_learning_rate(learning_rate);
+        self.restart_decay();
+        self.config.optimizer.learning_rate = learning_rate;
         // A GPU that fails later replays its steps from the last sync on the CPU; the
         // replay takes this rate from the same step on.
         self.live_rate = Some((self.steps_done, learning_rate));
         Ok(())
     }
 
-    fn restart_decay(&mut self, learning_rate: f32) {
-        self.progress.decay = self
-            .config
-            .decay
-            .clone()
-            .map(|d| Decay::new(d, learning_rate));
-    }
-
-    fn apply_learning_rate(&mut self, learning_rate: f32) {
-        self.config.optimizer.learning_rate = learning_rate;
-        match &mut self.engine {
-            Engine::Cpu(cpu) => cpu.optimizer.set_learning_rate(learning_rate),
-            Engine::Gpu(gpu) => gpu.session.set_learning_rate(learning_rate),
-        }
+    /// A changed rate starts the decay's window afresh.
+    fn restart_decay(&mut self) {
+        self.progress.decay = self.config.decay.clone().map(Decay::new);
     }
 
     /// The model. On the GPU its parameters are those of the last [`Trainer::sync`]
@@ -293,18 +287,18 @@ impl Trainer {
             max_length: task.max_length(),
             learning_rate: self.config.optimizer.learning_rate,
         };
+        let rate = &mut self.config.optimizer.learning_rate;
         let recorded = self
             .progress
-            .record(report.max_length, metrics.schedule_error());
-        if let Some(rate) = recorded.learning_rate {
-            self.apply_learning_rate(rate);
+            .record(report.max_length, metrics.schedule_error(), *rate);
+        if let Some(lowered) = recorded.learning_rate {
+            *rate = lowered;
         }
         if let Some(recipe) = &mut self.recipe {
             let per_column = score.loss_nats / score.scored.max(1.0);
             let saturation = score.regulariser / sequences.max(1) as f64;
-            let rate = self.config.optimizer.learning_rate;
-            if let Some(rate) = recipe.record(per_column, saturation, rate) {
-                self.apply_learning_rate(rate);
+            if let Some(lowered) = recipe.record(per_column, saturation, *rate) {
+                *rate = lowered;
             }
         }
         if recorded.average {
@@ -353,6 +347,7 @@ impl Trainer {
             self.config.clip_norm,
             pull,
             noise,
+            self.config.optimizer.learning_rate,
         );
         let report = self.complete(step, &task, batch.size, score, gradient_norm)?;
         if self.average_pending {
@@ -370,10 +365,11 @@ impl Trainer {
             let Engine::Gpu(gpu) = &mut self.engine else {
                 unreachable!("matched above");
             };
+            let rate = self.config.optimizer.learning_rate;
+            gpu.session.set_learning_rate(rate);
             gpu.session.set_pull(self.progress.pull());
             if let Some(recipe) = &self.recipe {
                 let parameters = self.model.params().len();
-                let rate = self.config.optimizer.learning_rate;
                 gpu.session
                     .set_regulariser_weight(recipe.saturation_weight());
                 gpu.session
