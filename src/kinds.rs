@@ -52,6 +52,22 @@ impl ModelKind {
         matches!(self, ModelKind::Ntm | ModelKind::Dnc | ModelKind::Lru)
     }
 
+    /// The memory the controller drives, for the memory-model family (no memory for the
+    /// LSTM); `None` for the other families. The family's code matches on this, so it
+    /// names only its own models.
+    pub fn core(self) -> Option<CoreKind> {
+        match self {
+            ModelKind::Lstm => Some(CoreKind::NoMemory),
+            ModelKind::Ntm => Some(CoreKind::Ntm),
+            ModelKind::Dnc => Some(CoreKind::Dnc),
+            ModelKind::Lru => Some(CoreKind::Lru),
+            ModelKind::NeuralGpu
+            | ModelKind::NeuralGpuDep
+            | ModelKind::NeuralGpuDiag
+            | ModelKind::Gtmm => None,
+        }
+    }
+
     /// A controller-plus-memory model (or the LSTM baseline) on bit-vector tasks.
     pub fn is_recurrent(self) -> bool {
         !self.is_neural_gpu() && !self.is_generative()
@@ -101,6 +117,16 @@ impl FromStr for ModelKind {
                 )
             })
     }
+}
+
+/// The memory-model family's models by the memory their LSTM controller drives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CoreKind {
+    /// The LSTM baseline.
+    NoMemory,
+    Ntm,
+    Dnc,
+    Lru,
 }
 
 /// A model family: models that share an objective, tasks and views. Serialised as its

@@ -23,27 +23,25 @@ pub mod write;
 pub use controller::{BoxedCore, MemoryCore};
 pub use latent::{BoxedMemory, LatentMemory, MemoryView};
 
-use crate::kinds::{LatentMemoryKind, ModelKind};
+use crate::kinds::{CoreKind, LatentMemoryKind};
 use crate::nn::{Linear, ParamStore};
 use crate::ops::linalg;
 use crate::rng::Pcg32;
 use dnc::DncOptions;
 
-/// The memory a controller model of kind `model` drives (none for the LSTM), its heads
-/// registered into `params`.
+/// The memory `kind` as a controller drives it, its heads registered into `params`.
 pub fn controller_core(
-    model: ModelKind,
+    kind: CoreKind,
     sizes: MemorySizes,
     options: DncOptions,
     params: &mut ParamStore,
     rng: &mut Pcg32,
 ) -> BoxedCore {
-    match model {
-        ModelKind::Lstm => BoxedCore::new(none::NoMemory),
-        ModelKind::Ntm => BoxedCore::new(ntm::NtmCore::new(sizes, params, rng)),
-        ModelKind::Dnc => BoxedCore::new(dnc::DncCore::new(sizes, options, params, rng)),
-        ModelKind::Lru => BoxedCore::new(lru::LruCore::new(sizes, params, rng)),
-        other => unreachable!("{other} is not a controller-and-memory model"),
+    match kind {
+        CoreKind::NoMemory => BoxedCore::new(none::NoMemory),
+        CoreKind::Ntm => BoxedCore::new(ntm::NtmCore::new(sizes, params, rng)),
+        CoreKind::Dnc => BoxedCore::new(dnc::DncCore::new(sizes, options, params, rng)),
+        CoreKind::Lru => BoxedCore::new(lru::LruCore::new(sizes, params, rng)),
     }
 }
 

@@ -191,7 +191,10 @@ fn build_into(config: &ModelConfig, seed: u64, params: ParamStore) -> Result<Box
             c,
             seed,
             params,
-            |c, params, rng| controller_core(c.model, c.memory_sizes(), c.dnc, params, rng),
+            |c, params, rng| {
+                let kind = c.model.core().expect("a memory-family model has a core");
+                controller_core(kind, c.memory_sizes(), c.dnc, params, rng)
+            },
         )),
         #[cfg(feature = "neural_gpu")]
         Family::NeuralGpu if c.model.is_diagonal() => {

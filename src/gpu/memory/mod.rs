@@ -10,7 +10,7 @@
 use super::fields::{Fields, Regions};
 use super::shared::{ACTIVATIONS, RUN};
 use crate::error::{config_error, Result};
-use crate::kinds::ModelKind;
+use crate::kinds::{CoreKind, ModelKind};
 use crate::memory::dnc::interface_size;
 use crate::memory::lru::head_size as lru_head_size;
 use crate::memory::ntm::head_size as ntm_head_size;
@@ -62,6 +62,8 @@ pub struct WeightGradientJob {
 #[derive(Clone, Debug)]
 pub struct Layout {
     pub model: ModelKind,
+    /// The memory the controller drives.
+    core: CoreKind,
     regions: Regions,
     sizes: Vec<(&'static str, usize)>,
     parameters: Vec<(String, usize)>,
@@ -79,16 +81,12 @@ struct CoreSizes {
 impl Layout {
     pub fn new(config: &ModelConfig, params: &ParamStore) -> Result<Layout> {
         config.validate()?;
-        if config.model.is_neural_gpu() {
-            return Err(config_error(
-                "the Neural GPU's GPU layout is gpu::neural_gpu's",
-            ));
-        }
-        if config.model.is_generative() {
-            return Err(config_error(
-                "the generative models (gtmm) have no WebGPU kernels yet: train them on the CPU backend",
-            ));
-        }
+        let Some(kind) = config.model.core() else {
+            return Err(config_error(format!(
+                "{} has kernels of its own: this layout is the memory models'",
+                config.model
+            )));
+        };
         let core = if config.model.has_memory() {
             CoreSizes {
                 slots: config.memory_slots,
@@ -110,13 +108,9 @@ impl Layout {
         let mut state = Fields::default();
         state.add("S_READ", read_width);
         let mut cache = Fields::default();
-        let (raw, interface, scratch) = match config.model {
-            ModelKind::Lstm
-            | ModelKind::NeuralGpu
-            | ModelKind::NeuralGpuDep
-            | ModelKind::NeuralGpuDiag
-            | ModelKind::Gtmm => (0, 0, 0),
-            ModelKind::Ntm => {
+        let (raw, interface, scratch) = match kind {
+            CoreKind::NoMemory => (0, 0, 0),
+            CoreKind::Ntm => {
                 state.add("S_MEMORY", n * w);
                 state.add("S_NORMS", n);
                 state.add("S_WRITE_WEIGHTS", n);
@@ -127,7 +121,7 @@ impl Layout {
                 cache.add("F_HEADS", (r + 1) * (5 * n + 10));
                 (raw, 0, 3 * n)
             }
-            ModelKind::Dnc => {
+            CoreKind::Dnc => {
                 state.add("S_MEMORY", n * w);
                 state.add("S_NORMS", n);
                 state.add("S_USAGE", n);
@@ -162,7 +156,7 @@ impl Layout {
                 let scratch = dnc_improvement_fields(&mut cache, config.dnc, n, w, r);
                 (size, size, 6 * n + r * n + scratch)
             }
-            ModelKind::Lru => {
+            CoreKind::Lru => {
                 state.add("S_MEMORY", n * w);
                 state.add("S_NORMS", n);
                 state.add("S_USAGE", n);
@@ -285,13 +279,9 @@ impl Layout {
                 });
             }
         }
-        match config.model {
-            ModelKind::Lstm
-            | ModelKind::NeuralGpu
-            | ModelKind::NeuralGpuDep
-            | ModelKind::NeuralGpuDiag
-            | ModelKind::Gtmm => {}
-            ModelKind::Ntm => {
+        match kind {
+            CoreKind::NoMemory => {}
+            CoreKind::Ntm => {
                 let write = ntm_head_size(w, true);
                 let read = ntm_head_size(w, false);
                 jobs.push(job(draw, top_hidden, 1, write, h, "heads.write")?);
@@ -318,14 +308,14 @@ impl Layout {
                     ("READ_HEAD_STRIDE".into(), stride),
                 ]);
             }
-            ModelKind::Dnc => {
+            CoreKind::Dnc => {
                 jobs.push(job(draw, top_hidden, 1, raw, h, "interface")?);
                 parameters.extend([
                     ("P_INTERFACE_WEIGHT".into(), offset("interface.weight")?),
                     ("P_INTERFACE_BIAS".into(), offset("interface.bias")?),
                 ]);
             }
-            ModelKind::Lru => {
+            CoreKind::Lru => {
                 jobs.push(job(draw, top_hidden, 1, raw, h, "heads")?);
                 parameters.extend([
                     ("P_HEADS_WEIGHT".into(), offset("heads.weight")?),
@@ -352,6 +342,7 @@ impl Layout {
         debug_assert_eq!(record.get("F_STATE"), state_at);
         Ok(Layout {
             model: config.model,
+            core: kind,
             regions: Regions {
                 record,
                 state,
@@ -420,16 +411,11 @@ impl Layout {
 
     /// The WGSL of the sequence kernels for this model.
     pub fn sequence_source(&self) -> String {
-        let core: &[&str] = match self.model {
-            // Layout::new refuses the Neural GPU family: it has kernels of its own.
-            ModelKind::Lstm
-            | ModelKind::NeuralGpu
-            | ModelKind::NeuralGpuDep
-            | ModelKind::NeuralGpuDiag
-            | ModelKind::Gtmm => &[NO_MEMORY],
-            ModelKind::Ntm => &[MEMORY, CONTENT, NTM_ADDRESSING, NTM],
-            ModelKind::Dnc => &[MEMORY, CONTENT, DNC_HALVES, DNC_IMPROVEMENTS, DNC],
-            ModelKind::Lru => &[MEMORY, CONTENT, LRU],
+        let core: &[&str] = match self.core {
+            CoreKind::NoMemory => &[NO_MEMORY],
+            CoreKind::Ntm => &[MEMORY, CONTENT, NTM_ADDRESSING, NTM],
+            CoreKind::Dnc => &[MEMORY, CONTENT, DNC_HALVES, DNC_IMPROVEMENTS, DNC],
+            CoreKind::Lru => &[MEMORY, CONTENT, LRU],
         };
         let mut source = self.wgsl();
         for part in [RUN, ACTIVATIONS, COMMON, LSTM, CONTROLLER]
