@@ -48,7 +48,7 @@ function bench(model, threads, extra) {
     const rows = JSON.parse(execFileSync(ENGRAM, args, { stdio: ['ignore', 'pipe', 'pipe'] }));
     return Object.fromEntries(rows.map((r) => [r.batch, r.sequences_per_second]));
   } catch (error) {
-    // A size the engine refuses (over its memory budget, say) is a gap in the table.
+    // A size the engine refuses (over its RAM budget, say) is a gap in the table.
     process.stderr.write(`  refused: ${String(error.stderr ?? error).trim().split('\n').pop()}\n`);
     return {};
   }

@@ -2,7 +2,7 @@
 //! that refuses a run that would not fit: each field has its bounds, but their product
 //! (a DNC's N × N link per step, kept for every step of a long sequence, on every
 //! thread) does not, and running out of memory kills the process or the tab instead of
-//! saying why. Natively the budget is `engram train --memory-budget`; the page has a
+//! saying why. Natively the budget is `engram train --ram-budget`; the page has a
 //! fixed one that a phone survives.
 
 use super::config::TrainConfig;
@@ -106,7 +106,7 @@ pub fn check_ram(config: &TrainConfig, budget_mb: u64) -> Result<RamEstimate> {
         None => "no sequence length fits: make the model smaller (fewer memory slots, a smaller controller or memory width)".into(),
     };
     Err(config_error(format!(
-        "this configuration needs {} to train, over the memory budget of {budget_mb} MB; {advice}",
+        "this configuration needs {} to train, over the RAM budget of {budget_mb} MB; {advice}",
         estimate.describe()
     )))
 }
@@ -156,7 +156,7 @@ mod tests {
         config.task = config.task.with_max_length(64);
         let message = check_ram(&config, PAGE_BUDGET_MB).unwrap_err().to_string();
         assert!(
-            message.contains("over the memory budget of 1000 MB"),
+            message.contains("over the RAM budget of 1000 MB"),
             "{message}"
         );
         assert!(message.contains("per sequence of 706 steps"), "{message}");

@@ -59,7 +59,7 @@ for (const [hash, expected] of [
   ['#toString=x', /unknown setting "toString"/],
   ['#hide=seed,bogus', /hide names no control "bogus"/],
   // Within every bound, but its training would not fit a phone's tab.
-  ['#model=dnc&task=repeat-copy&memory_slots=1024&max_length=64', /over the memory budget of 1000 MB; the longest sequences that fit have length \d+/],
+  ['#model=dnc&task=repeat-copy&memory_slots=1024&max_length=64', /over the RAM budget of 1000 MB; the longest sequences that fit have length \d+/],
 ]) {
   test(`a malformed link (${hash}) shows why and falls back to the defaults`, async () => {
     const { page, problems } = await openPage(shared.browser, shared.server.url + hash);

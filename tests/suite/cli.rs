@@ -396,11 +396,11 @@ fn bench_reports_the_threads_it_used() {
     assert_eq!(threads, [1, 2]);
 }
 
-/// A configuration whose training would not fit the memory budget is refused before it
+/// A configuration whose training would not fit the RAM budget is refused before it
 /// starts, with the estimate and the longest sequences that fit; `--print-config` shows
 /// the estimate.
 #[test]
-fn a_configuration_over_the_memory_budget_is_refused_with_what_fits() {
+fn a_configuration_over_the_ram_budget_is_refused_with_what_fits() {
     let large = [
         "train",
         "--model",
@@ -412,15 +412,14 @@ fn a_configuration_over_the_memory_budget_is_refused_with_what_fits() {
         "--max-length",
         "64",
     ];
-    let args: Vec<&str> = large
-        .iter()
-        .copied()
-        .chain(["--memory-budget", "1000"])
-        .collect();
-    refused(
-        &args,
-        "over the memory budget of 1000 MB; the longest sequences that fit have length 10",
-    );
+    // `--memory-budget` is the flag's older name.
+    for flag in ["--ram-budget", "--memory-budget"] {
+        let args: Vec<&str> = large.iter().copied().chain([flag, "1000"]).collect();
+        refused(
+            &args,
+            "over the RAM budget of 1000 MB; the longest sequences that fit have length 10",
+        );
+    }
     let args: Vec<&str> = large.iter().copied().chain(["--print-config"]).collect();
     let output = engram(&args);
     assert!(output.status.success());

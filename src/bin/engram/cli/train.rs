@@ -115,12 +115,13 @@ pub struct TrainArgs {
     /// Refuse a configuration whose estimated training memory (parameters, gradients,
     /// optimiser state, and every step of a sequence per thread) exceeds this many MB
     /// [default: 80% of this machine's memory, or 8000 where it cannot be read].
-    #[arg(long, value_name = "MB", value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
-    memory_budget: Option<u64>,
+    /// (`--memory-budget` is its older name.)
+    #[arg(long, alias = "memory-budget", value_name = "MB", value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+    ram_budget: Option<u64>,
 }
 
 /// 80% of the machine's memory in MB (Linux), else [`NATIVE_BUDGET_MB`].
-fn default_memory_budget() -> u64 {
+fn default_ram_budget() -> u64 {
     #[cfg(target_os = "linux")]
     {
         // SAFETY: sysinfo fills the zeroed struct it is given and touches nothing else.
@@ -325,7 +326,7 @@ fn held_out(trainer: &mut Trainer, set: HeldOut) -> Result<Metrics, String> {
 
 pub fn run(args: TrainArgs) -> Result<(), String> {
     let config = resolve(&args)?;
-    let budget = args.memory_budget.unwrap_or_else(default_memory_budget);
+    let budget = args.ram_budget.unwrap_or_else(default_ram_budget);
     if args.print_config {
         println!(
             "{}",
