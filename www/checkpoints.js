@@ -44,7 +44,7 @@ export async function importShipped(page, name) {
 }
 
 // Wires the buttons; returns the handler for the worker's `checkpoint` message.
-export function setupCheckpoints(page, showMessage) {
+export function setupCheckpoints(page, showMessage, recordFailure) {
   document.getElementById('export').addEventListener('click', () => page.engine.send({ type: 'export' }));
   const input = document.getElementById('import');
   input.addEventListener('change', async () => {
@@ -63,7 +63,7 @@ export function setupCheckpoints(page, showMessage) {
     const trained = trainedModel(page.state);
     if (!trained) {
       const message = `No trained ${MODELS[page.state.model].label} is shipped with the page.`;
-      page.failure = { message, during: 'import' };
+      recordFailure(message, 'import');
       changed();
       showMessage(message);
       return;
@@ -77,7 +77,7 @@ export function setupCheckpoints(page, showMessage) {
       await importShipped(page, name);
       if (!other) showMessage('');
     } catch (error) {
-      page.failure = { message: error.message, during: 'import' };
+      recordFailure(error.message, 'import');
       changed();
       showMessage(`Could not load the trained model ${name}: ${error.message}.`);
     }

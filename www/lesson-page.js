@@ -33,17 +33,18 @@ function until(done, failed = () => null, seconds = 300) {
 }
 
 /**
- * Opens lesson `id`. `page` is the page's record (window.engram); `controls` its
- * functions { restart, setPlaying, setState, setAnimating, showMessage } (`setState` is
- * the page's one writer of its settings).
+ * Opens lesson `id`. `page` is the page's record (window.engram), which the lesson only
+ * reads: what it changes goes through `controls`, the page's functions { restart,
+ * setPlaying, setState, showTime, showMessage } (`setState` is the page's
+ * one writer of its settings). A step that waits for a result waits for a new one: a
+ * result, a snapshot or a failure other than the one there when it began.
  */
 export function startLesson(id, page, controls) {
   const $ = (name) => document.getElementById(name);
-  // Waits for the engine to be ready again after `count` engines, or for its error.
-  const ready = (count) => {
-    page.failure = null;
-    return until(() => page.readyCount > count, () => page.failure?.message);
-  };
+  // The failure that arrives after `before` (a failure that was already there is old).
+  const newFailure = (before) => () => (page.failure !== before ? page.failure?.message : null);
+  // Waits for the engine to be ready again after `count` engines, or for a new error.
+  const ready = (count) => until(() => page.readyCount > count, newFailure(page.failure));
   const hooks = {
     async apply(params) {
       const current = new URLSearchParams(toHash(page.state).slice(1));
@@ -82,7 +83,6 @@ export function startLesson(id, page, controls) {
         // resumes when they are back.
         await until(() => page.steps >= steps, () => (page.playing || page.autoPaused ? null : 'training stopped'));
       } finally {
-        page.autoPaused = false;
         controls.setPlaying(false);
       }
     },
@@ -90,33 +90,30 @@ export function startLesson(id, page, controls) {
     // long test of one sequence (long-test.js).
     async test(length) {
       controls.setState({ ...page.state, test_length: length });
-      page.evaluation = null;
-      page.snapshot = null;
-      page.longTestResult = null;
-      page.failure = null;
+      const { evaluation, snapshot, longTestResult, failure } = page;
       const long = length > taskInfo(page.state.model, page.state.task).longest_trace;
       $('test').click();
-      await until(() => (long ? page.longTestResult : page.evaluation && page.snapshot), () => page.failure?.message);
+      await until(
+        () => (long ? page.longTestResult !== longTestResult
+          : page.evaluation !== evaluation && page.snapshot !== snapshot),
+        newFailure(failure));
     },
     // Every length from 1 to `length`: the generalisation curve.
     async sweep(length) {
       controls.setState({ ...page.state, test_length: length });
-      page.failure = null;
+      const failure = page.failure;
       page.sweep.start();
-      await until(() => !page.sweep.running, () => page.failure?.message);
+      await until(() => !page.sweep.running, newFailure(failure));
     },
     // A generative model observes the example's frames up to its first recall frame and
     // dreams the rest, as the Dream button does.
     async dream() {
-      page.dream = null;
-      page.failure = null;
+      const { dream, failure } = page;
       $('dream').click();
-      await until(() => page.dream, () => page.failure?.message);
+      await until(() => page.dream && page.dream !== dream, newFailure(failure));
     },
     showTime(t) {
-      controls.setAnimating(false);
-      page.time = t;
-      page.dirty = true;
+      controls.showTime(t);
     },
     pipeline(params) {
       const number = (key) => (params.has(key) ? Number(params.get(key)) : undefined);

@@ -44,7 +44,8 @@ const page = {
   time: 0,
   animating: !reducedMotion.matches,
   playing: false,
-  // Paused by the page itself (tab hidden, scrolled away), to resume on return.
+  // Paused by the page itself (tab hidden, scrolled away), to resume on return: written
+  // by visibility.js only.
   autoPaused: false,
   dirty: true,
   lastAnnounce: 0,
@@ -57,6 +58,8 @@ const page = {
   backend: null,
 };
 window.engram = page; // for the browser tests and the curious
+// visibility.js's pause while the views are out of sight ({ forget }).
+let unseen = null;
 
 function showMessage(text) {
   const box = $('message');
@@ -252,7 +255,7 @@ const handlers = {
     announce(true);
     if (page.readyCount === 1 && page.state.autoplay) setPlaying(true);
     if (page.readyCount === 1 && page.state.lesson) {
-      startLesson(page.state.lesson, page, { restart, setPlaying, setState, setAnimating, showMessage });
+      startLesson(page.state.lesson, page, { restart, setPlaying: choosePlaying, setState, showTime, showMessage });
     }
   },
   progress({ reports, steps, sequencesPerSecond, backend }) {
@@ -310,7 +313,7 @@ const handlers = {
     showMessage(reason);
   },
   error({ message, during }) {
-    page.failure = { message, during };
+    recordFailure(message, during);
     if (during === 'evaluate') page.sweep.failed(message);
     if (during === 'long-test') {
       page.longTest.stop(message);
@@ -373,6 +376,26 @@ function draw(now) {
   requestAnimationFrame(draw);
 }
 
+// The time step the views show, chosen (by the slider, the keys or a lesson): the
+// animation stops there.
+function showTime(t) {
+  setAnimating(false);
+  page.time = t;
+  page.dirty = true;
+}
+
+// The last failure, which the lesson runner and the tests wait on.
+function recordFailure(message, during) {
+  page.failure = { message, during };
+}
+
+// Play or pause as the visitor (or a lesson) chooses: a pause made because the views
+// were out of sight is forgotten.
+function choosePlaying(playing) {
+  unseen?.forget();
+  setPlaying(playing);
+}
+
 function setAnimating(on) {
   page.animating = on;
   $('animate').setAttribute('aria-pressed', String(on));
@@ -381,9 +404,7 @@ function setAnimating(on) {
 
 function moveTime(delta) {
   if (!page.snapshot) return;
-  setAnimating(false);
-  page.time = Math.max(0, Math.min(frames(page.snapshot) - 1, page.time + delta));
-  page.dirty = true;
+  showTime(Math.max(0, Math.min(frames(page.snapshot) - 1, page.time + delta)));
 }
 
 function onKey(event) {
@@ -424,7 +445,7 @@ function main() {
   form.addEventListener('change', onSettingChange);
   form.addEventListener('submit', (event) => event.preventDefault());
   form.elements.speed.addEventListener('input', (e) => { $('speed-value').textContent = e.target.value; });
-  $('play').addEventListener('click', () => { page.autoPaused = false; setPlaying(!page.playing); });
+  $('play').addEventListener('click', () => choosePlaying(!page.playing));
   $('step').addEventListener('click', () => {
     setPlaying(false);
     page.engine.send({ type: 'step' });
@@ -446,7 +467,7 @@ function main() {
     page.partner?.test(length);
   });
   $('sweep').addEventListener('click', () => page.sweep.start());
-  $('time').addEventListener('input', (e) => { setAnimating(false); page.time = Number(e.target.value); page.dirty = true; });
+  $('time').addEventListener('input', (e) => showTime(Number(e.target.value)));
   $('animate').addEventListener('click', () => setAnimating(!page.animating));
   $('dream').addEventListener('click', () => {
     const steps = page.snapshot?.frames?.steps ?? [];
@@ -470,11 +491,11 @@ function main() {
     () => ({ snapshot: page.snapshot, t: page.time }),
     () => { page.dirty = true; },
   );
-  handlers.checkpoint = setupCheckpoints(page, showMessage);
+  handlers.checkpoint = setupCheckpoints(page, showMessage, recordFailure);
   page.sweep = setupSweep(page);
   page.longTest = setupLongTest(page);
   setupSharing(page);
-  pauseWhenUnseen(page, $('views'), setPlaying);
+  unseen = pauseWhenUnseen(page, $('views'), setPlaying);
   requestAnimationFrame(draw);
 }
 

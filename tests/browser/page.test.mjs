@@ -105,6 +105,31 @@ test('keyboard shortcuts: space plays and pauses, "." steps, "r" resets', async 
   await page.waitForFunction(() => window.engram.steps === 0);
 });
 
+// The tab hidden pauses training and showing it again resumes; a pause the visitor chooses
+// while hidden stays (visibility.js's pause is forgotten).
+test('training pauses while the tab is hidden and resumes when it is shown, unless the visitor paused', async () => {
+  const { page } = session;
+  const setVisibility = (state) => page.evaluate((s) => {
+    Object.defineProperty(document, 'visibilityState', { value: s, configurable: true });
+    document.dispatchEvent(new Event('visibilitychange'));
+  }, state);
+  await page.click('#play');
+  await page.waitForFunction(() => window.engram.playing);
+  await setVisibility('hidden');
+  await page.waitForFunction(() => !window.engram.playing && window.engram.autoPaused);
+  await setVisibility('visible');
+  await page.waitForFunction(() => window.engram.playing && !window.engram.autoPaused);
+  await setVisibility('hidden');
+  await page.waitForFunction(() => window.engram.autoPaused);
+  // The visitor presses Play, then Pause, while the tab is hidden: that pause is theirs.
+  await page.click('#play');
+  await page.waitForFunction(() => window.engram.playing && !window.engram.autoPaused);
+  await page.click('#play');
+  await setVisibility('visible');
+  await page.waitForTimeout(300);
+  assert.equal(await page.evaluate(() => window.engram.playing), false);
+});
+
 test('no request leaves the page\'s own origin', async () => {
   const { requests } = session;
   const foreign = requests.filter((u) => !u.startsWith(shared.server.origin) && !u.startsWith('blob:') && !u.startsWith('data:'));
