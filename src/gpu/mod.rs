@@ -24,6 +24,7 @@ pub mod memory;
 pub mod neural_gpu;
 mod program;
 mod readback;
+mod records;
 mod session;
 mod shared;
 mod uniforms;

@@ -8,8 +8,9 @@ use crate::gpu::fields::Fields;
 use crate::gpu::memory::{
     WeightGradientJob, CONTENT, DNC_HALVES, DNC_IMPROVEMENTS, MEMORY, NTM_ADDRESSING,
 };
+use crate::gpu::records::{dnc_fields, ntm_fields};
 use crate::kinds::LatentMemoryKind;
-use crate::memory::dnc::interface_size as dnc_interface_size;
+use crate::memory::dnc::DncOptions;
 use crate::memory::ntm::head_size as ntm_head_size;
 
 const NO_MEMORY: &str = wgsl!("../../memory/none/latent.wgsl");
@@ -77,15 +78,9 @@ pub(super) fn lay_out(
                 .extend(parameters.weight_and_bias("P_HEADS_READ", "heads.read")?);
         }
         LatentMemoryKind::Ntm => {
-            state.add("S_MEMORY", n * w);
-            state.add("S_NORMS", n);
-            state.add("S_WRITE_WEIGHTS", n);
-            state.add("S_READ_WEIGHTS", r * n);
+            let raw = ntm_fields(&mut state, &mut cache, n, w, r);
             let (write, read) = (ntm_head_size(w, true), ntm_head_size(w, false));
-            cache.add("F_RAW", write + r * read);
-            cache.add("F_ERASE", w);
-            cache.add("F_HEADS", (r + 1) * (5 * n + 10));
-            let draw = parts.gradient_record.add("G_DRAW", write + r * read);
+            let draw = parts.gradient_record.add("G_DRAW", raw);
             parts.carry.add("C_SCRATCH", 3 * n);
             parts
                 .jobs
@@ -163,43 +158,7 @@ pub(super) fn lay_out(
                 .extend(parameters.weight_and_bias("P_HEADS_WRITE", "heads.write")?);
         }
         LatentMemoryKind::Dnc => {
-            for (name, length) in [
-                ("S_MEMORY", n * w),
-                ("S_NORMS", n),
-                ("S_USAGE", n),
-                ("S_PRECEDENCE", n),
-                ("S_LINK", n * n),
-                ("S_WRITE_WEIGHTS", n),
-                ("S_READ_WEIGHTS", r * n),
-            ] {
-                state.add(name, length);
-            }
-            let size = dnc_interface_size(w, r, crate::models::DncOptions::NONE);
-            cache.add("F_RAW", size);
-            cache.add("F_XI", size);
-            for name in [
-                "F_RETENTION",
-                "F_USAGE_BEFORE",
-                "F_ORDER",
-                "F_SORTED",
-                "F_ALLOCATION",
-                "F_WRITE_SIMILARITY",
-                "F_CONTENT_WRITE",
-            ] {
-                cache.add(name, n);
-            }
-            for name in [
-                "F_FORWARD",
-                "F_BACKWARD",
-                "F_READ_SIMILARITY",
-                "F_CONTENT_READ",
-            ] {
-                cache.add(name, r * n);
-            }
-            cache.add("F_KEY_NORMS", r + 1);
-            cache.add("F_WRITTEN", 1);
-            let off = crate::models::DncOptions::NONE;
-            let scratch = crate::gpu::memory::dnc_improvement_fields(&mut cache, off, n, w, r);
+            let (size, scratch) = dnc_fields(&mut state, &mut cache, DncOptions::NONE, n, w, r);
             let draw = parts.gradient_record.add("G_DRAW", size);
             parts.carry.add("C_DXI", size);
             parts.carry.add("C_SCRATCH", 6 * n + r * n + scratch);

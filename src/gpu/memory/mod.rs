@@ -8,13 +8,13 @@
 //! and its parameter store, so the shaders and the host can never disagree.
 
 use super::fields::{Fields, Regions};
+use super::records::{dnc_fields, ntm_fields};
 use super::shared::{ACTIVATIONS, RUN};
 use crate::error::{config_error, Result};
 use crate::kinds::{CoreKind, ModelKind};
-use crate::memory::dnc::interface_size;
 use crate::memory::lru::head_size as lru_head_size;
 use crate::memory::ntm::head_size as ntm_head_size;
-use crate::models::{DncOptions, ModelConfig};
+use crate::models::ModelConfig;
 use crate::nn::ParamStore;
 use std::fmt::Write;
 
@@ -110,50 +110,9 @@ impl Layout {
         let mut cache = Fields::default();
         let (raw, interface, scratch) = match kind {
             CoreKind::NoMemory => (0, 0, 0),
-            CoreKind::Ntm => {
-                state.add("S_MEMORY", n * w);
-                state.add("S_NORMS", n);
-                state.add("S_WRITE_WEIGHTS", n);
-                state.add("S_READ_WEIGHTS", r * n);
-                let raw = ntm_head_size(w, true) + r * ntm_head_size(w, false);
-                cache.add("F_RAW", raw);
-                cache.add("F_ERASE", w);
-                cache.add("F_HEADS", (r + 1) * (5 * n + 10));
-                (raw, 0, 3 * n)
-            }
+            CoreKind::Ntm => (ntm_fields(&mut state, &mut cache, n, w, r), 0, 3 * n),
             CoreKind::Dnc => {
-                state.add("S_MEMORY", n * w);
-                state.add("S_NORMS", n);
-                state.add("S_USAGE", n);
-                state.add("S_PRECEDENCE", n);
-                state.add("S_LINK", n * n);
-                state.add("S_WRITE_WEIGHTS", n);
-                state.add("S_READ_WEIGHTS", r * n);
-                let size = interface_size(w, r, config.dnc);
-                cache.add("F_RAW", size);
-                cache.add("F_XI", size);
-                for name in [
-                    "F_RETENTION",
-                    "F_USAGE_BEFORE",
-                    "F_ORDER",
-                    "F_SORTED",
-                    "F_ALLOCATION",
-                    "F_WRITE_SIMILARITY",
-                    "F_CONTENT_WRITE",
-                ] {
-                    cache.add(name, n);
-                }
-                for name in [
-                    "F_FORWARD",
-                    "F_BACKWARD",
-                    "F_READ_SIMILARITY",
-                    "F_CONTENT_READ",
-                ] {
-                    cache.add(name, r * n);
-                }
-                cache.add("F_KEY_NORMS", r + 1);
-                cache.add("F_WRITTEN", 1);
-                let scratch = dnc_improvement_fields(&mut cache, config.dnc, n, w, r);
+                let (size, scratch) = dnc_fields(&mut state, &mut cache, config.dnc, n, w, r);
                 (size, size, 6 * n + r * n + scratch)
             }
             CoreKind::Lru => {
@@ -433,26 +392,4 @@ impl Layout {
     pub fn weight_source(&self) -> String {
         format!("{}\n{RUN}\n{WEIGHT_GRADIENTS}", self.wgsl())
     }
-}
-
-/// The records of models.md §3.1's options (each empty when its option is off): the
-/// masked rows' norms per head, the retained memory `M_{t−1} ⊙ ψ`, the sharpened
-/// weightings and their maxima. Returns the carry scratch they add to the DNC's (the
-/// masked lookup's second coefficient, the sharpened weightings' gradients, ψ's
-/// de-allocation part, and with de-allocation the retained memory's gradient), laid out
-/// in `halves.wgsl`. The generative models' DNC memory calls it with every option off.
-pub(crate) fn dnc_improvement_fields(
-    cache: &mut Fields,
-    options: DncOptions,
-    n: usize,
-    w: usize,
-    r: usize,
-) -> usize {
-    let on = |option: bool, size: usize| if option { size } else { 0 };
-    cache.add("F_MASKED_NORMS", on(options.masking, (r + 1) * n));
-    cache.add("F_RETAINED", on(options.deallocation, n * w));
-    cache.add("F_FORWARD_SHARP", on(options.link_sharpness, r * n));
-    cache.add("F_BACKWARD_SHARP", on(options.link_sharpness, r * n));
-    cache.add("F_SHARP_TOP", on(options.link_sharpness, 2 * r));
-    4 * n + on(options.deallocation, n * w)
 }
