@@ -6,7 +6,7 @@ use super::Parameters;
 use crate::error::{config_error, Result};
 use crate::gpu::fields::Fields;
 use crate::gpu::memory::{
-    WeightGradientJob, CONTENT, DNC_HALVES, DNC_IMPROVEMENTS, MEMORY, NTM_ADDRESSING,
+    WeightGradientJob, CONTENT, DNC_HALVES, DNC_IMPROVEMENTS, LRU_WRITE, MEMORY, NTM_ADDRESSING,
 };
 use crate::gpu::records::{dnc_fields, ntm_fields};
 use crate::kinds::LatentMemoryKind;
@@ -202,7 +202,7 @@ pub(super) fn sources(memory: LatentMemoryKind) -> &'static [&'static str] {
         LatentMemoryKind::None => &[NO_MEMORY],
         LatentMemoryKind::Introspective => &[MEMORY, CONTENT, INTROSPECTIVE],
         LatentMemoryKind::Ntm => &[MEMORY, CONTENT, NTM_ADDRESSING, NTM],
-        LatentMemoryKind::Lru => &[MEMORY, CONTENT, LRU],
+        LatentMemoryKind::Lru => &[MEMORY, CONTENT, LRU_WRITE, LRU],
         LatentMemoryKind::Dnc => &[MEMORY, CONTENT, DNC_HALVES, DNC_IMPROVEMENTS, DNC],
     }
 }

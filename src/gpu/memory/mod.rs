@@ -32,6 +32,7 @@ pub(super) const DNC_HALVES: &str = wgsl!(
 );
 pub(super) const DNC_IMPROVEMENTS: &str = wgsl!("../../memory/dnc/improvements.wgsl");
 const DNC: &str = wgsl!("../../memory/dnc/controller.wgsl");
+pub(super) const LRU_WRITE: &str = wgsl!("../../memory/lru/write.wgsl");
 const LRU: &str = wgsl!("../../memory/lru/controller.wgsl");
 const SEQUENCE: &str = wgsl!("sequence.wgsl");
 pub(super) const WEIGHT_GRADIENTS: &str = wgsl!("weight_gradients.wgsl");
@@ -374,7 +375,7 @@ impl Layout {
             CoreKind::NoMemory => &[NO_MEMORY],
             CoreKind::Ntm => &[MEMORY, CONTENT, NTM_ADDRESSING, NTM],
             CoreKind::Dnc => &[MEMORY, CONTENT, DNC_HALVES, DNC_IMPROVEMENTS, DNC],
-            CoreKind::Lru => &[MEMORY, CONTENT, LRU],
+            CoreKind::Lru => &[MEMORY, CONTENT, LRU_WRITE, LRU],
         };
         let mut source = self.wgsl();
         for part in [RUN, ACTIVATIONS, COMMON, LSTM, CONTROLLER]

@@ -1,17 +1,10 @@
-// Differentiable Neural Computer core (models.md §3), twin of `models::dnc`: ξ from h_t,
+// Differentiable Neural Computer core (models.md §3), twin of `memory::dnc::controller`: ξ from h_t,
 // the write half, then the read half on M_t and L_t (`halves.wgsl`).
 
 fn core_initial(first: u32) {
     let state = first + F_STATE;
     fill(state + S_READ, RW, 0.0);
-    fill(state + S_MEMORY, N * MW, INITIAL_MEMORY);
-    fill(state + S_USAGE, N, 0.0);
-    fill(state + S_PRECEDENCE, N, 0.0);
-    fill(state + S_LINK, N * N, 0.0);
-    fill(state + S_WRITE_WEIGHTS, N, 0.0);
-    fill(state + S_READ_WEIGHTS, R * N, 0.0);
-    sync();
-    row_norms(state + S_MEMORY, state + S_NORMS);
+    dnc_initial(state);
 }
 
 // ξ from h_t and its transforms.

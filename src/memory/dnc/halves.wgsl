@@ -263,3 +263,16 @@ fn read_half(now: u32, memory: u32, norms: u32, link: u32, previous_reads: u32,
     }
     sync();
 }
+
+// The initial state both orders start from (models.md §0): M_0 = 1e-6 with its norms,
+// and zero usage, precedence, links and weightings.
+fn dnc_initial(state: u32) {
+    fill(state + S_MEMORY, N * MW, INITIAL_MEMORY);
+    fill(state + S_USAGE, N, 0.0);
+    fill(state + S_PRECEDENCE, N, 0.0);
+    fill(state + S_LINK, N * N, 0.0);
+    fill(state + S_WRITE_WEIGHTS, N, 0.0);
+    fill(state + S_READ_WEIGHTS, R * N, 0.0);
+    sync();
+    row_norms(state + S_MEMORY, state + S_NORMS);
+}

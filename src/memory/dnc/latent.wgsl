@@ -13,15 +13,7 @@ const READ_SPLIT: u32 = XI_WRITE_KEY;
 const WRITE_ROWS: u32 = XI_READ_MODES - XI_WRITE_KEY;
 
 fn memory_initial(first: u32) {
-    let state = first + F_STATE;
-    fill(state + S_MEMORY, N * MW, INITIAL_MEMORY);
-    fill(state + S_USAGE, N, 0.0);
-    fill(state + S_PRECEDENCE, N, 0.0);
-    fill(state + S_LINK, N * N, 0.0);
-    fill(state + S_WRITE_WEIGHTS, N, 0.0);
-    fill(state + S_READ_WEIGHTS, R * N, 0.0);
-    sync();
-    row_norms(state + S_MEMORY, state + S_NORMS);
+    dnc_initial(first + F_STATE);
 }
 
 // Where row r of interface.read lands in raw ξ.

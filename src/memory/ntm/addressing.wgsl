@@ -1,6 +1,7 @@
 // NTM addressing (models.md §2), shared by the NTM core and the generative models' NTM
 // memory, twin of `memory::ntm::head`: content, interpolation with the head's previous
-// weighting, shift and sharpening, and their backward. Head 0 is the write head, heads
+// weighting, shift and sharpening, and their backward; and what both orders do alike,
+// the initial state, the write and its backward. Head 0 is the write head, heads
 // 1..=R the read heads. Their raw parameters sit in F_RAW (the write head's 3·MW + 6
 // rows, then MW + 6 per read head); F_HEADS holds per head its addressing intermediates
 // (similarity, content, gated, shifted, ln(w̃/m), N each) and its transformed scalars.
@@ -175,3 +176,52 @@ fn address_backward(
     sync();
 }
 
+// M_0 = 1e-6, every head's weighting one-hot on slot 0 (models.md §0; see
+// `NtmCore::initial_state` for why not 0).
+fn ntm_initial(state: u32) {
+    fill(state + S_MEMORY, N * MW, INITIAL_MEMORY);
+    fill(state + S_WRITE_WEIGHTS, N, 0.0);
+    fill(state + S_READ_WEIGHTS, R * N, 0.0);
+    sync();
+    row_norms(state + S_MEMORY, state + S_NORMS);
+    if lane == 0u {
+        work[state + S_WRITE_WEIGHTS] = 1.0;
+        for (var i = 0u; i < R; i++) {
+            work[state + S_READ_WEIGHTS + i * N] = 1.0;
+        }
+    }
+}
+
+// e = σ(ê), from the write head's raw rows.
+fn ntm_erase(now: u32) {
+    for (var j = lane; j < MW; j += WG) {
+        work[now + F_ERASE + j] = sigmoid(work[now + F_RAW + MW + 6u + j]);
+    }
+}
+
+// The write head addresses M_{t−1} (at `old`) and M_t = M_{t−1} ⊙ (1 − w eᵀ) + w aᵀ goes
+// to `state`, with its row norms.
+fn ntm_write(now: u32, old: u32, state: u32) {
+    address(0u, now, old + S_MEMORY, old + S_NORMS, old + S_WRITE_WEIGHTS, state + S_WRITE_WEIGHTS);
+    erase_and_add(old + S_MEMORY, state + S_WRITE_WEIGHTS, now + F_ERASE,
+        now + F_RAW + 2u * MW + 6u, state + S_MEMORY);
+    sync();
+    row_norms(state + S_MEMORY, state + S_NORMS);
+    sync();
+}
+
+// Backward of `ntm_write`: erase and add (the write head's raw erase and add gradients,
+// at `draw`), then its addressing.
+fn ntm_write_backward(now: u32, old: u32, state: u32, dnext: u32, dprevious: u32, draw: u32) {
+    erase_and_add_backward(old + S_MEMORY, state + S_WRITE_WEIGHTS, now + F_ERASE,
+        now + F_RAW + 2u * MW + 6u, dnext + S_MEMORY, dprevious + S_MEMORY,
+        dnext + S_WRITE_WEIGHTS, draw + MW + 6u, draw + 2u * MW + 6u);
+    for (var j = lane; j < MW; j += WG) {
+        let e = work[now + F_ERASE + j];
+        work[draw + MW + 6u + j] *= e * (1.0 - e);
+    }
+    sync();
+    address_backward(0u, now, old + S_MEMORY, old + S_NORMS, old + S_WRITE_WEIGHTS,
+        state + S_WRITE_WEIGHTS, dnext + S_WRITE_WEIGHTS, dprevious + S_MEMORY,
+        dprevious + S_WRITE_WEIGHTS, draw);
+}

@@ -1,22 +1,11 @@
-// Neural Turing Machine core (models.md §2), twin of `models::ntm` and `memory::ntm`:
+// Neural Turing Machine core (models.md §2), twin of `memory::ntm::controller`:
 // the heads' raw parameters from h_t, the write, then the reads, on the addressing of
 // `addressing.wgsl`.
 
 fn core_initial(first: u32) {
     let state = first + F_STATE;
     fill(state + S_READ, RW, 0.0);
-    fill(state + S_MEMORY, N * MW, INITIAL_MEMORY);
-    fill(state + S_WRITE_WEIGHTS, N, 0.0);
-    fill(state + S_READ_WEIGHTS, R * N, 0.0);
-    sync();
-    row_norms(state + S_MEMORY, state + S_NORMS);
-    // One-hot on slot 0 rather than 0: see docs/architecture.md's decisions (NtmCore::initial_state).
-    if lane == 0u {
-        work[state + S_WRITE_WEIGHTS] = 1.0;
-        for (var i = 0u; i < R; i++) {
-            work[state + S_READ_WEIGHTS + i * N] = 1.0;
-        }
-    }
+    ntm_initial(state);
 }
 
 // Raw head parameters from h_t, one invocation per row across every head.
@@ -42,9 +31,7 @@ fn heads_forward(now: u32) {
     for (var head = lane; head <= R; head += WG) {
         head_transforms(head, now);
     }
-    for (var j = lane; j < MW; j += WG) {
-        work[now + F_ERASE + j] = sigmoid(work[now + F_RAW + MW + 6u + j]);
-    }
+    ntm_erase(now);
     sync();
 }
 
@@ -52,12 +39,7 @@ fn core_forward(now: u32, before: u32) {
     let state = now + F_STATE;
     let old = before + F_STATE;
     heads_forward(now);
-    address(0u, now, old + S_MEMORY, old + S_NORMS, old + S_WRITE_WEIGHTS, state + S_WRITE_WEIGHTS);
-    erase_and_add(old + S_MEMORY, state + S_WRITE_WEIGHTS, now + F_ERASE,
-        now + F_RAW + 2u * MW + 6u, state + S_MEMORY);
-    sync();
-    row_norms(state + S_MEMORY, state + S_NORMS);
-    sync();
+    ntm_write(now, old, state);
     for (var i = 0u; i < R; i++) {
         address(i + 1u, now, state + S_MEMORY, state + S_NORMS, old + S_READ_WEIGHTS + i * N,
             state + S_READ_WEIGHTS + i * N);
@@ -78,18 +60,7 @@ fn core_backward(now: u32, before: u32, dnext: u32, dprevious: u32, gradients: u
             old + S_READ_WEIGHTS + i * N, weights, dnext + S_READ_WEIGHTS + i * N,
             dnext + S_MEMORY, dprevious + S_READ_WEIGHTS + i * N, draw + head_raw(i + 1u) - F_RAW);
     }
-    // Erase and add (the write head's raw erase and add gradients), then its addressing.
-    erase_and_add_backward(old + S_MEMORY, state + S_WRITE_WEIGHTS, now + F_ERASE,
-        now + F_RAW + 2u * MW + 6u, dnext + S_MEMORY, dprevious + S_MEMORY,
-        dnext + S_WRITE_WEIGHTS, draw + MW + 6u, draw + 2u * MW + 6u);
-    for (var j = lane; j < MW; j += WG) {
-        let e = work[now + F_ERASE + j];
-        work[draw + MW + 6u + j] *= e * (1.0 - e);
-    }
-    sync();
-    address_backward(0u, now, old + S_MEMORY, old + S_NORMS, old + S_WRITE_WEIGHTS,
-        state + S_WRITE_WEIGHTS, dnext + S_WRITE_WEIGHTS, dprevious + S_MEMORY,
-        dprevious + S_WRITE_WEIGHTS, draw);
+    ntm_write_backward(now, old, state, dnext, dprevious, draw);
     // dh_t += Σ_heads Wᵀ draw.
     for (var c = lane; c < H; c += WG) {
         var total = 0.0;

@@ -5,19 +5,7 @@
 // and M_t = M_{t−1} ⊙ (1 − w eᵀ) + w aᵀ, with e = σ(ê) and a learned from [h_t; z_t].
 
 fn memory_initial(first: u32) {
-    let state = first + F_STATE;
-    fill(state + S_MEMORY, N * MW, INITIAL_MEMORY);
-    fill(state + S_WRITE_WEIGHTS, N, 0.0);
-    fill(state + S_READ_WEIGHTS, R * N, 0.0);
-    sync();
-    row_norms(state + S_MEMORY, state + S_NORMS);
-    // Every head's weighting one-hot on slot 0 (models.md §0).
-    if lane == 0u {
-        work[state + S_WRITE_WEIGHTS] = 1.0;
-        for (var i = 0u; i < R; i++) {
-            work[state + S_READ_WEIGHTS + i * N] = 1.0;
-        }
-    }
+    ntm_initial(first + F_STATE);
 }
 
 fn memory_read(t: u32, now: u32, before: u32) {
@@ -55,16 +43,9 @@ fn memory_write(t: u32, now: u32, before: u32) {
     if lane == 0u {
         head_transforms(0u, now);
     }
-    for (var j = lane; j < MW; j += WG) {
-        work[now + F_ERASE + j] = sigmoid(work[now + F_RAW + MW + 6u + j]);
-    }
+    ntm_erase(now);
     sync();
-    address(0u, now, old + S_MEMORY, old + S_NORMS, old + S_WRITE_WEIGHTS, state + S_WRITE_WEIGHTS);
-    erase_and_add(old + S_MEMORY, state + S_WRITE_WEIGHTS, now + F_ERASE,
-        now + F_RAW + 2u * MW + 6u, state + S_MEMORY);
-    sync();
-    row_norms(state + S_MEMORY, state + S_NORMS);
-    sync();
+    ntm_write(now, old, state);
 }
 
 // Erase and add (the write head's raw erase and add gradients), its addressing, and
@@ -75,17 +56,7 @@ fn memory_write_backward(t: u32, now: u32, before: u32, dnext: u32, dprevious: u
     let draw = gradients + G_DRAW;
     fill(draw, WRITE_RAW, 0.0);
     sync();
-    erase_and_add_backward(old + S_MEMORY, state + S_WRITE_WEIGHTS, now + F_ERASE,
-        now + F_RAW + 2u * MW + 6u, dnext + S_MEMORY, dprevious + S_MEMORY,
-        dnext + S_WRITE_WEIGHTS, draw + MW + 6u, draw + 2u * MW + 6u);
-    for (var j = lane; j < MW; j += WG) {
-        let e = work[now + F_ERASE + j];
-        work[draw + MW + 6u + j] *= e * (1.0 - e);
-    }
-    sync();
-    address_backward(0u, now, old + S_MEMORY, old + S_NORMS, old + S_WRITE_WEIGHTS,
-        state + S_WRITE_WEIGHTS, dnext + S_WRITE_WEIGHTS, dprevious + S_MEMORY,
-        dprevious + S_WRITE_WEIGHTS, draw);
+    ntm_write_backward(now, old, state, dnext, dprevious, draw);
     affine_backward_input(P_HEADS_WRITE_WEIGHT, WRITE_RAW, H + Z, draw, carry + C_DHZ);
     sync();
 }
