@@ -43,8 +43,9 @@ export function startLesson(id, page, controls) {
   const $ = (name) => document.getElementById(name);
   // The failure that arrives after `before` (a failure that was already there is old).
   const newFailure = (before) => () => (page.failure !== before ? page.failure?.message : null);
-  // Waits for the engine to be ready again after `count` engines, or for a new error.
-  const ready = (count) => until(() => page.readyCount > count, newFailure(page.failure));
+  // Waits for the engine to be ready again after `count` engines, or for a failure other
+  // than `failure` (both read before the step acted: a refusal can arrive at once).
+  const ready = (count, failure) => until(() => page.readyCount > count, newFailure(failure));
   const hooks = {
     async apply(params) {
       const current = new URLSearchParams(toHash(page.state).slice(1));
@@ -55,25 +56,25 @@ export function startLesson(id, page, controls) {
       for (const [key, value] of params) merged.set(key, value);
       const { state, errors } = parseHash('#' + merged);
       if (errors.length) throw new Error(errors.join('; '));
-      const count = page.readyCount;
+      const { readyCount, failure } = page;
       controls.setState(state);
       controls.restart();
-      await ready(count);
+      await ready(readyCount, failure);
     },
     async loadTrained() {
-      const count = page.readyCount;
+      const { readyCount, failure } = page;
       $('load-trained').click();
-      await ready(count);
+      await ready(readyCount, failure);
     },
     // A checkpoint shipped in www/checkpoints/ (a lesson's own model), imported as the
     // Import button would.
     async loadCheckpoint(name) {
       if (!/^[\w-]+$/.test(name)) throw new Error(`"${name}" is not a checkpoint's name`);
-      const count = page.readyCount;
+      const { readyCount, failure } = page;
       await importShipped(page, name).catch((error) => {
         throw new Error(`the checkpoint ${name} could not be loaded (${error.message})`);
       });
-      await ready(count);
+      await ready(readyCount, failure);
     },
     async trainTo(steps) {
       if (page.steps >= steps) return;

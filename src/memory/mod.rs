@@ -8,7 +8,7 @@
 //! buffers it is given, so callers can sum contributions from several consumers.
 
 pub mod addressing;
-pub mod boxed;
+mod boxed;
 pub mod content;
 pub mod controller;
 pub mod dnc;

@@ -113,10 +113,6 @@ impl Optimizer {
         }
     }
 
-    pub fn config(&self) -> &OptimizerConfig {
-        &self.config
-    }
-
     /// Both moment buffers, first then second (Adam: m, v; RMSProp: velocity, mean
     /// square), as the GPU path lays them out.
     pub fn moments(&self) -> Vec<f32> {
@@ -128,9 +124,9 @@ impl Optimizer {
         self.steps
     }
 
-    /// Applies one update of `params` along `grads` at `learning_rate` (the trainer's,
-    /// which a decay or the page may have changed since; `config().learning_rate` is the
-    /// starting rate only).
+    /// Applies one update of `params` along `grads` at `learning_rate`, the trainer's
+    /// rate at this step (a decay or the page may have changed it: the configuration's
+    /// `learning_rate` is not read here).
     pub fn update(&mut self, params: &mut [f32], grads: &[f32], learning_rate: f32) {
         let beta2 = adamax_beta2(self.steps);
         self.steps += 1;

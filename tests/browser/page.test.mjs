@@ -128,6 +128,8 @@ test('training pauses while the tab is hidden and resumes when it is shown, unle
   await setVisibility('visible');
   await page.waitForTimeout(300);
   assert.equal(await page.evaluate(() => window.engram.playing), false);
+  // The document's own visibility again, for the tests after this one.
+  await page.evaluate(() => { delete document.visibilityState; });
 });
 
 test('no request leaves the page\'s own origin', async () => {

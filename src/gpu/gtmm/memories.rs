@@ -1,6 +1,7 @@
 //! What each memory adds to a generative model's GPU layout: its state, its per-step
 //! cache, its heads' gradients and weight-gradient jobs, its parameter offsets, and its
-//! WGSL (one file per memory, on the memory models' shared addressing).
+//! WGSL (each memory's `latent.wgsl` in its folder of `src/memory/`, on what it shares
+//! with the memory's core there).
 
 use super::Parameters;
 use crate::error::{config_error, Result};

@@ -1,6 +1,8 @@
 //! The memory models (LSTM, NTM, DNC, LRU) on the GPU: where everything a sequence kernel
 //! keeps lives in the `work` buffer, for one model configuration, the WGSL constants that
-//! tell the shaders so, and the shaders (the files beside this one).
+//! tell the shaders so, and the shaders: the controller's, the loss's and the weight
+//! gradients' beside this file, each memory core's `controller.wgsl` in its folder of
+//! `src/memory/`.
 //!
 //! Per sequence, `work` holds `steps + 1` forward records (record t: the state after step
 //! t − 1, record 0 the initial state), `steps` gradient records and one carry region (see
@@ -88,7 +90,7 @@ impl Layout {
                 config.model
             )));
         };
-        let core = if config.model.has_memory() {
+        let sizes = if kind != CoreKind::NoMemory {
             CoreSizes {
                 slots: config.memory_slots,
                 width: config.memory_width,
@@ -102,7 +104,7 @@ impl Layout {
             }
         };
         let (h, layers) = (config.hidden, config.layers);
-        let (n, w, r) = (core.slots, core.width, core.reads);
+        let (n, w, r) = (sizes.slots, sizes.width, sizes.reads);
         let read_width = r * w;
         let controller_input = config.input_width + read_width;
 

@@ -14,7 +14,7 @@
 //!
 //! This folder is the LRU memory: the step here, the core a controller drives
 //! (`controller.rs`), the generative model's latent memory (`latent.rs`) and their WGSL
-//! (`controller.wgsl`, `latent.wgsl`).
+//! (`write.wgsl`, the write and usage both share; `controller.wgsl`, `latent.wgsl`).
 
 mod controller;
 mod latent;

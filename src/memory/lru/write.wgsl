@@ -6,9 +6,9 @@
 // memory's of this step).
 
 const LRU_HEAD: u32 = MW + 1u;
-const USAGE_DECAY: f32 = 0.95;
+const LRU_USAGE_DECAY: f32 = 0.95;
 
-fn write_gate(raw: u32, head: u32) -> f32 {
+fn lru_write_gate(raw: u32, head: u32) -> f32 {
     return sigmoid(work[raw + head * LRU_HEAD + MW]);
 }
 
@@ -28,7 +28,7 @@ fn lru_initial(state: u32) {
 // (ties: the lower slot).
 fn lru_write_weights(now: u32, old: u32, raw: u32, reads: u32) {
     for (var at = lane; at < R * N; at += WG) {
-        let alpha = write_gate(raw, at / N);
+        let alpha = lru_write_gate(raw, at / N);
         work[now + F_WRITE_WEIGHTS + at] = alpha * work[reads + at]
             + (1.0 - alpha) * work[old + S_LEAST_USED + at % N];
     }
@@ -64,7 +64,7 @@ fn lru_usage(now: u32, old: u32, state: u32, reads: u32) {
         for (var i = 0u; i < R; i++) {
             touched += work[reads + i * N + k] + work[now + F_WRITE_WEIGHTS + i * N + k];
         }
-        work[state + S_USAGE + k] = USAGE_DECAY * work[old + S_USAGE + k] + touched;
+        work[state + S_USAGE + k] = LRU_USAGE_DECAY * work[old + S_USAGE + k] + touched;
     }
 }
 
@@ -83,9 +83,10 @@ fn lru_least_used(state: u32) {
     }
 }
 
-// Backward of the write: dv^i = Σ_k w^{w,i}[k] dM[k] and dα̂^i into `draw` (head-major as
-// `raw`; added to what is there), the read weightings' part into `dreads`, and dM_{t−1}
-// except the zeroed row into `dprevious`. `scratch` holds N floats.
+// Backward of the write: dv^i = Σ_k w^{w,i}[k] dM[k] added into `draw` (head-major as
+// `raw`: the core's key gradient from its read is already there) and dα̂^i written there,
+// the read weightings' part added into `dreads`, and dM_{t−1} except the zeroed row into
+// `dprevious`. `scratch` holds N floats.
 fn lru_write_backward(now: u32, old: u32, dnext: u32, dprevious: u32, raw: u32, reads: u32,
     draw: u32, dreads: u32, scratch: u32) {
     for (var i = 0u; i < R; i++) {
@@ -107,7 +108,7 @@ fn lru_write_backward(now: u32, old: u32, dnext: u32, dprevious: u32, raw: u32, 
         }
         sync();
         // w^{w,i} = α w^{r,i} + (1 − α) w^{lu}_{t−1}.
-        let alpha = write_gate(raw, i);
+        let alpha = lru_write_gate(raw, i);
         var dalpha = 0.0;
         for (var k = lane; k < N; k += WG) {
             let dwrite = work[scratch + k];

@@ -185,9 +185,10 @@ impl Trainer {
     /// (the page's control applies it live).
     ///
     /// The rate has one owner, `config.optimizer.learning_rate`: each step passes it to
-    /// the optimiser (the CPU's or the GPU's), and the decay and the recipe's plateau rule
-    /// return a lowered rate that replaces it. Only a GPU run's last synced state keeps a
-    /// copy, to continue from on the CPU.
+    /// the optimiser (the CPU's or the GPU's, which holds it for that step only), and the
+    /// decay and then the recipe's plateau rule return a lowered rate that replaces it, so
+    /// each lowers the rate the other left. A GPU run's last synced state keeps the rate
+    /// of its step, to continue from on the CPU.
     pub fn set_learning_rate(&mut self, learning_rate: f32) -> Result<()> {
         let mut config = self.config.clone();
         config.optimizer.learning_rate = learning_rate;

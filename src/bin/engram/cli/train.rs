@@ -115,7 +115,7 @@ pub struct TrainArgs {
     /// Refuse a configuration whose estimated training memory (parameters, gradients,
     /// optimiser state, and every step of a sequence per thread) exceeds this many MB
     /// [default: 80% of this machine's memory, or 8000 where it cannot be read].
-    /// (`--memory-budget` is its older name.)
+    /// (--memory-budget is its older name.)
     #[arg(long, alias = "memory-budget", value_name = "MB", value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
     ram_budget: Option<u64>,
 }
@@ -334,7 +334,7 @@ pub fn run(args: TrainArgs) -> Result<(), String> {
         );
         let estimate = estimate_ram(&config).map_err(|e| e.to_string())?;
         eprintln!(
-            "training memory: {} (budget {} MB)",
+            "training memory: {} (RAM budget {} MB)",
             estimate.describe(),
             budget
         );
