@@ -22,6 +22,7 @@ import { setupSweep } from './sweep.js';
 import { setupLongTest } from './long-test.js';
 import { setupSettingsPanel } from './settings-panel.js';
 import { pauseWhenUnseen } from './visibility.js';
+import { keyboardShortcuts } from './keys.js';
 
 const $ = (id) => document.getElementById(id);
 const form = $('settings');
@@ -407,25 +408,6 @@ function moveTime(delta) {
   showTime(Math.max(0, Math.min(frames(page.snapshot) - 1, page.time + delta)));
 }
 
-function onKey(event) {
-  const target = event.target;
-  const typing = target.matches('input:not([type=range]), select, textarea') || target.isContentEditable;
-  if (typing || event.ctrlKey || event.metaKey || event.altKey || $('play').disabled) return;
-  const actions = {
-    ' ': () => $('play').click(),
-    '.': () => $('step').click(),
-    'r': () => $('reset').click(),
-    'ArrowLeft': () => moveTime(-1),
-    'ArrowRight': () => moveTime(1),
-  };
-  const action = actions[event.key];
-  // Arrow keys on the scrubber and on the pipeline view are their own.
-  if (!action || (target.matches('#time, #pipeline-view') && event.key.startsWith('Arrow'))) return;
-  if (event.key === ' ' && target.matches('button')) return; // the button's own click
-  event.preventDefault();
-  action();
-}
-
 // The engine's schema has arrived: the models, their tasks and sizes are known, so the
 // link can be read, the controls built, and the first model made.
 handlers.schema = ({ schema }) => {
@@ -479,7 +461,7 @@ function main() {
   });
   reducedMotion.addEventListener('change', (e) => setAnimating(!e.matches));
   setAnimating(page.animating);
-  document.addEventListener('keydown', onKey);
+  document.addEventListener('keydown', keyboardShortcuts(moveTime));
   window.addEventListener('resize', () => { page.dirty = true; });
   window.matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => { page.dirty = true; });
   window.addEventListener('hashchange', () => {
