@@ -49,7 +49,7 @@ impl ModelKind {
 
     /// An LSTM controller with an external memory (NTM, DNC, LRU).
     pub fn has_memory(self) -> bool {
-        matches!(self, ModelKind::Ntm | ModelKind::Dnc | ModelKind::Lru)
+        self.core().is_some_and(|core| core != CoreKind::NoMemory)
     }
 
     /// The memory the controller drives, for the memory-model family (no memory for the

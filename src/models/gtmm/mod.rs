@@ -90,11 +90,10 @@ pub fn memory_sizes(config: &ModelConfig, generative: &GenerativeConfig) -> Memo
         _ => (config.read_heads, config.memory_width),
     };
     MemorySizes {
-        hidden: config.hidden,
         latent: generative.latent,
-        slots: config.memory_slots,
         width,
         reads,
+        ..config.memory_sizes()
     }
 }
 
