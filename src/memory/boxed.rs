@@ -1,6 +1,8 @@
-//! Boxed states and caches, for the adapters that put a family's memories behind one
-//! trait object ([`super::latent::BoxedMemory`],
-//! [`super::controller::BoxedCore`]).
+//! The one adapter that puts a family's memories behind one trait object: [`Erased`]
+//! boxes a memory's states and caches, so that every memory is a
+//! `dyn MemoryCore<State = Boxed, Cache = Boxed>` ([`super::controller::BoxedCore`]) or a
+//! `dyn LatentMemory<State = Boxed, Cache = Boxed>` ([`super::latent::BoxedMemory`]).
+//! Each trait implements itself for `Erased<M>` once, by unboxing and calling `M`.
 //!
 //! A model generic over its memory is compiled once per memory: in the page's wasm that
 //! was five copies of the generative model and four of the controller-and-memory model.
@@ -12,6 +14,9 @@ use std::any::Any;
 
 /// A memory's state or cache, boxed.
 pub type Boxed = Box<dyn Any + Send + Sync>;
+
+/// Memory `M` with its states and caches boxed.
+pub struct Erased<M>(pub M);
 
 /// The value inside `boxed`, which a memory of type-matched state made.
 pub fn unbox<T: 'static>(boxed: &Boxed) -> &T {

@@ -27,6 +27,7 @@ use crate::kinds::{CoreKind, LatentMemoryKind};
 use crate::nn::{Linear, ParamStore};
 use crate::ops::linalg;
 use crate::rng::Pcg32;
+use boxed::Erased;
 use dnc::DncOptions;
 
 /// The memory `kind` as a controller drives it, its heads registered into `params`.
@@ -36,12 +37,12 @@ pub fn controller_core(
     options: DncOptions,
     params: &mut ParamStore,
     rng: &mut Pcg32,
-) -> BoxedCore {
+) -> Box<BoxedCore> {
     match kind {
-        CoreKind::NoMemory => BoxedCore::new(none::NoMemory),
-        CoreKind::Ntm => BoxedCore::new(ntm::NtmCore::new(sizes, params, rng)),
-        CoreKind::Dnc => BoxedCore::new(dnc::DncCore::new(sizes, options, params, rng)),
-        CoreKind::Lru => BoxedCore::new(lru::LruCore::new(sizes, params, rng)),
+        CoreKind::NoMemory => Box::new(Erased(none::NoMemory)),
+        CoreKind::Ntm => Box::new(Erased(ntm::NtmCore::new(sizes, params, rng))),
+        CoreKind::Dnc => Box::new(Erased(dnc::DncCore::new(sizes, options, params, rng))),
+        CoreKind::Lru => Box::new(Erased(lru::LruCore::new(sizes, params, rng))),
     }
 }
 
@@ -51,15 +52,15 @@ pub fn latent_memory(
     sizes: MemorySizes,
     params: &mut ParamStore,
     rng: &mut Pcg32,
-) -> BoxedMemory {
+) -> Box<BoxedMemory> {
     match kind {
-        LatentMemoryKind::None => BoxedMemory::new(none::NoMemory),
-        LatentMemoryKind::Introspective => {
-            BoxedMemory::new(introspective::IntrospectiveMemory::new(sizes, params, rng))
-        }
-        LatentMemoryKind::Ntm => BoxedMemory::new(ntm::NtmMemory::new(sizes, params, rng)),
-        LatentMemoryKind::Lru => BoxedMemory::new(lru::LruMemory::new(sizes, params, rng)),
-        LatentMemoryKind::Dnc => BoxedMemory::new(dnc::DncMemory::new(sizes, params, rng)),
+        LatentMemoryKind::None => Box::new(Erased(none::NoMemory)),
+        LatentMemoryKind::Introspective => Box::new(Erased(
+            introspective::IntrospectiveMemory::new(sizes, params, rng),
+        )),
+        LatentMemoryKind::Ntm => Box::new(Erased(ntm::NtmMemory::new(sizes, params, rng))),
+        LatentMemoryKind::Lru => Box::new(Erased(lru::LruMemory::new(sizes, params, rng))),
+        LatentMemoryKind::Dnc => Box::new(Erased(dnc::DncMemory::new(sizes, params, rng))),
     }
 }
 

@@ -16,16 +16,16 @@ use crate::ops::loss::{masked_sigmoid_cross_entropy, SequenceScore};
 use crate::rng::Pcg32;
 
 /// Controller + core + output layer.
-pub struct MemoryModel<C: MemoryCore> {
+pub struct MemoryModel<C: MemoryCore + ?Sized> {
     config: ModelConfig,
     params: ParamStore,
     controller: LstmStack,
-    core: C,
+    core: Box<C>,
     output: Linear,
 }
 
 /// Everything a forward pass over one sequence keeps.
-pub struct Unrolled<C: MemoryCore> {
+pub struct Unrolled<C: MemoryCore + ?Sized> {
     controller: LstmTape,
     /// `steps × (input_width + R·W)`: `[x_t; r_{t−1}]`.
     controller_inputs: Vec<f32>,
@@ -35,13 +35,13 @@ pub struct Unrolled<C: MemoryCore> {
     logits: Vec<f32>,
 }
 
-impl<C: MemoryCore> MemoryModel<C> {
+impl<C: MemoryCore + ?Sized> MemoryModel<C> {
     /// Initialises parameters from `seed`: controller first, then the core's heads,
     /// then the output layer.
     pub fn new(
         config: ModelConfig,
         seed: u64,
-        make_core: impl FnOnce(&ModelConfig, &mut ParamStore, &mut Pcg32) -> C,
+        make_core: impl FnOnce(&ModelConfig, &mut ParamStore, &mut Pcg32) -> Box<C>,
     ) -> Self {
         Self::with_store(config, seed, ParamStore::new(), make_core)
     }
@@ -52,7 +52,7 @@ impl<C: MemoryCore> MemoryModel<C> {
         config: ModelConfig,
         seed: u64,
         mut params: ParamStore,
-        make_core: impl FnOnce(&ModelConfig, &mut ParamStore, &mut Pcg32) -> C,
+        make_core: impl FnOnce(&ModelConfig, &mut ParamStore, &mut Pcg32) -> Box<C>,
     ) -> Self {
         let mut rng = Pcg32::new(seed);
         let read_width = config.memory_width * config.read_heads;
@@ -201,7 +201,7 @@ impl<C: MemoryCore> MemoryModel<C> {
     }
 }
 
-impl<C: MemoryCore> Model for MemoryModel<C> {
+impl<C: MemoryCore + ?Sized> Model for MemoryModel<C> {
     fn config(&self) -> &ModelConfig {
         &self.config
     }

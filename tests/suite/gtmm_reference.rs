@@ -338,13 +338,36 @@ fn gradients_for(case: &Value) -> (Vec<f32>, f64, Vec<engram::nn::ParamEntry>) {
     let config = config_of(case);
     let store = ParamStore::new();
     match config.generative.as_ref().unwrap().memory {
-        LatentMemoryKind::None => run(Gtmm::new(&config, 0, store, |_, _, _| NoMemory), case),
-        LatentMemoryKind::Introspective => {
-            run(Gtmm::new(&config, 0, store, IntrospectiveMemory::new), case)
-        }
-        LatentMemoryKind::Ntm => run(Gtmm::new(&config, 0, store, NtmMemory::new), case),
-        LatentMemoryKind::Lru => run(Gtmm::new(&config, 0, store, LruMemory::new), case),
-        LatentMemoryKind::Dnc => run(Gtmm::new(&config, 0, store, DncMemory::new), case),
+        // Each memory's own type, unboxed: the reference checks the memories' maths
+        // without the adapter the shipped models go through.
+        LatentMemoryKind::None => run(
+            Gtmm::new(&config, 0, store, |_, _, _| Box::new(NoMemory)),
+            case,
+        ),
+        LatentMemoryKind::Introspective => run(
+            Gtmm::new(&config, 0, store, |s, p, r| {
+                Box::new(IntrospectiveMemory::new(s, p, r))
+            }),
+            case,
+        ),
+        LatentMemoryKind::Ntm => run(
+            Gtmm::new(&config, 0, store, |s, p, r| {
+                Box::new(NtmMemory::new(s, p, r))
+            }),
+            case,
+        ),
+        LatentMemoryKind::Lru => run(
+            Gtmm::new(&config, 0, store, |s, p, r| {
+                Box::new(LruMemory::new(s, p, r))
+            }),
+            case,
+        ),
+        LatentMemoryKind::Dnc => run(
+            Gtmm::new(&config, 0, store, |s, p, r| {
+                Box::new(DncMemory::new(s, p, r))
+            }),
+            case,
+        ),
     }
 }
 

@@ -59,12 +59,12 @@ impl Sizes {
 }
 
 /// A generative model with memory `M`.
-pub struct Gtmm<M: LatentMemory> {
+pub struct Gtmm<M: LatentMemory + ?Sized> {
     config: ModelConfig,
     generative: GenerativeConfig,
     params: ParamStore,
     nets: Networks,
-    memory: M,
+    memory: Box<M>,
     /// β of the KL term in training (f32 bits), set per step by the trainer.
     kl_weight: AtomicU32,
 }
@@ -97,14 +97,14 @@ pub fn memory_sizes(config: &ModelConfig, generative: &GenerativeConfig) -> Memo
     }
 }
 
-impl<M: LatentMemory> Gtmm<M> {
+impl<M: LatentMemory + ?Sized> Gtmm<M> {
     /// Registers the parameters in the order of generative.md §8.4's list: controller,
     /// encoder, prior, posterior, decoder, then the memory's heads.
     pub fn new(
         config: &ModelConfig,
         seed: u64,
         mut params: ParamStore,
-        make_memory: impl FnOnce(MemorySizes, &mut ParamStore, &mut Pcg32) -> M,
+        make_memory: impl FnOnce(MemorySizes, &mut ParamStore, &mut Pcg32) -> Box<M>,
     ) -> Self {
         let generative = config
             .generative
@@ -238,7 +238,7 @@ impl<M: LatentMemory> Gtmm<M> {
     }
 }
 
-impl<M: LatentMemory> Model for Gtmm<M> {
+impl<M: LatentMemory + ?Sized> Model for Gtmm<M> {
     fn config(&self) -> &ModelConfig {
         &self.config
     }
@@ -351,7 +351,7 @@ impl<M: LatentMemory> Model for Gtmm<M> {
     }
 }
 
-impl<M: LatentMemory> Gtmm<M> {
+impl<M: LatentMemory + ?Sized> Gtmm<M> {
     fn score_of(
         &self,
         run: &unroll::Unrolled<M>,

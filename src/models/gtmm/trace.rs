@@ -47,7 +47,7 @@ pub struct FrameTrace {
     pub steps: Vec<FrameStep>,
 }
 
-impl<M: LatentMemory> Gtmm<M> {
+impl<M: LatentMemory + ?Sized> Gtmm<M> {
     pub(super) fn record(
         &self,
         run: &Unrolled<M>,

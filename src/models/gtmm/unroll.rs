@@ -33,13 +33,13 @@ impl Mode<'_> {
 
 /// A forward pass: the maps' tape and the memory's states (`steps + 1`, the initial one
 /// first) and caches.
-pub struct Unrolled<M: LatentMemory> {
+pub struct Unrolled<M: LatentMemory + ?Sized> {
     pub tape: Tape,
     pub states: Vec<M::State>,
     pub caches: Vec<M::Cache>,
 }
 
-impl<M: LatentMemory> Gtmm<M> {
+impl<M: LatentMemory + ?Sized> Gtmm<M> {
     /// Runs the model over `input` (`steps × (D + A)`: frame, then actions) with noise
     /// `eps` (`steps × Z`) in `mode`. Reads precede the write (§8.2).
     pub fn unroll(&self, input: &[f32], steps: usize, eps: &[f32], mode: Mode<'_>) -> Unrolled<M> {
