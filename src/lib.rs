@@ -22,7 +22,7 @@
 //!
 //! // An NTM with the copy task's preset, a little smaller for a quick example.
 //! let mut config = TrainConfig::preset(ModelKind::Ntm, TaskConfig::by_name("copy")?);
-//! config.memory_slots = 16;
+//! config.architecture.memory_slots = 16;
 //! let mut trainer = Trainer::new(config)?;
 //! for _ in 0..3 {
 //!     let report = trainer.step()?;

@@ -131,7 +131,7 @@ pub fn schema() -> Schema {
                 .map(|&name| TaskSchema::new(family, name))
                 .collect();
             let preset = TrainConfig::preset(m.kind, tasks[0].default.clone());
-            let architecture = preset.model_config();
+            let architecture = &preset.architecture;
             ModelSchema {
                 name: m.kind.name(),
                 label: m.label,
@@ -143,7 +143,7 @@ pub fn schema() -> Schema {
                     .iter()
                     .map(|&info| HyperparameterSchema {
                         info,
-                        default: settings::read(&architecture, info.key)
+                        default: settings::read(architecture, info.key)
                             .expect("every registry key is a configuration key"),
                     })
                     .collect(),

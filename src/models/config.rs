@@ -14,7 +14,11 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ModelConfig {
     pub model: ModelKind,
+    /// The task's input and output widths (0 where a training configuration's file left
+    /// them to the task: [`crate::train::TrainConfig::from_json`]).
+    #[serde(default)]
     pub input_width: usize,
+    #[serde(default)]
     pub output_width: usize,
     /// Controller LSTM size H.
     pub hidden: usize,

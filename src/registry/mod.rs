@@ -335,10 +335,10 @@ mod tests {
             for &task in family.tasks() {
                 let config = TrainConfig::preset(kind, family.task(task).unwrap());
                 config.validate().unwrap();
-                let model = build(&config.model_config(), 1).unwrap();
+                let model = build(&config.architecture, 1).unwrap();
                 // The bench's sizes make a valid model too.
                 let bench = info(kind).bench;
-                let mut at_bench = config.model_config();
+                let mut at_bench = config.architecture.clone();
                 (at_bench.hidden, at_bench.memory_slots) = (bench.hidden, bench.memory_slots);
                 (at_bench.memory_width, at_bench.read_heads) =
                     (bench.memory_width, bench.read_heads);

@@ -263,7 +263,7 @@ mod tests {
     fn preset(kind: ModelKind) -> ModelConfig {
         let family = crate::kinds::Family::of(kind);
         let task: TaskConfig = family.task(family.tasks()[0]).unwrap();
-        TrainConfig::preset(kind, task).model_config()
+        TrainConfig::preset(kind, task).architecture
     }
 
     #[test]

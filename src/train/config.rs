@@ -5,9 +5,7 @@ use super::parallel::default_threads;
 use super::recipe::DiagonalRecipe;
 use crate::error::{config_error, Result};
 use crate::kinds::ModelKind;
-use crate::models::gtmm::GenerativeConfig;
-use crate::models::neural_gpu::NeuralGpuConfig;
-use crate::models::{DncOptions, ModelConfig};
+use crate::models::ModelConfig;
 use crate::nn::OptimizerConfig;
 use crate::registry::settings::{self, Setting};
 use crate::tasks::TaskConfig;
@@ -61,16 +59,15 @@ impl DecayConfig {
 /// The most worker threads a run may ask for (`--threads`).
 pub const MAX_THREADS: usize = 256;
 
-/// Everything a training run needs.
+/// Everything a training run needs: the model, as the record a checkpoint stores, and
+/// how to train it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TrainConfig {
-    pub model: ModelKind,
-    pub hidden: usize,
-    pub layers: usize,
-    pub memory_slots: usize,
-    pub memory_width: usize,
-    pub read_heads: usize,
+    /// The model's configuration. Its input and output widths follow the task
+    /// ([`TrainConfig::set_task`]); a configuration file may leave them out
+    /// ([`TrainConfig::from_json`] fills them in).
+    pub architecture: ModelConfig,
     pub task: TaskConfig,
     pub optimizer: OptimizerConfig,
     pub batch_size: usize,
@@ -86,19 +83,6 @@ pub struct TrainConfig {
     /// Worker threads for a batch (0: one per core). Ignored in the browser.
     #[serde(default)]
     pub threads: usize,
-    /// The Neural GPU family's image settings (absent for the other models).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub image: Option<NeuralGpuConfig>,
-    /// The generative models' settings (absent for the other models).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub generative: Option<GenerativeConfig>,
-    /// The DNC's improvements (models.md §3.1), each off unless set.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub dnc_masking: bool,
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub dnc_deallocation: bool,
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub dnc_link_sharpness: bool,
     /// The Diagonal Neural GPU's recipe: length bins, gradient noise, the saturation
     /// cost's weight and the plateau decay (absent for the other models).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -167,60 +151,62 @@ impl TrainConfig {
         }
     }
 
-    /// The §3.1 options as the model takes them.
-    pub fn dnc_options(&self) -> DncOptions {
-        DncOptions {
-            masking: self.dnc_masking,
-            deallocation: self.dnc_deallocation,
-            link_sharpness: self.dnc_link_sharpness,
+    /// The model kind.
+    pub fn model(&self) -> ModelKind {
+        self.architecture.model
+    }
+
+    /// Sets the task, and with it the model's input and output widths (and a generative
+    /// model's action width, the inputs beyond a frame).
+    pub fn set_task(&mut self, task: TaskConfig) {
+        self.architecture.input_width = task.input_width();
+        self.architecture.output_width = task.output_width();
+        if let Some(generative) = &mut self.architecture.generative {
+            generative.action_width = task.input_width().saturating_sub(task.output_width());
         }
-    }
-
-    /// Sets the §3.1 options.
-    pub fn set_dnc_options(&mut self, options: DncOptions) {
-        self.dnc_masking = options.masking;
-        self.dnc_deallocation = options.deallocation;
-        self.dnc_link_sharpness = options.link_sharpness;
-    }
-
-    /// Takes the architecture of `model` (everything but its input and output widths,
-    /// which follow the task): the one place a model configuration's fields come back
-    /// into a training configuration.
-    pub fn set_architecture(&mut self, model: &ModelConfig) {
-        self.model = model.model;
-        self.hidden = model.hidden;
-        self.layers = model.layers;
-        self.memory_slots = model.memory_slots;
-        self.memory_width = model.memory_width;
-        self.read_heads = model.read_heads;
-        self.image = model.image.clone();
-        self.generative = model.generative.clone();
-        self.set_dnc_options(model.dnc);
+        self.task = task;
     }
 
     /// Sets hyperparameter `key` (a registry key) within its registry bounds; refuses a
     /// key the model does not have, naming the ones it does.
     pub fn set_hyperparameter(&mut self, key: &str, value: &Setting) -> Result<()> {
-        let mut model = self.model_config();
-        settings::write(&mut model, key, value)?;
-        self.set_architecture(&model);
-        Ok(())
+        settings::write(&mut self.architecture, key, value)
     }
 
-    pub fn model_config(&self) -> ModelConfig {
-        ModelConfig {
-            model: self.model,
-            input_width: self.task.input_width(),
-            output_width: self.task.output_width(),
-            hidden: self.hidden,
-            layers: self.layers,
-            memory_slots: self.memory_slots,
-            memory_width: self.memory_width,
-            read_heads: self.read_heads,
-            image: self.image.clone(),
-            generative: self.generative.clone(),
-            dnc: self.dnc_options(),
+    /// A configuration file's training configuration. Keys of the model's own settings
+    /// are checked here, as serde's `deny_unknown_fields` checks the rest: the model's
+    /// configuration is also a checkpoint's, whose flattened parts cannot deny unknown
+    /// keys, so a mistyped setting would otherwise be dropped without a word. Widths the
+    /// file leaves out follow the task.
+    ///
+    /// Not in the page's wasm, which reads no configuration file: there it kept
+    /// serde_json's `Value` and added about 2 KB gzipped to each module.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn from_json(text: &str) -> Result<TrainConfig> {
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| config_error(e.to_string()))?;
+        let mut config: TrainConfig =
+            serde_json::from_value(value.clone()).map_err(|e| config_error(e.to_string()))?;
+        let written =
+            serde_json::to_value(&config.architecture).map_err(|e| config_error(e.to_string()))?;
+        let kind = config.model();
+        if let Some(keys) = value["architecture"].as_object() {
+            for key in keys.keys() {
+                let known = written.get(key).is_some()
+                    || settings::setting(kind, key).is_some()
+                    || ["input_width", "output_width"].contains(&key.as_str());
+                if !known {
+                    return Err(config_error(format!(
+                        "architecture.{key} is not a setting of {kind} (its settings: {})",
+                        settings::keys(kind).collect::<Vec<_>>().join(", ")
+                    )));
+                }
+            }
         }
+        if config.architecture.input_width == 0 && config.architecture.output_width == 0 {
+            config.set_task(config.task.clone());
+        }
+        Ok(config)
     }
 
     /// Range checks on every field, each with a message naming it.
@@ -231,21 +217,36 @@ impl TrainConfig {
             (_, true) => "image-sequence",
             _ => "bit-vector",
         };
-        let wanted = kind(self.model.is_neural_gpu(), self.model.is_generative());
+        let model = self.model();
+        let wanted = kind(model.is_neural_gpu(), model.is_generative());
         let given = kind(self.task.is_symbols(), self.task.is_frames());
         if wanted != given {
             return Err(config_error(format!(
-                "{} trains on {wanted} tasks, and the task {} here is the {given} one",
-                self.model,
+                "{model} trains on {wanted} tasks, and the task {} here is the {given} one",
                 self.task.name()
             )));
         }
-        self.model_config().validate()?;
-        if let Some(image) = &self.image {
-            image.check_training_length(self.task.max_steps(), self.model.has_decoder())?;
+        let (inputs, outputs) = (self.task.input_width(), self.task.output_width());
+        if (
+            self.architecture.input_width,
+            self.architecture.output_width,
+        ) != (inputs, outputs)
+        {
+            return Err(config_error(format!(
+                "the task {} takes {inputs} inputs and {outputs} outputs, and the model has {} and {}",
+                self.task.name(),
+                self.architecture.input_width,
+                self.architecture.output_width
+            )));
         }
-        self.optimizer.validate().map_err(config_error)?;
-        match (&self.recipe, self.model.is_diagonal()) {
+        self.architecture.validate()?;
+        if let Some(image) = &self.architecture.image {
+            image.check_training_length(self.task.max_steps(), model.has_decoder())?;
+        }
+        self.optimizer
+            .validate()
+            .map_err(|e| config_error(e.to_string()))?;
+        match (&self.recipe, model.is_diagonal()) {
             (Some(_), true) if self.curriculum.is_some() => {
                 return Err(config_error(
                     "neural_gpu_diag's recipe trains every length bin at each step and takes no curriculum",
@@ -254,8 +255,7 @@ impl TrainConfig {
             (Some(recipe), true) => recipe.validate(&self.task)?,
             (Some(_), false) => {
                 return Err(config_error(format!(
-                    "recipe (length bins, saturation cost) belongs to neural_gpu_diag, not {}",
-                    self.model
+                    "recipe (length bins, saturation cost) belongs to neural_gpu_diag, not {model}"
                 )))
             }
             (None, _) => {}

@@ -7,6 +7,7 @@ use super::recipe::DiagonalRecipe;
 use crate::kinds::ModelKind;
 use crate::models::gtmm::GenerativeConfig;
 use crate::models::neural_gpu::NeuralGpuConfig;
+use crate::models::{DncOptions, ModelConfig};
 use crate::nn::{OptimizerConfig, OptimizerKind};
 use crate::tasks::{SymbolTask, TaskConfig};
 
@@ -24,16 +25,23 @@ impl TrainConfig {
 
     /// The memory models' preset, sizes from the registry: Adam lr 3e-3, batch 16, 4,000
     /// steps, global norm 10, the learning-rate decay once solved, no curriculum. The
-    /// generative models' starts from it.
+    /// other families' start from it.
     fn controller_preset(model: ModelKind, task: TaskConfig) -> TrainConfig {
         let sizes = crate::registry::info(model).preset;
         TrainConfig {
-            model,
-            hidden: sizes.hidden,
-            layers: 1,
-            memory_slots: sizes.memory_slots,
-            memory_width: sizes.memory_width,
-            read_heads: sizes.read_heads,
+            architecture: ModelConfig {
+                model,
+                input_width: task.input_width(),
+                output_width: task.output_width(),
+                hidden: sizes.hidden,
+                layers: 1,
+                memory_slots: sizes.memory_slots,
+                memory_width: sizes.memory_width,
+                read_heads: sizes.read_heads,
+                image: None,
+                generative: None,
+                dnc: DncOptions::default(),
+            },
             task,
             optimizer: OptimizerConfig {
                 kind: OptimizerKind::Adam,
@@ -52,11 +60,6 @@ impl TrainConfig {
             // to 20+ bit errors per sequence; with it, to at most 3 (docs/results.md).
             decay: Some(DecayConfig::standard()),
             threads: 0,
-            image: None,
-            generative: None,
-            dnc_masking: false,
-            dnc_deallocation: false,
-            dnc_link_sharpness: false,
             recipe: None,
         }
     }
@@ -70,11 +73,15 @@ impl TrainConfig {
             action_width: task.input_width().saturating_sub(task.output_width()),
             ..GenerativeConfig::default()
         };
+        let base = Self::controller_preset(model, task);
         TrainConfig {
+            architecture: ModelConfig {
+                generative: Some(generative),
+                ..base.architecture
+            },
             steps: 10_000,
             decay: None,
-            generative: Some(generative),
-            ..Self::controller_preset(model, task)
+            ..base
         }
     }
 
@@ -85,34 +92,23 @@ impl TrainConfig {
         if model.is_diagonal() {
             return Self::diagonal_preset(task);
         }
-        let sizes = crate::registry::info(model).preset;
+        let base = Self::controller_preset(model, task);
         TrainConfig {
-            model,
-            hidden: sizes.hidden,
-            layers: 0,
-            memory_slots: sizes.memory_slots,
-            memory_width: sizes.memory_width,
-            read_heads: sizes.read_heads,
-            curriculum: Some(CurriculumConfig::tiny(&task)),
-            task,
+            architecture: ModelConfig {
+                layers: 0,
+                image: Some(NeuralGpuConfig::default()),
+                ..base.architecture
+            },
+            curriculum: Some(CurriculumConfig::tiny(&base.task)),
             optimizer: OptimizerConfig {
                 kind: OptimizerKind::Adam,
                 learning_rate: 1e-3,
                 epsilon: 1e-4,
                 ..OptimizerConfig::default()
             },
-            batch_size: 16,
-            steps: 4000,
-            seed: 1,
             clip_norm: 1.0,
             decay: None,
-            threads: 0,
-            image: Some(NeuralGpuConfig::default()),
-            generative: None,
-            dnc_masking: false,
-            dnc_deallocation: false,
-            dnc_link_sharpness: false,
-            recipe: None,
+            ..base
         }
     }
 
@@ -135,20 +131,23 @@ impl TrainConfig {
         );
         let maps = 24;
         let dropout = if arithmetic { 0.5 } else { 0.1 };
+        let base = Self::controller_preset(ModelKind::NeuralGpuDiag, task);
         TrainConfig {
-            model: ModelKind::NeuralGpuDiag,
-            hidden: 0,
-            layers: 0,
-            memory_slots: 0,
-            memory_width: 0,
-            read_heads: 0,
-            recipe: Some(DiagonalRecipe::released(&task)),
+            architecture: ModelConfig {
+                hidden: 0,
+                layers: 0,
+                memory_slots: 0,
+                memory_width: 0,
+                read_heads: 0,
+                image: Some(NeuralGpuConfig::diagonal(maps, dropout)),
+                ..base.architecture
+            },
+            recipe: Some(DiagonalRecipe::released(&base.task)),
             steps: match (arithmetic, shifts_only) {
                 (true, _) => 10_000,
                 (_, true) => 9000,
                 _ => 6000,
             },
-            task,
             optimizer: OptimizerConfig {
                 kind: OptimizerKind::Adamax,
                 learning_rate: DiagonalRecipe::learning_rate(maps),
@@ -157,17 +156,10 @@ impl TrainConfig {
                 ..OptimizerConfig::default()
             },
             batch_size: if arithmetic { 16 } else { 32 },
-            seed: 1,
             // Off in effect: AdaMax clips each entry to its running maximum instead.
             clip_norm: 1e6,
-            curriculum: None,
             decay: None,
-            threads: 0,
-            image: Some(NeuralGpuConfig::diagonal(maps, dropout)),
-            generative: None,
-            dnc_masking: false,
-            dnc_deallocation: false,
-            dnc_link_sharpness: false,
+            ..base
         }
     }
 }

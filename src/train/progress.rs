@@ -258,6 +258,7 @@ impl Progress {
                 .map(|c| Curriculum::new(c, config.task.min_length(), config.task.max_length())),
             decay: config.decay.clone().map(Decay::new),
             pull: config
+                .architecture
                 .image
                 .as_ref()
                 .is_some_and(|image| image.relax_sets > 1)

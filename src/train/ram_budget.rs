@@ -56,7 +56,7 @@ impl RamEstimate {
 /// parameter layout and sizes, nothing allocated), the task's longest sequence, the batch
 /// and the threads that hold a sequence each.
 pub fn estimate_ram(config: &TrainConfig) -> Result<RamEstimate> {
-    let model = describe(&config.model_config())?;
+    let model = describe(&config.architecture)?;
     let task = &config.task;
     let steps = task.max_steps();
     let threads = threads_used(config.batch_size, config.worker_threads());
@@ -142,7 +142,7 @@ mod tests {
     fn the_dnc_link_makes_memory_grow_with_the_square_of_the_slots() {
         let sized = |slots| {
             let mut config = preset(ModelKind::Dnc, "repeat-copy");
-            config.memory_slots = slots;
+            config.architecture.memory_slots = slots;
             estimate_ram(&config).unwrap().sequence_bytes as f64
         };
         let ratio = sized(512) / sized(256);
@@ -152,7 +152,7 @@ mod tests {
     #[test]
     fn a_configuration_over_the_budget_is_refused_with_the_longest_length_that_fits() {
         let mut config = preset(ModelKind::Dnc, "repeat-copy");
-        config.memory_slots = 1024;
+        config.architecture.memory_slots = 1024;
         config.task = config.task.with_max_length(64);
         let message = check_ram(&config, PAGE_BUDGET_MB).unwrap_err().to_string();
         assert!(
@@ -177,8 +177,8 @@ mod tests {
         };
         assert!(check_ram(&longer, PAGE_BUDGET_MB).is_err());
         // A model whose parameters alone are over the budget has no length that fits.
-        config.hidden = 2048;
-        config.layers = 4;
+        config.architecture.hidden = 2048;
+        config.architecture.layers = 4;
         let message = check_ram(&config, 100).unwrap_err().to_string();
         assert!(message.contains("no sequence length fits"), "{message}");
     }

@@ -61,7 +61,7 @@ impl PlaygroundConfig {
     pub fn checkpoint_train_config(&self, checkpoint: &Checkpoint) -> Result<TrainConfig> {
         let model = checkpoint.model.config();
         let mut config = TrainConfig::preset(model.model, checkpoint.task.clone());
-        config.set_architecture(model);
+        config.architecture = model.clone();
         // A trained model continues at every length of its task, not from a
         // curriculum's first.
         config.curriculum = None;

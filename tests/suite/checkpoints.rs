@@ -13,8 +13,8 @@ fn trained_like(kind: ModelKind) -> (Box<dyn engram::Model>, TaskConfig) {
     let family = Family::of(kind);
     let task = family.task(family.tasks()[0]).unwrap();
     let mut config = TrainConfig::preset(kind, task.clone());
-    config.memory_slots = 8;
-    let mut model = build(&config.model_config(), 5).unwrap();
+    config.architecture.memory_slots = 8;
+    let mut model = build(&config.architecture, 5).unwrap();
     // Values with full mantissas, so a lossy path would show.
     for (i, v) in model.params_mut().values_mut().iter_mut().enumerate() {
         *v = (i as f32 * 0.618_034).sin() * 1.7;
@@ -65,8 +65,8 @@ fn every_generative_memory_round_trips_and_keeps_its_variant() {
     for memory in LatentMemoryKind::ALL {
         let task = TaskConfig::frames_by_name("walk").unwrap();
         let mut config = TrainConfig::preset(ModelKind::Gtmm, task.clone());
-        config.generative.as_mut().unwrap().memory = memory;
-        let model = build(&config.model_config(), 3).unwrap();
+        config.architecture.generative.as_mut().unwrap().memory = memory;
+        let model = build(&config.architecture, 3).unwrap();
         let bytes = Checkpoint::to_bytes(model.as_ref(), &task, 7).unwrap();
         let loaded = Checkpoint::from_bytes(&bytes).unwrap();
         assert_eq!(loaded.model.config(), model.config(), "{memory}");

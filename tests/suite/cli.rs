@@ -325,6 +325,35 @@ fn a_config_file_round_trips_through_print_config() {
     assert_eq!(output.stdout, again.stdout);
     let parsed: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(parsed["task"]["name"], "associative_recall");
+    assert_eq!(parsed["architecture"]["model"], "dnc");
+
+    // A mistyped setting of the model is refused with its name, as a mistyped training
+    // key is; widths left out follow the task.
+    let edited = |edit: &dyn Fn(&mut serde_json::Value)| {
+        let mut value = parsed.clone();
+        edit(&mut value);
+        std::fs::write(&config, value.to_string()).unwrap();
+        [
+            "train",
+            "--config",
+            config.to_str().unwrap(),
+            "--print-config",
+        ]
+    };
+    refused(
+        &edited(&|v| v["architecture"]["memory_slot"] = serde_json::json!(8)),
+        "architecture.memory_slot is not a setting of dnc (its settings: hidden, layers, memory_slots",
+    );
+    refused(
+        &edited(&|v| v["stepz"] = serde_json::json!(8)),
+        "unknown field `stepz`",
+    );
+    let widths_left_out = engram(&edited(&|v| {
+        let architecture = v["architecture"].as_object_mut().unwrap();
+        architecture.remove("input_width");
+        architecture.remove("output_width");
+    }));
+    assert_eq!(output.stdout, widths_left_out.stdout);
 }
 
 /// `--threads` does not change what is learned: the checkpoints of 50 steps on one and on

@@ -30,7 +30,7 @@ const MEMORIES: [LatentMemoryKind; 5] = LatentMemoryKind::ALL;
 fn preset(memory: LatentMemoryKind, task: &str) -> TrainConfig {
     let mut config =
         TrainConfig::preset(ModelKind::Gtmm, TaskConfig::frames_by_name(task).unwrap());
-    config.generative.as_mut().unwrap().memory = memory;
+    config.architecture.generative.as_mut().unwrap().memory = memory;
     config.threads = 1;
     config
 }
@@ -128,7 +128,7 @@ gpu_test! {
         for memory in MEMORIES {
             for task in ["recall", "walk"] {
                 let config = preset(memory, task);
-                let model = build(&config.model_config(), 3).unwrap();
+                let model = build(&config.architecture, 3).unwrap();
                 let batch = config.task.batch(6, 11);
                 compare_step(&context, model.as_ref(), &batch, 1.0, &format!("{} on {task}", memory.name()));
             }
@@ -142,10 +142,10 @@ gpu_test! {
     fn several_heads_a_wrapping_fifo_and_kl_warmup_match(context) {
         for memory in MEMORIES {
             let mut config = preset(memory, "recall");
-            config.memory_slots = 4;
-            config.read_heads = 2;
-            config.generative.as_mut().unwrap().kl_warmup = 10;
-            let model = build(&config.model_config(), 5).unwrap();
+            config.architecture.memory_slots = 4;
+            config.architecture.read_heads = 2;
+            config.architecture.generative.as_mut().unwrap().kl_warmup = 10;
+            let model = build(&config.architecture, 5).unwrap();
             // β = 3 / 10 at step 3.
             model.set_training_step(3);
             let batch = config.task.batch(4, 2);
@@ -162,7 +162,7 @@ gpu_test! {
         for memory in MEMORIES {
             let mut config = preset(memory, "recall");
             config.task = config.task.with_min_length(15).with_max_length(15);
-            let model = build(&config.model_config(), 8).unwrap();
+            let model = build(&config.architecture, 8).unwrap();
             let batch = config.task.batch(2, 4);
             assert!(batch.steps >= 20);
             let layout = GenerativeLayout::new(model.config(), model.params()).unwrap();

@@ -322,7 +322,7 @@ fn dropout_and_scheduled_sampling_train_as_on_the_cpu() {
 fn train_config(kind: ModelKind) -> TrainConfig {
     let task = symbols(SymbolTask::Reverse, 2, 6);
     let mut config = TrainConfig::preset(kind, task);
-    config.image = Some(NeuralGpuConfig {
+    config.architecture.image = Some(NeuralGpuConfig {
         maps: 8,
         height: 2,
         ..NeuralGpuConfig::default()

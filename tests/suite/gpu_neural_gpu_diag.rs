@@ -22,8 +22,8 @@ fn the_diagonal_model_matches_the_cpu_at_m48_n41() {
     let context = common::gpu::context();
     let task = symbols(SymbolTask::Add, 1, 20);
     let mut config = TrainConfig::preset(ModelKind::NeuralGpuDiag, task.clone());
-    config.image = Some(NeuralGpuConfig::diagonal(48, 0.5));
-    let model = build(&config.model_config(), 5).unwrap();
+    config.architecture.image = Some(NeuralGpuConfig::diagonal(48, 0.5));
+    let model = build(&config.architecture, 5).unwrap();
     let weight = 1e-3;
     model.set_regulariser_weight(weight);
     let batch = mixed_batch(&task, 3, 41);
@@ -54,7 +54,7 @@ fn the_diagonal_model_matches_the_cpu_at_m48_n41() {
 fn the_diagonal_recipe_trains_on_the_gpu_as_on_the_cpu() {
     let _context = common::gpu::context();
     let mut config = TrainConfig::preset(ModelKind::NeuralGpuDiag, symbols(SymbolTask::Dup, 1, 6));
-    config.image = Some(NeuralGpuConfig::diagonal(12, 0.1));
+    config.architecture.image = Some(NeuralGpuConfig::diagonal(12, 0.1));
     config.batch_size = 4;
     config.threads = 1;
     assert_eq!(config.recipe.as_ref().map(|r| r.bins.len()), Some(2));

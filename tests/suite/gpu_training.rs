@@ -20,11 +20,12 @@ fn train_config(model: ModelKind) -> TrainConfig {
     let task = copy_task();
     let mut config = TrainConfig::preset(model, task.clone());
     let sizes = small(model, &task);
-    config.hidden = sizes.hidden;
-    config.layers = 1;
-    config.memory_slots = sizes.memory_slots;
-    config.memory_width = sizes.memory_width;
-    config.read_heads = 1;
+    let architecture = &mut config.architecture;
+    architecture.hidden = sizes.hidden;
+    architecture.layers = 1;
+    architecture.memory_slots = sizes.memory_slots;
+    architecture.memory_width = sizes.memory_width;
+    architecture.read_heads = 1;
     config.batch_size = 4;
     config.threads = 1;
     config
@@ -182,7 +183,7 @@ gpu_test! {
     /// NaN on the GPU: the step is refused as on the CPU, and the parameters stay.
     fn exploding_parameters_are_caught_on_the_gpu_too(_context) {
         let config = train_config(ModelKind::Lstm);
-        let mut model = build(&config.model_config(), 1).unwrap();
+        let mut model = build(&config.architecture, 1).unwrap();
         for v in model.params_mut().values_mut() {
             *v = 3e38;
         }

@@ -208,7 +208,7 @@ fn long_test_pauses_between_steps_and_matches_the_whole_pass() {
     ] {
         let task = TaskConfig::symbols_by_name(task).unwrap();
         let config = TrainConfig::preset(model, task.clone());
-        let model = engram::models::build(&config.model_config(), 7).unwrap();
+        let model = engram::models::build(&config.architecture, 7).unwrap();
         let length = 13;
         let mut test = LongTest::new(model.as_ref(), &task, length, 1000).unwrap();
         let columns = task.columns(length);
@@ -221,7 +221,7 @@ fn long_test_pauses_between_steps_and_matches_the_whole_pass() {
             assert!(after > before && after <= columns, "{before} → {after}");
             advances += 1;
         }
-        let pauses = config.model == ModelKind::NeuralGpuDiag;
+        let pauses = config.model() == ModelKind::NeuralGpuDiag;
         assert_eq!(advances, if pauses { columns.div_ceil(5) } else { 1 });
 
         // The same sequence run whole, and scored as evaluation scores it.
@@ -250,7 +250,7 @@ fn long_test_pauses_between_steps_and_matches_the_whole_pass() {
     }
     let task = TaskConfig::symbols_by_name("add").unwrap();
     let config = TrainConfig::preset(ModelKind::NeuralGpuDiag, task.clone());
-    let model = engram::models::build(&config.model_config(), 7).unwrap();
+    let model = engram::models::build(&config.architecture, 7).unwrap();
     assert!(LongTest::new(model.as_ref(), &task, 1024, 1).is_ok());
     let refused = LongTest::new(model.as_ref(), &task, 1025, 1)
         .err()

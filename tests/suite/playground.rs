@@ -98,9 +98,9 @@ fn a_checkpoint_continues_with_its_own_architecture_and_task() {
         max_repeats: 3,
     };
     let mut config = TrainConfig::preset(ModelKind::Dnc, task.clone());
-    config.hidden = 16;
-    config.layers = 2;
-    config.memory_slots = 6;
+    config.architecture.hidden = 16;
+    config.architecture.layers = 2;
+    config.architecture.memory_slots = 6;
     let trainer = Trainer::new(config).unwrap();
     let bytes = Checkpoint::to_bytes(trainer.model(), &task, 12).unwrap();
     let checkpoint = Checkpoint::from_bytes(&bytes).unwrap();
@@ -111,7 +111,7 @@ fn a_checkpoint_continues_with_its_own_architecture_and_task() {
         continued.task, task,
         "task parameters the page has no control for are kept"
     );
-    assert_eq!(continued.model_config(), *checkpoint.model.config());
+    assert_eq!(&continued.architecture, checkpoint.model.config());
     assert_eq!(continued.seed, page.seed);
     let controls = page.for_checkpoint(&checkpoint);
     assert_eq!(
@@ -147,7 +147,7 @@ fn the_page_config_is_strict_json() {
 fn the_page_s_size_controls_reach_the_engine_for_either_family() {
     let mut config = page_defaults();
     config.settings.insert("layers".into(), setting(json!(2)));
-    assert_eq!(config.train_config().unwrap().layers, 2);
+    assert_eq!(config.train_config().unwrap().architecture.layers, 2);
     let image = PlaygroundConfig {
         model: ModelKind::NeuralGpu,
         task: "reverse".into(),
@@ -163,7 +163,7 @@ fn the_page_s_size_controls_reach_the_engine_for_either_family() {
         ..page_defaults()
     };
     let train = image.train_config().unwrap();
-    let settings = train.image.unwrap();
+    let settings = train.architecture.image.unwrap();
     assert_eq!(
         (settings.maps, settings.height, settings.cgru_layers),
         (12, 3, 1)
@@ -193,7 +193,7 @@ fn the_page_s_generative_controls_reach_the_configuration() {
         ..page_defaults()
     };
     let train = page.train_config().unwrap();
-    let generative = train.generative.clone().unwrap();
+    let generative = train.architecture.generative.clone().unwrap();
     assert_eq!(generative.memory.name(), "lru");
     assert_eq!(
         (
@@ -205,13 +205,17 @@ fn the_page_s_generative_controls_reach_the_configuration() {
     );
     assert_eq!(generative.action_width, 4, "walk's actions");
     assert_eq!(
-        (train.memory_slots, train.read_heads, train.hidden),
+        (
+            train.architecture.memory_slots,
+            train.architecture.read_heads,
+            train.architecture.hidden
+        ),
         (16, 2, 32)
     );
     assert_eq!(train.task.bits(), 3, "flipped pixels");
     // A checkpoint's controls show its settings, every one of the model's; an unknown
     // variant is refused.
-    let model = engram::build(&train.model_config(), 1).unwrap();
+    let model = engram::build(&train.architecture, 1).unwrap();
     let checkpoint = engram::train::Checkpoint::from_bytes(
         &engram::train::Checkpoint::to_bytes(model.as_ref(), &train.task, 0).unwrap(),
     )

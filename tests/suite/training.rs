@@ -24,12 +24,12 @@ fn small(kind: ModelKind) -> TrainConfig {
         Family::Generative => TaskConfig::frames_by_name("recall").unwrap(),
     };
     let mut config = TrainConfig::preset(kind, task);
-    if let Some(image) = &mut config.image {
+    if let Some(image) = &mut config.architecture.image {
         image.maps = 6;
     }
-    config.hidden = 16;
-    config.memory_slots = 8;
-    config.memory_width = 6;
+    config.architecture.hidden = 16;
+    config.architecture.memory_slots = 8;
+    config.architecture.memory_width = 6;
     config.batch_size = 4;
     config.threads = 1;
     config
@@ -39,7 +39,7 @@ fn small(kind: ModelKind) -> TrainConfig {
 fn non_finite_loss_stops_training_and_keeps_the_parameters() {
     for kind in ModelKind::ALL {
         let config = small(kind);
-        let mut model = build(&config.model_config(), 1).unwrap();
+        let mut model = build(&config.architecture, 1).unwrap();
         let last = model.params().len() - 1;
         model.params_mut().values_mut()[last] = f32::NAN; // an output bias
         let before: Vec<u32> = model
@@ -71,7 +71,7 @@ fn non_finite_loss_stops_training_and_keeps_the_parameters() {
 #[test]
 fn exploding_parameters_are_caught_as_a_non_finite_gradient_or_loss() {
     let config = small(ModelKind::Lstm);
-    let mut model = build(&config.model_config(), 1).unwrap();
+    let mut model = build(&config.architecture, 1).unwrap();
     for v in model.params_mut().values_mut() {
         *v = 3e38;
     }
@@ -103,7 +103,7 @@ fn the_same_seed_gives_the_same_run() {
 #[test]
 fn the_gradient_does_not_depend_on_the_thread_count() {
     let config = small(ModelKind::Ntm);
-    let model = build(&config.model_config(), 3).unwrap();
+    let model = build(&config.architecture, 3).unwrap();
     let batch = config.task.batch(7, 11);
     let mut one = vec![0.0; model.params().len()];
     let mut three = vec![0.0; model.params().len()];
@@ -153,11 +153,17 @@ fn invalid_training_configurations_name_the_field() {
             "learning rate",
         ),
         (Box::new(|c| c.clip_norm = 0.0), "clip norm"),
-        (Box::new(|c| c.memory_slots = 0), "memory_slots"),
-        (Box::new(|c| c.memory_width = 100_000), "memory_width"),
-        (Box::new(|c| c.read_heads = 99), "read_heads"),
-        (Box::new(|c| c.hidden = 0), "hidden"),
-        (Box::new(|c| c.layers = 9), "layers"),
+        (
+            Box::new(|c| c.architecture.memory_slots = 0),
+            "memory_slots",
+        ),
+        (
+            Box::new(|c| c.architecture.memory_width = 100_000),
+            "memory_width",
+        ),
+        (Box::new(|c| c.architecture.read_heads = 99), "read_heads"),
+        (Box::new(|c| c.architecture.hidden = 0), "hidden"),
+        (Box::new(|c| c.architecture.layers = 9), "layers"),
         (Box::new(|c| c.steps = 0), "steps"),
         (Box::new(|c| c.optimizer.beta1 = 1.5), "beta1"),
     ];
@@ -168,9 +174,9 @@ fn invalid_training_configurations_name_the_field() {
         assert!(message.contains(field), "{field}: {message}");
     }
     let mut lru = base.clone();
-    lru.model = ModelKind::Lru;
-    lru.memory_slots = 2;
-    lru.read_heads = 3;
+    lru.architecture.model = ModelKind::Lru;
+    lru.architecture.memory_slots = 2;
+    lru.architecture.read_heads = 3;
     assert!(Trainer::new(lru)
         .err()
         .unwrap()

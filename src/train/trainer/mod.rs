@@ -136,7 +136,7 @@ impl Trainer {
     /// A fresh model initialised from `config.seed`, on the CPU.
     pub fn new(config: TrainConfig) -> Result<Trainer> {
         config.validate()?;
-        let model = build(&config.model_config(), config.seed)?;
+        let model = build(&config.architecture, config.seed)?;
         Self::with_model(config, model)
     }
 
@@ -144,7 +144,7 @@ impl Trainer {
     /// architecture `config` describes, on the CPU.
     pub fn with_model(config: TrainConfig, model: Box<dyn Model>) -> Result<Trainer> {
         config.validate()?;
-        if model.config() != &config.model_config() {
+        if model.config() != &config.architecture {
             return Err(config_error(
                 "the model's architecture differs from the training configuration's",
             ));

@@ -69,7 +69,7 @@ pub fn advancing_every_step(relax_sets: usize) -> engram::train::TrainConfig {
         max_length: 40,
     };
     let mut config = TrainConfig::preset(ModelKind::NeuralGpu, task);
-    config.image = Some(NeuralGpuConfig {
+    config.architecture.image = Some(NeuralGpuConfig {
         maps: 2,
         height: 1,
         cgru_layers: 1,

@@ -151,7 +151,7 @@ fn resolve(args: &TrainArgs) -> Result<TrainConfig, String> {
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-            serde_json::from_str::<TrainConfig>(&text).map_err(|e| {
+            TrainConfig::from_json(&text).map_err(|e| {
                 format!(
                     "{} is not a valid training configuration: {e}",
                     path.display()
@@ -177,22 +177,24 @@ fn resolve(args: &TrainArgs) -> Result<TrainConfig, String> {
     };
     if args.config.is_some() {
         if let Some(model) = args.model {
-            config.model = model;
+            config.architecture.model = model;
         }
+        let mut task = config.task.clone();
         if let Some(name) = &args.task {
-            if name != config.task.name() {
-                config.task = task_for(config.model, name)?;
+            if name != task.name() {
+                task = task_for(config.model(), name)?;
             }
         }
         if let Some(bits) = args.bits {
-            config.task = config.task.with_bits(bits);
+            task = task.with_bits(bits);
         }
         if let Some(max) = args.max_length {
-            config.task = config.task.with_max_length(max);
+            task = task.with_max_length(max);
         }
         if let Some(min) = args.min_length {
-            config.task = config.task.with_min_length(min);
+            task = task.with_min_length(min);
         }
+        config.set_task(task);
     }
     if let Some(queries) = args.queries {
         match &mut config.task {
@@ -200,29 +202,33 @@ fn resolve(args: &TrainArgs) -> Result<TrainConfig, String> {
             _ => return Err("--queries applies to gtmm's image-sequence tasks".to_string()),
         }
     }
-    let mut architecture = config.model_config();
-    args.settings.apply(&mut architecture)?;
+    let architecture = &mut config.architecture;
+    args.settings.apply(architecture)?;
     if args.dnc_fixes {
         // Every on/off setting of the model: the DNC's three improvements.
-        let switches: Vec<_> = engram::registry::info(config.model)
+        let switches: Vec<_> = engram::registry::info(architecture.model)
             .hyperparameters
             .iter()
             .filter(|h| h.boolean)
             .collect();
         if switches.is_empty() {
-            return Err(format!("--dnc-fixes is not a setting of {}", config.model));
+            return Err(format!(
+                "--dnc-fixes is not a setting of {}",
+                architecture.model
+            ));
         }
         for h in switches {
-            settings::write(&mut architecture, h.key, &Setting::Switch(true))
+            settings::write(architecture, h.key, &Setting::Switch(true))
                 .map_err(|e| e.to_string())?;
         }
     }
-    config.set_architecture(&architecture);
-    if let Some(generative) = &mut config.generative {
+    if let Some(generative) = &mut architecture.generative {
         generative.kl_warmup = args.kl_warmup.unwrap_or(generative.kl_warmup);
-        generative.action_width = config.task.input_width() - config.task.output_width();
     } else if args.kl_warmup.is_some() {
-        return Err(format!("--kl-warmup is not a setting of {}", config.model));
+        return Err(format!(
+            "--kl-warmup is not a setting of {}",
+            architecture.model
+        ));
     }
     config.steps = args.steps.unwrap_or(config.steps);
     config.batch_size = args.batch.unwrap_or(config.batch_size);
@@ -230,7 +236,7 @@ fn resolve(args: &TrainArgs) -> Result<TrainConfig, String> {
     config.optimizer.kind = args.optimizer.unwrap_or(config.optimizer.kind);
     config.seed = args.seed.unwrap_or(config.seed);
     config.threads = args.threads.unwrap_or(config.threads);
-    if let Some(image) = &mut config.image {
+    if let Some(image) = &mut config.architecture.image {
         image.label_smoothing = args.label_smoothing.unwrap_or(image.label_smoothing);
         image.dropout = args.dropout.unwrap_or(image.dropout);
         image.sampling_rate = args.sampling_rate.unwrap_or(image.sampling_rate);
@@ -245,7 +251,7 @@ fn resolve(args: &TrainArgs) -> Result<TrainConfig, String> {
                 .to_string(),
         );
     }
-    let image = config.model.is_neural_gpu();
+    let image = config.model().is_neural_gpu();
     config.curriculum = match args.curriculum.as_deref() {
         Some("default") if !image => Some(CurriculumConfig::standard(&config.task)),
         Some("tiny" | "original") if !image => {
@@ -264,7 +270,8 @@ fn resolve(args: &TrainArgs) -> Result<TrainConfig, String> {
     }
     // The Diagonal Neural GPU's bins, like the tiny curriculum, follow the task's lengths
     // as the flags left them, and its learning rate the maps.
-    if let (Some(_), Some(image), None) = (&config.recipe, &config.image, &args.config) {
+    if let (Some(_), Some(image), None) = (&config.recipe, &config.architecture.image, &args.config)
+    {
         config.recipe = Some(DiagonalRecipe::released(&config.task));
         if args.lr.is_none() {
             config.optimizer.learning_rate = DiagonalRecipe::learning_rate(image.maps);
@@ -347,7 +354,7 @@ pub fn run(args: TrainArgs) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     println!(
         "training {} on {} ({} parameters, training memory about {:.0} MB): batch {}, {} steps, lr {}, seed {}{}",
-        config.model,
+        config.model(),
         config.task.name(),
         trainer.model().params().len(),
         estimate.bytes as f64 / 1e6,
@@ -454,7 +461,7 @@ pub fn run(args: TrainArgs) -> Result<(), String> {
     let errors = held_out(&mut trainer, HeldOut::Report)?.describe_errors();
     println!(
         "done: {} on {} | {steps} steps, {sequences} sequences in {elapsed:.1} s ({:.0} seq/s){} | held-out {errors} | {saved}",
-        config.model,
+        config.model(),
         config.task.name(),
         sequences as f64 / elapsed,
         if stopped_early { ", stopped early" } else { "" },
