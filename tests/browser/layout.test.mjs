@@ -403,3 +403,46 @@ test('a lesson as a figure shows beside its card the views each step is about, d
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+// What the bits view draws as text, recorded from its canvas: each string with where it
+// starts and ends, and the canvas's width (CSS pixels).
+const RECORD_BITS_TEXT = () => {
+  const fillText = CanvasRenderingContext2D.prototype.fillText;
+  window.bitsText = [];
+  CanvasRenderingContext2D.prototype.fillText = function (str, x, y, ...rest) {
+    if (this.canvas.id === 'bits-view') {
+      // The context's transform holds the text's place and the pixel ratio.
+      const { a, e } = this.getTransform();
+      const scale = this.canvas.width / this.canvas.clientWidth;
+      const measured = this.measureText(str).width;
+      const left = x - (this.textAlign === 'center' ? measured / 2 : this.textAlign === 'right' ? measured : 0);
+      const start = (a * left + e) / scale;
+      window.bitsText.push({ str: String(str), start, end: start + (a * measured) / scale, width: this.canvas.clientWidth });
+    }
+    return fillText.call(this, str, x, y, ...rest);
+  };
+};
+
+test('390 × 844 and a 700 × 400 figure: the trained model\'s verdict on its output is drawn whole', async () => {
+  for (const [where, viewport, hash] of [
+    ['phone', PHONE, 'model=ntm&task=copy'],
+    ['figure', { width: 700, height: 400 }, 'embed=1&view=bits,memory&model=ntm&task=copy'],
+  ]) {
+    const context = await shared.browser.newContext({ viewport });
+    await context.addInitScript(RECORD_BITS_TEXT);
+    const page = await context.newPage();
+    await page.goto(shared.server.url + '#' + hash);
+    await waitReady(page);
+    const count = await page.evaluate(() => window.engram.readyCount);
+    await page.evaluate(async () => {
+      const { importShipped } = await import(new URL('www/checkpoints.js', location.href).href);
+      await importShipped(window.engram, 'ntm-copy');
+    });
+    await page.waitForFunction((n) => window.engram.readyCount > n, count, { timeout: 60_000 });
+    await page.evaluate(() => { window.bitsText = []; window.engram.dirty = true; });
+    await page.waitForFunction(() => window.bitsText.some((t) => t.str === 'all scored bits correct'), null, { timeout: 10_000 });
+    const verdict = await page.evaluate(() => window.bitsText.find((t) => t.str === 'all scored bits correct'));
+    assert.ok(verdict.end <= verdict.width, `${where}: the verdict ends at ${verdict.end.toFixed(0)} px of ${verdict.width}`);
+    await context.close();
+  }
+});

@@ -1,6 +1,6 @@
 // Input, target and output bits over time, with wrongly predicted bits marked.
 
-import { drawCursor, setupCanvas, text, textWidth, title } from './canvas.js';
+import { drawCursor, fit, setupCanvas, text, textWidth, title } from './canvas.js';
 import { indexAxis } from './chart.js';
 import { clampStep } from './snapshot.js';
 
@@ -73,9 +73,11 @@ function markWrong(g, rect, grid) {
 }
 
 // The ✕ in the count echoes the marks on the grid for readers who cannot tell the colours apart.
+// Returns where the text after it may start.
 function drawVerdict(g, count, x, y) {
   const verdict = count ? `✕ ${count} wrong bit${count > 1 ? 's' : ''}` : 'all scored bits correct';
   text(g, verdict, x, y, { color: count ? g.theme.bad : g.theme.muted, size: 11, weight: '600' });
+  return x + textWidth(g, verdict, 11, '600') + 10;
 }
 
 function grids(snapshot, wrong) {
@@ -93,7 +95,7 @@ function grids(snapshot, wrong) {
     },
     {
       name: 'output',
-      note: 'shade = sigmoid(logit) ·',
+      note: 'shade = sigmoid(logit)',
       wrong,
       rows: logits[0].length,
       cols,
@@ -119,14 +121,15 @@ export function drawBitGrids(canvas, snapshot, t) {
   let rect;
   for (const grid of all) {
     title(g, grid.name, LEFT, y + TITLE_H / 2);
-    const noteX = LEFT + 56;
-    text(g, grid.note ?? '', noteX, y + TITLE_H / 2, { color: g.theme.muted, size: 11 });
+    // The output's verdict comes first, so a narrow figure (a phone) cuts the note
+    // about shading, not whether the model was right.
+    let noteX = LEFT + 56;
+    if (grid.wrong) noteX = drawVerdict(g, grid.wrong.length, noteX, y + TITLE_H / 2);
+    const note = fit(g, grid.note ?? '', g.width - noteX - 2, 11);
+    text(g, note, noteX, y + TITLE_H / 2, { color: g.theme.muted, size: 11 });
     rect = { x: LEFT, y: y + TITLE_H, w: width, h: grid.rows * cellH };
     drawCells(g, rect, grid);
-    if (grid.wrong) {
-      drawVerdict(g, grid.wrong.length, noteX + textWidth(g, `${grid.note} `, 11), y + TITLE_H / 2);
-      markWrong(g, rect, grid);
-    }
+    if (grid.wrong) markWrong(g, rect, grid);
     indexAxis(g, rect, grid.rows, 'left', 'bit');
     const cw = width / grid.cols;
     drawCursor(g, { x: rect.x + step * cw - 1, y: rect.y - 1, w: cw + 1, h: rect.h + 1 });

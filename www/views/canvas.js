@@ -61,7 +61,8 @@ export function heading(g, str, note, x, y, right = g.width) {
   text(g, fit(g, note, right - start, 11), start, y, { color: g.theme.muted, size: 11 });
 }
 
-function fit(g, str, width, size) {
+// `str`, shortened with an ellipsis to fit `width` pixels at `size`.
+export function fit(g, str, width, size) {
   if (textWidth(g, str, size) <= width) return str;
   let cut = str;
   while (cut && textWidth(g, `${cut}…`, size) > width) cut = cut.slice(0, -1);
