@@ -49,8 +49,8 @@ impl TaskConfig {
         })
     }
 
-    /// The default configuration of a symbol task by its command-line name (alphabet
-    /// 4, lengths 1–8).
+    /// The default configuration of a symbol task by its command-line name (its
+    /// [`SymbolTask::default_alphabet`], lengths 1–8).
     pub fn symbols_by_name(name: &str) -> Result<TaskConfig> {
         let task = SymbolTask::ALL
             .into_iter()
@@ -63,7 +63,7 @@ impl TaskConfig {
             })?;
         Ok(TaskConfig::Symbols {
             task,
-            alphabet: 4,
+            alphabet: task.default_alphabet(),
             min_length: 1,
             max_length: 8,
         })

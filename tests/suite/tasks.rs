@@ -275,3 +275,14 @@ fn evaluation_reaches_2049_columns_and_names_the_limit_beyond() {
     assert!(dup.at_length(160).validate_for_evaluation().is_ok());
     assert!(dup.at_length(160).validate().is_err());
 }
+
+/// Dup starts with 8 symbols, where the Diagonal Neural GPU generalises on more seeds than
+/// with 4 (decisions.md 50); every other symbol task with 4.
+#[test]
+fn dup_starts_with_eight_symbols_and_the_other_symbol_tasks_with_four() {
+    for name in engram::tasks::SYMBOL_TASK_NAMES {
+        let task = TaskConfig::symbols_by_name(name).unwrap();
+        let expected = if name == "dup" { 8 } else { 4 };
+        assert_eq!(task.bits(), expected, "{name}");
+    }
+}
