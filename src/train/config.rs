@@ -187,20 +187,36 @@ impl TrainConfig {
             serde_json::from_str(text).map_err(|e| config_error(e.to_string()))?;
         let mut config: TrainConfig =
             serde_json::from_value(value.clone()).map_err(|e| config_error(e.to_string()))?;
-        let written =
-            serde_json::to_value(&config.architecture).map_err(|e| config_error(e.to_string()))?;
         let kind = config.model();
-        if let Some(keys) = value["architecture"].as_object() {
-            for key in keys.keys() {
-                let known = written.get(key).is_some()
-                    || settings::setting(kind, key).is_some()
-                    || ["input_width", "output_width"].contains(&key.as_str());
-                if !known {
-                    return Err(config_error(format!(
-                        "architecture.{key} is not a setting of {kind} (its settings: {})",
-                        settings::keys(kind).collect::<Vec<_>>().join(", ")
-                    )));
-                }
+        let empty = serde_json::Map::new();
+        let given = value["architecture"].as_object().unwrap_or(&empty);
+        // A flattened part that fails to parse comes back as `None` without a word: parse
+        // the part the model needs on its own, so that serde names what is wrong with it.
+        let mut known =
+            serde_json::to_value(&config.architecture).map_err(|e| config_error(e.to_string()))?;
+        if kind.is_neural_gpu() {
+            part::<crate::models::neural_gpu::NeuralGpuConfig>(
+                given,
+                config.architecture.image.is_none(),
+                &mut known,
+            )?;
+        }
+        if kind.is_generative() {
+            part::<crate::models::gtmm::GenerativeConfig>(
+                given,
+                config.architecture.generative.is_none(),
+                &mut known,
+            )?;
+        }
+        for key in given.keys() {
+            let known = known.get(key).is_some()
+                || settings::setting(kind, key).is_some()
+                || ["input_width", "output_width"].contains(&key.as_str());
+            if !known {
+                return Err(config_error(format!(
+                    "architecture.{key} is not a setting of {kind} (its settings: {})",
+                    settings::keys(kind).collect::<Vec<_>>().join(", ")
+                )));
             }
         }
         if config.architecture.input_width == 0 && config.architecture.output_width == 0 {
@@ -332,4 +348,35 @@ impl TrainConfig {
         }
         Ok(())
     }
+}
+
+/// Adds the keys of part `T` of a model's configuration (its image or generative
+/// settings) to `known`; when the part came back empty (`missing`), parses it alone from
+/// the `given` keys that are its own and returns serde's error.
+#[cfg(not(target_arch = "wasm32"))]
+fn part<T>(
+    given: &serde_json::Map<String, serde_json::Value>,
+    missing: bool,
+    known: &mut serde_json::Value,
+) -> Result<()>
+where
+    T: Default + Serialize + serde::de::DeserializeOwned,
+{
+    let fields = serde_json::to_value(T::default()).map_err(|e| config_error(e.to_string()))?;
+    let (Some(fields), Some(known)) = (fields.as_object(), known.as_object_mut()) else {
+        return Ok(());
+    };
+    if missing {
+        let own = given
+            .iter()
+            .filter(|(key, _)| fields.contains_key(*key))
+            .map(|(key, value)| (key.clone(), value.clone()))
+            .collect();
+        serde_json::from_value::<T>(serde_json::Value::Object(own))
+            .map_err(|e| config_error(format!("architecture: {e}")))?;
+    }
+    for (key, value) in fields {
+        known.entry(key.clone()).or_insert_with(|| value.clone());
+    }
+    Ok(())
 }

@@ -356,6 +356,44 @@ fn a_config_file_round_trips_through_print_config() {
     assert_eq!(output.stdout, widths_left_out.stdout);
 }
 
+/// A configuration file's model settings that do not parse are named, also in the parts
+/// a checkpoint's configuration flattens (the generative and image settings).
+#[test]
+fn a_config_file_names_what_is_wrong_with_a_models_own_settings() {
+    for (model, task, key, bad, needle) in [
+        (
+            "gtmm",
+            "recall",
+            "memory",
+            serde_json::json!("ntmm"),
+            "unknown variant `ntmm`",
+        ),
+        (
+            "neural_gpu_diag",
+            "dup",
+            "maps",
+            serde_json::json!("many"),
+            "invalid type: string \"many\"",
+        ),
+    ] {
+        let output = engram(&["train", "--model", model, "--task", task, "--print-config"]);
+        assert!(output.status.success());
+        let mut value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        value["architecture"][key] = bad;
+        let config = scratch(&format!("{model}-bad.json"));
+        std::fs::write(&config, value.to_string()).unwrap();
+        refused(
+            &[
+                "train",
+                "--config",
+                config.to_str().unwrap(),
+                "--print-config",
+            ],
+            needle,
+        );
+    }
+}
+
 /// `--threads` does not change what is learned: the checkpoints of 50 steps on one and on
 /// three threads are the same bytes.
 #[test]
