@@ -183,30 +183,26 @@ impl TrainConfig {
     /// serde_json's `Value` and added about 2 KB gzipped to each module.
     #[cfg(not(target_arch = "wasm32"))]
     pub fn from_json(text: &str) -> Result<TrainConfig> {
-        let value: serde_json::Value =
-            serde_json::from_str(text).map_err(|e| config_error(e.to_string()))?;
-        let mut config: TrainConfig =
-            serde_json::from_value(value.clone()).map_err(|e| config_error(e.to_string()))?;
+        use crate::kinds::Family;
+        use crate::models::{gtmm::GenerativeConfig, neural_gpu::NeuralGpuConfig};
+        let invalid = |e: serde_json::Error| config_error(e.to_string());
+        let value: serde_json::Value = serde_json::from_str(text).map_err(invalid)?;
+        let mut config: TrainConfig = serde_json::from_value(value.clone()).map_err(invalid)?;
         let kind = config.model();
         let empty = serde_json::Map::new();
         let given = value["architecture"].as_object().unwrap_or(&empty);
         // A flattened part that fails to parse comes back as `None` without a word: parse
         // the part the model needs on its own, so that serde names what is wrong with it.
-        let mut known =
-            serde_json::to_value(&config.architecture).map_err(|e| config_error(e.to_string()))?;
-        if kind.is_neural_gpu() {
-            part::<crate::models::neural_gpu::NeuralGpuConfig>(
-                given,
-                config.architecture.image.is_none(),
-                &mut known,
-            )?;
-        }
-        if kind.is_generative() {
-            part::<crate::models::gtmm::GenerativeConfig>(
-                given,
-                config.architecture.generative.is_none(),
-                &mut known,
-            )?;
+        let mut known = serde_json::to_value(&config.architecture).map_err(invalid)?;
+        let architecture = &config.architecture;
+        match Family::of(kind) {
+            Family::NeuralGpu => {
+                part::<NeuralGpuConfig>(given, architecture.image.is_none(), &mut known)?
+            }
+            Family::Generative => {
+                part::<GenerativeConfig>(given, architecture.generative.is_none(), &mut known)?
+            }
+            Family::Memory => {}
         }
         for key in given.keys() {
             let known = known.get(key).is_some()

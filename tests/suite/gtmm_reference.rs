@@ -12,7 +12,7 @@ use engram::memory::introspective::IntrospectiveMemory;
 use engram::memory::lru::LruMemory;
 use engram::memory::none::NoMemory;
 use engram::memory::ntm::NtmMemory;
-use engram::memory::LatentMemory;
+use engram::memory::{LatentMemory, MemorySizes};
 use engram::models::gtmm::noise::standard_normals;
 use engram::models::gtmm::{FrameTrace, GenerativeConfig, Gtmm, Mode};
 use engram::nn::ParamStore;
@@ -337,37 +337,22 @@ fn gradients_for(case: &Value) -> (Vec<f32>, f64, Vec<engram::nn::ParamEntry>) {
     }
     let config = config_of(case);
     let store = ParamStore::new();
+    // Each memory's own type, unboxed: the reference checks the memories' maths without
+    // the adapter the shipped models go through.
+    fn own<M>(
+        make: fn(MemorySizes, &mut ParamStore, &mut Pcg32) -> M,
+    ) -> impl FnOnce(MemorySizes, &mut ParamStore, &mut Pcg32) -> Box<M> {
+        move |sizes, params, rng| Box::new(make(sizes, params, rng))
+    }
     match config.generative.as_ref().unwrap().memory {
-        // Each memory's own type, unboxed: the reference checks the memories' maths
-        // without the adapter the shipped models go through.
-        LatentMemoryKind::None => run(
-            Gtmm::new(&config, 0, store, |_, _, _| Box::new(NoMemory)),
-            case,
-        ),
+        LatentMemoryKind::None => run(Gtmm::new(&config, 0, store, own(|_, _, _| NoMemory)), case),
         LatentMemoryKind::Introspective => run(
-            Gtmm::new(&config, 0, store, |s, p, r| {
-                Box::new(IntrospectiveMemory::new(s, p, r))
-            }),
+            Gtmm::new(&config, 0, store, own(IntrospectiveMemory::new)),
             case,
         ),
-        LatentMemoryKind::Ntm => run(
-            Gtmm::new(&config, 0, store, |s, p, r| {
-                Box::new(NtmMemory::new(s, p, r))
-            }),
-            case,
-        ),
-        LatentMemoryKind::Lru => run(
-            Gtmm::new(&config, 0, store, |s, p, r| {
-                Box::new(LruMemory::new(s, p, r))
-            }),
-            case,
-        ),
-        LatentMemoryKind::Dnc => run(
-            Gtmm::new(&config, 0, store, |s, p, r| {
-                Box::new(DncMemory::new(s, p, r))
-            }),
-            case,
-        ),
+        LatentMemoryKind::Ntm => run(Gtmm::new(&config, 0, store, own(NtmMemory::new)), case),
+        LatentMemoryKind::Lru => run(Gtmm::new(&config, 0, store, own(LruMemory::new)), case),
+        LatentMemoryKind::Dnc => run(Gtmm::new(&config, 0, store, own(DncMemory::new)), case),
     }
 }
 
