@@ -46,6 +46,10 @@
     allow(dead_code, unused_imports)
 )]
 
+// First: its `wgsl!` macro is used by `gpu` and `memory`, below it in this file.
+#[macro_use]
+pub mod shader;
+
 pub mod error;
 pub mod gpu;
 pub mod gradcheck;

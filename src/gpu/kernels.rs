@@ -3,7 +3,7 @@
 //! is dispatched. The session, its buffers and the optimiser kernels are shared.
 
 use super::gtmm::GenerativeLayout;
-use super::memory::{Layout, WeightGradientJob};
+use super::memory::Layout;
 #[cfg(feature = "neural_gpu")]
 use super::neural_gpu::{DiagonalLayout, NeuralGpuLayout};
 use super::shared::{Stage, Stages};
@@ -12,6 +12,7 @@ use crate::kinds::Family;
 use crate::kinds::ModelKind;
 use crate::models::ModelConfig;
 use crate::nn::ParamStore;
+use crate::shader::WeightGradientJob;
 
 #[derive(Clone, Debug)]
 pub enum Kernels {

@@ -12,19 +12,14 @@
 //! the session, its buffers, the uniforms and the optimiser's kernels (`shaders/`) are
 //! shared.
 
-#[macro_use]
-mod wgsl;
-
 mod buffers;
 mod context;
-mod fields;
 pub mod gtmm;
 mod kernels;
 pub mod memory;
 pub mod neural_gpu;
 mod program;
 mod readback;
-mod records;
 mod session;
 mod shared;
 mod uniforms;

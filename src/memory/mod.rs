@@ -2,7 +2,8 @@
 //! `none/`): its maths as pure functions with explicit backward passes (models.md §0–§4,
 //! generative.md §8.2), its implementation of each order a model drives a memory in
 //! ([`controller`]: write, then read; [`latent`]: read, then write), its trace stages
-//! and its WGSL (`*.wgsl`, which `crate::gpu` compiles into the kernels).
+//! and its part of the GPU kernels (`gpu.rs`: its fields in a step record, its heads'
+//! weight-gradient jobs, and its `*.wgsl`; [`gpu`] picks a memory's by kind).
 //!
 //! Memory is `N × W`, row-major. Every `*_backward` *accumulates* into the gradient
 //! buffers it is given, so callers can sum contributions from several consumers.
@@ -12,6 +13,7 @@ mod boxed;
 pub mod content;
 pub mod controller;
 pub mod dnc;
+pub mod gpu;
 pub mod introspective;
 pub mod latent;
 pub mod lru;
@@ -64,6 +66,27 @@ pub fn latent_memory(
     }
 }
 
+/// The memory `kind`'s part of a controller model's GPU kernels.
+pub fn core_gpu(kind: CoreKind) -> &'static gpu::CoreGpu {
+    match kind {
+        CoreKind::NoMemory => &none::gpu::CORE,
+        CoreKind::Ntm => &ntm::gpu::CORE,
+        CoreKind::Dnc => &dnc::gpu::CORE,
+        CoreKind::Lru => &lru::gpu::CORE,
+    }
+}
+
+/// The latent memory `kind`'s part of a generative model's GPU kernels.
+pub fn latent_gpu(kind: LatentMemoryKind) -> &'static gpu::LatentGpu {
+    match kind {
+        LatentMemoryKind::None => &none::gpu::LATENT,
+        LatentMemoryKind::Introspective => &introspective::gpu::LATENT,
+        LatentMemoryKind::Ntm => &ntm::gpu::LATENT,
+        LatentMemoryKind::Lru => &lru::gpu::LATENT,
+        LatentMemoryKind::Dnc => &dnc::gpu::LATENT,
+    }
+}
+
 /// The value every memory cell starts at (models.md §0).
 pub const INITIAL_MEMORY_VALUE: f32 = 1e-6;
 
@@ -98,6 +121,21 @@ pub struct MemorySizes {
     pub width: usize,
     /// R.
     pub reads: usize,
+}
+
+/// The sizes and options a controller model's memory is laid out with on the GPU
+/// ([`gpu::CoreGpu`]).
+pub struct CoreShape {
+    /// N.
+    pub slots: usize,
+    /// W.
+    pub width: usize,
+    /// R.
+    pub reads: usize,
+    /// H, the width of the controller's output that the heads read.
+    pub hidden: usize,
+    /// models.md §3.1's options (the DNC's; off for the others).
+    pub options: DncOptions,
 }
 
 /// Registers a head Linear from `h` (reads) or from `[h; z]` (writes).

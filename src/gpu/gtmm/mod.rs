@@ -23,24 +23,23 @@
 //! (`steps`), once per step, as the batch's noise.
 //!
 //! The kernels' CPU twins are `models::gtmm`'s `Networks` (maps.wgsl), the memories of
-//! `crate::memory` (each memory's `latent.wgsl`) and `Gtmm::{unroll, backprop}`
-//! (sequence.wgsl).
+//! `crate::memory` (each memory's part, its `latent.wgsl` included, in its folder's
+//! `gpu.rs`) and `Gtmm::{unroll, backprop}` (sequence.wgsl).
 
-mod memories;
-
-use super::fields::{Fields, Regions};
-use super::memory::{WeightGradientJob, COMMON, LSTM, WEIGHT_GRADIENTS};
+use super::memory::{COMMON, LSTM, WEIGHT_GRADIENTS};
 use super::shared::{Stage, Stages};
 use super::shared::{ACTIVATIONS, RUN};
 use crate::error::{config_error, Result};
 use crate::kinds::LatentMemoryKind;
 use crate::kinds::ModelKind;
+use crate::memory::gpu::{LatentParts, LatentShape};
+use crate::memory::latent_gpu;
 use crate::models::gtmm::memory_sizes;
 use crate::models::gtmm::noise::latent_noise;
 use crate::models::ModelConfig;
 use crate::nn::ParamStore;
+use crate::shader::{lstm_layer_jobs, Fields, Parameters, Regions, WeightGradientJob};
 use crate::tasks::Batch;
-use memories::{MemoryParts, MemoryShape};
 use std::fmt::Write;
 
 const MAPS: &str = wgsl!("maps.wgsl");
@@ -58,58 +57,6 @@ pub struct GenerativeLayout {
     constants: Vec<(String, usize)>,
     layer_parameters: [usize; 4],
     jobs: Vec<WeightGradientJob>,
-}
-
-/// Looks up parameter offsets by name, and turns layers into weight-gradient jobs.
-pub(super) struct Parameters<'a>(&'a ParamStore);
-
-impl Parameters<'_> {
-    pub(super) fn offset(&self, name: &str) -> Result<usize> {
-        self.0
-            .entry(name)
-            .map(|e| e.offset)
-            .ok_or_else(|| config_error(format!("the model has no parameter {name}")))
-    }
-
-    /// `{constant}_WEIGHT` and `{constant}_BIAS`: where Linear `name`'s tensors are.
-    pub(super) fn weight_and_bias(
-        &self,
-        constant: &str,
-        name: &str,
-    ) -> Result<[(String, usize); 2]> {
-        Ok([
-            (
-                format!("{constant}_WEIGHT"),
-                self.offset(&format!("{name}.weight"))?,
-            ),
-            (
-                format!("{constant}_BIAS"),
-                self.offset(&format!("{name}.bias"))?,
-            ),
-        ])
-    }
-
-    /// The job of Linear `name` (`rows × cols`): dy at `dy` in a gradient record, x at
-    /// `x` in step t's own record.
-    pub(super) fn job(
-        &self,
-        name: &str,
-        dy: usize,
-        x: usize,
-        rows: usize,
-        cols: usize,
-    ) -> Result<WeightGradientJob> {
-        Ok(WeightGradientJob {
-            dy: dy as u32,
-            x: x as u32,
-            x_record: 1,
-            rows: rows as u32,
-            cols: cols as u32,
-            weight: self.offset(&format!("{name}.weight"))? as u32,
-            bias: self.offset(&format!("{name}.bias"))? as u32,
-            padding: 0,
-        })
-    }
 }
 
 impl GenerativeLayout {
@@ -196,39 +143,15 @@ impl GenerativeLayout {
             parameters.job("decoder.hidden", ddecoder_hidden, write_input + h, g, z)?,
             parameters.job("decoder.out", dlogits, decoder_hidden, d, g)?,
         ];
-        let layer_parameters = [
-            parameters.offset("controller.0.weight_ih")?,
-            parameters.offset("controller.0.weight_hh")?,
-            parameters.offset("controller.0.bias_ih")?,
-            parameters.offset("controller.0.bias_hh")?,
-        ];
-        for (x, x_record, cols, weight, bias) in [
-            (
-                controller_input,
-                1,
-                z + a,
-                layer_parameters[0],
-                layer_parameters[2],
-            ),
-            (
-                layer + 6 * h,
-                0,
-                h,
-                layer_parameters[1],
-                layer_parameters[3],
-            ),
-        ] {
-            jobs.push(WeightGradientJob {
-                dy: dgates as u32,
-                x: x as u32,
-                x_record,
-                rows: 4 * h as u32,
-                cols: cols as u32,
-                weight: weight as u32,
-                bias: bias as u32,
-                padding: 0,
-            });
-        }
+        let layer_parameters = parameters.lstm_layer(0)?;
+        jobs.extend(lstm_layer_jobs(
+            layer_parameters,
+            dgates,
+            controller_input,
+            z + a,
+            layer + 6 * h,
+            h,
+        ));
         let mut constants = Vec::new();
         for (constant, name) in [
             ("P_ENCODER", "encoder"),
@@ -243,9 +166,8 @@ impl GenerativeLayout {
         }
 
         // The memory's state, caches, gradients and heads.
-        let (state, cache) = memories::lay_out(
-            memory,
-            MemoryShape {
+        let (state, cache) = (latent_gpu(memory).lay_out)(
+            &LatentShape {
                 slots: n,
                 width: w,
                 reads: r,
@@ -255,7 +177,7 @@ impl GenerativeLayout {
                 write_input,
             },
             &parameters,
-            &mut MemoryParts {
+            &mut LatentParts {
                 gradient_record: &mut gradient_record,
                 carry: &mut carry,
                 jobs: &mut jobs,
@@ -401,7 +323,7 @@ impl GenerativeLayout {
     }
 
     pub fn sequence_source(&self) -> String {
-        let memory = memories::sources(self.memory);
+        let memory = latent_gpu(self.memory).sources;
         let mut source = self.wgsl();
         for part in [RUN, ACTIVATIONS, COMMON, LSTM, MAPS]
             .iter()

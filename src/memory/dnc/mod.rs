@@ -9,6 +9,7 @@
 
 mod backward;
 mod controller;
+pub(crate) mod gpu;
 mod interface;
 mod latent;
 mod options;

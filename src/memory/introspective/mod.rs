@@ -9,6 +9,8 @@
 //! Gradients reach the stored latents through the memory: slot j of `M_{t−1}` is the
 //! latent written there last, so its gradient joins that latent's at the write.
 
+pub(crate) mod gpu;
+
 use crate::memory::content::{content_weighting, content_weighting_backward, row_norms};
 use crate::memory::latent::{LatentMemory, MemoryView};
 use crate::memory::trace::rows;

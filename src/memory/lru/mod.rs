@@ -17,6 +17,7 @@
 //! (`write.wgsl`, the write and usage both share; `controller.wgsl`, `latent.wgsl`).
 
 mod controller;
+pub(crate) mod gpu;
 mod latent;
 
 pub use controller::LruCore;

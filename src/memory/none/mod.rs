@@ -2,6 +2,8 @@
 //! is the LSTM baseline (models.md §1, `y_t = W_y h_t + b_y`); by the generative model,
 //! the VRNN-style baseline (generative.md §8.2, Ψ = h).
 
+pub(crate) mod gpu;
+
 use super::latent::{LatentMemory, MemoryView};
 use super::trace::StepTrace;
 use super::MemoryCore;

@@ -15,6 +15,7 @@
 //! (`latent.rs`) and their WGSL (`addressing.wgsl`, `controller.wgsl`, `latent.wgsl`).
 
 mod controller;
+pub(crate) mod gpu;
 mod head;
 mod latent;
 

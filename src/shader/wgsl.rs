@@ -15,8 +15,8 @@ macro_rules! wgsl {
     ($($path:literal),+) => {{
         // Each file ends with a newline, so the next begins on a line of its own.
         const SOURCE: &str = concat!($(include_str!($path)),+);
-        const LENGTH: usize = $crate::gpu::wgsl::stripped_length(SOURCE);
-        const STRIPPED: [u8; LENGTH] = $crate::gpu::wgsl::strip::<LENGTH>(SOURCE);
+        const LENGTH: usize = $crate::shader::wgsl::stripped_length(SOURCE);
+        const STRIPPED: [u8; LENGTH] = $crate::shader::wgsl::strip::<LENGTH>(SOURCE);
         match ::core::str::from_utf8(&STRIPPED) {
             Ok(text) => text,
             Err(_) => panic!("a WGSL source is not UTF-8"),
@@ -108,14 +108,14 @@ mod tests {
 
     #[test]
     fn the_compile_time_strip_is_the_same() {
-        const TEXT: &str = wgsl!("shaders/run.wgsl");
-        let source = include_str!("shaders/run.wgsl");
+        const TEXT: &str = wgsl!("../gpu/shaders/run.wgsl");
+        let source = include_str!("../gpu/shaders/run.wgsl");
         assert_eq!(TEXT, stripped(source));
         assert!(!TEXT.contains("//"));
         assert_eq!(TEXT.lines().count(), source.lines().count());
         assert!(TEXT.len() < source.len());
         // Two files: one after the other, every line of each kept.
-        const BOTH: &str = wgsl!("shaders/run.wgsl", "shaders/run.wgsl");
+        const BOTH: &str = wgsl!("../gpu/shaders/run.wgsl", "../gpu/shaders/run.wgsl");
         assert_eq!(BOTH, format!("{TEXT}{TEXT}"));
         assert!(source.ends_with('\n'));
     }
