@@ -62,11 +62,8 @@ impl Regions {
 
     /// Every field as a WGSL `const` (the shaders' view of this layout).
     pub fn write_wgsl(&self, out: &mut String) {
-        use std::fmt::Write;
         for fields in self.all() {
-            for &(name, at) in &fields.names {
-                writeln!(out, "const {name}: u32 = {at}u;").expect("writing to a String");
-            }
+            super::write_constants(out, fields.names.iter().copied());
         }
     }
 }

@@ -12,3 +12,25 @@ mod jobs;
 
 pub use fields::{Fields, Regions};
 pub use jobs::{lstm_layer_jobs, Parameters, WeightGradientJob};
+
+use std::fmt::Write;
+
+/// Writes each constant as a WGSL line `const NAME: u32 = VALUE;`.
+pub fn write_constants<'a>(
+    out: &mut String,
+    constants: impl IntoIterator<Item = (&'a str, usize)>,
+) {
+    for (name, value) in constants {
+        writeln!(out, "const {name}: u32 = {value}u;").expect("writing to a String");
+    }
+}
+
+/// A kernel's whole source: its generated `prelude`, then each part on a line of its own.
+pub fn join_sources<'a>(prelude: String, parts: impl IntoIterator<Item = &'a str>) -> String {
+    let mut source = prelude;
+    for part in parts {
+        source.push('\n');
+        source.push_str(part);
+    }
+    source
+}
