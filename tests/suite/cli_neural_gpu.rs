@@ -265,3 +265,45 @@ fn relaxed_parameter_sets_are_checkpointed_under_their_names() {
         "relax_sets",
     );
 }
+
+/// The Diagonal Neural GPU's preset as `engram train` runs it: dup without gradient
+/// noise, adapting every 100 steps, for 8,000 steps (decision 51), its bins following a
+/// `--max-length` flag; reverse with the released recipe's noise and window for 9,000
+/// (decision 48). (The flags once rebuilt the whole recipe from the task, and dropped
+/// dup's settings.)
+#[test]
+fn the_diagonal_preset_keeps_dup_s_recipe_whatever_the_lengths() {
+    let recipe_of = |args: &[&str]| -> serde_json::Value {
+        let mut all = vec!["train", "--model", "neural_gpu_diag", "--print-config"];
+        all.extend_from_slice(args);
+        let output = engram(&all);
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        serde_json::from_slice(&output.stdout).unwrap()
+    };
+    for (args, steps, bins, noise, window) in [
+        (&["--task", "dup"][..], 8000, vec![4, 6, 8], 0.0, 100),
+        (
+            &["--task", "dup", "--max-length", "6"][..],
+            8000,
+            vec![4, 6],
+            0.0,
+            100,
+        ),
+        (&["--task", "reverse"][..], 9000, vec![8], 1e-4, 200),
+    ] {
+        let config = recipe_of(args);
+        let recipe = &config["recipe"];
+        assert_eq!(config["steps"], steps, "{args:?}");
+        assert_eq!(recipe["bins"], serde_json::json!(bins), "{args:?}");
+        let gradient_noise = recipe["gradient_noise"].as_f64().unwrap();
+        assert!(
+            (gradient_noise - noise).abs() < 1e-9,
+            "{args:?}: {gradient_noise}"
+        );
+        assert_eq!(recipe["window"], window, "{args:?}");
+    }
+}

@@ -269,10 +269,12 @@ fn resolve(args: &TrainArgs) -> Result<TrainConfig, String> {
         config.curriculum = None;
     }
     // The Diagonal Neural GPU's bins, like the tiny curriculum, follow the task's lengths
-    // as the flags left them, and its learning rate the maps.
-    if let (Some(_), Some(image), None) = (&config.recipe, &config.architecture.image, &args.config)
+    // as the flags left them, and its learning rate the maps; the rest of its recipe is
+    // the preset's.
+    if let (Some(recipe), Some(image), None) =
+        (&mut config.recipe, &config.architecture.image, &args.config)
     {
-        config.recipe = Some(DiagonalRecipe::released(&config.task));
+        recipe.bins = DiagonalRecipe::released_bins(&config.task);
         if args.lr.is_none() {
             config.optimizer.learning_rate = DiagonalRecipe::learning_rate(image.maps);
         }
