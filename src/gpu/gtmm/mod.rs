@@ -30,7 +30,6 @@ use super::memory::{COMMON, LSTM, WEIGHT_GRADIENTS};
 use super::shared::{Stage, Stages};
 use super::shared::{ACTIVATIONS, RUN};
 use crate::error::{config_error, Result};
-use crate::kinds::LatentMemoryKind;
 use crate::kinds::ModelKind;
 use crate::memory::gpu::{LatentParts, LatentShape};
 use crate::memory::latent_gpu;
@@ -52,7 +51,9 @@ pub const WORKGROUP_SIZE: usize = 128;
 /// The work layout and kernels of one generative model.
 #[derive(Clone, Debug)]
 pub struct GenerativeLayout {
-    memory: LatentMemoryKind,
+    /// The memory's WGSL (kept, as `gpu::memory::Layout` keeps its, so that no lookup
+    /// by kind outside this constructor keeps every memory's layout code alive).
+    memory_sources: &'static [&'static str],
     latent: usize,
     regions: Regions,
     constants: Vec<(String, usize)>,
@@ -167,7 +168,8 @@ impl GenerativeLayout {
         }
 
         // The memory's state, caches, gradients and heads.
-        let (state, cache) = (latent_gpu(memory).lay_out)(
+        let memory_gpu = latent_gpu(memory);
+        let (state, cache) = (memory_gpu.lay_out)(
             &LatentShape {
                 slots: n,
                 width: w,
@@ -231,7 +233,7 @@ impl GenerativeLayout {
             .map(|(name, value)| (name.to_string(), value)),
         );
         Ok(GenerativeLayout {
-            memory,
+            memory_sources: memory_gpu.sources,
             latent: z,
             regions: Regions {
                 record,
@@ -320,7 +322,7 @@ impl GenerativeLayout {
     }
 
     pub fn sequence_source(&self) -> String {
-        let memory = latent_gpu(self.memory).sources;
+        let memory = self.memory_sources;
         let parts = [RUN, ACTIVATIONS, COMMON, LSTM, MAPS].iter().chain(memory);
         join_sources(self.wgsl(), parts.chain([&SEQUENCE]).copied())
     }

@@ -33,8 +33,10 @@ pub const WORKGROUP_SIZE: usize = 128;
 #[derive(Clone, Debug)]
 pub struct Layout {
     pub model: ModelKind,
-    /// The memory the controller drives.
-    core: CoreKind,
+    /// The WGSL of the memory the controller drives (kept here, not looked up by kind
+    /// when the source is built: a lookup would keep every memory's layout code in the
+    /// other families' wasm, which never build this layout).
+    memory_sources: &'static [&'static str],
     regions: Regions,
     sizes: Vec<(&'static str, usize)>,
     parameters: Vec<(String, usize)>,
@@ -169,7 +171,7 @@ impl Layout {
         debug_assert_eq!(record.get("F_STATE"), state_at);
         Ok(Layout {
             model: config.model,
-            core: kind,
+            memory_sources: memory.sources,
             regions: Regions {
                 record,
                 state,
@@ -232,10 +234,9 @@ impl Layout {
 
     /// The WGSL of the sequence kernels for this model.
     pub fn sequence_source(&self) -> String {
-        let core = core_gpu(self.core).sources;
         let parts = [RUN, ACTIVATIONS, COMMON, LSTM, CONTROLLER]
             .iter()
-            .chain(core);
+            .chain(self.memory_sources);
         join_sources(self.wgsl(), parts.chain([&SEQUENCE]).copied())
     }
 
