@@ -16,7 +16,9 @@
 #                                        machine has, lavapipe here, and on the CPU)
 #   bash scripts/reproduce.sh page       the page's figures (scripts/bench-page.mjs) and the
 #                                        page against native training over seeds 1–5
-#                                        (scripts/page-vs-native.mjs); needs the built page
+#                                        (scripts/page-vs-native.mjs), and the Diagonal Neural
+#                                        GPU trained in the page then tested to 8×
+#                                        (scripts/page-train-then-test.mjs); needs the built page
 #   bash scripts/reproduce.sh generative the generative family's tables (scripts/gtmm-figures.sh,
 #                                        tiny and larger sizes; about an hour)
 #   bash scripts/reproduce.sh memory     when a DNC's memory runs out (scripts/memory-runs-out.sh:
@@ -145,6 +147,7 @@ fi
 if [ "$mode" = page ]; then
   node scripts/bench-page.mjs
   node scripts/page-vs-native.mjs
+  node scripts/page-train-then-test.mjs 20
   exit 0
 fi
 

@@ -30,6 +30,8 @@ const SHOTS = [
   { name: 'projector-settings-generative', hash: '#model=gtmm&task=recall&memory=dnc', viewport: PROJECTOR, settings: true },
   { name: 'sweep-ntm', hash: '#model=ntm&task=copy&test_length=40', viewport: PROJECTOR, trained: true, sweep: true },
   { name: 'sweep-dnc-n8', hash: '#model=dnc&task=copy&test_length=40', viewport: PROJECTOR, checkpoint: 'dnc-copy-n8', sweep: true },
+  { name: 'sweep-diagonal', hash: '#model=neural_gpu_diag&task=reverse&test_length=160', viewport: PROJECTOR, trained: true, sweep: true },
+  { name: 'sweep-diagonal-phone', hash: '#model=neural_gpu_diag&task=reverse&test_length=160', viewport: PHONE, trained: true, sweep: true },
   { name: 'phone-ntm', hash: '#model=ntm&task=copy', viewport: PHONE, trained: true },
   { name: 'phone-neural-gpu', hash: '#model=neural_gpu&task=reverse', viewport: PHONE, trained: true },
   { name: 'phone-neural-gpu-diag', hash: '#model=neural_gpu_diag&task=reverse', viewport: PHONE, trained: true },

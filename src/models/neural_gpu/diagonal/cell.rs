@@ -184,3 +184,96 @@ pub(super) fn shift(s: &[f32], maps: usize, width: usize, backward: bool) -> Vec
     }
     out
 }
+
+/// Each piece's backward on its own against central differences of `Σ c ⊙ output` for
+/// fixed random coefficients `c` (the whole model's gradient is checked in
+/// tests/suite/neural_gpu_diag.rs).
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gradcheck::{check, Tolerance};
+
+    const TOLERANCE: Tolerance = Tolerance {
+        step: 1e-3,
+        absolute: 1e-3,
+        relative: 1e-2,
+    };
+
+    fn random(rng: &mut Pcg32, len: usize) -> Vec<f32> {
+        (0..len).map(|_| rng.uniform(-1.5, 1.5)).collect()
+    }
+
+    fn weighted(c: &[f32], values: &[f32]) -> f64 {
+        c.iter()
+            .zip(values)
+            .map(|(a, b)| *a as f64 * *b as f64)
+            .sum()
+    }
+
+    #[test]
+    fn the_hard_activations_and_the_saturation_excess_match_finite_differences() {
+        let mut rng = Pcg32::new(3);
+        // Away from the kinks at ±1 (hσ, hτ) and ±0.9 (the excess), where no derivative
+        // exists; both sides of each are sampled.
+        let points: Vec<f32> = (0..200)
+            .map(|_| rng.uniform(-2.0, 2.0))
+            .filter(|a| (a.abs() - 1.0).abs() > 0.01 && (a.abs() - SATURATION_LIMIT).abs() > 0.01)
+            .collect();
+        assert!(points.iter().any(|a| a.abs() > 1.0) && points.iter().any(|a| a.abs() < 0.9));
+        let excess = |a: f32| saturation_excess(a).0;
+        let excess_derivative = |a: f32| saturation_excess(a).1;
+        // A piece: its name, the function and its derivative.
+        type Piece = (&'static str, fn(f32) -> f32, fn(f32) -> f32);
+        let pieces: [Piece; 3] = [
+            ("hard sigmoid", hard_sigmoid, hard_sigmoid_derivative),
+            ("hard tanh", hard_tanh, hard_tanh_derivative),
+            ("saturation excess", excess, excess_derivative),
+        ];
+        for (name, f, derivative) in pieces {
+            for &a in &points {
+                let objective = |x: &[f32]| f(x[0]) as f64;
+                if let Err(e) = check(objective, &[a], &[derivative(a)], [0], TOLERANCE) {
+                    panic!("{name} at {a}: {e}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_width_3_convolution_s_backward_matches_finite_differences() {
+        let (maps, width, constant) = (4, 5, 0.3);
+        let mut rng = Pcg32::new(5);
+        let mut params = ParamStore::new();
+        let conv = Conv::register(&mut params, "conv", maps, &mut rng);
+        let p = random(&mut rng, params.len());
+        let s = random(&mut rng, maps * width);
+        let c = random(&mut rng, maps * width);
+        let mut grads = vec![0.0; p.len()];
+        let mut ds = vec![0.0; s.len()];
+        let col = im2col(&s, maps, width);
+        conv.backward(&p, &mut grads, maps, width, &col, &c, &mut ds);
+        let of_parameters = |p: &[f32]| weighted(&c, &conv.forward(p, maps, width, &col, constant));
+        let of_input = |s: &[f32]| {
+            let col = im2col(s, maps, width);
+            weighted(&c, &conv.forward(&p, maps, width, &col, constant))
+        };
+        check(of_parameters, &p, &grads, 0..p.len(), TOLERANCE).unwrap();
+        check(of_input, &s, &ds, 0..s.len(), TOLERANCE).unwrap();
+    }
+
+    #[test]
+    fn the_shift_s_backward_matches_finite_differences() {
+        // m = 7: a third is k = 2 maps each way, so 3 stay, 2 move right, 2 left.
+        let (maps, width) = (7, 5);
+        assert_eq!(
+            (0..maps).map(|c| shift_of(c, maps)).collect::<Vec<_>>(),
+            [0, 0, 0, -1, -1, 1, 1]
+        );
+        let mut rng = Pcg32::new(7);
+        let s = random(&mut rng, maps * width);
+        let c = random(&mut rng, maps * width);
+        let analytic = shift(&c, maps, width, true);
+        let objective = |s: &[f32]| weighted(&c, &shift(s, maps, width, false));
+        check(objective, &s, &analytic, 0..s.len(), TOLERANCE).unwrap();
+    }
+}
