@@ -4,7 +4,7 @@
 # fresh sequences (seed 1000) at the longest training length, 8× and 20× it. Prints one
 # row per task and seed: wrong sequences of 512 at each length, and the training time.
 #
-#   bash scripts/diagonal-generalisation.sh [OUT_DIR]      (about 6 minutes on 2 cores)
+#   bash scripts/diagonal-generalisation.sh [OUT_DIR]      (about 8 minutes on 2 cores)
 #
 # TASKS="reverse copy dup", SEEDS="1 2 3" and LENGTHS="8,64,160" override the defaults.
 set -euo pipefail

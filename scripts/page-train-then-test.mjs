@@ -5,6 +5,7 @@
 // the last length's result. A figure, never asserted (docs/results.md).
 //   node scripts/page-train-then-test.mjs [SECONDS]      (after scripts/build-page.sh)
 import { startServer, launch, openPage, openSettings } from '../tests/browser/harness.mjs';
+import { sweepLengths } from '../www/sweep.js';
 
 const seconds = Number(process.argv[2] ?? 20);
 const server = await startServer();
@@ -19,8 +20,9 @@ await page.waitForFunction(() => !window.engram.playing);
 const steps = await page.evaluate(() => window.engram.steps);
 await openSettings(page);
 await page.click('#sweep');
-await page.waitForFunction(() => document.querySelectorAll('#sweep-table tbody tr').length === 64
-  && !document.getElementById('sweep').disabled, null, { timeout: 600_000 });
+// The sweep to 8× the longest training length (8): every length to 64.
+await page.waitForFunction((rows) => document.querySelectorAll('#sweep-table tbody tr').length === rows
+  && !document.getElementById('sweep').disabled, sweepLengths(64).length, { timeout: 600_000 });
 const took = (Date.now() - started) / 1000;
 const accuracy = await page.evaluate(() => [...document.querySelectorAll('#sweep-table tbody tr')]
   .map((r) => [Number(r.cells[0].textContent), r.cells[2].textContent]));

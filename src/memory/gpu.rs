@@ -28,10 +28,12 @@ pub struct CoreFields {
 
 /// Where a controller model's heads find their inputs and outputs.
 pub struct CoreHeads {
-    /// The heads' raw outputs' gradient in a gradient record.
+    /// The heads' raw outputs' gradient in a gradient record, and its size
+    /// ([`CoreFields::raw`]).
     pub draw: usize,
-    /// The controller's output (the heads' input) in a forward record.
-    pub hidden: usize,
+    pub raw: usize,
+    /// The controller's output (the heads' input, `H` wide) in a forward record.
+    pub hidden_at: usize,
 }
 
 /// The WGSL constants of a memory's parameters, by name.

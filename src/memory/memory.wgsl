@@ -1,4 +1,5 @@
-// Reading and writing an `N × MW` memory in `work`, shared by the NTM, DNC and LRU cores.
+// Reading and writing an `N × MW` memory in `work`, shared by every memory but none, in
+// both orders.
 
 // Every memory cell starts here (models.md §0).
 const INITIAL_MEMORY: f32 = 1e-6;

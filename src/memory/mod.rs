@@ -3,7 +3,8 @@
 //! generative.md §8.2), its implementation of each order a model drives a memory in
 //! ([`controller`]: write, then read; [`latent`]: read, then write), its trace stages
 //! and its part of the GPU kernels (`gpu.rs`: its fields in a step record, its heads'
-//! weight-gradient jobs, and its `*.wgsl`; [`gpu`] picks a memory's by kind).
+//! weight-gradient jobs, and its `*.wgsl`; [`gpu`] names the parts, [`core_gpu`] and
+//! [`latent_gpu`] pick a memory's by kind).
 //!
 //! Memory is `N × W`, row-major. Every `*_backward` *accumulates* into the gradient
 //! buffers it is given, so callers can sum contributions from several consumers.

@@ -121,7 +121,8 @@ impl TrainConfig {
     /// training length and 9,000 none on any seed (about 15 s; decision 48); 10,000 for
     /// binary arithmetic. Dup trains 8,000 steps without gradient noise and adapts every
     /// 100 steps instead of 200: the released recipe left 1 and 5 wrong sequences of 512
-    /// at 8× and 20× on one seed of three, these settings none (decision 51).
+    /// at 8× and 20× on one seed of three, these settings none on those three seeds, on
+    /// which they were chosen (decision 51 gives fresh seeds too).
     fn diagonal_preset(task: TaskConfig) -> TrainConfig {
         let arithmetic = matches!(&task, TaskConfig::Symbols { task, .. } if task.is_arithmetic());
         let shifts_only = matches!(

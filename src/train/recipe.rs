@@ -43,20 +43,6 @@ impl DiagonalRecipe {
     /// The released trainer's recipe for `task`: its bins (8, 12, …, 41 columns) as task
     /// lengths within the task's range, the task's maximum always the last.
     pub fn released(task: &TaskConfig) -> DiagonalRecipe {
-        DiagonalRecipe {
-            bins: Self::released_bins(task),
-            shorter_fraction: 0.05,
-            saturation_weight: 1e-3,
-            gradient_noise: 1e-4,
-            window: 200,
-            plateau_factor: 0.7,
-            min_rate_divisor: 60.0,
-        }
-    }
-
-    /// The released trainer's bins (8, 12, …, 41 columns) as lengths of `task`, within
-    /// its range, the task's maximum always the last.
-    pub fn released_bins(task: &TaskConfig) -> Vec<usize> {
         let (min, max) = (task.min_length(), task.max_length());
         let mut bins: Vec<usize> = RELEASED_BINS
             .iter()
@@ -65,7 +51,15 @@ impl DiagonalRecipe {
         bins.push(max);
         bins.sort_unstable();
         bins.dedup();
-        bins
+        DiagonalRecipe {
+            bins,
+            shorter_fraction: 0.05,
+            saturation_weight: 1e-3,
+            gradient_noise: 1e-4,
+            window: 200,
+            plateau_factor: 0.7,
+            min_rate_divisor: 60.0,
+        }
     }
 
     /// The released trainer's learning rate for `maps` m: `0.01·48/m`.

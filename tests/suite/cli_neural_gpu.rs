@@ -269,8 +269,8 @@ fn relaxed_parameter_sets_are_checkpointed_under_their_names() {
 /// The Diagonal Neural GPU's preset as `engram train` runs it: dup without gradient
 /// noise, adapting every 100 steps, for 8,000 steps (decision 51), its bins following a
 /// `--max-length` flag; reverse with the released recipe's noise and window for 9,000
-/// (decision 48). (The flags once rebuilt the whole recipe from the task, and dropped
-/// dup's settings.)
+/// (decision 48). (The CLI once rebuilt the released recipe on every run, after its
+/// flags, and dropped dup's settings.)
 #[test]
 fn the_diagonal_preset_keeps_dup_s_recipe_whatever_the_lengths() {
     let recipe_of = |args: &[&str]| -> serde_json::Value {

@@ -54,22 +54,15 @@ impl Layout {
             )));
         };
         let memory = core_gpu(kind);
-        let shape = if kind != CoreKind::NoMemory {
-            CoreShape {
-                slots: config.memory_slots,
-                width: config.memory_width,
-                reads: config.read_heads,
-                hidden: config.hidden,
-                options: config.dnc,
-            }
-        } else {
-            CoreShape {
-                slots: 0,
-                width: 0,
-                reads: 0,
-                hidden: config.hidden,
-                options: config.dnc,
-            }
+        // No memory has no slots, whatever the configuration says.
+        let sized = kind != CoreKind::NoMemory;
+        let size = |value: usize| if sized { value } else { 0 };
+        let shape = CoreShape {
+            slots: size(config.memory_slots),
+            width: size(config.memory_width),
+            reads: size(config.read_heads),
+            hidden: config.hidden,
+            options: config.dnc,
         };
         let (h, layers) = (config.hidden, config.layers);
         let (n, w, r) = (shape.slots, shape.width, shape.reads);
@@ -150,7 +143,8 @@ impl Layout {
         }
         let heads = CoreHeads {
             draw,
-            hidden: top_hidden,
+            raw,
+            hidden_at: top_hidden,
         };
         (memory.heads)(&shape, &parameters, heads, &mut jobs, &mut constants)?;
         jobs.push(parameters.job(

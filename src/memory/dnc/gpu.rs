@@ -25,8 +25,7 @@ pub(crate) static CORE: CoreGpu = CoreGpu {
         }
     },
     heads: |shape, parameters, at, jobs, constants| {
-        let size = interface_size(shape.width, shape.reads, shape.options);
-        jobs.push(parameters.job("interface", at.draw, at.hidden, size, shape.hidden)?);
+        jobs.push(parameters.job("interface", at.draw, at.hidden_at, at.raw, shape.hidden)?);
         constants.extend(parameters.weight_and_bias("P_INTERFACE", "interface")?);
         Ok(())
     },

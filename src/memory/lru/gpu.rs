@@ -33,8 +33,7 @@ pub(crate) static CORE: CoreGpu = CoreGpu {
         }
     },
     heads: |shape, parameters, at, jobs, constants| {
-        let raw = shape.reads * head_size(shape.width);
-        jobs.push(parameters.job("heads", at.draw, at.hidden, raw, shape.hidden)?);
+        jobs.push(parameters.job("heads", at.draw, at.hidden_at, at.raw, shape.hidden)?);
         constants.extend(parameters.weight_and_bias("P_HEADS", "heads")?);
         Ok(())
     },

@@ -19,7 +19,7 @@ pub(crate) static CORE: CoreGpu = CoreGpu {
         scratch: 3 * shape.slots,
     },
     heads: |shape, parameters, at, jobs, constants| {
-        let hidden = (at.hidden, shape.hidden);
+        let hidden = (at.hidden_at, shape.hidden);
         let (w, r) = (shape.width, shape.reads);
         heads(parameters, at.draw, hidden, hidden, w, r, jobs, constants)
     },

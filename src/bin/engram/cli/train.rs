@@ -268,16 +268,15 @@ fn resolve(args: &TrainArgs) -> Result<TrainConfig, String> {
     if args.no_curriculum {
         config.curriculum = None;
     }
-    // The Diagonal Neural GPU's bins, like the tiny curriculum, follow the task's lengths
-    // as the flags left them, and its learning rate the maps; the rest of its recipe is
-    // the preset's.
-    if let (Some(recipe), Some(image), None) =
-        (&mut config.recipe, &config.architecture.image, &args.config)
-    {
-        recipe.bins = DiagonalRecipe::released_bins(&config.task);
-        if args.lr.is_none() {
-            config.optimizer.learning_rate = DiagonalRecipe::learning_rate(image.maps);
-        }
+    // The Diagonal Neural GPU's learning rate follows its maps (a `--maps` flag). Its
+    // recipe is the preset's, which was made for the task as the flags left it.
+    if let (Some(_), Some(image), None, None) = (
+        &config.recipe,
+        &config.architecture.image,
+        &args.config,
+        args.lr,
+    ) {
+        config.optimizer.learning_rate = DiagonalRecipe::learning_rate(image.maps);
     }
     if let Some(errors) = args.stop_at_errors {
         if !(errors >= 0.0 && errors.is_finite()) {
