@@ -23,6 +23,7 @@ mod gpu_neural_gpu_diag;
 mod gpu_training;
 mod gtmm_gradients;
 mod gtmm_reference;
+mod kernel_sources;
 mod learning;
 mod memory_reference;
 mod model_gradients;

@@ -3,6 +3,7 @@
 #![allow(dead_code, unused_macros)]
 
 pub mod cli;
+pub mod digests;
 // Native only: the blocking adapter search has no browser equivalent.
 #[cfg(not(target_arch = "wasm32"))]
 #[macro_use]
