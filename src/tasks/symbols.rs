@@ -69,8 +69,8 @@ impl SymbolTask {
     /// The alphabet a task starts with, in the page and in `engram train`: 4 symbols, and
     /// 8 for dup. Trained on lengths ≤ 8 with 4 symbols, the Diagonal Neural GPU's dup
     /// models got 7 to 112 of 512 sequences wrong at 20× on every seed; with 8, two seeds
-    /// of three got none wrong at 8× and 20× and the third 1 and 5 (docs/results.md;
-    /// decisions.md 50).
+    /// of three got none wrong at 8× and 20× and the third 1 and 5, and dup's own recipe
+    /// then none on all three (docs/results.md; decisions.md 50 and 51).
     pub fn default_alphabet(self) -> usize {
         match self {
             SymbolTask::Dup => 8,

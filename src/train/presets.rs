@@ -124,21 +124,18 @@ impl TrainConfig {
     /// at 8× and 20× on one seed of three, these settings none on those three seeds, on
     /// which they were chosen (decision 51 gives fresh seeds too).
     fn diagonal_preset(task: TaskConfig) -> TrainConfig {
-        let arithmetic = matches!(&task, TaskConfig::Symbols { task, .. } if task.is_arithmetic());
-        let shifts_only = matches!(
-            &task,
-            TaskConfig::Symbols {
-                task: SymbolTask::Copy | SymbolTask::Reverse,
-                ..
-            }
-        );
-        let dup = matches!(
-            &task,
-            TaskConfig::Symbols {
-                task: SymbolTask::Dup,
-                ..
-            }
-        );
+        let symbols = match &task {
+            TaskConfig::Symbols { task, .. } => Some(*task),
+            _ => None,
+        };
+        let arithmetic = symbols.is_some_and(SymbolTask::is_arithmetic);
+        let dup = symbols == Some(SymbolTask::Dup);
+        let steps = match symbols {
+            _ if arithmetic => 10_000,
+            Some(SymbolTask::Copy | SymbolTask::Reverse) => 9000,
+            Some(SymbolTask::Dup) => 8000,
+            _ => 6000,
+        };
         let maps = 24;
         let dropout = if arithmetic { 0.5 } else { 0.1 };
         let base = Self::controller_preset(ModelKind::NeuralGpuDiag, task);
@@ -158,12 +155,7 @@ impl TrainConfig {
                 ..base.architecture
             },
             recipe: Some(recipe),
-            steps: match (arithmetic, shifts_only, dup) {
-                (true, _, _) => 10_000,
-                (_, true, _) => 9000,
-                (_, _, true) => 8000,
-                _ => 6000,
-            },
+            steps,
             optimizer: OptimizerConfig {
                 kind: OptimizerKind::Adamax,
                 learning_rate: DiagonalRecipe::learning_rate(maps),
