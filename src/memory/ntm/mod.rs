@@ -83,9 +83,13 @@ pub struct Addressing {
     pub sharpen_sum: f32,
 }
 
-/// Source slot of shift index `s` for target slot `i`: `(i − δ) mod N` with δ = s − 1.
-fn shift_source(i: usize, s: usize, n: usize) -> usize {
-    (i + n + 1 - s) % n
+/// Source slots of the shift indices for target slot `i`: `(i − δ) mod N` with
+/// δ = s − 1, so `[i + 1, i, i − 1]` wrapped. Compared, not divided: a `%` per term was
+/// a tenth of the NTM's addressing time.
+fn shift_sources(i: usize, n: usize) -> [usize; SHIFTS] {
+    let next = if i + 1 == n { 0 } else { i + 1 };
+    let previous = if i == 0 { n - 1 } else { i - 1 };
+    [next, i, previous]
 }
 
 /// Addresses `memory` (`N × W`, with its row norms) given the head's parameters and
@@ -113,8 +117,9 @@ pub fn address(memory: &[f32], norms: &[f32], head: &HeadParams, previous: &[f32
         a.gated[i] = head.gate * a.content[i] + (1.0 - head.gate) * previous[i];
     }
     for i in 0..n {
+        let sources = shift_sources(i, n);
         a.shifted[i] = (0..SHIFTS)
-            .map(|s| head.shift[s] * a.gated[shift_source(i, s, n)])
+            .map(|s| head.shift[s] * a.gated[sources[s]])
             .sum();
     }
     a.sharpen_sum = sharpen(
@@ -192,8 +197,8 @@ pub fn address_backward(
     // Shift: w̃[i] = Σ_s shift[s] · w_g[src(i, s)].
     let mut dgated = vec![0.0; n];
     for i in 0..n {
-        for s in 0..SHIFTS {
-            let source = shift_source(i, s, n);
+        let sources = shift_sources(i, n);
+        for (s, &source) in sources.iter().enumerate() {
             dgated[source] += head.shift[s] * dshifted[i];
             grad.shift[s] += dshifted[i] * a.gated[source];
         }
