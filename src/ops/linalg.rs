@@ -364,8 +364,14 @@ mod tests {
 
     #[test]
     fn outer_products_are_summed_over_steps_for_any_shape() {
-        // 3 steps, 5 rows, 19 columns: neither a multiple of the register block.
-        let (steps, rows, cols) = (3, 5, 19);
+        // Rows and columns on and off the register blocks: 19 columns leave 3 to the
+        // column path, 70 rows fill two of its 32-row blocks and cut the third.
+        for (steps, rows, cols) in [(3, 5, 19), (4, 70, 29), (2, 8, 16), (3, 33, 3)] {
+            check_outer_products(steps, rows, cols);
+        }
+    }
+
+    fn check_outer_products(steps: usize, rows: usize, cols: usize) {
         let dy: Vec<f32> = (0..steps * rows).map(|i| (i as f32 * 0.37).sin()).collect();
         let x: Vec<f32> = (0..steps * cols).map(|i| (i as f32 * 0.11).cos()).collect();
         let mut w = vec![1.0; rows * cols];
@@ -378,7 +384,7 @@ mod tests {
                 let expected: f32 = (0..steps).map(|t| dy[t * rows + r] * x[t * cols + c]).sum();
                 assert!(
                     (w[r * cols + c] - 1.0 - expected).abs() < 1e-5,
-                    "({r}, {c})"
+                    "{rows} x {cols}: ({r}, {c})"
                 );
             }
         }
