@@ -104,17 +104,20 @@ pub fn matvec_transposed_accumulate(w: &[f32], y: &[f32], x: &mut [f32]) {
         transposed_block::<16>(w, y, x, c0);
         c0 += 16;
     }
-    if c0 < cols {
-        let mut sums = [0.0f32; 16];
-        let block_cols = cols - c0;
-        for (&g, row) in y.iter().zip(w.chunks_exact(cols)) {
-            for (s, &v) in sums.iter_mut().zip(&row[c0..cols]) {
-                *s += g * v;
-            }
-        }
-        for (x, s) in x[c0..].iter_mut().zip(&sums[..block_cols]) {
-            *x += s;
-        }
+    // The last columns in blocks of 8, 4 and 1, each a width the compiler unrolls: one
+    // loop over a runtime width of up to 15 ran a lane at a time (the LSTM's input weights,
+    // 29 columns for the NTM on copy, left 13).
+    if cols - c0 >= 8 {
+        transposed_block::<8>(w, y, x, c0);
+        c0 += 8;
+    }
+    if cols - c0 >= 4 {
+        transposed_block::<4>(w, y, x, c0);
+        c0 += 4;
+    }
+    while c0 < cols {
+        transposed_block::<1>(w, y, x, c0);
+        c0 += 1;
     }
 }
 
