@@ -10,7 +10,10 @@ const ACCUMULATORS: usize = 4;
 
 /// `a · b`: per lane over blocks of `LANES · ACCUMULATORS`, then the lanes' sums, then
 /// the tail. Every caller sums in this order, so the bits do not depend on the caller.
-#[inline(always)]
+/// Always inlined natively (5% on the NTM, whose content lookups are dots of 20);
+/// in WebAssembly that measured no faster in the page and 2 KB larger (gzipped).
+#[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+#[cfg_attr(target_arch = "wasm32", inline)]
 pub fn dot(a: &[f32], b: &[f32]) -> f32 {
     const BLOCK: usize = LANES * ACCUMULATORS;
     debug_assert_eq!(a.len(), b.len());
