@@ -26,11 +26,15 @@ async function pageRate(page, warmup, steps) {
   return ((to.steps - from.steps) * batch) / ((to.time - from.time) / 1000);
 }
 
-// Opens `link` and, once Play is enabled, measures pageRate.
+// Opens `link` and, once Play is enabled, measures pageRate, then closes the page: a page
+// left open keeps its worker and its drawing, which on two cores took a third off every
+// figure measured after it.
 async function rateAt(browser, link, warmup, steps) {
   const { page } = await openPage(browser, server.url + link);
   await page.waitForFunction(() => !document.getElementById('play').disabled);
-  return pageRate(page, warmup, steps);
+  const rate = await pageRate(page, warmup, steps);
+  await page.close();
+  return rate;
 }
 
 // The native trainer's sequences per second on one CPU thread, `steps` steps of `args`.
@@ -47,11 +51,13 @@ await page.waitForFunction(() => !document.getElementById('play').disabled);
 const interactiveMs = Date.now() - started;
 const navigation = await page.evaluate(() => performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd);
 const cpuRate = await pageRate(page, 40, MEASURE_STEPS);
+await page.close();
 // Side by side (compare=lstm): the NTM and an LSTM in lockstep, each in its own worker;
 // the rate is per model (both train the same number of sequences).
 const pairRun = await openPage(browser, server.url + '#model=ntm&task=copy&backend=cpu&compare=lstm');
 await pairRun.page.waitForFunction(() => !document.getElementById('play').disabled && window.engram.partner?.readyCount);
 const pairRate = await pageRate(pairRun.page, 40, MEASURE_STEPS);
+await pairRun.page.close();
 // The Neural GPU at the spec's tiny size (m = 24, h = 4) on reverse, n = 17 columns.
 const imageRate = await rateAt(browser, '#model=neural_gpu&task=reverse&min_length=17&max_length=17&backend=cpu', 4,
   IMAGE_STEPS);
