@@ -42,6 +42,30 @@ fn strength_softmax(similarity: u32, strength: f32, largest: f32, weights: u32, 
     sync();
 }
 
+// Σ_i w[i]·dw[i] over the first `slots` entries, on every invocation: the term every
+// softmax-like weighting's backward subtracts (∂/∂z_i = w_i (dw_i − Σ w·dw)).
+fn weighted_sum(weights: u32, dweights: u32, slots: u32) -> f32 {
+    var weighted = 0.0;
+    for (var i = lane; i < slots; i += WG) {
+        weighted += work[weights + i] * work[dweights + i];
+    }
+    return sum1(weighted);
+}
+
+// One row's part of the cosine's backward, given the row's score ∂L/∂(β·K) (already
+// times β: `scaled`), its similarity `s` and norms. K = dot / D with D = ‖k‖‖m‖ + ε:
+//   ∂K/∂k = m/D − dot/D² · ‖m‖ k/‖k‖ ;  ∂K/∂m = k/D − dot/D² · ‖k‖ m/‖m‖
+// Returns (along the other vector, the key's own coefficient, the row's own coefficient).
+fn cosine_row_backward(scaled: f32, s: f32, key_norm: f32, row_norm: f32) -> vec3<f32> {
+    let denominator = key_norm * row_norm + DENOMINATOR_EPSILON;
+    let along_self = scaled * s / denominator;
+    return vec3<f32>(
+        scaled / denominator,
+        along_self * row_norm / key_norm,
+        along_self * key_norm / row_norm,
+    );
+}
+
 // Backward of `content_weighting` given dc at `dweights`: accumulates into `dmemory` and
 // `dkey` and returns dβ. `scratch` holds N floats. Ends with a barrier.
 fn content_weighting_backward(
@@ -49,24 +73,16 @@ fn content_weighting_backward(
     similarity: u32, weights: u32, dweights: u32, dmemory: u32, dkey: u32, scratch: u32,
     slots: u32,
 ) -> f32 {
-    var weighted = 0.0;
-    for (var i = lane; i < slots; i += WG) {
-        weighted += work[weights + i] * work[dweights + i];
-    }
-    weighted = sum1(weighted);
-    // K = dot / D with D = ‖k‖‖m‖ + ε:
-    // ∂K/∂k = m/D − dot/D² · ‖m‖ k/‖k‖ ;  ∂K/∂m = k/D − dot/D² · ‖k‖ m/‖m‖
+    let weighted = weighted_sum(weights, dweights, slots);
     var partial = vec4<f32>(0.0);
     for (var i = lane; i < slots; i += WG) {
         let score = work[weights + i] * (work[dweights + i] - weighted);
         let s = work[similarity + i];
         partial.x += score * s;
-        let row_norm = work[norms + i];
-        let denominator = key_norm * row_norm + DENOMINATOR_EPSILON;
-        let along_other = score * strength / denominator;
-        let along_self = score * strength * s / denominator;
-        partial.y += along_self * row_norm / key_norm;
-        let row_self = along_self * key_norm / row_norm;
+        let parts = cosine_row_backward(score * strength, s, key_norm, work[norms + i]);
+        let along_other = parts.x;
+        partial.y += parts.y;
+        let row_self = parts.z;
         work[scratch + i] = along_other;
         for (var j = 0u; j < MW; j++) {
             let at = i * MW + j;

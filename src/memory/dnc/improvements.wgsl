@@ -45,22 +45,16 @@ fn masked_content_weighting(memory: u32, key: u32, key_norm: f32, mask: u32, str
 fn masked_content_weighting_backward(memory: u32, norms: u32, key: u32, key_norm: f32,
     mask: u32, strength: f32, similarity: u32, weights: u32, dweights: u32, dmemory: u32,
     dkey: u32, dmask: u32) -> f32 {
-    var weighted = 0.0;
-    for (var i = lane; i < N; i += WG) {
-        weighted += work[weights + i] * work[dweights + i];
-    }
-    weighted = sum1(weighted);
+    let weighted = weighted_sum(weights, dweights, N);
     var partial = vec4<f32>(0.0);
     for (var i = lane; i < N; i += WG) {
         let score = work[weights + i] * (work[dweights + i] - weighted);
         let s = work[similarity + i];
         partial.x += score * s;
-        let row_norm = work[norms + i];
-        let denominator = key_norm * row_norm + DENOMINATOR_EPSILON;
-        let along_other = score * strength / denominator;
-        let along_self = score * strength * s / denominator;
-        partial.y += along_self * row_norm / key_norm;
-        let row_self = along_self * key_norm / row_norm;
+        let parts = cosine_row_backward(score * strength, s, key_norm, work[norms + i]);
+        let along_other = parts.x;
+        partial.y += parts.y;
+        let row_self = parts.z;
         work[carry + CONTENT_SCRATCH + i] = along_other;
         work[carry + ROW_SELF + i] = row_self;
         for (var j = 0u; j < MW; j++) {

@@ -124,11 +124,7 @@ fn address_backward(
     let m = work[scalars + MAXIMUM];
     let sum = work[scalars + SHARPEN_SUM];
     // Sharpening: w = p / S with p_i = (w̃_i/m)^γ; ∂p/∂w̃ = γ (w̃/m)^(γ−1) / m.
-    var weighted = 0.0;
-    for (var i = lane; i < N; i += WG) {
-        weighted += work[weights + i] * work[dweights + i];
-    }
-    weighted = sum1(weighted);
+    let weighted = weighted_sum(weights, dweights, N);
     var partial = vec4<f32>(0.0);
     for (var i = lane; i < N; i += WG) {
         var dshifted = 0.0;
