@@ -24,12 +24,14 @@ const ROW_BLOCK: usize = 4;
 /// `c[i] += Σ_p a(i, p) · b(p)` over rows `c[i]` of `n` (row-major `[rows][n]`), four rows
 /// of `c` per pass so each row `b(p)` loaded serves four: the one kernel behind
 /// [`matmul_accumulate`] and [`matmul_transposed_a_accumulate`], which differ only in
-/// where `a`'s scalars lie. A tile of four rows by 16 columns of `c` (8 AVX registers)
-/// stays in registers for all of `p`, then one of 8, 4, 2 and 1 columns for the rest: a
-/// plain loop over whole rows reloads and stores `c` at every `p`, which measured
-/// slower than the arithmetic. Each element still computes `fma(a, b, c)` for `p` in
-/// order, so the bits do not depend on the tiling.
-#[cfg(not(target_arch = "wasm32"))]
+/// where `a`'s scalars lie. A tile of four rows of `c` stays in registers for all of `p`:
+/// a plain loop over whole rows reloads and stores `c` at every `p`, which measured
+/// slower than the arithmetic. Natively the tiles are 16 columns wide (8 AVX registers),
+/// then one each of 8, 4, 2 and 1. In WebAssembly they are explicit SIMD tiles of 8
+/// columns (V8 does not keep the autovectorised loop's rows in registers, and this
+/// product is three quarters of a Neural GPU step in the page), then one of 4 (13% on the
+/// Diagonal model's short rows of columns), then 2 and 1. Each element still computes
+/// `fma(a, b, c)` for `p` in order, so the bits do not depend on the tiling.
 #[inline(always)]
 fn four_rows_at_a_time<'b>(
     rows: usize,
@@ -43,24 +45,25 @@ fn four_rows_at_a_time<'b>(
     for (block, c_rows) in c[..full * n].chunks_exact_mut(ROW_BLOCK * n).enumerate() {
         let i0 = block * ROW_BLOCK;
         let mut j0 = 0;
-        // As many tiles of each width as fit, widest first: 16s, then at most one each
-        // of 8, 4, 2 and 1.
+        // As many tiles of each kind as fit, widest first: `kernel width columns`.
         macro_rules! tiles {
-            ($($width:literal)*) => {$(
-                while n - j0 >= $width {
-                    tile::<$width>(c_rows, n, j0, depth, |r, p| a(i0 + r, p), &b);
-                    j0 += $width;
+            ($($kernel:ident $width:literal $columns:literal),*) => {$(
+                while n - j0 >= $columns {
+                    $kernel::<$width>(c_rows, n, j0, depth, |r, p| a(i0 + r, p), &b);
+                    j0 += $columns;
                 }
             )*};
         }
-        tiles!(16 8 4 2 1);
+        #[cfg(not(target_arch = "wasm32"))]
+        tiles!(tile 16 16, tile 8 8, tile 4 4, tile 2 2, tile 1 1);
+        #[cfg(target_arch = "wasm32")]
+        tiles!(simd_tile 2 8, simd_tile 1 4, tile 2 2, tile 1 1);
     }
     remaining_rows(full..rows, n, depth, a, b, c);
 }
 
 /// Columns `j0..j0 + T` of a block of [`ROW_BLOCK`] rows of `c` (`c_rows`, rows of `n`),
 /// summed over every `p` in registers: `a(r, p)` is the block's row `r`.
-#[cfg(not(target_arch = "wasm32"))]
 #[inline(always)]
 fn tile<'b, const T: usize>(
     c_rows: &mut [f32],
@@ -87,49 +90,6 @@ fn tile<'b, const T: usize>(
     for (r, sum) in sums.iter().enumerate() {
         c_rows[r * n + j0..][..T].copy_from_slice(sum);
     }
-}
-
-/// [`four_rows_at_a_time`] for WebAssembly: a tile of four rows by eight columns of `c`
-/// stays in eight SIMD registers for all of `p` (V8 does not keep the autovectorised
-/// loop's rows of `c` in registers, and this product is three quarters of a Neural GPU
-/// step in the page). Each element still computes `c + a·b` for `p` in order, as the
-/// portable loop does (WebAssembly has no fused multiply-add), so the results are the
-/// same bits.
-#[cfg(target_arch = "wasm32")]
-#[inline(always)]
-fn four_rows_at_a_time<'b>(
-    rows: usize,
-    n: usize,
-    depth: usize,
-    a: impl Fn(usize, usize) -> f32,
-    b: impl Fn(usize) -> &'b [f32],
-    c: &mut [f32],
-) {
-    let full = rows / ROW_BLOCK * ROW_BLOCK;
-    // Tiles eight columns wide, then one four wide, then single columns: a product
-    // narrower than eight (the Diagonal Neural GPU's columns at short lengths) would
-    // otherwise run entirely in the scalar loop (measured: 63% of its step in the page).
-    let eights = n / 8 * 8;
-    let tiled = if n - eights >= 4 { eights + 4 } else { eights };
-    for (block, c_rows) in c[..full * n].chunks_exact_mut(ROW_BLOCK * n).enumerate() {
-        let i0 = block * ROW_BLOCK;
-        for j0 in (0..eights).step_by(8) {
-            simd_tile::<2>(c_rows, n, j0, depth, |r, p| a(i0 + r, p), &b);
-        }
-        if tiled > eights {
-            simd_tile::<1>(c_rows, n, eights, depth, |r, p| a(i0 + r, p), &b);
-        }
-        for p in 0..depth {
-            let row = &b(p)[tiled..n];
-            for (r, c_row) in c_rows.chunks_exact_mut(n).enumerate() {
-                let alpha = a(i0 + r, p);
-                for (t, &v) in c_row[tiled..].iter_mut().zip(row) {
-                    *t = fma(alpha, v, *t);
-                }
-            }
-        }
-    }
-    remaining_rows(full..rows, n, depth, a, b, c);
 }
 
 /// Columns `j0..j0 + 4·V` of a block of [`ROW_BLOCK`] rows of `c` (`c_rows`, rows of
