@@ -157,7 +157,7 @@ async function longTestChunk(test) {
   const seconds = (performance.now() - test.started) / 1000;
   post({ type: 'long-test', ...advanced, seconds, wasmBytes: wasmBytes() });
   if (advanced.result) longTest = null;
-  else setTimeout(() => exclusive(() => longTestChunk(test)).catch(longTestFailed(test)), 0);
+  else afterQueuedMessages(() => exclusive(() => longTestChunk(test)).catch(longTestFailed(test)));
 }
 
 function longTestFailed(test) {
@@ -250,7 +250,7 @@ const handlers = {
     const test = { engine, length, seed, started: performance.now(), steps: 1 };
     longTest = test;
     post({ type: 'long-test', ...progress, result: null, seconds: 0, wasmBytes: wasmBytes() });
-    setTimeout(() => exclusive(() => longTestChunk(test)).catch(longTestFailed(test)), 0);
+    afterQueuedMessages(() => exclusive(() => longTestChunk(test)).catch(longTestFailed(test)));
   },
   'stop-long-test'() {
     longTest = null;
