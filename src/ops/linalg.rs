@@ -109,7 +109,9 @@ pub fn matvec_transposed_accumulate(w: &[f32], y: &[f32], x: &mut [f32]) {
     }
     // The last columns in blocks of 8, 4 and 1, each a width the compiler unrolls: one
     // loop over a runtime width of up to 15 ran a lane at a time (the LSTM's input weights,
-    // 29 columns for the NTM on copy, left 13).
+    // 29 columns for the NTM on copy, left 13). That loop added zero rows' terms, which
+    // the blocks skip: the same bits for finite weights, since a sum begun at +0 never
+    // becomes −0 and adding ±0 to anything else leaves it unchanged.
     if cols - c0 >= 8 {
         transposed_block::<8>(w, y, x, c0);
         c0 += 8;
