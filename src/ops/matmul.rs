@@ -44,14 +44,19 @@ impl<'x> Factors<'x> {
         b: &'x [f32],
         (rows, depth, n): (usize, usize, usize),
     ) -> Self {
+        // Checked arithmetic: a wrapped product would pass the comparison.
+        let last = |rows: usize, depth: usize| {
+            (rows.checked_sub(1)?.checked_mul(row_stride))?
+                .checked_add(depth.checked_sub(1)?.checked_mul(sum_stride)?)
+        };
         if rows > 0 && depth > 0 {
             assert!(
-                (rows - 1) * row_stride + (depth - 1) * sum_stride < a.len(),
+                last(rows, depth).is_some_and(|at| at < a.len()),
                 "the left factor is too short for the product"
             );
         }
         assert!(
-            b.len() >= depth * n,
+            depth.checked_mul(n).is_some_and(|len| len <= b.len()),
             "the right factor is too short for the product"
         );
         Factors {
@@ -224,8 +229,6 @@ fn remaining_rows(range: std::ops::Range<usize>, factors: &Factors<'_>, c: &mut 
 
 /// `c += a · b` with `a` `[m][k]`, `b` `[k][n]`, `c` `[m][n]`, all row-major.
 pub fn matmul_accumulate(a: &[f32], b: &[f32], c: &mut [f32], m: usize, k: usize, n: usize) {
-    debug_assert_eq!(a.len(), m * k);
-    debug_assert_eq!(b.len(), k * n);
     debug_assert_eq!(c.len(), m * n);
     four_rows_at_a_time(Factors::new((a, k, 1), b, (m, k, n)), c);
 }
@@ -264,8 +267,6 @@ pub fn matmul_transposed_a_accumulate(
     k: usize,
     n: usize,
 ) {
-    debug_assert_eq!(a.len(), m * k);
-    debug_assert_eq!(b.len(), m * n);
     debug_assert_eq!(c.len(), k * n);
     four_rows_at_a_time(Factors::new((a, 1, k), b, (k, m, n)), c);
 }
@@ -298,6 +299,21 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    #[should_panic(expected = "too short")]
+    fn a_factor_too_short_for_the_product_is_refused_before_any_read() {
+        // The tiles read without per-element checks; the sizes are checked first.
+        let mut c = vec![0.0; 4 * 16];
+        matmul_accumulate(&[1.0; 4 * 3 - 1], &[1.0; 3 * 16], &mut c, 4, 3, 16);
+    }
+
+    #[test]
+    #[should_panic(expected = "too short")]
+    fn a_right_factor_too_short_is_refused_too() {
+        let mut c = vec![0.0; 3 * 16];
+        matmul_transposed_a_accumulate(&[1.0; 4 * 3], &[1.0; 4 * 16 - 1], &mut c, 4, 3, 16);
     }
 
     #[test]
