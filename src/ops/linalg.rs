@@ -98,32 +98,22 @@ pub fn matvec_transposed_accumulate(w: &[f32], y: &[f32], x: &mut [f32]) {
     }
     let cols = x.len();
     debug_assert_eq!(w.len(), y.len() * cols);
+    // Blocks of 64 columns, then 16, then the last columns in blocks of 8, 4 and 1, each
+    // a width the compiler unrolls: one loop over a runtime width of up to 15 ran a lane
+    // at a time (the LSTM's input weights, 29 columns for the NTM on copy, left 13). That
+    // loop added zero rows' terms, which the blocks skip: the same bits for finite
+    // weights, since a sum begun at +0 never becomes −0 and adding ±0 to anything else
+    // leaves it unchanged.
     let mut c0 = 0;
-    while cols - c0 >= 64 {
-        transposed_block::<64>(w, y, x, c0);
-        c0 += 64;
+    macro_rules! blocks {
+        ($($width:literal)*) => {$(
+            while cols - c0 >= $width {
+                transposed_block::<$width>(w, y, x, c0);
+                c0 += $width;
+            }
+        )*};
     }
-    while cols - c0 >= 16 {
-        transposed_block::<16>(w, y, x, c0);
-        c0 += 16;
-    }
-    // The last columns in blocks of 8, 4 and 1, each a width the compiler unrolls: one
-    // loop over a runtime width of up to 15 ran a lane at a time (the LSTM's input weights,
-    // 29 columns for the NTM on copy, left 13). That loop added zero rows' terms, which
-    // the blocks skip: the same bits for finite weights, since a sum begun at +0 never
-    // becomes −0 and adding ±0 to anything else leaves it unchanged.
-    if cols - c0 >= 8 {
-        transposed_block::<8>(w, y, x, c0);
-        c0 += 8;
-    }
-    if cols - c0 >= 4 {
-        transposed_block::<4>(w, y, x, c0);
-        c0 += 4;
-    }
-    while c0 < cols {
-        transposed_block::<1>(w, y, x, c0);
-        c0 += 1;
-    }
+    blocks!(64 16 8 4 1);
 }
 
 /// `x[c0..c0+N] += Σ_r y_r W[r, c0..c0+N]`, the sums in registers.
