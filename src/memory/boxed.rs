@@ -2,7 +2,8 @@
 //! boxes a memory's states and caches, so that every memory is a
 //! `dyn MemoryCore<State = Boxed, Cache = Boxed>` ([`super::controller::BoxedCore`]) or a
 //! `dyn LatentMemory<State = Boxed, Cache = Boxed>` ([`super::latent::BoxedMemory`]).
-//! Each trait implements itself for `Erased<M>` once, by unboxing and calling `M`.
+//! [`Memory`] and each order's trait implement themselves for `Erased<M>` once, by
+//! unboxing and calling `M`.
 //!
 //! A model generic over its memory is compiled once per memory: in the page's wasm that
 //! was five copies of the generative model and four of the controller-and-memory model.
@@ -10,6 +11,7 @@
 //! state and cache (two small allocations beside the vectors they hold) and a type check
 //! per call.
 
+use super::Memory;
 use std::any::Any;
 
 /// A memory's state or cache, boxed.
@@ -29,4 +31,26 @@ pub fn unbox_mut<T: 'static>(boxed: &mut Boxed) -> &mut T {
     boxed
         .downcast_mut()
         .expect("a boxed state or cache reaches the memory that made it")
+}
+
+impl<M> Memory for Erased<M>
+where
+    M: Memory,
+    M::State: 'static,
+    M::Cache: 'static,
+{
+    type State = Boxed;
+    type Cache = Boxed;
+    fn read_width(&self) -> usize {
+        self.0.read_width()
+    }
+    fn initial_state(&self) -> Boxed {
+        Box::new(self.0.initial_state())
+    }
+    fn zero_state(&self) -> Boxed {
+        Box::new(self.0.zero_state())
+    }
+    fn step_floats(&self) -> usize {
+        self.0.step_floats()
+    }
 }

@@ -43,7 +43,7 @@ pub fn controller_core(
 ) -> Box<BoxedCore> {
     match kind {
         CoreKind::NoMemory => Box::new(Erased(none::NoMemory)),
-        CoreKind::Ntm => Box::new(Erased(ntm::NtmCore::new(sizes, params, rng))),
+        CoreKind::Ntm => Box::new(Erased(ntm::Ntm::new(sizes, params, rng))),
         CoreKind::Dnc => Box::new(Erased(dnc::DncCore::new(sizes, options, params, rng))),
         CoreKind::Lru => Box::new(Erased(lru::LruCore::new(sizes, params, rng))),
     }
@@ -61,7 +61,7 @@ pub fn latent_memory(
         LatentMemoryKind::Introspective => Box::new(Erased(
             introspective::IntrospectiveMemory::new(sizes, params, rng),
         )),
-        LatentMemoryKind::Ntm => Box::new(Erased(ntm::NtmMemory::new(sizes, params, rng))),
+        LatentMemoryKind::Ntm => Box::new(Erased(ntm::Ntm::new(sizes, params, rng))),
         LatentMemoryKind::Lru => Box::new(Erased(lru::LruMemory::new(sizes, params, rng))),
         LatentMemoryKind::Dnc => Box::new(Erased(dnc::DncMemory::new(sizes, params, rng))),
     }
@@ -86,6 +86,22 @@ pub fn latent_gpu(kind: LatentMemoryKind) -> &'static gpu::LatentGpu {
         LatentMemoryKind::Lru => &lru::gpu::LATENT,
         LatentMemoryKind::Dnc => &dnc::gpu::LATENT,
     }
+}
+
+/// What every memory is, whichever order a model drives it in ([`MemoryCore`]: write,
+/// then read; [`LatentMemory`]: read, then write).
+pub trait Memory: Send + Sync {
+    /// The recurrent state after a step. Gradients with respect to it use the same type.
+    type State: Send + Sync;
+    /// What a step keeps for its backward pass.
+    type Cache: Send + Sync;
+
+    /// `R·W`, the width of the read vectors a step gives the model.
+    fn read_width(&self) -> usize;
+    fn initial_state(&self) -> Self::State;
+    fn zero_state(&self) -> Self::State;
+    /// About how many floats a step's state and cache hold (for the memory estimate).
+    fn step_floats(&self) -> usize;
 }
 
 /// The value every memory cell starts at (models.md §0).

@@ -11,7 +11,7 @@ use engram::memory::dnc::DncMemory;
 use engram::memory::introspective::IntrospectiveMemory;
 use engram::memory::lru::LruMemory;
 use engram::memory::none::NoMemory;
-use engram::memory::ntm::NtmMemory;
+use engram::memory::ntm::Ntm;
 use engram::memory::{LatentMemory, MemorySizes};
 use engram::models::gtmm::noise::standard_normals;
 use engram::models::gtmm::{FrameTrace, GenerativeConfig, Gtmm, Mode};
@@ -350,7 +350,7 @@ fn gradients_for(case: &Value) -> (Vec<f32>, f64, Vec<engram::nn::ParamEntry>) {
             Gtmm::new(&config, 0, store, own(IntrospectiveMemory::new)),
             case,
         ),
-        LatentMemoryKind::Ntm => run(Gtmm::new(&config, 0, store, own(NtmMemory::new)), case),
+        LatentMemoryKind::Ntm => run(Gtmm::new(&config, 0, store, own(Ntm::new)), case),
         LatentMemoryKind::Lru => run(Gtmm::new(&config, 0, store, own(LruMemory::new)), case),
         LatentMemoryKind::Dnc => run(Gtmm::new(&config, 0, store, own(DncMemory::new)), case),
     }

@@ -15,17 +15,6 @@ where
     C::State: 'static,
     C::Cache: 'static,
 {
-    type State = Boxed;
-    type Cache = Boxed;
-    fn read_width(&self) -> usize {
-        self.0.read_width()
-    }
-    fn initial_state(&self) -> Boxed {
-        Box::new(self.0.initial_state())
-    }
-    fn zero_state(&self) -> Boxed {
-        Box::new(self.0.zero_state())
-    }
     fn read_vectors<'a>(&self, state: &'a Boxed) -> &'a [f32] {
         self.0.read_vectors(unbox(state))
     }
@@ -63,8 +52,5 @@ where
     fn trace(&self, previous: &Boxed, state: &Boxed, cache: &Boxed, trace: &mut StepTrace) {
         self.0
             .trace(unbox(previous), unbox(state), unbox(cache), trace);
-    }
-    fn step_floats(&self) -> usize {
-        self.0.step_floats()
     }
 }

@@ -9,19 +9,11 @@ mod boxed;
 pub use boxed::BoxedCore;
 
 use super::trace::StepTrace;
+use super::Memory;
 
-/// A memory that the controller drives: NTM, DNC, LRU, or none.
-pub trait MemoryCore: Send + Sync {
-    /// The recurrent state, including this step's read vectors. Gradients with respect
-    /// to it use the same type.
-    type State: Send + Sync;
-    /// What a step keeps for its backward pass.
-    type Cache: Send + Sync;
-
-    /// `R·W`, the width of the read vectors fed back to the controller and the output.
-    fn read_width(&self) -> usize;
-    fn initial_state(&self) -> Self::State;
-    fn zero_state(&self) -> Self::State;
+/// A memory that the controller drives: NTM, DNC, LRU, or none. Its state includes this
+/// step's read vectors, which go to the output and to the controller's next input.
+pub trait MemoryCore: Memory {
     fn read_vectors<'a>(&self, state: &'a Self::State) -> &'a [f32];
     fn read_vectors_mut<'a>(&self, state: &'a mut Self::State) -> &'a mut [f32];
     /// One memory step driven by the controller output `hidden`.
@@ -55,6 +47,4 @@ pub trait MemoryCore: Send + Sync {
         cache: &Self::Cache,
         trace: &mut StepTrace,
     );
-    /// About how many floats a step's state and cache hold (for the memory estimate).
-    fn step_floats(&self) -> usize;
 }

@@ -1,27 +1,14 @@
 //! Differentiable Neural Computer core (models.md §3): one interface Linear
 //! (`interface`) from `h_t` to ξ, then the memory step of [`crate::memory::dnc`].
 
+use super::memory::{Dnc, DncCache, DncCore};
 use super::DncOptions;
 use crate::memory::addressing::{content_lookup, HeadAddressing, StageKind};
-use crate::memory::dnc::{interface_size, step, step_backward, DncState, DncStepCache, Interface};
+use crate::memory::dnc::{interface_size, step, step_backward, DncState, Interface};
 use crate::memory::trace::{rows, StepTrace, Weights};
 use crate::memory::{MemoryCore, MemorySizes};
 use crate::nn::{Linear, ParamStore};
 use crate::rng::Pcg32;
-
-pub struct DncCore {
-    interface: Linear,
-    options: DncOptions,
-    slots: usize,
-    width: usize,
-    reads: usize,
-}
-
-pub struct DncCache {
-    raw: Vec<f32>,
-    xi: Interface,
-    step: DncStepCache,
-}
 
 impl DncCore {
     pub fn new(
@@ -31,8 +18,8 @@ impl DncCore {
         rng: &mut Pcg32,
     ) -> Self {
         let (w, r) = (sizes.width, sizes.reads);
-        DncCore {
-            interface: Linear::register(
+        Dnc {
+            heads: Linear::register(
                 params,
                 "interface",
                 sizes.hidden,
@@ -48,22 +35,6 @@ impl DncCore {
 }
 
 impl MemoryCore for DncCore {
-    type State = DncState;
-    type Cache = DncCache;
-
-    fn step_floats(&self) -> usize {
-        crate::memory::dnc::step_floats(self.slots, self.width, self.reads, self.options)
-    }
-
-    fn read_width(&self) -> usize {
-        self.reads * self.width
-    }
-    fn initial_state(&self) -> DncState {
-        DncState::initial(self.slots, self.width, self.reads)
-    }
-    fn zero_state(&self) -> DncState {
-        DncState::zeros(self.slots, self.width, self.reads)
-    }
     fn read_vectors<'a>(&self, state: &'a DncState) -> &'a [f32] {
         &state.read_vectors
     }
@@ -72,8 +43,8 @@ impl MemoryCore for DncCore {
     }
 
     fn step(&self, params: &[f32], hidden: &[f32], previous: &DncState) -> (DncState, DncCache) {
-        let mut raw = vec![0.0; self.interface.outputs];
-        self.interface.forward(params, hidden, &mut raw);
+        let mut raw = vec![0.0; self.heads.outputs];
+        self.heads.forward(params, hidden, &mut raw);
         let xi = Interface::from_raw(&raw, self.width, self.reads, self.options);
         let (next, step_cache) = step(previous, &xi);
         (
@@ -82,6 +53,7 @@ impl MemoryCore for DncCore {
                 raw,
                 xi,
                 step: step_cache,
+                partial: None,
             },
         )
     }
@@ -108,9 +80,9 @@ impl MemoryCore for DncCore {
             dprevious,
             &mut dxi,
         );
-        let mut draw = vec![0.0; self.interface.outputs];
+        let mut draw = vec![0.0; self.heads.outputs];
         cache.xi.raw_backward(&cache.raw, &dxi, &mut draw);
-        self.interface
+        self.heads
             .backward(params, grads, hidden, &draw, Some(dhidden));
     }
 

@@ -8,47 +8,34 @@
 //! The two raw halves are laid side by side in models.md §3's interface order, so the
 //! DNC's own interface transforms and step serve both orders.
 
+use super::memory::{Dnc, DncCache, DncMemory, InterfaceHalves};
 use super::DncOptions;
 use crate::memory::dnc::{
     interface_size, read_first, read_first_backward, write_second, write_second_backward, DncState,
-    DncStepCache, Interface, READ_MODES,
+    Interface, READ_MODES,
 };
 use crate::memory::latent::{LatentMemory, MemoryView};
 use crate::memory::trace::rows;
 use crate::memory::{head, MemorySizes};
-use crate::nn::{Linear, ParamStore};
+use crate::nn::ParamStore;
 use crate::rng::Pcg32;
-
-pub struct DncMemory {
-    read: Linear,
-    write: Linear,
-    slots: usize,
-    width: usize,
-    reads: usize,
-}
-
-pub struct DncCache {
-    /// Raw ξ in models.md §3's order (the write part zero until the write).
-    raw: Vec<f32>,
-    xi: Interface,
-    step: DncStepCache,
-    /// The state after the read, completed by the write.
-    partial: Option<DncState>,
-}
 
 impl DncMemory {
     pub fn new(sizes: MemorySizes, params: &mut ParamStore, rng: &mut Pcg32) -> Self {
         let (w, r) = (sizes.width, sizes.reads);
-        DncMemory {
-            read: head(
-                params,
-                "interface.read",
-                sizes,
-                false,
-                r * w + (1 + READ_MODES) * r,
-                rng,
-            ),
-            write: head(params, "interface.write", sizes, true, 3 * w + r + 3, rng),
+        Dnc {
+            heads: InterfaceHalves {
+                read: head(
+                    params,
+                    "interface.read",
+                    sizes,
+                    false,
+                    r * w + (1 + READ_MODES) * r,
+                    rng,
+                ),
+                write: head(params, "interface.write", sizes, true, 3 * w + r + 3, rng),
+            },
+            options: DncOptions::NONE,
             slots: sizes.slots,
             width: w,
             reads: r,
@@ -63,21 +50,6 @@ impl DncMemory {
 }
 
 impl LatentMemory for DncMemory {
-    type State = DncState;
-    type Cache = DncCache;
-
-    fn read_width(&self) -> usize {
-        self.reads * self.width
-    }
-
-    fn initial_state(&self) -> DncState {
-        DncState::initial(self.slots, self.width, self.reads)
-    }
-
-    fn zero_state(&self) -> DncState {
-        DncState::zeros(self.slots, self.width, self.reads)
-    }
-
     fn read(
         &self,
         params: &[f32],
@@ -85,8 +57,8 @@ impl LatentMemory for DncMemory {
         previous: &DncState,
         _t: usize,
     ) -> (Vec<f32>, DncCache) {
-        let mut read_raw = vec![0.0; self.read.outputs];
-        self.read.forward(params, hidden, &mut read_raw);
+        let mut read_raw = vec![0.0; self.heads.read.outputs];
+        self.heads.read.forward(params, hidden, &mut read_raw);
         let split = self.read_split();
         let mut raw = vec![0.0; interface_size(self.width, self.reads, DncOptions::NONE)];
         raw[..split].copy_from_slice(&read_raw[..split]);
@@ -113,8 +85,9 @@ impl LatentMemory for DncMemory {
         _t: usize,
     ) -> DncState {
         let split = self.read_split();
-        let write_part = split..split + self.write.outputs;
-        self.write
+        let write_part = split..split + self.heads.write.outputs;
+        self.heads
+            .write
             .forward(params, input, &mut cache.raw[write_part]);
         cache.xi = Interface::from_raw(&cache.raw, self.width, self.reads, DncOptions::NONE);
         let mut next = cache.partial.take().expect("a step reads before it writes");
@@ -148,8 +121,9 @@ impl LatentMemory for DncMemory {
         let mut draw = vec![0.0; cache.raw.len()];
         cache.xi.raw_backward(&cache.raw, &dxi, &mut draw);
         let split = self.read_split();
-        let write_part = split..split + self.write.outputs;
-        self.write
+        let write_part = split..split + self.heads.write.outputs;
+        self.heads
+            .write
             .backward(params, grads, input, &draw[write_part], Some(dinput));
     }
 
@@ -182,16 +156,13 @@ impl LatentMemory for DncMemory {
         let mut draw = vec![0.0; cache.raw.len()];
         cache.xi.raw_backward(&cache.raw, &dxi, &mut draw);
         let split = self.read_split();
-        let modes = split + self.write.outputs;
-        let mut dread_raw = vec![0.0; self.read.outputs];
+        let modes = split + self.heads.write.outputs;
+        let mut dread_raw = vec![0.0; self.heads.read.outputs];
         dread_raw[..split].copy_from_slice(&draw[..split]);
         dread_raw[split..].copy_from_slice(&draw[modes..]);
-        self.read
+        self.heads
+            .read
             .backward(params, grads, hidden, &dread_raw, Some(dhidden));
-    }
-
-    fn step_floats(&self) -> usize {
-        crate::memory::dnc::step_floats(self.slots, self.width, self.reads, DncOptions::NONE)
     }
 
     fn view(&self, state: &DncState, _cache: &DncCache) -> MemoryView {

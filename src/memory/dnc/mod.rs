@@ -12,12 +12,12 @@ mod controller;
 pub(crate) mod gpu;
 mod interface;
 mod latent;
+mod memory;
 mod options;
 
 pub use backward::{read_first_backward, step_backward, write_second_backward};
-pub use controller::DncCore;
 pub use interface::{interface_size, Interface, READ_MODES};
-pub use latent::DncMemory;
+pub use memory::{Dnc, DncCache, DncCore, DncMemory, InterfaceHalves};
 pub use options::DncOptions;
 
 use super::content::row_norms;

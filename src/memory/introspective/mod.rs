@@ -14,7 +14,7 @@ pub(crate) mod gpu;
 use crate::memory::content::{content_weighting, content_weighting_backward, row_norms};
 use crate::memory::latent::{LatentMemory, MemoryView};
 use crate::memory::trace::rows;
-use crate::memory::{head, MemorySizes};
+use crate::memory::{head, Memory, MemorySizes};
 use crate::memory::{read, read_backward};
 use crate::nn::{Linear, ParamStore};
 use crate::ops::activation::{oneplus, sigmoid};
@@ -68,25 +68,29 @@ impl IntrospectiveMemory {
     }
 }
 
-impl LatentMemory for IntrospectiveMemory {
+impl Memory for IntrospectiveMemory {
     type State = IntrospectiveState;
     type Cache = IntrospectiveCache;
-
     fn read_width(&self) -> usize {
         self.reads * self.latent
     }
-
     fn initial_state(&self) -> IntrospectiveState {
         self.zero_state()
     }
-
     fn zero_state(&self) -> IntrospectiveState {
         IntrospectiveState {
             memory: vec![0.0; self.slots * self.latent],
             filled: 0,
         }
     }
+    /// The FIFO (N × Z), the heads' raw outputs, rows' norms, similarities and weightings.
+    fn step_floats(&self) -> usize {
+        let (n, z, r) = (self.slots, self.latent, self.reads);
+        n * z + r * (z + 1) + n + 2 * r * n
+    }
+}
 
+impl LatentMemory for IntrospectiveMemory {
     fn read(
         &self,
         params: &[f32],
@@ -225,12 +229,6 @@ impl LatentMemory for IntrospectiveMemory {
         }
         self.heads
             .backward(params, grads, hidden, &draw, Some(dhidden));
-    }
-
-    /// The FIFO (N × Z), the heads' raw outputs, rows' norms, similarities and weightings.
-    fn step_floats(&self) -> usize {
-        let (n, z, r) = (self.slots, self.latent, self.reads);
-        n * z + r * (z + 1) + n + 2 * r * n
     }
 
     fn view(&self, state: &IntrospectiveState, cache: &IntrospectiveCache) -> MemoryView {

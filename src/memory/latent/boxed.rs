@@ -14,17 +14,6 @@ where
     M::State: 'static,
     M::Cache: 'static,
 {
-    type State = Boxed;
-    type Cache = Boxed;
-    fn read_width(&self) -> usize {
-        self.0.read_width()
-    }
-    fn initial_state(&self) -> Boxed {
-        Box::new(self.0.initial_state())
-    }
-    fn zero_state(&self) -> Boxed {
-        Box::new(self.0.zero_state())
-    }
     fn read(
         &self,
         params: &[f32],
@@ -98,8 +87,5 @@ where
     }
     fn view(&self, state: &Boxed, cache: &Boxed) -> MemoryView {
         self.0.view(unbox(state), unbox(cache))
-    }
-    fn step_floats(&self) -> usize {
-        self.0.step_floats()
     }
 }

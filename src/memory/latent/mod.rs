@@ -8,6 +8,8 @@ mod boxed;
 
 pub use boxed::BoxedMemory;
 
+use super::Memory;
+
 /// What a step of a latent memory shows the views and the trace.
 #[derive(Clone, Debug, Default, serde::Serialize)]
 pub struct MemoryView {
@@ -21,16 +23,7 @@ pub struct MemoryView {
 }
 
 /// A memory driven by the controller state and the latent.
-pub trait LatentMemory: Send + Sync {
-    /// The recurrent state after a step's write; gradients use the same type.
-    type State: Send + Sync;
-    /// What a step keeps for its backward pass, filled by the read and then the write.
-    type Cache: Send + Sync;
-
-    /// `R·W`, the width of the read vectors in Ψ.
-    fn read_width(&self) -> usize;
-    fn initial_state(&self) -> Self::State;
-    fn zero_state(&self) -> Self::State;
+pub trait LatentMemory: Memory {
     /// Reads `previous` (`M_{t−1}`) at step `t` from `hidden` (`h_t`): the read vectors
     /// and the step's cache.
     fn read(
@@ -85,6 +78,4 @@ pub trait LatentMemory: Send + Sync {
     );
     /// The step's weightings and memory for the views.
     fn view(&self, state: &Self::State, cache: &Self::Cache) -> MemoryView;
-    /// About how many floats a step's state and cache hold (for the memory estimate).
-    fn step_floats(&self) -> usize;
 }

@@ -4,7 +4,7 @@
 use crate::memory::addressing::{HeadAddressing, StageKind};
 use crate::memory::lru::{head_size, step, step_backward, LruState, LruStepCache};
 use crate::memory::trace::{rows, StepTrace, Weights};
-use crate::memory::{MemoryCore, MemorySizes};
+use crate::memory::{Memory, MemoryCore, MemorySizes};
 use crate::nn::{Linear, ParamStore};
 use crate::ops::activation::sigmoid;
 use crate::rng::Pcg32;
@@ -34,14 +34,9 @@ impl LruCore {
     }
 }
 
-impl MemoryCore for LruCore {
+impl Memory for LruCore {
     type State = LruState;
     type Cache = LruCache;
-
-    fn step_floats(&self) -> usize {
-        crate::memory::lru::step_floats(self.slots, self.width, self.reads)
-    }
-
     fn read_width(&self) -> usize {
         self.reads * self.width
     }
@@ -51,6 +46,12 @@ impl MemoryCore for LruCore {
     fn zero_state(&self) -> LruState {
         LruState::zeros(self.slots, self.width, self.reads)
     }
+    fn step_floats(&self) -> usize {
+        crate::memory::lru::step_floats(self.slots, self.width, self.reads)
+    }
+}
+
+impl MemoryCore for LruCore {
     fn read_vectors<'a>(&self, state: &'a LruState) -> &'a [f32] {
         &state.read_vectors
     }

@@ -13,7 +13,7 @@ use crate::memory::content::{content_weighting, content_weighting_backward, row_
 use crate::memory::latent::{LatentMemory, MemoryView};
 use crate::memory::lru::{least_used, least_used_slot, USAGE_DECAY};
 use crate::memory::trace::rows;
-use crate::memory::{head, MemorySizes};
+use crate::memory::{head, Memory, MemorySizes};
 use crate::memory::{read, read_backward, INITIAL_MEMORY_VALUE};
 use crate::nn::{Linear, ParamStore};
 use crate::ops::activation::sigmoid;
@@ -71,25 +71,29 @@ impl LruMemory {
     }
 }
 
-impl LatentMemory for LruMemory {
+impl Memory for LruMemory {
     type State = LruState;
     type Cache = LruCache;
-
     fn read_width(&self) -> usize {
         self.reads * self.width
     }
-
     /// Memory 1e-6, usage 0, and `w^{lu}_0` on slots 0..R−1 (models.md §4).
     fn initial_state(&self) -> LruState {
         let mut state = self.state(INITIAL_MEMORY_VALUE);
         state.least_used = least_used(&state.usage, self.reads);
         state
     }
-
     fn zero_state(&self) -> LruState {
         self.state(0.0)
     }
+    /// The memory core's, plus the write heads' raw outputs.
+    fn step_floats(&self) -> usize {
+        let (n, w, r) = (self.slots, self.width, self.reads);
+        crate::memory::lru::step_floats(n, w, r) + r * (w + 1)
+    }
+}
 
+impl LatentMemory for LruMemory {
     fn read(
         &self,
         params: &[f32],
@@ -264,12 +268,6 @@ impl LatentMemory for LruMemory {
         }
         self.read_heads
             .backward(params, grads, hidden, &dkeys, Some(dhidden));
-    }
-
-    /// The memory core's, plus the write heads' raw outputs.
-    fn step_floats(&self) -> usize {
-        let (n, w, r) = (self.slots, self.width, self.reads);
-        crate::memory::lru::step_floats(n, w, r) + r * (w + 1)
     }
 
     fn view(&self, state: &LruState, cache: &LruCache) -> MemoryView {

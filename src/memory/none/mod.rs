@@ -6,12 +6,12 @@ pub(crate) mod gpu;
 
 use super::latent::{LatentMemory, MemoryView};
 use super::trace::StepTrace;
-use super::MemoryCore;
+use super::{Memory, MemoryCore};
 
 /// A memory that reads nothing and keeps no state.
 pub struct NoMemory;
 
-impl MemoryCore for NoMemory {
+impl Memory for NoMemory {
     type State = ();
     type Cache = ();
 
@@ -20,6 +20,12 @@ impl MemoryCore for NoMemory {
     }
     fn initial_state(&self) {}
     fn zero_state(&self) {}
+    fn step_floats(&self) -> usize {
+        0
+    }
+}
+
+impl MemoryCore for NoMemory {
     fn read_vectors<'a>(&self, _: &'a ()) -> &'a [f32] {
         &[]
     }
@@ -43,19 +49,9 @@ impl MemoryCore for NoMemory {
     ) {
     }
     fn trace(&self, _: &(), _: &(), _: &(), _: &mut StepTrace) {}
-    fn step_floats(&self) -> usize {
-        0
-    }
 }
 
 impl LatentMemory for NoMemory {
-    type State = ();
-    type Cache = ();
-    fn read_width(&self) -> usize {
-        0
-    }
-    fn initial_state(&self) {}
-    fn zero_state(&self) {}
     fn read(&self, _: &[f32], _: &[f32], _: &(), _: usize) -> (Vec<f32>, ()) {
         (Vec::new(), ())
     }
@@ -89,8 +85,5 @@ impl LatentMemory for NoMemory {
     }
     fn view(&self, _: &(), _: &()) -> MemoryView {
         MemoryView::default()
-    }
-    fn step_floats(&self) -> usize {
-        0
     }
 }

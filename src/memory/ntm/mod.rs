@@ -11,16 +11,17 @@
 //! are 0, never NaN.
 //!
 //! This folder is the NTM: the addressing here, a head as a model drives it (`head.rs`),
-//! the core a controller drives (`controller.rs`), the generative model's latent memory
-//! (`latent.rs`) and their WGSL (`addressing.wgsl`, `controller.wgsl`, `latent.wgsl`).
+//! the heads, state and halves of a step that both orders share (`memory.rs`), the two
+//! orders (`controller.rs`: write, then read; `latent.rs`: read, then write) and their
+//! WGSL (`addressing.wgsl`, `controller.wgsl`, `latent.wgsl`).
 
 mod controller;
 pub(crate) mod gpu;
 mod head;
 mod latent;
+mod memory;
 
-pub use controller::NtmCore;
-pub use latent::NtmMemory;
+pub use memory::{Ntm, NtmCache, NtmState};
 
 use super::content::{content_weighting, content_weighting_backward};
 use crate::ops::activation::{oneplus, sigmoid, softmax_backward, softmax_in_place, softplus};
