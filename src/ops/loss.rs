@@ -70,14 +70,12 @@ pub fn masked_sigmoid_cross_entropy(
     mut dlogits: Option<&mut [f32]>,
 ) -> SequenceScore {
     let mut score = SequenceScore::default();
+    zero_masked_rows(mask, width, dlogits.as_deref_mut());
     for (t, &m) in mask.iter().enumerate() {
-        let row = t * width..(t + 1) * width;
         if m == 0.0 {
-            if let Some(d) = dlogits.as_deref_mut() {
-                d[row].fill(0.0);
-            }
             continue;
         }
+        let row = t * width..(t + 1) * width;
         score.scored += width as f64;
         for i in row {
             let (y, target) = (logits[i], targets[i]);
@@ -92,6 +90,21 @@ pub fn masked_sigmoid_cross_entropy(
     }
     score.wrong_sequences = f64::from(u8::from(score.errors > 0.0));
     score
+}
+
+/// Zeroes the gradient rows of the positions the mask leaves out (a loss writes the
+/// others).
+fn zero_masked_rows(mask: &[f32], width: usize, dlogits: Option<&mut [f32]>) {
+    let Some(dlogits) = dlogits.filter(|_| width > 0) else {
+        return;
+    };
+    for (row, _) in dlogits
+        .chunks_exact_mut(width)
+        .zip(mask)
+        .filter(|(_, &m)| m == 0.0)
+    {
+        row.fill(0.0);
+    }
 }
 
 /// The index of the largest entry; ties go to the lowest index (neural_gpu.md §5.2).
@@ -131,14 +144,12 @@ pub fn masked_softmax_cross_entropy(
     let mut score = SequenceScore::default();
     let (mut errors, mut alternative_errors) = (0.0f64, 0.0f64);
     let floor = smoothing / width as f32;
+    zero_masked_rows(mask, width, dlogits.as_deref_mut());
     for (t, &m) in mask.iter().enumerate() {
-        let row = t * width..(t + 1) * width;
         if m == 0.0 {
-            if let Some(d) = dlogits.as_deref_mut() {
-                d[row].fill(0.0);
-            }
             continue;
         }
+        let row = t * width..(t + 1) * width;
         let y = &logits[row.clone()];
         let target = &targets[row.clone()];
         let max = y.iter().copied().fold(f32::NEG_INFINITY, f32::max);

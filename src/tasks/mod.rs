@@ -96,6 +96,35 @@ pub enum TaskConfig {
     },
 }
 
+/// The pattern of every task whose length parameter is a range, binding its bounds
+/// (`min`, `max`): L for copy, repeat copy, the symbol and the image-sequence tasks, the
+/// item count for recall. Priority sort, with one length, is the only other task.
+macro_rules! length_bounds {
+    ($min:ident, $max:ident) => {
+        TaskConfig::Copy {
+            min_length: $min,
+            max_length: $max,
+            ..
+        } | TaskConfig::RepeatCopy {
+            min_length: $min,
+            max_length: $max,
+            ..
+        } | TaskConfig::Symbols {
+            min_length: $min,
+            max_length: $max,
+            ..
+        } | TaskConfig::Frames {
+            min_length: $min,
+            max_length: $max,
+            ..
+        } | TaskConfig::AssociativeRecall {
+            min_items: $min,
+            max_items: $max,
+            ..
+        }
+    };
+}
+
 impl TaskConfig {
     /// Whether this is an image-sequence task (the generative models').
     pub fn is_frames(&self) -> bool {
@@ -191,25 +220,29 @@ impl TaskConfig {
     /// The length parameter that a curriculum raises and evaluation varies: L for copy,
     /// repeat copy and priority sort, the item count for associative recall.
     pub fn max_length(&self) -> usize {
-        match *self {
-            TaskConfig::Copy { max_length, .. }
-            | TaskConfig::RepeatCopy { max_length, .. }
-            | TaskConfig::Symbols { max_length, .. }
-            | TaskConfig::Frames { max_length, .. } => max_length,
-            TaskConfig::AssociativeRecall { max_items, .. } => max_items,
-            TaskConfig::PrioritySort { length, .. } => length,
-        }
+        self.length_bounds().1
     }
 
     /// The smallest allowed value of the length parameter.
     pub fn min_length(&self) -> usize {
+        self.length_bounds().0
+    }
+
+    /// The length parameter's bounds `(min, max)` (L, or recall's item count); priority
+    /// sort has one length, both bounds.
+    fn length_bounds(&self) -> (usize, usize) {
         match *self {
-            TaskConfig::Copy { min_length, .. }
-            | TaskConfig::RepeatCopy { min_length, .. }
-            | TaskConfig::Symbols { min_length, .. }
-            | TaskConfig::Frames { min_length, .. } => min_length,
-            TaskConfig::AssociativeRecall { min_items, .. } => min_items,
-            TaskConfig::PrioritySort { length, .. } => length,
+            length_bounds!(min, max) => (min, max),
+            TaskConfig::PrioritySort { length, .. } => (length, length),
+        }
+    }
+
+    /// [`TaskConfig::length_bounds`] to set; `None` for priority sort, whose one length
+    /// is set with its output count.
+    fn length_bounds_mut(&mut self) -> Option<(&mut usize, &mut usize)> {
+        match self {
+            length_bounds!(min, max) => Some((min, max)),
+            TaskConfig::PrioritySort { .. } => None,
         }
     }
 
@@ -217,44 +250,15 @@ impl TaskConfig {
     /// to match if needed; priority sort keeps `K ≤ L`).
     pub fn with_max_length(&self, length: usize) -> TaskConfig {
         let mut task = self.clone();
-        match &mut task {
-            TaskConfig::Copy {
-                min_length,
-                max_length,
-                ..
-            }
-            | TaskConfig::RepeatCopy {
-                min_length,
-                max_length,
-                ..
-            }
-            | TaskConfig::Symbols {
-                min_length,
-                max_length,
-                ..
-            }
-            | TaskConfig::Frames {
-                min_length,
-                max_length,
-                ..
-            } => {
-                *max_length = length;
-                *min_length = (*min_length).min(length);
-            }
-            TaskConfig::AssociativeRecall {
-                min_items,
-                max_items,
-                ..
-            } => {
-                *max_items = length;
-                *min_items = (*min_items).min(length);
-            }
-            TaskConfig::PrioritySort {
-                length: l, outputs, ..
-            } => {
-                *l = length;
-                *outputs = (*outputs).min(length);
-            }
+        if let Some((min, max)) = task.length_bounds_mut() {
+            *max = length;
+            *min = (*min).min(length);
+        } else if let TaskConfig::PrioritySort {
+            length: l, outputs, ..
+        } = &mut task
+        {
+            *l = length;
+            *outputs = (*outputs).min(length);
         }
         task
     }
@@ -277,13 +281,9 @@ impl TaskConfig {
     /// this sets it, as [`TaskConfig::with_max_length`] does).
     pub fn with_min_length(&self, length: usize) -> TaskConfig {
         let mut task = self.clone();
-        match &mut task {
-            TaskConfig::Copy { min_length, .. }
-            | TaskConfig::RepeatCopy { min_length, .. }
-            | TaskConfig::Symbols { min_length, .. }
-            | TaskConfig::Frames { min_length, .. } => *min_length = length,
-            TaskConfig::AssociativeRecall { min_items, .. } => *min_items = length,
-            TaskConfig::PrioritySort { .. } => return self.with_max_length(length),
+        match task.length_bounds_mut() {
+            Some((min, _)) => *min = length,
+            None => return self.with_max_length(length),
         }
         task
     }
@@ -300,13 +300,8 @@ impl TaskConfig {
     /// The same task with every sequence at exactly `length` (for evaluation per length).
     pub fn at_length(&self, length: usize) -> TaskConfig {
         let mut task = self.with_max_length(length);
-        match &mut task {
-            TaskConfig::Copy { min_length, .. }
-            | TaskConfig::RepeatCopy { min_length, .. }
-            | TaskConfig::Symbols { min_length, .. }
-            | TaskConfig::Frames { min_length, .. } => *min_length = length,
-            TaskConfig::AssociativeRecall { min_items, .. } => *min_items = length,
-            TaskConfig::PrioritySort { .. } => {}
+        if let Some((min, _)) = task.length_bounds_mut() {
+            *min = length;
         }
         task
     }

@@ -8,6 +8,7 @@ use engram::objective::Metrics;
 use engram::registry::settings::{self, Setting};
 use engram::registry::DEFAULT_MODEL;
 use engram::rng::derive_seed;
+use engram::tasks::TaskConfig;
 use engram::train::{
     batch_score, check_ram, estimate_ram, save_checkpoint, BackendChoice, BackendStatus,
     CurriculumConfig, DiagonalRecipe, StepReport, TrainConfig, Trainer, NATIVE_BUDGET_MB,
@@ -145,6 +146,20 @@ fn parse_optimizer(text: &str) -> Result<OptimizerKind, String> {
     }
 }
 
+/// `task` with `--bits`, `--max-length` and `--min-length` applied, in that order.
+fn task_flags(args: &TrainArgs, mut task: TaskConfig) -> TaskConfig {
+    if let Some(bits) = args.bits {
+        task = task.with_bits(bits);
+    }
+    if let Some(max) = args.max_length {
+        task = task.with_max_length(max);
+    }
+    if let Some(min) = args.min_length {
+        task = task.with_min_length(min);
+    }
+    task
+}
+
 /// The preset (or the config file), with every flag applied on top.
 fn resolve(args: &TrainArgs) -> Result<TrainConfig, String> {
     let mut config = match &args.config {
@@ -162,17 +177,8 @@ fn resolve(args: &TrainArgs) -> Result<TrainConfig, String> {
             let model = args.model.unwrap_or(DEFAULT_MODEL);
             // The family's first task, as the schema's default.
             let default_task = Family::of(model).tasks()[0];
-            let mut task = task_for(model, args.task.as_deref().unwrap_or(default_task))?;
-            if let Some(bits) = args.bits {
-                task = task.with_bits(bits);
-            }
-            if let Some(max) = args.max_length {
-                task = task.with_max_length(max);
-            }
-            if let Some(min) = args.min_length {
-                task = task.with_min_length(min);
-            }
-            TrainConfig::preset(model, task)
+            let task = task_for(model, args.task.as_deref().unwrap_or(default_task))?;
+            TrainConfig::preset(model, task_flags(args, task))
         }
     };
     if args.config.is_some() {
@@ -185,20 +191,11 @@ fn resolve(args: &TrainArgs) -> Result<TrainConfig, String> {
                 task = task_for(config.model(), name)?;
             }
         }
-        if let Some(bits) = args.bits {
-            task = task.with_bits(bits);
-        }
-        if let Some(max) = args.max_length {
-            task = task.with_max_length(max);
-        }
-        if let Some(min) = args.min_length {
-            task = task.with_min_length(min);
-        }
-        config.set_task(task);
+        config.set_task(task_flags(args, task));
     }
     if let Some(queries) = args.queries {
         match &mut config.task {
-            engram::tasks::TaskConfig::Frames { queries: k, .. } => *k = queries,
+            TaskConfig::Frames { queries: k, .. } => *k = queries,
             _ => return Err("--queries applies to gtmm's image-sequence tasks".to_string()),
         }
     }
