@@ -11,7 +11,7 @@
 //! state and cache (two small allocations beside the vectors they hold) and a type check
 //! per call.
 
-use super::Memory;
+use super::{Memory, StateGradients, Step};
 use std::any::Any;
 
 /// A memory's state or cache, boxed.
@@ -31,6 +31,23 @@ pub fn unbox_mut<T: 'static>(boxed: &mut Boxed) -> &mut T {
     boxed
         .downcast_mut()
         .expect("a boxed state or cache reaches the memory that made it")
+}
+
+/// `step` with its states and cache unboxed.
+pub fn unbox_step<'a, S: 'static, C: 'static>(step: Step<'a, Boxed, Boxed>) -> Step<'a, S, C> {
+    Step {
+        previous: unbox(step.previous),
+        cache: unbox(step.cache),
+        next: unbox(step.next),
+    }
+}
+
+/// `d` with its states unboxed.
+pub fn unbox_gradients<'a, S: 'static>(d: StateGradients<'a, Boxed>) -> StateGradients<'a, S> {
+    StateGradients {
+        next: unbox_mut(d.next),
+        previous: unbox_mut(d.previous),
+    }
 }
 
 impl<M> Memory for Erased<M>

@@ -104,6 +104,25 @@ pub trait Memory: Send + Sync {
     fn step_floats(&self) -> usize;
 }
 
+/// One step of a memory as its backward pass reads it.
+pub struct Step<'a, S, C> {
+    /// The state before the step.
+    pub previous: &'a S,
+    /// What the step kept for its backward pass.
+    pub cache: &'a C,
+    /// The state after the step.
+    pub next: &'a S,
+}
+
+/// The gradients with respect to a step's two states, as its backward pass uses them.
+pub struct StateGradients<'a, S> {
+    /// The gradient reaching the state after the step (from the loss and the next
+    /// step); the backward pass may use it as scratch.
+    pub next: &'a mut S,
+    /// Where the gradient with respect to the state before the step accumulates.
+    pub previous: &'a mut S,
+}
+
 /// The value every memory cell starts at (models.md §0).
 pub const INITIAL_MEMORY_VALUE: f32 = 1e-6;
 

@@ -10,7 +10,7 @@
 //! state-shaped gradient value.
 
 use super::{Model, ModelConfig, SequenceRef, StepTrace};
-use crate::memory::MemoryCore;
+use crate::memory::{MemoryCore, StateGradients, Step};
 use crate::nn::{Linear, LstmStack, LstmTape, ParamStore};
 use crate::ops::loss::{masked_sigmoid_cross_entropy, SequenceScore};
 use crate::rng::Pcg32;
@@ -33,6 +33,17 @@ pub struct Unrolled<C: MemoryCore + ?Sized> {
     states: Vec<C::State>,
     caches: Vec<C::Cache>,
     logits: Vec<f32>,
+}
+
+impl<C: MemoryCore + ?Sized> Unrolled<C> {
+    /// Step `t`'s states and cache.
+    fn step(&self, t: usize) -> Step<'_, C::State, C::Cache> {
+        Step {
+            previous: &self.states[t],
+            cache: &self.caches[t],
+            next: &self.states[t + 1],
+        }
+    }
 }
 
 impl<C: MemoryCore + ?Sized> MemoryModel<C> {
@@ -162,17 +173,12 @@ impl<C: MemoryCore + ?Sized> MemoryModel<C> {
                 *d += g;
             }
             let mut dprevious = self.core.zero_state();
-            self.core.step_backward(
-                p,
-                grads,
-                hidden,
-                &run.states[t],
-                &run.caches[t],
-                &run.states[t + 1],
-                &mut dstate,
-                &mut dprevious,
-                dhidden,
-            );
+            let d = StateGradients {
+                next: &mut dstate,
+                previous: &mut dprevious,
+            };
+            self.core
+                .step_backward(p, grads, hidden, run.step(t), d, dhidden);
             self.controller.backward_step(
                 p,
                 &run.controller,

@@ -3,8 +3,9 @@
 //! [`crate::memory::boxed`]).
 
 use super::MemoryCore;
-use crate::memory::boxed::{unbox, unbox_mut, Boxed, Erased};
+use crate::memory::boxed::{unbox, unbox_gradients, unbox_mut, unbox_step, Boxed, Erased};
 use crate::memory::trace::StepTrace;
+use crate::memory::{StateGradients, Step};
 
 /// Any memory core.
 pub type BoxedCore = dyn MemoryCore<State = Boxed, Cache = Boxed>;
@@ -30,24 +31,13 @@ where
         params: &[f32],
         grads: &mut [f32],
         hidden: &[f32],
-        previous: &Boxed,
-        cache: &Boxed,
-        next: &Boxed,
-        dnext: &mut Boxed,
-        dprevious: &mut Boxed,
+        step: Step<'_, Boxed, Boxed>,
+        d: StateGradients<'_, Boxed>,
         dhidden: &mut [f32],
     ) {
-        self.0.step_backward(
-            params,
-            grads,
-            hidden,
-            unbox(previous),
-            unbox(cache),
-            unbox(next),
-            unbox_mut(dnext),
-            unbox_mut(dprevious),
-            dhidden,
-        );
+        let (step, d) = (unbox_step(step), unbox_gradients(d));
+        self.0
+            .step_backward(params, grads, hidden, step, d, dhidden);
     }
     fn trace(&self, previous: &Boxed, state: &Boxed, cache: &Boxed, trace: &mut StepTrace) {
         self.0

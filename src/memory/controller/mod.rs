@@ -9,7 +9,7 @@ mod boxed;
 pub use boxed::BoxedCore;
 
 use super::trace::StepTrace;
-use super::Memory;
+use super::{Memory, StateGradients, Step};
 
 /// A memory that the controller drives: NTM, DNC, LRU, or none. Its state includes this
 /// step's read vectors, which go to the output and to the controller's next input.
@@ -23,19 +23,15 @@ pub trait MemoryCore: Memory {
         hidden: &[f32],
         previous: &Self::State,
     ) -> (Self::State, Self::Cache);
-    /// Backward of [`MemoryCore::step`]: uses `dnext` as scratch, accumulates into
-    /// `dprevious`, the parameter gradients and `dhidden`.
-    #[allow(clippy::too_many_arguments)]
+    /// Backward of [`MemoryCore::step`]: accumulates into the gradient of the state
+    /// before `step`, the parameters' gradients and `dhidden`.
     fn step_backward(
         &self,
         params: &[f32],
         grads: &mut [f32],
         hidden: &[f32],
-        previous: &Self::State,
-        cache: &Self::Cache,
-        next: &Self::State,
-        dnext: &mut Self::State,
-        dprevious: &mut Self::State,
+        step: Step<'_, Self::State, Self::Cache>,
+        d: StateGradients<'_, Self::State>,
         dhidden: &mut [f32],
     );
     /// Fills the memory part of a step's trace, from the state before the step, the

@@ -7,6 +7,7 @@ use crate::memory::addressing::{content_lookup, HeadAddressing, StageKind};
 use crate::memory::dnc::{interface_size, step, step_backward, DncState, Interface};
 use crate::memory::trace::{rows, StepTrace, Weights};
 use crate::memory::{MemoryCore, MemorySizes};
+use crate::memory::{StateGradients, Step};
 use crate::nn::{Linear, ParamStore};
 use crate::rng::Pcg32;
 
@@ -63,13 +64,12 @@ impl MemoryCore for DncCore {
         params: &[f32],
         grads: &mut [f32],
         hidden: &[f32],
-        previous: &DncState,
-        cache: &DncCache,
-        next: &DncState,
-        dnext: &mut DncState,
-        dprevious: &mut DncState,
+        step: Step<'_, DncState, DncCache>,
+        d: StateGradients<'_, DncState>,
         dhidden: &mut [f32],
     ) {
+        let (previous, cache, next) = (step.previous, step.cache, step.next);
+        let (dnext, dprevious) = (d.next, d.previous);
         let mut dxi = Interface::zeros(self.width, self.reads, self.options);
         step_backward(
             previous,

@@ -17,6 +17,7 @@ use crate::memory::dnc::{
 use crate::memory::latent::{LatentMemory, MemoryView};
 use crate::memory::trace::rows;
 use crate::memory::{head, MemorySizes};
+use crate::memory::{StateGradients, Step};
 use crate::nn::ParamStore;
 use crate::rng::Pcg32;
 
@@ -100,13 +101,12 @@ impl LatentMemory for DncMemory {
         params: &[f32],
         grads: &mut [f32],
         input: &[f32],
-        previous: &DncState,
-        cache: &DncCache,
-        next: &DncState,
-        dnext: &mut DncState,
-        dprevious: &mut DncState,
+        step: Step<'_, DncState, DncCache>,
+        d: StateGradients<'_, DncState>,
         dinput: &mut [f32],
     ) {
+        let (previous, cache, next) = (step.previous, step.cache, step.next);
+        let (dnext, dprevious) = (d.next, d.previous);
         let mut dxi = Interface::zeros(self.width, self.reads, DncOptions::NONE);
         write_second_backward(
             previous,
@@ -132,14 +132,13 @@ impl LatentMemory for DncMemory {
         params: &[f32],
         grads: &mut [f32],
         hidden: &[f32],
-        previous: &DncState,
-        cache: &DncCache,
-        next: &DncState,
-        dnext: &mut DncState,
+        step: Step<'_, DncState, DncCache>,
+        d: StateGradients<'_, DncState>,
         dreads: &[f32],
-        dprevious: &mut DncState,
         dhidden: &mut [f32],
     ) {
+        let (previous, cache, next) = (step.previous, step.cache, step.next);
+        let (dnext, dprevious) = (d.next, d.previous);
         for (d, g) in dnext.read_vectors.iter_mut().zip(dreads) {
             *d += g;
         }

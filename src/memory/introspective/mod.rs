@@ -16,6 +16,7 @@ use crate::memory::latent::{LatentMemory, MemoryView};
 use crate::memory::trace::rows;
 use crate::memory::{head, Memory, MemorySizes};
 use crate::memory::{read, read_backward};
+use crate::memory::{StateGradients, Step};
 use crate::nn::{Linear, ParamStore};
 use crate::ops::activation::{oneplus, sigmoid};
 use crate::rng::Pcg32;
@@ -158,13 +159,12 @@ impl LatentMemory for IntrospectiveMemory {
         _params: &[f32],
         _grads: &mut [f32],
         input: &[f32],
-        _previous: &IntrospectiveState,
-        cache: &IntrospectiveCache,
-        _next: &IntrospectiveState,
-        dnext: &mut IntrospectiveState,
-        dprevious: &mut IntrospectiveState,
+        step: Step<'_, IntrospectiveState, IntrospectiveCache>,
+        d: StateGradients<'_, IntrospectiveState>,
         dinput: &mut [f32],
     ) {
+        let cache = step.cache;
+        let (dnext, dprevious) = (d.next, d.previous);
         let z = self.latent;
         // The write: the slot's gradient goes to z_t; the overwritten latent gets none.
         let slot = cache.slot * z..(cache.slot + 1) * z;
@@ -187,14 +187,13 @@ impl LatentMemory for IntrospectiveMemory {
         params: &[f32],
         grads: &mut [f32],
         hidden: &[f32],
-        previous: &IntrospectiveState,
-        cache: &IntrospectiveCache,
-        _next: &IntrospectiveState,
-        _dnext: &mut IntrospectiveState,
+        step: Step<'_, IntrospectiveState, IntrospectiveCache>,
+        d: StateGradients<'_, IntrospectiveState>,
         dreads: &[f32],
-        dprevious: &mut IntrospectiveState,
         dhidden: &mut [f32],
     ) {
+        let (previous, cache) = (step.previous, step.cache);
+        let dprevious = d.previous;
         let (n, z) = (self.slots, self.latent);
         let filled = previous.filled;
         if filled == 0 {

@@ -3,7 +3,8 @@
 //! `Gtmm<M>` still works (the reference tests build one per memory).
 
 use super::{LatentMemory, MemoryView};
-use crate::memory::boxed::{unbox, unbox_mut, Boxed, Erased};
+use crate::memory::boxed::{unbox, unbox_gradients, unbox_mut, unbox_step, Boxed, Erased};
+use crate::memory::{StateGradients, Step};
 
 /// Any latent memory.
 pub type BoxedMemory = dyn LatentMemory<State = Boxed, Cache = Boxed>;
@@ -40,50 +41,26 @@ where
         params: &[f32],
         grads: &mut [f32],
         input: &[f32],
-        previous: &Boxed,
-        cache: &Boxed,
-        next: &Boxed,
-        dnext: &mut Boxed,
-        dprevious: &mut Boxed,
+        step: Step<'_, Boxed, Boxed>,
+        d: StateGradients<'_, Boxed>,
         dinput: &mut [f32],
     ) {
-        self.0.backward_write(
-            params,
-            grads,
-            input,
-            unbox(previous),
-            unbox(cache),
-            unbox(next),
-            unbox_mut(dnext),
-            unbox_mut(dprevious),
-            dinput,
-        );
+        let (step, d) = (unbox_step(step), unbox_gradients(d));
+        self.0.backward_write(params, grads, input, step, d, dinput);
     }
     fn backward_read(
         &self,
         params: &[f32],
         grads: &mut [f32],
         hidden: &[f32],
-        previous: &Boxed,
-        cache: &Boxed,
-        next: &Boxed,
-        dnext: &mut Boxed,
+        step: Step<'_, Boxed, Boxed>,
+        d: StateGradients<'_, Boxed>,
         dreads: &[f32],
-        dprevious: &mut Boxed,
         dhidden: &mut [f32],
     ) {
-        self.0.backward_read(
-            params,
-            grads,
-            hidden,
-            unbox(previous),
-            unbox(cache),
-            unbox(next),
-            unbox_mut(dnext),
-            dreads,
-            unbox_mut(dprevious),
-            dhidden,
-        );
+        let (step, d) = (unbox_step(step), unbox_gradients(d));
+        self.0
+            .backward_read(params, grads, hidden, step, d, dreads, dhidden);
     }
     fn view(&self, state: &Boxed, cache: &Boxed) -> MemoryView {
         self.0.view(unbox(state), unbox(cache))

@@ -8,7 +8,7 @@ mod boxed;
 
 pub use boxed::BoxedMemory;
 
-use super::Memory;
+use super::{Memory, StateGradients, Step};
 
 /// What a step of a latent memory shows the views and the trace.
 #[derive(Clone, Debug, Default, serde::Serialize)]
@@ -42,38 +42,31 @@ pub trait LatentMemory: Memory {
         cache: &mut Self::Cache,
         t: usize,
     ) -> Self::State;
-    /// Backward through the write: `dnext`, the gradient reaching the new state, is
-    /// used as scratch and may carry what [`LatentMemory::backward_read`] needs (the
-    /// gradient of this step's read weights); accumulates into `dprevious`, the
-    /// parameters' gradients and `dinput` (`[h; z]`).
-    #[allow(clippy::too_many_arguments)]
+    /// Backward through the write: the gradient reaching the new state may be used as
+    /// scratch and may carry what [`LatentMemory::backward_read`] needs (the gradient of
+    /// this step's read weights); accumulates into the gradient of the state before
+    /// `step`, the parameters' gradients and `dinput` (`[h; z]`).
     fn backward_write(
         &self,
         params: &[f32],
         grads: &mut [f32],
         input: &[f32],
-        previous: &Self::State,
-        cache: &Self::Cache,
-        next: &Self::State,
-        dnext: &mut Self::State,
-        dprevious: &mut Self::State,
+        step: Step<'_, Self::State, Self::Cache>,
+        d: StateGradients<'_, Self::State>,
         dinput: &mut [f32],
     );
     /// Backward through the read, after [`LatentMemory::backward_write`]: `dreads` is
-    /// the gradient reaching the read vectors; accumulates into `dprevious`, the
-    /// parameters' gradients and `dhidden`.
+    /// the gradient reaching the read vectors; accumulates into the gradient of the
+    /// state before `step`, the parameters' gradients and `dhidden`.
     #[allow(clippy::too_many_arguments)]
     fn backward_read(
         &self,
         params: &[f32],
         grads: &mut [f32],
         hidden: &[f32],
-        previous: &Self::State,
-        cache: &Self::Cache,
-        next: &Self::State,
-        dnext: &mut Self::State,
+        step: Step<'_, Self::State, Self::Cache>,
+        d: StateGradients<'_, Self::State>,
         dreads: &[f32],
-        dprevious: &mut Self::State,
         dhidden: &mut [f32],
     );
     /// The step's weightings and memory for the views.

@@ -5,6 +5,7 @@ use crate::memory::addressing::{HeadAddressing, StageKind};
 use crate::memory::lru::{head_size, step, step_backward, LruState, LruStepCache};
 use crate::memory::trace::{rows, StepTrace, Weights};
 use crate::memory::{Memory, MemoryCore, MemorySizes};
+use crate::memory::{StateGradients, Step};
 use crate::nn::{Linear, ParamStore};
 use crate::ops::activation::sigmoid;
 use crate::rng::Pcg32;
@@ -87,13 +88,12 @@ impl MemoryCore for LruCore {
         params: &[f32],
         grads: &mut [f32],
         hidden: &[f32],
-        previous: &LruState,
-        cache: &LruCache,
-        next: &LruState,
-        dnext: &mut LruState,
-        dprevious: &mut LruState,
+        step: Step<'_, LruState, LruCache>,
+        d: StateGradients<'_, LruState>,
         dhidden: &mut [f32],
     ) {
+        let (previous, cache, next) = (step.previous, step.cache, step.next);
+        let (dnext, dprevious) = (d.next, d.previous);
         let mut dkeys = vec![0.0; cache.keys.len()];
         let mut dgates = vec![0.0; self.reads];
         step_backward(

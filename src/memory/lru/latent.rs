@@ -15,6 +15,7 @@ use crate::memory::lru::{least_used, least_used_slot, USAGE_DECAY};
 use crate::memory::trace::rows;
 use crate::memory::{head, Memory, MemorySizes};
 use crate::memory::{read, read_backward, INITIAL_MEMORY_VALUE};
+use crate::memory::{StateGradients, Step};
 use crate::nn::{Linear, ParamStore};
 use crate::ops::activation::sigmoid;
 use crate::ops::linalg::{self, dot};
@@ -189,13 +190,12 @@ impl LatentMemory for LruMemory {
         params: &[f32],
         grads: &mut [f32],
         input: &[f32],
-        previous: &LruState,
-        cache: &LruCache,
-        _next: &LruState,
-        dnext: &mut LruState,
-        dprevious: &mut LruState,
+        step: Step<'_, LruState, LruCache>,
+        d: StateGradients<'_, LruState>,
         dinput: &mut [f32],
     ) {
+        let (previous, cache) = (step.previous, step.cache);
+        let (dnext, dprevious) = (d.next, d.previous);
         let (n, w) = (self.slots, self.width);
         let dmemory = &dnext.memory;
         // M_t = M' + Σ_i w^{w,i} (v^i)⊤; M' passes M_{t−1} except the zeroed row.
@@ -234,14 +234,13 @@ impl LatentMemory for LruMemory {
         params: &[f32],
         grads: &mut [f32],
         hidden: &[f32],
-        previous: &LruState,
-        cache: &LruCache,
-        _next: &LruState,
-        dnext: &mut LruState,
+        step: Step<'_, LruState, LruCache>,
+        d: StateGradients<'_, LruState>,
         dreads: &[f32],
-        dprevious: &mut LruState,
         dhidden: &mut [f32],
     ) {
+        let (previous, cache) = (step.previous, step.cache);
+        let (dnext, dprevious) = (d.next, d.previous);
         let (n, w) = (self.slots, self.width);
         let dread_weights = &mut dnext.read_weights;
         let mut dkeys = vec![0.0; self.reads * w];

@@ -6,7 +6,7 @@ pub(crate) mod gpu;
 
 use super::latent::{LatentMemory, MemoryView};
 use super::trace::StepTrace;
-use super::{Memory, MemoryCore};
+use super::{Memory, MemoryCore, StateGradients, Step};
 
 /// A memory that reads nothing and keeps no state.
 pub struct NoMemory;
@@ -40,11 +40,8 @@ impl MemoryCore for NoMemory {
         _: &[f32],
         _: &mut [f32],
         _: &[f32],
-        _: &(),
-        _: &(),
-        _: &(),
-        _: &mut (),
-        _: &mut (),
+        _: Step<'_, (), ()>,
+        _: StateGradients<'_, ()>,
         _: &mut [f32],
     ) {
     }
@@ -61,11 +58,8 @@ impl LatentMemory for NoMemory {
         _: &[f32],
         _: &mut [f32],
         _: &[f32],
-        _: &(),
-        _: &(),
-        _: &(),
-        _: &mut (),
-        _: &mut (),
+        _: Step<'_, (), ()>,
+        _: StateGradients<'_, ()>,
         _: &mut [f32],
     ) {
     }
@@ -74,12 +68,9 @@ impl LatentMemory for NoMemory {
         _: &[f32],
         _: &mut [f32],
         _: &[f32],
-        _: &(),
-        _: &(),
-        _: &(),
-        _: &mut (),
+        _: Step<'_, (), ()>,
+        _: StateGradients<'_, ()>,
         _: &[f32],
-        _: &mut (),
         _: &mut [f32],
     ) {
     }

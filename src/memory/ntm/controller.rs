@@ -7,6 +7,7 @@ use super::memory::{Ntm, NtmCache, NtmState, Written};
 use crate::memory::addressing::{content_lookup, HeadAddressing, StageKind};
 use crate::memory::trace::{rows, StepTrace, Weights};
 use crate::memory::MemoryCore;
+use crate::memory::{StateGradients, Step};
 
 impl MemoryCore for Ntm {
     fn read_vectors<'a>(&self, state: &'a NtmState) -> &'a [f32] {
@@ -48,13 +49,12 @@ impl MemoryCore for Ntm {
         params: &[f32],
         grads: &mut [f32],
         hidden: &[f32],
-        previous: &NtmState,
-        cache: &NtmCache,
-        next: &NtmState,
-        dnext: &mut NtmState,
-        dprevious: &mut NtmState,
+        step: Step<'_, NtmState, NtmCache>,
+        d: StateGradients<'_, NtmState>,
         dhidden: &mut [f32],
     ) {
+        let (previous, cache, next) = (step.previous, step.cache, step.next);
+        let (dnext, dprevious) = (d.next, d.previous);
         self.backward_read(
             params,
             grads,

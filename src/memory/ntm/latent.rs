@@ -7,6 +7,7 @@ use super::memory::{Ntm, NtmCache, NtmState};
 use crate::memory::latent::{LatentMemory, MemoryView};
 use crate::memory::trace::rows;
 use crate::memory::Memory;
+use crate::memory::{StateGradients, Step};
 
 impl LatentMemory for Ntm {
     fn read(
@@ -63,13 +64,12 @@ impl LatentMemory for Ntm {
         params: &[f32],
         grads: &mut [f32],
         input: &[f32],
-        previous: &NtmState,
-        cache: &NtmCache,
-        _next: &NtmState,
-        dnext: &mut NtmState,
-        dprevious: &mut NtmState,
+        step: Step<'_, NtmState, NtmCache>,
+        d: StateGradients<'_, NtmState>,
         dinput: &mut [f32],
     ) {
+        let (previous, cache) = (step.previous, step.cache);
+        let (dnext, dprevious) = (d.next, d.previous);
         let written = cache
             .write
             .as_ref()
@@ -86,14 +86,13 @@ impl LatentMemory for Ntm {
         params: &[f32],
         grads: &mut [f32],
         hidden: &[f32],
-        previous: &NtmState,
-        cache: &NtmCache,
-        _next: &NtmState,
-        dnext: &mut NtmState,
+        step: Step<'_, NtmState, NtmCache>,
+        d: StateGradients<'_, NtmState>,
         dreads: &[f32],
-        dprevious: &mut NtmState,
         dhidden: &mut [f32],
     ) {
+        let (previous, cache) = (step.previous, step.cache);
+        let (dnext, dprevious) = (d.next, d.previous);
         Ntm::backward_read(
             self,
             params,

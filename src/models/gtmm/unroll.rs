@@ -3,7 +3,7 @@
 
 use super::networks::{LatentSource, Tape};
 use super::Gtmm;
-use crate::memory::LatentMemory;
+use crate::memory::{LatentMemory, StateGradients, Step};
 use crate::tasks::SequenceRef;
 
 /// Where each step's latent comes from (generative.md §8.1, Modes).
@@ -37,6 +37,17 @@ pub struct Unrolled<M: LatentMemory + ?Sized> {
     pub tape: Tape,
     pub states: Vec<M::State>,
     pub caches: Vec<M::Cache>,
+}
+
+impl<M: LatentMemory + ?Sized> Unrolled<M> {
+    /// Step `t`'s memory states and cache.
+    fn step(&self, t: usize) -> Step<'_, M::State, M::Cache> {
+        Step {
+            previous: &self.states[t],
+            cache: &self.caches[t],
+            next: &self.states[t + 1],
+        }
+    }
 }
 
 impl<M: LatentMemory + ?Sized> Gtmm<M> {
@@ -103,17 +114,13 @@ impl<M: LatentMemory + ?Sized> Gtmm<M> {
             // The write, from [h_t; z_t].
             let mut dprevious = self.memory.zero_state();
             let mut dwrite_input = vec![0.0; h + z];
-            self.memory.backward_write(
-                p,
-                grads,
-                &tape.write_inputs[t * (h + z)..(t + 1) * (h + z)],
-                &run.states[t],
-                &run.caches[t],
-                &run.states[t + 1],
-                &mut dstate,
-                &mut dprevious,
-                &mut dwrite_input,
-            );
+            let d = StateGradients {
+                next: &mut dstate,
+                previous: &mut dprevious,
+            };
+            let write_input = &tape.write_inputs[t * (h + z)..(t + 1) * (h + z)];
+            self.memory
+                .backward_write(p, grads, write_input, run.step(t), d, &mut dwrite_input);
             for (a, b) in dlatent.iter_mut().zip(&dwrite_input[h..]) {
                 *a += b;
             }
@@ -126,16 +133,18 @@ impl<M: LatentMemory + ?Sized> Gtmm<M> {
             for (a, b) in dhidden.iter_mut().zip(&dcontext[..h]) {
                 *a += b;
             }
+            let d = StateGradients {
+                next: &mut dstate,
+                previous: &mut dprevious,
+            };
+            let hidden = self.nets.hidden(tape, t);
             self.memory.backward_read(
                 p,
                 grads,
-                self.nets.hidden(tape, t),
-                &run.states[t],
-                &run.caches[t],
-                &run.states[t + 1],
-                &mut dstate,
+                hidden,
+                run.step(t),
+                d,
                 &dcontext[h..],
-                &mut dprevious,
                 &mut dhidden,
             );
             self.nets
