@@ -56,6 +56,10 @@ page_build=$!
 step "lints (native)"
 cargo clippy --release --all-targets -- -D warnings
 
+step "documentation links"
+# Every intra-doc link resolves (the release profile reuses the lints' dependency builds).
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --release
+
 step "lints (wasm32)"
 cargo clippy --release --all-targets --target wasm32-unknown-unknown -- -D warnings
 # The page's engine modules, one model family each (scripts/build-engines.sh).

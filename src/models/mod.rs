@@ -1,7 +1,7 @@
 //! The models of models.md §1–§5 behind one [`Model`] trait.
 //!
 //! Every recurrent model here is an LSTM controller plus a memory core (see
-//! [`memory_model`]); the LSTM baseline is the same with no memory. The Neural GPU
+//! `memory_model`); the LSTM baseline is the same with no memory. The Neural GPU
 //! family ([`neural_gpu`]) is not recurrent in this way and implements [`Model`]
 //! directly.
 

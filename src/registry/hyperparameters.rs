@@ -59,7 +59,7 @@ pub struct HyperparameterInfo {
     /// tooltip): the label itself stays in the visitor's words. Empty for most.
     #[serde(skip_serializing_if = "str::is_empty")]
     pub detail: &'static str,
-    /// Where it lives in a model's configuration ([`settings`] reads and writes it).
+    /// Where it lives in a model's configuration ([`super::settings`] reads and writes it).
     #[serde(skip)]
     pub place: Place,
 }

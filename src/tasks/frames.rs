@@ -301,7 +301,7 @@ impl FrameTask {
 /// One 8 × 8 binary frame, row-major.
 pub type Frame = [u8; FRAME_PIXELS];
 
-/// The 48 prototypes (generative.md, "Glyphs"): from [`GLYPH_SEED`], a draw is 25 fair
+/// The 48 prototypes (generative.md, "Glyphs"): from `GLYPH_SEED`, a draw is 25 fair
 /// bits (bit p is pixel (p / 5, p % 5)), accepted if 8 to 17 are set and it differs from
 /// every accepted prototype in at least 6 pixels.
 pub fn prototypes() -> &'static [[u8; GLYPH_SIDE * GLYPH_SIDE]; GLYPH_CLASSES] {

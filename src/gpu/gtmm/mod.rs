@@ -12,7 +12,7 @@
 //! ```
 //! `e_t` sits just before Ψ_t so that the posterior's input `[e_t; Ψ_t]` is contiguous.
 //!
-//! Each dispatch runs one time step of every sequence (its [`Stage`]'s `application` is
+//! Each dispatch runs one time step of every sequence (its `Stage`'s `application` is
 //! t): the forward's stages go 0..T, the backward's T−1 down to 0. A step per dispatch
 //! keeps every invocation's loop count small, because Mesa's lavapipe (the tests' Vulkan
 //! on a CPU) stops any loop of an invocation after 65,535 iterations in all (decision

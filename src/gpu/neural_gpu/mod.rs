@@ -15,7 +15,7 @@
 //! A sequence of width n_b < n runs its n_b steps; the applications after them copy the
 //! image through, so state A is every sequence's final image.
 //!
-//! Each dispatch runs one layer application of every sequence (its [`Stage`]): the
+//! Each dispatch runs one layer application of every sequence (its `Stage`): the
 //! workgroup of a sequence computes the whole image, and the dispatch boundary orders the
 //! applications. One dispatch per application, rather than one per sequence's whole
 //! unroll, keeps every invocation's loop count small: Mesa's lavapipe (the tests' Vulkan

@@ -8,7 +8,7 @@ use crate::memory::read_backward;
 use crate::memory::write::erase_and_add_backward;
 use crate::ops::linalg::{self, dot};
 
-/// Backward of [`step`]. `dnext` holds the gradient with respect to every part of the
+/// Backward of [`step`](super::step). `dnext` holds the gradient with respect to every part of the
 /// new state (its contents are used as scratch); gradients with respect to the previous
 /// state are accumulated into `dprevious`, and with respect to ξ into `dxi`.
 pub fn step_backward(
@@ -52,7 +52,7 @@ pub fn step_backward(
     dprevious.read_weights = dretention_reads;
 }
 
-/// Backward of [`write_second`]: `dnext` holds the gradient reaching the new state
+/// Backward of [`write_second`](super::write_second): `dnext` holds the gradient reaching the new state
 /// (used as scratch; its read weights leave holding the gradient of this step's reads,
 /// the retention's part included); accumulates into `dprevious` and `dxi`'s write part.
 pub fn write_second_backward(
@@ -79,7 +79,7 @@ pub fn write_second_backward(
     dnext.read_weights = dreads;
 }
 
-/// Backward of [`read_first`], after [`write_second_backward`]: `dnext`'s read vectors
+/// Backward of [`read_first`](super::read_first), after [`write_second_backward`]: `dnext`'s read vectors
 /// and read weights are the incoming gradients; accumulates into `dprevious` and
 /// `dxi`'s read part.
 pub fn read_first_backward(

@@ -2,7 +2,7 @@
 //! variational sequence model whose latents are stored in, and read back from, an
 //! introspective, NTM, LRU or DNC memory, or in none (the VRNN-style baseline).
 //!
-//! The step and its backward pass are in [`unroll`], the memories in [`memory`], the
+//! The step and its backward pass are in `unroll`, the memories in [`crate::memory`], the
 //! sampling noise in [`noise`] and the per-step record the views draw in [`trace`].
 
 pub mod config;

@@ -56,11 +56,11 @@ pub(super) fn apply(mask: Option<&Vec<f32>>, values: &mut [f32]) {
 /// The training noise of one sequence as the GPU path uploads it (the CPU draws the
 /// same inside `forward_backward`).
 pub struct TrainingNoise {
-    /// Dropout masks (see [`Dropout`]): the encoder's n_b + 1, then the decoder's n_b, each
+    /// Dropout masks (see `Dropout`): the encoder's n_b + 1, then the decoder's n_b, each
     /// `[m][h][n_b]`; empty without dropout.
     pub masks: Vec<Vec<f32>>,
     /// Per decoder step, the uniform draw that picks the fed symbol from the softmax
-    /// where scheduled sampling's coin came up (see [`sample`]), `None` where the target
+    /// where scheduled sampling's coin came up (see `sample`), `None` where the target
     /// is fed; empty without scheduled sampling.
     pub samples: Vec<Option<f32>>,
 }

@@ -34,7 +34,7 @@ fn now_seconds() -> f64 {
 
 impl Trainer {
     /// Puts training on `context`'s GPU or keeps it on the CPU, whichever trains faster:
-    /// times [`PROBE_STEPS`] training steps on each (the GPU's steps are undone, the
+    /// times `PROBE_STEPS` training steps on each (the GPU's steps are undone, the
     /// CPU's compute gradients only), keeps both rates in [`Trainer::backend`], and says
     /// why the GPU is not used when the CPU wins. What was learned is unchanged.
     pub async fn choose_by_measuring(&mut self, context: Rc<GpuContext>) -> Result<()> {
