@@ -248,13 +248,95 @@ pub fn matmul_transposed_b_accumulate(
     debug_assert_eq!(a.len(), m * n);
     debug_assert_eq!(b.len(), k * n);
     debug_assert_eq!(c.len(), m * k);
-    let mut transposed = vec![0.0; n * k];
-    for (p, row) in b.chunks_exact(n).enumerate() {
-        for (j, &v) in row.iter().enumerate() {
-            transposed[j * k + p] = v;
+    matmul_accumulate(a, &transpose(b, k, n), c, m, n, k);
+}
+
+/// `bᵀ` (`[n][k]`) of `b` (`[k][n]`). With AVX, whole 8 × 8 blocks go through vector
+/// registers (eight loads, 24 shuffles and eight stores per 64 values); a copy a value
+/// at a time was 8% of the dependent-output model's step. The edges copy a value at a
+/// time. A copy: the bits are the same either way.
+fn transpose(b: &[f32], k: usize, n: usize) -> Vec<f32> {
+    let mut out = vec![0.0; n * k];
+    let (full_k, full_n) = transpose_blocks(b, k, n, &mut out);
+    for p in 0..k {
+        let columns = if p < full_k { full_n..n } else { 0..n };
+        for j in columns {
+            out[j * k + p] = b[p * n + j];
         }
     }
-    matmul_accumulate(a, &transposed, c, m, n, k);
+    out
+}
+
+/// Transposes `b`'s whole 8 × 8 blocks into `out` and returns how far they reach
+/// (`k` and `n` rounded down to 8).
+#[cfg(all(target_arch = "x86_64", target_feature = "avx"))]
+fn transpose_blocks(b: &[f32], k: usize, n: usize, out: &mut [f32]) -> (usize, usize) {
+    let (full_k, full_n) = (k / 8 * 8, n / 8 * 8);
+    assert!(b.len() >= k * n && out.len() >= k * n);
+    for p0 in (0..full_k).step_by(8) {
+        for j0 in (0..full_n).step_by(8) {
+            // SAFETY: rows p0..p0 + 8 of `b` hold columns j0..j0 + 8 (p0 + 8 ≤ k,
+            // j0 + 8 ≤ n, b.len() ≥ k·n), and rows j0..j0 + 8 of `out` hold columns
+            // p0..p0 + 8 likewise; AVX is enabled for this build.
+            unsafe {
+                transpose_8x8(
+                    b.as_ptr().add(p0 * n + j0),
+                    n,
+                    out.as_mut_ptr().add(j0 * k + p0),
+                    k,
+                )
+            };
+        }
+    }
+    (full_k, full_n)
+}
+
+/// Without AVX, no blocks: the caller copies every value. (4 × 4 blocks through
+/// WebAssembly's SIMD registers measured 1.5% faster on the Neural GPU in the page:
+/// not worth their code.)
+#[cfg(not(all(target_arch = "x86_64", target_feature = "avx")))]
+fn transpose_blocks(_: &[f32], _: usize, _: usize, _: &mut [f32]) -> (usize, usize) {
+    (0, 0)
+}
+
+/// Writes the transpose of the 8 × 8 block at `from` (rows `from_stride` apart) to `to`
+/// (rows `to_stride` apart): interleave pairs of rows, then pairs of pairs, then swap the
+/// 128-bit halves.
+///
+/// # Safety
+/// Eight rows of eight floats must be readable at `from` and writable at `to`.
+#[cfg(all(target_arch = "x86_64", target_feature = "avx"))]
+#[inline(always)]
+unsafe fn transpose_8x8(from: *const f32, from_stride: usize, to: *mut f32, to_stride: usize) {
+    use std::arch::x86_64::{
+        _mm256_loadu_ps, _mm256_permute2f128_ps, _mm256_shuffle_ps, _mm256_storeu_ps,
+        _mm256_unpackhi_ps, _mm256_unpacklo_ps,
+    };
+    let r: [_; 8] = std::array::from_fn(|i| _mm256_loadu_ps(from.add(i * from_stride)));
+    let t: [_; 8] = std::array::from_fn(|i| {
+        let (a, b) = (r[i / 2 * 2], r[i / 2 * 2 + 1]);
+        if i % 2 == 0 {
+            _mm256_unpacklo_ps(a, b)
+        } else {
+            _mm256_unpackhi_ps(a, b)
+        }
+    });
+    // u[c + 4h]: rows 4h..4h + 4's columns c (low half) and c + 4 (high half).
+    let u: [_; 8] = std::array::from_fn(|i| {
+        let (h, c) = (i / 4, i % 4);
+        let (a, b) = (t[4 * h + c / 2], t[4 * h + 2 + c / 2]);
+        if c % 2 == 0 {
+            _mm256_shuffle_ps::<0x44>(a, b)
+        } else {
+            _mm256_shuffle_ps::<0xEE>(a, b)
+        }
+    });
+    for c in 0..4 {
+        let low = _mm256_permute2f128_ps::<0x20>(u[c], u[c + 4]);
+        let high = _mm256_permute2f128_ps::<0x31>(u[c], u[c + 4]);
+        _mm256_storeu_ps(to.add(c * to_stride), low);
+        _mm256_storeu_ps(to.add((c + 4) * to_stride), high);
+    }
 }
 
 /// `c += aᵀ · b` with `a` `[m][k]`, `b` `[m][n]`, `c` `[k][n]` (the input gradient
@@ -314,6 +396,19 @@ mod tests {
     fn a_right_factor_too_short_is_refused_too() {
         let mut c = vec![0.0; 3 * 16];
         matmul_transposed_a_accumulate(&[1.0; 4 * 3], &[1.0; 4 * 16 - 1], &mut c, 4, 3, 16);
+    }
+
+    #[test]
+    fn the_transpose_moves_every_value_exactly() {
+        for (k, n) in [(1, 1), (3, 9), (8, 8), (13, 17), (16, 24), (216, 68)] {
+            let b: Vec<f32> = (0..k * n).map(|i| i as f32).collect();
+            let t = transpose(&b, k, n);
+            for p in 0..k {
+                for j in 0..n {
+                    assert_eq!(t[j * k + p], b[p * n + j], "({p}, {j}) of {k} × {n}");
+                }
+            }
+        }
     }
 
     #[test]
