@@ -1,7 +1,9 @@
 //! The memories, each in one folder (`ntm/`, `dnc/`, `lru/`, `introspective/`,
 //! `none/`): its maths as pure functions with explicit backward passes (models.md §0–§4,
-//! generative.md §8.2), its implementation of each order a model drives a memory in
-//! ([`controller`]: write, then read; [`latent`]: read, then write), its trace stages
+//! generative.md §8.2), what it is ([`Memory`]: its state, cache and sizes) and its
+//! implementation of each order a model drives a memory in ([`controller`]: write, then
+//! read; [`latent`]: read, then write), one type for both where the maths is one
+//! (decision 53), its trace stages
 //! and its part of the GPU kernels (`gpu.rs`: its fields in a step record, its heads'
 //! weight-gradient jobs, and its `*.wgsl`; [`gpu`] names the parts, [`core_gpu`] and
 //! [`latent_gpu`] pick a memory's by kind).
@@ -112,6 +114,17 @@ pub struct Step<'a, S, C> {
     pub cache: &'a C,
     /// The state after the step.
     pub next: &'a S,
+}
+
+impl<'a, S, C> Step<'a, S, C> {
+    /// Step `t` of a run that kept its `states` (the initial one first) and `caches`.
+    pub fn of(states: &'a [S], caches: &'a [C], t: usize) -> Self {
+        Step {
+            previous: &states[t],
+            cache: &caches[t],
+            next: &states[t + 1],
+        }
+    }
 }
 
 /// The gradients with respect to a step's two states, as its backward pass uses them.

@@ -35,17 +35,6 @@ pub struct Unrolled<C: MemoryCore + ?Sized> {
     logits: Vec<f32>,
 }
 
-impl<C: MemoryCore + ?Sized> Unrolled<C> {
-    /// Step `t`'s states and cache.
-    fn step(&self, t: usize) -> Step<'_, C::State, C::Cache> {
-        Step {
-            previous: &self.states[t],
-            cache: &self.caches[t],
-            next: &self.states[t + 1],
-        }
-    }
-}
-
 impl<C: MemoryCore + ?Sized> MemoryModel<C> {
     /// Initialises parameters from `seed`: controller first, then the core's heads,
     /// then the output layer.
@@ -177,8 +166,14 @@ impl<C: MemoryCore + ?Sized> MemoryModel<C> {
                 next: &mut dstate,
                 previous: &mut dprevious,
             };
-            self.core
-                .step_backward(p, grads, hidden, run.step(t), d, dhidden);
+            self.core.step_backward(
+                p,
+                grads,
+                hidden,
+                Step::of(&run.states, &run.caches, t),
+                d,
+                dhidden,
+            );
             self.controller.backward_step(
                 p,
                 &run.controller,

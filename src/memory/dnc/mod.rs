@@ -2,8 +2,10 @@
 //! temporal links, precedence, and reads mixing backward, content and forward modes.
 //!
 //! This folder is the DNC: the step here and in `backward.rs`, the interface vector
-//! (`interface.rs`), the §3.1 improvements (`options.rs`), the core a controller drives
-//! (`controller.rs`), the generative model's latent memory (`latent.rs`) and their WGSL
+//! (`interface.rs`), the §3.1 improvements (`options.rs`), the DNC a model holds
+//! (`memory.rs`: `Dnc<Heads>`, its interface's parameters for either order), the core a
+//! controller drives (`controller.rs`), the generative model's latent memory
+//! (`latent.rs`) and their WGSL
 //! (`halves.wgsl` and `halves_backward.wgsl` shared by both, `improvements.wgsl`,
 //! `controller.wgsl`, `latent.wgsl`).
 

@@ -39,17 +39,6 @@ pub struct Unrolled<M: LatentMemory + ?Sized> {
     pub caches: Vec<M::Cache>,
 }
 
-impl<M: LatentMemory + ?Sized> Unrolled<M> {
-    /// Step `t`'s memory states and cache.
-    fn step(&self, t: usize) -> Step<'_, M::State, M::Cache> {
-        Step {
-            previous: &self.states[t],
-            cache: &self.caches[t],
-            next: &self.states[t + 1],
-        }
-    }
-}
-
 impl<M: LatentMemory + ?Sized> Gtmm<M> {
     /// Runs the model over `input` (`steps × (D + A)`: frame, then actions) with noise
     /// `eps` (`steps × Z`) in `mode`. Reads precede the write (§8.2).
@@ -119,8 +108,14 @@ impl<M: LatentMemory + ?Sized> Gtmm<M> {
                 previous: &mut dprevious,
             };
             let write_input = &tape.write_inputs[t * (h + z)..(t + 1) * (h + z)];
-            self.memory
-                .backward_write(p, grads, write_input, run.step(t), d, &mut dwrite_input);
+            self.memory.backward_write(
+                p,
+                grads,
+                write_input,
+                Step::of(&run.states, &run.caches, t),
+                d,
+                &mut dwrite_input,
+            );
             for (a, b) in dlatent.iter_mut().zip(&dwrite_input[h..]) {
                 *a += b;
             }
@@ -142,7 +137,7 @@ impl<M: LatentMemory + ?Sized> Gtmm<M> {
                 p,
                 grads,
                 hidden,
-                run.step(t),
+                Step::of(&run.states, &run.caches, t),
                 d,
                 &dcontext[h..],
                 &mut dhidden,
