@@ -23,6 +23,19 @@ const DSHIFTED: u32 = C_SCRATCH;
 const DCONTENT: u32 = C_SCRATCH + N;
 const CONTENT_SCRATCH: u32 = C_SCRATCH + 2u * N;
 
+// `total` plus column `c` of the read heads' part of dh_t, Σ_heads Wᵀ draw, summed head
+// by head and row by row (`draw` holds the raw parameters' gradient, as F_RAW lays them).
+fn read_heads_input_gradient(total: f32, c: u32, draw: u32) -> f32 {
+    var sum = total;
+    for (var head = 0u; head < R; head++) {
+        for (var r = 0u; r < READ_RAW; r++) {
+            let weight = P_HEADS_READ_0_WEIGHT + head * READ_HEAD_STRIDE + r * H;
+            sum += params[weight + c] * work[draw + WRITE_RAW + head * READ_RAW + r];
+        }
+    }
+    return sum;
+}
+
 fn head_raw(head: u32) -> u32 {
     return select(F_RAW + WRITE_RAW + (head - 1u) * READ_RAW, F_RAW, head == 0u);
 }

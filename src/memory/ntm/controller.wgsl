@@ -67,13 +67,7 @@ fn core_backward(now: u32, before: u32, dnext: u32, dprevious: u32, gradients: u
         for (var r = 0u; r < WRITE_RAW; r++) {
             total += params[P_HEADS_WRITE_WEIGHT + r * H + c] * work[draw + r];
         }
-        for (var head = 0u; head < R; head++) {
-            for (var r = 0u; r < READ_RAW; r++) {
-                let weight = P_HEADS_READ_0_WEIGHT + head * READ_HEAD_STRIDE + r * H;
-                total += params[weight + c] * work[draw + WRITE_RAW + head * READ_RAW + r];
-            }
-        }
-        work[carry + C_DH_TOP + c] += total;
+        work[carry + C_DH_TOP + c] += read_heads_input_gradient(total, c, draw);
     }
     sync();
 }

@@ -80,14 +80,7 @@ fn memory_read_backward(t: u32, now: u32, before: u32, dnext: u32, dprevious: u3
     }
     // dh_t += Σ_heads Wᵀ draw.
     for (var c = lane; c < H; c += WG) {
-        var total = 0.0;
-        for (var head = 0u; head < R; head++) {
-            for (var r = 0u; r < READ_RAW; r++) {
-                let weight = P_HEADS_READ_0_WEIGHT + head * READ_HEAD_STRIDE + r * H;
-                total += params[weight + c] * work[draw + WRITE_RAW + head * READ_RAW + r];
-            }
-        }
-        work[carry + C_DH_TOP + c] += total;
+        work[carry + C_DH_TOP + c] += read_heads_input_gradient(0.0, c, draw);
     }
     sync();
 }
