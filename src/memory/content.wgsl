@@ -66,6 +66,17 @@ fn cosine_row_backward(scaled: f32, s: f32, key_norm: f32, row_norm: f32) -> vec
     );
 }
 
+// Row `i`'s part of a content lookup's backward, given dc at `dweights` and
+// `weighted` = Σ w·dc: (dβ's term score·K, then the cosine's parts: along the other
+// vector, along the key itself, along the row itself).
+fn content_row_backward(i: u32, weighted: f32, weights: u32, dweights: u32, similarity: u32,
+    norms: u32, strength: f32, key_norm: f32) -> vec4<f32> {
+    let score = work[weights + i] * (work[dweights + i] - weighted);
+    let s = work[similarity + i];
+    let parts = cosine_row_backward(score * strength, s, key_norm, work[norms + i]);
+    return vec4<f32>(score * s, parts.x, parts.y, parts.z);
+}
+
 // Backward of `content_weighting` given dc at `dweights`: accumulates into `dmemory` and
 // `dkey` and returns dβ. `scratch` holds N floats. Ends with a barrier.
 fn content_weighting_backward(
@@ -76,13 +87,12 @@ fn content_weighting_backward(
     let weighted = weighted_sum(weights, dweights, slots);
     var partial = vec4<f32>(0.0);
     for (var i = lane; i < slots; i += WG) {
-        let score = work[weights + i] * (work[dweights + i] - weighted);
-        let s = work[similarity + i];
-        partial.x += score * s;
-        let parts = cosine_row_backward(score * strength, s, key_norm, work[norms + i]);
-        let along_other = parts.x;
-        partial.y += parts.y;
-        let row_self = parts.z;
+        let row = content_row_backward(i, weighted, weights, dweights, similarity, norms,
+            strength, key_norm);
+        partial.x += row.x;
+        partial.y += row.z;
+        let along_other = row.y;
+        let row_self = row.w;
         work[scratch + i] = along_other;
         for (var j = 0u; j < MW; j++) {
             let at = i * MW + j;

@@ -48,13 +48,12 @@ fn masked_content_weighting_backward(memory: u32, norms: u32, key: u32, key_norm
     let weighted = weighted_sum(weights, dweights, N);
     var partial = vec4<f32>(0.0);
     for (var i = lane; i < N; i += WG) {
-        let score = work[weights + i] * (work[dweights + i] - weighted);
-        let s = work[similarity + i];
-        partial.x += score * s;
-        let parts = cosine_row_backward(score * strength, s, key_norm, work[norms + i]);
-        let along_other = parts.x;
-        partial.y += parts.y;
-        let row_self = parts.z;
+        let row = content_row_backward(i, weighted, weights, dweights, similarity, norms,
+            strength, key_norm);
+        partial.x += row.x;
+        partial.y += row.z;
+        let along_other = row.y;
+        let row_self = row.w;
         work[carry + CONTENT_SCRATCH + i] = along_other;
         work[carry + ROW_SELF + i] = row_self;
         for (var j = 0u; j < MW; j++) {
