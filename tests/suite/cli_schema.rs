@@ -13,7 +13,7 @@ fn the_schema_prints_settings_in_their_own_kind() {
     let text = String::from_utf8(output.stdout).unwrap();
     let ntm = text
         .lines()
-        .skip_while(|l| !l.starts_with("ntm "))
+        .skip_while(|l| !l.starts_with("ntm: "))
         .nth(3)
         .unwrap();
     assert!(

@@ -25,7 +25,7 @@ pub fn run(args: SchemaArgs) -> Result<(), String> {
     for model in &schema.models {
         let metrics: Vec<&str> = model.metrics.iter().map(|m| m.label).collect();
         let tasks: Vec<&str> = model.tasks.iter().map(|t| t.name).collect();
-        println!("{} ({})", model.name, model.label);
+        println!("{}: {}", model.name, model.label);
         println!("  objective {:?}: {}", model.objective, metrics.join(", "));
         println!("  tasks: {}", tasks.join(", "));
         for h in &model.hyperparameters {
