@@ -22,15 +22,19 @@ pub struct Erased<M>(pub M);
 
 /// The value inside `boxed`, which a memory of type-matched state made.
 pub fn unbox<T: 'static>(boxed: &Boxed) -> &T {
-    boxed
-        .downcast_ref()
-        .expect("a boxed state or cache reaches the memory that made it")
+    boxed.downcast_ref().unwrap_or_else(|| mismatched())
 }
 
 pub fn unbox_mut<T: 'static>(boxed: &mut Boxed) -> &mut T {
-    boxed
-        .downcast_mut()
-        .expect("a boxed state or cache reaches the memory that made it")
+    boxed.downcast_mut().unwrap_or_else(|| mismatched())
+}
+
+/// One panic for every unboxing (not one per type): a model hands a memory only the
+/// states and caches it made, so this never runs.
+#[cold]
+#[inline(never)]
+fn mismatched() -> ! {
+    panic!("a boxed state or cache reaches the memory that made it")
 }
 
 /// `step` with its states and cache unboxed.
