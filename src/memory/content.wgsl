@@ -67,14 +67,17 @@ fn cosine_row_backward(scaled: f32, s: f32, key_norm: f32, row_norm: f32) -> vec
 }
 
 // Row `i`'s part of a content lookup's backward, given dc at `dweights` and
-// `weighted` = Σ w·dc: (dβ's term score·K, then the cosine's parts: along the other
-// vector, along the key itself, along the row itself).
+// `weighted` = Σ w·dc: adds dβ's term score·K and the cosine's part along the key itself
+// to `partial` (.x, .y), and returns the parts along the other vector and along the row
+// itself.
 fn content_row_backward(i: u32, weighted: f32, weights: u32, dweights: u32, similarity: u32,
-    norms: u32, strength: f32, key_norm: f32) -> vec4<f32> {
+    norms: u32, strength: f32, key_norm: f32, partial: ptr<function, vec4<f32>>) -> vec2<f32> {
     let score = work[weights + i] * (work[dweights + i] - weighted);
     let s = work[similarity + i];
+    (*partial).x += score * s;
     let parts = cosine_row_backward(score * strength, s, key_norm, work[norms + i]);
-    return vec4<f32>(score * s, parts.x, parts.y, parts.z);
+    (*partial).y += parts.y;
+    return vec2<f32>(parts.x, parts.z);
 }
 
 // Backward of `content_weighting` given dc at `dweights`: accumulates into `dmemory` and
@@ -88,11 +91,9 @@ fn content_weighting_backward(
     var partial = vec4<f32>(0.0);
     for (var i = lane; i < slots; i += WG) {
         let row = content_row_backward(i, weighted, weights, dweights, similarity, norms,
-            strength, key_norm);
-        partial.x += row.x;
-        partial.y += row.z;
-        let along_other = row.y;
-        let row_self = row.w;
+            strength, key_norm, &partial);
+        let along_other = row.x;
+        let row_self = row.y;
         work[scratch + i] = along_other;
         for (var j = 0u; j < MW; j++) {
             let at = i * MW + j;

@@ -49,11 +49,9 @@ fn masked_content_weighting_backward(memory: u32, norms: u32, key: u32, key_norm
     var partial = vec4<f32>(0.0);
     for (var i = lane; i < N; i += WG) {
         let row = content_row_backward(i, weighted, weights, dweights, similarity, norms,
-            strength, key_norm);
-        partial.x += row.x;
-        partial.y += row.z;
-        let along_other = row.y;
-        let row_self = row.w;
+            strength, key_norm, &partial);
+        let along_other = row.x;
+        let row_self = row.y;
         work[carry + CONTENT_SCRATCH + i] = along_other;
         work[carry + ROW_SELF + i] = row_self;
         for (var j = 0u; j < MW; j++) {
