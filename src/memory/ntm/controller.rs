@@ -39,6 +39,7 @@ impl MemoryCore for Ntm {
         let cache = NtmCache {
             reads,
             write: Some(written),
+            read_weights: Vec::new(),
             read_vectors: Vec::new(),
         };
         (next, cache)

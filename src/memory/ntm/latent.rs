@@ -32,6 +32,7 @@ impl LatentMemory for Ntm {
         let cache = NtmCache {
             reads,
             write: None,
+            read_weights: weights,
             read_vectors: vectors.clone(),
         };
         (vectors, cache)
@@ -47,15 +48,10 @@ impl LatentMemory for Ntm {
     ) -> NtmState {
         let mut next = self.state(0.0);
         cache.write = Some(Ntm::write(self, params, input, previous, &mut next));
-        let n = self.slots;
-        for (head, weights) in cache
-            .reads
-            .iter()
-            .zip(next.read_weights.chunks_exact_mut(n))
-        {
-            weights.copy_from_slice(&head.addressing.weights);
-        }
-        next.read_vectors.copy_from_slice(&cache.read_vectors);
+        // The read's weightings and vectors complete the new state (the backward pass
+        // reads the heads, not these).
+        next.read_weights = std::mem::take(&mut cache.read_weights);
+        next.read_vectors = std::mem::take(&mut cache.read_vectors);
         next
     }
 

@@ -43,8 +43,9 @@ pub struct Written {
 pub struct NtmCache {
     pub reads: Vec<Head>,
     pub write: Option<Written>,
-    /// The read vectors, from the read until the write puts them in the new state (the
-    /// generative order reads first; empty in the controller order).
+    /// The generative order's read weightings and vectors, from the read until the write
+    /// moves them into the new state (empty in the controller order).
+    pub(super) read_weights: Vec<f32>,
     pub(super) read_vectors: Vec<f32>,
 }
 
